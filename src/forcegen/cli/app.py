@@ -1,0 +1,207 @@
+"""``forcegen`` commands. Heavy modules are imported inside the commands, so that
+``forcegen --help`` answers quickly."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+
+import typer
+
+if TYPE_CHECKING:
+    from forcegen.model.workspace import Workspace
+
+EXIT_BAD_INPUT = 2
+
+app = typer.Typer(
+    name="forcegen",
+    help="Plan and stress-test a multinational force: pledges, conditions, force options.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+WorkspaceArg = Annotated[
+    str | None,
+    typer.Argument(
+        help="Workspace YAML file or folder, or a built-in dataset name "
+        "(default: the built-in 'mnf-ukraine').",
+        show_default=False,
+    ),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON (see docs/json.md).")]
+
+
+def _stderr(text: str) -> None:
+    from rich.console import Console
+
+    Console(stderr=True, soft_wrap=True).print(text, markup=False, highlight=False)
+
+
+def _fail(text: str) -> NoReturn:
+    _stderr(text)
+    raise typer.Exit(EXIT_BAD_INPUT)
+
+
+@contextmanager
+def _user_errors() -> Iterator[None]:
+    """Turn forcegen's own errors into a message on stderr and exit code 2."""
+    from forcegen.errors import ForcegenError, WorkspaceError
+
+    try:
+        yield
+    except WorkspaceError as exc:
+        count = len(exc.issues)
+        lines = [f"error: {count} problem{'s' if count != 1 else ''} in the workspace:"]
+        lines += [issue.render() for issue in exc.issues]
+        _fail("\n".join(lines))
+    except ForcegenError as exc:
+        _fail(f"error: {exc}")
+
+
+def resolve_workspace(spec: str | None) -> Workspace:
+    """Load a workspace from a path, or a built-in dataset by name (default one if None)."""
+    from forcegen.errors import Issue, WorkspaceError
+    from forcegen.io.datasets import BUILTIN_DATASETS, DEFAULT_DATASET, load_builtin
+    from forcegen.io.loader import load_workspace
+
+    if spec is None:
+        return load_builtin(DEFAULT_DATASET)
+    path = Path(spec)
+    if path.exists():
+        return load_workspace(path)
+    if spec in BUILTIN_DATASETS:
+        return load_builtin(spec)
+    raise WorkspaceError(
+        [
+            Issue(
+                (),
+                f"no such file or folder: {spec}",
+                file=spec,
+                expected="a workspace YAML file, a folder of them, or a built-in dataset "
+                f"({', '.join(BUILTIN_DATASETS)})",
+            )
+        ]
+    )
+
+
+def _print_json(payload: Any) -> None:
+    sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
+
+
+def _version(value: bool) -> None:
+    if value:
+        from forcegen import __version__
+
+        typer.echo(f"forcegen {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """Plan and stress-test a multinational force: pledges, conditions, force options."""
+
+
+@app.command()
+def run(
+    workspace: WorkspaceArg = None,
+    scenario: Annotated[
+        str | None,
+        typer.Option("--scenario", "-s", help="Evaluate only this scenario id."),
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Evaluate scenarios: the force that materialises, force-option fill, vetoes."""
+    with _user_errors():
+        from forcegen.engine.evaluate import evaluate, evaluate_all
+
+        ws = resolve_workspace(workspace)
+        if scenario is not None:
+            results = {scenario: evaluate(ws, ws.scenario(scenario))}
+        else:
+            results = evaluate_all(ws)
+        if not results:
+            _fail(f"error: {ws.origin} defines no scenarios; add a 'scenarios' section")
+        if as_json:
+            _print_json({sid: result.to_json() for sid, result in results.items()})
+            return
+        from forcegen.cli.report import print_run_report
+
+        print_run_report(ws, results)
+
+
+@app.command()
+def validate(
+    path: Annotated[
+        str, typer.Argument(help="Workspace YAML file or folder, or a built-in dataset name.")
+    ],
+    as_json: JsonOpt = False,
+) -> None:
+    """Check a workspace against the schema; list every problem with file and line."""
+    from forcegen.errors import WorkspaceError
+
+    try:
+        with _user_errors() if not as_json else nullcontext():
+            ws = resolve_workspace(path)
+    except WorkspaceError as exc:  # only reached with --json
+        _print_json({"valid": False, "errors": [i.to_dict() for i in exc.issues],
+                     "warnings": []})
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    counts = {
+        "nations": len(ws.nations),
+        "capabilities": len(ws.capabilities),
+        "zones": len(ws.zones),
+        "conditions": len(ws.conditions),
+        "pledges": len(ws.pledges),
+        "requirements": len(ws.requirements),
+        "scenarios": len(ws.scenarios),
+    }
+    if as_json:
+        _print_json({"valid": True, "errors": [], "counts": counts,
+                     "warnings": [w.to_dict() for w in ws.warnings]})
+        return
+    from rich.console import Console
+
+    console = Console()
+    summary = ", ".join(f"{n} {k}" for k, n in counts.items())
+    console.print(f"[green]valid[/green]: {ws.origin}: {summary}", highlight=False)
+    for warning in ws.warnings:
+        console.print("warning: " + warning.render(), markup=False, highlight=False)
+
+
+@app.command()
+def init(
+    directory: Annotated[Path, typer.Argument(help="Folder to create.")],
+    dataset: Annotated[
+        str, typer.Option("--dataset", help="Built-in dataset to write out.")
+    ] = "mnf-ukraine",
+    force: Annotated[
+        bool, typer.Option("--force", help="Write into a folder that is not empty.")
+    ] = False,
+) -> None:
+    """Write a built-in dataset out as an editable workspace folder."""
+    with _user_errors():
+        from forcegen.io.writer import write_workspace
+
+        written = write_workspace(directory, dataset=dataset, force=force)
+        typer.echo(f"wrote {len(written)} files to {directory}")
+        typer.echo(f"next: forcegen validate {directory} && forcegen run {directory}")
+
+
+def main(argv: list[str] | None = None) -> Any:
+    """Console-script entry point."""
+    command: Callable[..., Any] = typer.main.get_command(app)
+    return command(args=argv, prog_name="forcegen")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

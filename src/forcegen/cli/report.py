@@ -1,0 +1,116 @@
+"""Rich rendering of ``forcegen run`` results (the only place that formats for people)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from forcegen.engine.evaluate import ScenarioResult
+from forcegen.model.workspace import Workspace
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:.0f} %"
+
+
+def _units(x: float) -> str:
+    return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.1f}"
+
+
+def summary_table(workspace: Workspace, results: Mapping[str, ScenarioResult]) -> Table:
+    """One row per scenario: personnel, force-option fill and the biggest veto."""
+    table = Table(title="Scenarios at a glance", title_justify="left", show_lines=False)
+    table.add_column("scenario")
+    table.add_column("personnel", justify="right")
+    table.add_column("nations", justify="right")
+    for rid, requirement in workspace.requirements.items():
+        label = f"{requirement.personnel:,}" if requirement.personnel else rid
+        table.add_column(f"fill {label}", justify="right")
+    table.add_column("biggest veto")
+    for sid, result in results.items():
+        fills = [
+            Text(_pct(f.fill_ratio) + (" met" if f.met else ""), style="green" if f.met else "")
+            for f in result.requirements.values()
+        ]
+        top = result.biggest_veto
+        veto = f"{top[0]}: {top[1]:,} troops" if top and top[1] > 0 else "none"
+        contributing = sum(1 for v in result.by_nation.values() if v > 0)
+        table.add_row(sid, f"{result.personnel:,}", str(contributing), *fills, veto)
+    return table
+
+
+def scenario_panel(workspace: Workspace, result: ScenarioResult) -> Panel:
+    """The force, the force options and the vetoes of one scenario."""
+    fixed = ", ".join(f"{c}={'true' if v else 'false'}" for c, v in result.scenario.assume.items())
+    assumed = ", ".join(result.assumed_false) or "none"
+    head = Text()
+    head.append(f"{result.personnel:,} personnel", style="bold")
+    head.append(f" from {len(result.active)} active pledges\n")
+    head.append(f"fixed by the scenario: {fixed or 'nothing'}\n")
+    head.append(f"not fixed, assumed false: {assumed}", style="yellow" if result.assumed_false else "")
+
+    nations = Table(title="By nation", title_justify="left")
+    nations.add_column("nation")
+    nations.add_column("personnel", justify="right")
+    for iso3, personnel in sorted(result.by_nation.items(), key=lambda kv: -kv[1]):
+        if personnel > 0:
+            nations.add_row(f"{iso3} {workspace.nations[iso3].name}", f"{personnel:,}")
+    capabilities = Table(title="By capability", title_justify="left")
+    capabilities.add_column("capability")
+    capabilities.add_column("units", justify="right")
+    capabilities.add_column("personnel", justify="right")
+    for cap, units in result.by_capability.items():
+        if units > 0:
+            personnel = result.by_capability_personnel[cap]
+            capabilities.add_row(cap, _units(units), f"{personnel:,}")
+
+    options = Table(title="Force options", title_justify="left")
+    for column in ("force option", "fill", "met", "largest shortfall"):
+        options.add_column(column, justify="right" if column == "fill" else "left")
+    for fill in result.requirements.values():
+        short = max(fill.lines, key=lambda line: (line.shortfall, -line.priority))
+        where = f" in {short.zone}" if short.zone else ""
+        shortfall = (
+            f"{_units(short.shortfall)} x {short.capability}{where} (p{short.priority})"
+            if short.shortfall > 0
+            else "-"
+        )
+        options.add_row(fill.name, _pct(fill.fill_ratio),
+                        Text("yes", "green") if fill.met else Text("no", "red"), shortfall)
+
+    vetoes = Table(title="Vetoes: troops hanging on each condition", title_justify="left")
+    vetoes.add_column("condition")
+    vetoes.add_column("value")
+    vetoes.add_column("troops", justify="right")
+    for cid, troops in sorted(result.veto.items(), key=lambda kv: -kv[1]):
+        value = "true" if result.values[cid] else "false"
+        if cid in result.assumed_false:
+            value += " (assumed)"
+        vetoes.add_row(cid, value, f"{troops:,}")
+
+    top = Table.grid(padding=(0, 3))
+    top.add_row(nations, capabilities)
+    bottom = Table.grid(padding=(0, 3))
+    bottom.add_row(options, vetoes)
+    body = Group(head, Text(), top, bottom)
+    title = f"{result.scenario.id}: {result.scenario.name}"
+    return Panel(body, title=title, title_align="left")
+
+
+def print_run_report(workspace: Workspace, results: Mapping[str, ScenarioResult]) -> None:
+    """Print the report of ``forcegen run`` to standard output."""
+    console = Console()
+    console.print(f"forcegen run: {workspace.origin}", style="bold", highlight=False)
+    console.print(summary_table(workspace, results))
+    for result in results.values():
+        console.print(scenario_panel(workspace, result))
+    console.print(
+        "veto = personnel with the condition true minus with it false, other conditions "
+        "as the scenario has them. Conditions a scenario does not fix count as false.",
+        style="dim",
+        highlight=False,
+    )

@@ -1,0 +1,1 @@
+"""Engines: pure computations on a validated workspace (no files, no printing)."""

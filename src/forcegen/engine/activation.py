@@ -1,0 +1,36 @@
+"""Which pledges are active under a truth assignment of the conditions."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from forcegen.model.pledges import PledgeStatus
+from forcegen.model.scenarios import Scenario
+from forcegen.model.workspace import Workspace
+
+
+def scenario_values(workspace: Workspace, scenario: Scenario) -> dict[str, bool]:
+    """Truth value of every condition: as the scenario fixes it, else False."""
+    return {cid: bool(scenario.assume.get(cid, False)) for cid in workspace.conditions}
+
+
+def assumed_false(workspace: Workspace, scenario: Scenario) -> tuple[str, ...]:
+    """Conditions the scenario does not fix (counted as false), in workspace order."""
+    return tuple(cid for cid in workspace.conditions if cid not in scenario.assume)
+
+
+def is_active(workspace: Workspace, pledge_id: str, values: Mapping[str, bool]) -> bool:
+    """A pledge is active when it is not withdrawn and its ``requires`` holds."""
+    if workspace.pledges[pledge_id].status is PledgeStatus.WITHDRAWN:
+        return False
+    return bool(workspace.requires[pledge_id].evaluate(values))
+
+
+def active_pledges(workspace: Workspace, values: Mapping[str, bool]) -> tuple[str, ...]:
+    """Ids of the active pledges, in workspace order."""
+    return tuple(pid for pid in workspace.pledges if is_active(workspace, pid, values))
+
+
+def active_personnel(workspace: Workspace, values: Mapping[str, bool]) -> int:
+    """Total personnel of the active pledges [persons]."""
+    return sum(workspace.pledge_personnel(pid) for pid in active_pledges(workspace, values))

@@ -1,0 +1,182 @@
+"""Scenario evaluation: what force materialises, how much of each force option it fills."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from forcegen.engine.activation import active_pledges, assumed_false, scenario_values
+from forcegen.engine.filling import RequirementFill, fill_requirement
+from forcegen.engine.veto import veto
+from forcegen.model.pledges import PledgeStatus
+from forcegen.model.scenarios import Scenario
+from forcegen.model.workspace import Workspace
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+@dataclass(frozen=True)
+class ScenarioResult:
+    """The force that materialises under one scenario.
+
+    Personnel in [persons], capabilities in [units]. ``by_nation`` and
+    ``by_capability`` list every nation and capability with a pledge that is not
+    withdrawn (zero when none of its pledges is active).
+    """
+
+    scenario: Scenario
+    values: Mapping[str, bool]
+    assumed_false: tuple[str, ...]
+    active: tuple[str, ...]
+    personnel_by_pledge: Mapping[str, int]
+    by_nation: Mapping[str, int]
+    by_capability: Mapping[str, float]
+    by_capability_personnel: Mapping[str, int]
+    requirements: Mapping[str, RequirementFill]
+    veto: Mapping[str, int]
+
+    @property
+    def personnel(self) -> int:
+        """Total personnel of the active pledges [persons]."""
+        return sum(self.personnel_by_pledge[pid] for pid in self.active)
+
+    @property
+    def biggest_veto(self) -> tuple[str, int] | None:
+        """The condition with the most troops hanging on it, and how many [persons]."""
+        if not self.veto:
+            return None
+        cid = max(self.veto, key=lambda c: (self.veto[c], -list(self.veto).index(c)))
+        return cid, self.veto[cid]
+
+    def to_json(self) -> dict[str, object]:
+        """The documented JSON shape (see ``docs/json.md``)."""
+        return {
+            "name": self.scenario.name,
+            "personnel": int(self.personnel),
+            "by_nation": {k: int(v) for k, v in self.by_nation.items()},
+            "by_capability": {k: float(v) for k, v in self.by_capability.items()},
+            "requirements": {rid: fill.to_json() for rid, fill in self.requirements.items()},
+            "veto": {k: int(v) for k, v in self.veto.items()},
+            "assumed_false": list(self.assumed_false),
+        }
+
+    # -- DataFrame views ---------------------------------------------------------
+
+    def nations_frame(self) -> pd.DataFrame:
+        """Active personnel by nation [persons], largest first."""
+        import pandas as pd
+
+        frame = pd.DataFrame(
+            {"personnel": pd.Series(dict(self.by_nation), dtype="int64")}
+        ).rename_axis("nation")
+        return frame.sort_values("personnel", ascending=False, kind="stable")
+
+    def capabilities_frame(self) -> pd.DataFrame:
+        """Active units [units] and personnel [persons] by capability."""
+        import pandas as pd
+
+        return pd.DataFrame(
+            {
+                "units": pd.Series(dict(self.by_capability), dtype="float64"),
+                "personnel": pd.Series(dict(self.by_capability_personnel), dtype="int64"),
+            }
+        ).rename_axis("capability")
+
+    def requirements_frame(self) -> pd.DataFrame:
+        """One row per requirement: required and filled units, fill ratio, met."""
+        import pandas as pd
+
+        rows = [
+            {
+                "requirement": rid,
+                "name": fill.name,
+                "required_units": fill.required_units,
+                "filled_units": fill.filled_units,
+                "fill_ratio": fill.fill_ratio,
+                "met": fill.met,
+            }
+            for rid, fill in self.requirements.items()
+        ]
+        return pd.DataFrame(rows).set_index("requirement")
+
+    def lines_frame(self) -> pd.DataFrame:
+        """One row per requirement line: required, filled and shortfall [units]."""
+        import pandas as pd
+
+        rows = [
+            {
+                "requirement": rid,
+                "line": line.index,
+                "capability": line.capability,
+                "zone": line.zone,
+                "priority": line.priority,
+                "required": line.required,
+                "filled": line.filled,
+                "shortfall": line.shortfall,
+            }
+            for rid, fill in self.requirements.items()
+            for line in fill.lines
+        ]
+        return pd.DataFrame(rows).set_index(["requirement", "line"])
+
+    def veto_frame(self) -> pd.DataFrame:
+        """Troops hanging on each condition [persons], largest first."""
+        import pandas as pd
+
+        frame = pd.DataFrame(
+            {
+                "veto": pd.Series(dict(self.veto), dtype="int64"),
+                "value": pd.Series(dict(self.values), dtype="bool"),
+                "fixed_by_scenario": pd.Series(
+                    {c: c in self.scenario.assume for c in self.values}, dtype="bool"
+                ),
+            }
+        ).rename_axis("condition")
+        return frame.sort_values("veto", ascending=False, kind="stable")
+
+
+def evaluate(workspace: Workspace, scenario: str | Scenario) -> ScenarioResult:
+    """Evaluate one scenario (by id or object) on ``workspace``."""
+    if isinstance(scenario, str):
+        scenario = workspace.scenario(scenario)
+    values = scenario_values(workspace, scenario)
+    active = active_pledges(workspace, values)
+    active_set = set(active)
+    personnel = {pid: workspace.pledge_personnel(pid) for pid in workspace.pledges}
+    by_nation: dict[str, int] = {}
+    by_capability: dict[str, float] = {}
+    by_capability_personnel: dict[str, int] = {}
+    for pid, pledge in workspace.pledges.items():
+        if pledge.status is PledgeStatus.WITHDRAWN:
+            continue
+        on = pid in active_set
+        by_nation[pledge.nation] = by_nation.get(pledge.nation, 0) + (personnel[pid] if on else 0)
+        by_capability[pledge.capability] = by_capability.get(pledge.capability, 0.0) + (
+            pledge.quantity if on else 0.0
+        )
+        by_capability_personnel[pledge.capability] = by_capability_personnel.get(
+            pledge.capability, 0
+        ) + (personnel[pid] if on else 0)
+    requirements = {
+        rid: fill_requirement(workspace, requirement, active)
+        for rid, requirement in workspace.requirements.items()
+    }
+    return ScenarioResult(
+        scenario=scenario,
+        values=values,
+        assumed_false=assumed_false(workspace, scenario),
+        active=active,
+        personnel_by_pledge=personnel,
+        by_nation=by_nation,
+        by_capability=by_capability,
+        by_capability_personnel=by_capability_personnel,
+        requirements=requirements,
+        veto=veto(workspace, values),
+    )
+
+
+def evaluate_all(workspace: Workspace) -> dict[str, ScenarioResult]:
+    """Evaluate every scenario of the workspace, in input order."""
+    return {sid: evaluate(workspace, scenario) for sid, scenario in workspace.scenarios.items()}

@@ -1,0 +1,129 @@
+"""One root error type and the validation issue record.
+
+Every error that forcegen raises on purpose derives from :class:`ForcegenError`.
+Problems found in a workspace are collected as :class:`Issue` records (all of them,
+not just the first) and raised together as a :class:`WorkspaceError`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+
+PathPart = str | int
+"""One step of a field path: a mapping key or a list index."""
+
+
+class ForcegenError(Exception):
+    """Root of every error raised on purpose by forcegen."""
+
+
+def format_path(path: Sequence[PathPart]) -> str:
+    """Render a field path the way a user reads it: ``pledges[3].requires``."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out or "(top level)"
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem found in a workspace.
+
+    ``path`` is the field path inside the merged workspace data (``("pledges", 3,
+    "quantity")``); ``file``, ``line`` (1-based) and ``column`` (1-based, inside a
+    condition expression when ``in_expression``) are filled in by the loader.
+    """
+
+    path: tuple[PathPart, ...]
+    message: str
+    found: str | None = None
+    expected: str | None = None
+    hint: str | None = None
+    file: str | None = None
+    line: int | None = None
+    column: int | None = None
+    severity: str = "error"
+
+    def located(self, file: str | None, line: int | None) -> Issue:
+        """Return a copy that names the file and line it came from."""
+        return replace(self, file=file, line=line)
+
+    def prefixed(self, *prefix: PathPart) -> Issue:
+        """Return a copy whose path is nested under ``prefix``."""
+        return replace(self, path=(*prefix, *self.path))
+
+    def render(self) -> str:
+        """One human-readable line (plus an optional hint line)."""
+        where = self.file or "<workspace>"
+        if self.line is not None:
+            where += f":{self.line}"
+        text = f"{where}: {format_path(self.path)}: {self.message}"
+        if self.column is not None:
+            text += f" (column {self.column} of the expression)"
+        if self.found is not None:
+            text += f"; found {self.found}"
+        if self.expected is not None:
+            text += f"; expected {self.expected}"
+        if self.hint:
+            text += f"\n    hint: {self.hint}"
+        return text
+
+    def to_dict(self) -> dict[str, object]:
+        """A JSON-ready mapping (used by ``forcegen validate --json``)."""
+        return {
+            "severity": self.severity,
+            "file": self.file,
+            "line": self.line,
+            "path": format_path(self.path),
+            "message": self.message,
+            "found": self.found,
+            "expected": self.expected,
+            "column": self.column,
+            "hint": self.hint,
+        }
+
+
+class WorkspaceError(ForcegenError):
+    """A workspace could not be loaded; ``issues`` lists every problem found."""
+
+    def __init__(self, issues: Iterable[Issue]) -> None:
+        self.issues: tuple[Issue, ...] = tuple(issues)
+        count = len(self.issues)
+        head = f"{count} problem{'s' if count != 1 else ''} in the workspace"
+        super().__init__(head + ":\n" + "\n".join(i.render() for i in self.issues))
+
+
+class ExpressionError(ForcegenError):
+    """A condition expression could not be parsed.
+
+    ``column`` is 1-based within the expression text.
+    """
+
+    def __init__(self, message: str, column: int, expected: str | None = None) -> None:
+        self.message = message
+        self.column = column
+        self.expected = expected
+        super().__init__(f"{message} at column {column}")
+
+
+class UnknownIdError(ForcegenError, KeyError):
+    """A scenario, requirement or other id asked for does not exist."""
+
+    def __init__(self, kind: str, wanted: str, known: Iterable[str]) -> None:
+        self.kind = kind
+        self.wanted = wanted
+        self.known = tuple(known)
+        super().__init__(wanted)
+
+    def __str__(self) -> str:
+        import difflib
+
+        close = difflib.get_close_matches(self.wanted, self.known, n=1)
+        text = f"unknown {self.kind} '{self.wanted}'; known: {', '.join(self.known) or '(none)'}"
+        if close:
+            text += f". Did you mean '{close[0]}'?"
+        return text

@@ -1,0 +1,32 @@
+"""Built-in datasets shipped inside the package."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+from forcegen.errors import UnknownIdError
+from forcegen.model.workspace import Workspace
+
+BUILTIN_DATASETS: dict[str, str] = {
+    "mnf-ukraine": "mnf_ukraine",
+}
+"""Name of each built-in dataset -> its folder under ``forcegen/datasets``."""
+
+DEFAULT_DATASET = "mnf-ukraine"
+
+
+def builtin_path(name: str = DEFAULT_DATASET) -> Path:
+    """The folder of a built-in dataset's YAML files."""
+    try:
+        folder = BUILTIN_DATASETS[name]
+    except KeyError:
+        raise UnknownIdError("built-in dataset", name, BUILTIN_DATASETS) from None
+    return Path(str(resources.files("forcegen") / "datasets" / folder))
+
+
+def load_builtin(name: str = DEFAULT_DATASET) -> Workspace:
+    """Load a built-in dataset, e.g. ``load_builtin("mnf-ukraine")``."""
+    from forcegen.io.loader import load_workspace
+
+    return load_workspace(builtin_path(name), origin=f"builtin:{name}")

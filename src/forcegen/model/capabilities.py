@@ -1,0 +1,31 @@
+"""Capabilities: the kinds of unit that pledges offer and requirement lines ask for."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import ClassVar
+
+from pydantic import Field
+
+from forcegen.model.common import Id, Sourced
+
+
+class Domain(StrEnum):
+    """Operational domain of a capability."""
+
+    LAND = "land"
+    AIR = "air"
+    MARITIME = "maritime"
+    JOINT = "joint"
+
+
+class Capability(Sourced):
+    """A kind of unit, e.g. a manoeuvre battlegroup; ``personnel`` is per unit [persons/unit]."""
+
+    FIGURES: ClassVar[tuple[str, ...]] = ("personnel",)
+
+    id: Id
+    name: str = Field(min_length=1)
+    domain: Domain
+    personnel: int = Field(gt=0, description="Personnel per unit [persons/unit].")
+    description: str = ""

@@ -1,0 +1,129 @@
+"""Building blocks shared by every workspace record: ids, sources and basis.
+
+Provenance rule (see ``docs/workspace.md``): every figure either carries a source
+(``sources``, optionally narrowed to some ``fields``) or is labelled an assumption
+(``basis: assumption`` for the whole record, or ``assumptions: {field: why}``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Annotated, Any, ClassVar
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+Id = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-z0-9][a-z0-9_\-]*$", max_length=64),
+]
+"""A record id: lower case letters, digits, ``_`` and ``-``, starting with a letter or digit."""
+
+ConditionId = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64),
+]
+"""A condition id, usable in condition expressions: ``snake_case``."""
+
+
+class Record(BaseModel):
+    """Base of every workspace record: immutable, unknown fields rejected."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Basis(StrEnum):
+    """Where a figure comes from."""
+
+    REPORTED = "reported"
+    ASSUMPTION = "assumption"
+
+
+class Source(Record):
+    """A public source for one or more figures of a record.
+
+    In YAML a plain string is shorthand for ``{url: <string>}``.
+    """
+
+    url: str = Field(min_length=1, description="Address or full citation of the source.")
+    title: str | None = Field(default=None, description="Title or outlet.")
+    date: dt.date | None = Field(default=None, description="Publication date.")
+    quote: str | None = Field(default=None, description="The sentence the figure was read from.")
+    fields: tuple[str, ...] | None = Field(
+        default=None,
+        description="Figures of the record this source supports; omitted = all of them.",
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_string(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return {"url": value}
+        return value
+
+
+class Sourced(Record):
+    """A record whose figures carry provenance.
+
+    Subclasses list their figure fields in ``FIGURES``.
+    """
+
+    FIGURES: ClassVar[tuple[str, ...]] = ()
+
+    sources: tuple[Source, ...] = Field(default=(), description="Public sources.")
+    basis: Basis | None = Field(
+        default=None,
+        description="reported (needs sources) or assumption (the project's own estimate).",
+    )
+    assumptions: dict[str, str] = Field(
+        default_factory=dict,
+        description="Figure field -> why it is assumed, for figures no source gives.",
+    )
+
+    @field_validator("basis")
+    @classmethod
+    def _reported_needs_source(cls, value: Basis | None, info: ValidationInfo) -> Basis | None:
+        if value is Basis.REPORTED and not info.data.get("sources"):
+            raise ValueError(
+                "basis is 'reported' but no sources are given: add sources, "
+                "or set basis: assumption"
+            )
+        return value
+
+    @field_validator("assumptions")
+    @classmethod
+    def _assumptions_name_figures(cls, value: dict[str, str]) -> dict[str, str]:
+        unknown = sorted(set(value) - set(cls.FIGURES))
+        if unknown:
+            raise ValueError(
+                f"assumptions name {', '.join(unknown)}, which are not figures of this record "
+                f"(its figures: {', '.join(cls.FIGURES) or 'none'})"
+            )
+        return value
+
+    def unsourced_figures(self) -> list[str]:
+        """Figure fields that have a value but neither a source nor an assumption label."""
+        if self.basis is Basis.ASSUMPTION:
+            return []
+        missing = []
+        for name in self.FIGURES:
+            if getattr(self, name, None) in (None, (), []):
+                continue
+            if name in self.assumptions:
+                continue
+            if any(s.fields is None or name in s.fields for s in self.sources):
+                continue
+            missing.append(name)
+        return missing
+
+    def is_assumption(self, name: str) -> bool:
+        """True when figure ``name`` is labelled an assumption."""
+        return self.basis is Basis.ASSUMPTION or name in self.assumptions

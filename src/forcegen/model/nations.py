@@ -1,0 +1,83 @@
+"""Nations: coalition members and reference rows, their forces and existing commitments."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import ClassVar
+
+from pydantic import Field, field_validator
+
+from forcegen.model.common import Record, Source, Sourced
+
+
+class NationRole(StrEnum):
+    """Why a nation is in the workspace."""
+
+    MEMBER = "member"
+    HOST = "host"
+    REFERENCE = "reference"
+
+
+class Stance(StrEnum):
+    """A nation's public position on sending forces."""
+
+    TROOPS = "troops"
+    CONDITIONAL = "conditional"
+    SUPPORT_ONLY = "support_only"
+    NO_TROOPS = "no_troops"
+    UNDECIDED = "undecided"
+
+
+class Commitment(Sourced):
+    """An existing deployment that competes for the same troops [persons]."""
+
+    FIGURES: ClassVar[tuple[str, ...]] = ("personnel",)
+
+    name: str = Field(min_length=1)
+    personnel: int = Field(ge=0, description="Deployed strength [persons].")
+    location: str | None = Field(default=None, description="Where, in words or ISO alpha-3.")
+
+
+class Statement(Record):
+    """A dated public statement of a nation's position (used to record refusals and caveats)."""
+
+    date: dt.date
+    stance: Stance
+    summary: str = Field(min_length=1)
+    sources: tuple[Source, ...] = Field(min_length=1)
+
+
+class Nation(Sourced):
+    """A nation: ISO 3166 alpha-3 id, personnel strengths [persons] and commitments."""
+
+    FIGURES: ClassVar[tuple[str, ...]] = ("active_personnel", "land_personnel")
+
+    id: str = Field(description="ISO 3166-1 alpha-3 code, e.g. GBR.")
+    name: str = Field(min_length=1)
+    role: NationRole = NationRole.MEMBER
+    memberships: tuple[str, ...] = Field(default=(), description="E.g. [NATO, EU].")
+    active_personnel: int = Field(ge=0, description="Active military personnel [persons].")
+    land_personnel: int = Field(ge=0, description="Army / land-forces personnel [persons].")
+    commitments: tuple[Commitment, ...] = ()
+    statements: tuple[Statement, ...] = ()
+
+    @field_validator("id")
+    @classmethod
+    def _iso3(cls, value: str) -> str:
+        from forcegen.model.iso import is_iso3
+
+        if not is_iso3(value):
+            raise ValueError(f"'{value}' is not an ISO 3166-1 alpha-3 country code (e.g. GBR)")
+        return value
+
+    @property
+    def committed_personnel(self) -> int:
+        """Personnel in existing commitments [persons]."""
+        return sum(c.personnel for c in self.commitments)
+
+    def latest_stance(self) -> Stance | None:
+        """The stance of the most recent statement, if any."""
+        if not self.statements:
+            return None
+        return max(self.statements, key=lambda s: s.date).stance

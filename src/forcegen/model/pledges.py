@@ -1,0 +1,45 @@
+"""Pledges: a nation's offer of units of one capability, under a condition."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import ClassVar
+
+from pydantic import Field
+
+from forcegen.model.common import Id, Sourced
+
+
+class PledgeStatus(StrEnum):
+    """How solid a pledge is."""
+
+    STATED = "stated"
+    FIRM = "firm"
+    WITHDRAWN = "withdrawn"
+
+
+class Pledge(Sourced):
+    """``quantity`` units of ``capability`` from ``nation``, active when ``requires`` holds."""
+
+    FIGURES: ClassVar[tuple[str, ...]] = ("quantity", "personnel", "readiness_days")
+
+    id: Id
+    nation: str = Field(description="ISO alpha-3 id of a nation in the workspace.")
+    capability: Id
+    quantity: float = Field(gt=0, description="Units offered [units].")
+    personnel: int | None = Field(
+        default=None,
+        gt=0,
+        description="Personnel [persons]; default quantity x the capability's personnel per unit.",
+    )
+    requires: str = Field(default="true", description="Condition expression; default always.")
+    readiness_days: int = Field(
+        default=0, ge=0, description="Days after activation until ready to move [days]."
+    )
+    zones: tuple[Id, ...] | None = Field(
+        default=None, description="Zones where the units may be used; omitted = anywhere."
+    )
+    status: PledgeStatus = PledgeStatus.STATED
+    date: dt.date | None = Field(default=None, description="Date of the statement.")
+    description: str = ""

@@ -1,0 +1,341 @@
+"""The Workspace container and the pipeline that builds it from plain data.
+
+``build_workspace(data)`` is pure: it takes the merged mapping read from YAML (or made
+in code), validates every record of every section, runs the cross-reference checks
+and returns a :class:`Workspace`, or raises :class:`~forcegen.errors.WorkspaceError`
+listing every problem with its field path. The loader adds file and line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, ValidationError
+
+from forcegen.errors import Issue, PathPart, UnknownIdError, WorkspaceError
+from forcegen.expressions import Expression
+from forcegen.model.capabilities import Capability
+from forcegen.model.checks import (
+    CROSS_CHECKS,
+    CheckContext,
+    Indexed,
+    check_unique_ids,
+    find_cycles,
+    parse_requires,
+)
+from forcegen.model.common import Sourced
+from forcegen.model.conditions import UNION_TAGS, Condition
+from forcegen.model.nations import Nation
+from forcegen.model.pledges import Pledge
+from forcegen.model.requirements import Requirement
+from forcegen.model.scenarios import Scenario
+from forcegen.model.zones import Zone
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+SECTIONS: dict[str, type[BaseModel]] = {
+    "nations": Nation,
+    "capabilities": Capability,
+    "zones": Zone,
+    "conditions": Condition,
+    "pledges": Pledge,
+    "requirements": Requirement,
+    "scenarios": Scenario,
+}
+"""Top-level workspace keys and the record type of their list items."""
+
+
+@dataclass(frozen=True, eq=False)
+class Workspace:
+    """A validated workspace: records keyed by id, in input order.
+
+    Build one with :func:`build_workspace` or :func:`forcegen.load_workspace`.
+    """
+
+    nations: Mapping[str, Nation]
+    capabilities: Mapping[str, Capability]
+    zones: Mapping[str, Zone]
+    conditions: Mapping[str, Condition]
+    pledges: Mapping[str, Pledge]
+    requirements: Mapping[str, Requirement]
+    scenarios: Mapping[str, Scenario]
+    requires: Mapping[str, Expression]
+    """Parsed ``requires`` expression of each pledge, by pledge id."""
+    origin: str = ""
+    """Where the workspace came from (a path or ``builtin:<name>``)."""
+    warnings: tuple[Issue, ...] = field(default=())
+
+    def pledge_personnel(self, pledge_id: str) -> int:
+        """Personnel of a pledge [persons]: as given, else quantity x per-unit personnel."""
+        pledge = self.pledges[pledge_id]
+        if pledge.personnel is not None:
+            return pledge.personnel
+        return round(pledge.quantity * self.capabilities[pledge.capability].personnel)
+
+    def scenario(self, scenario_id: str) -> Scenario:
+        """The scenario with this id (clear error listing the known ids otherwise)."""
+        try:
+            return self.scenarios[scenario_id]
+        except KeyError:
+            raise UnknownIdError("scenario", scenario_id, self.scenarios) from None
+
+    def requirement(self, requirement_id: str) -> Requirement:
+        """The requirement with this id (clear error listing the known ids otherwise)."""
+        try:
+            return self.requirements[requirement_id]
+        except KeyError:
+            raise UnknownIdError("requirement", requirement_id, self.requirements) from None
+
+    @cached_property
+    def condition_order(self) -> tuple[str, ...]:
+        """Condition ids in dependency order: each after the conditions it is given."""
+        done: list[str] = []
+        placed: set[str] = set()
+        pending = list(self.conditions)
+        while pending:
+            rest = []
+            for cid in pending:
+                if all(d in placed for d in self.conditions[cid].depends_on):
+                    done.append(cid)
+                    placed.add(cid)
+                else:
+                    rest.append(cid)
+            if len(rest) == len(pending):  # pragma: no cover - cycles are rejected at build
+                raise WorkspaceError([Issue(("conditions",), "cyclic given rules")])
+            pending = rest
+        return tuple(done)
+
+    def unsourced_figures(self) -> list[Issue]:
+        """Figures with neither a source nor an assumption label (provenance gaps)."""
+        out: list[Issue] = []
+        for section in ("nations", "capabilities", "zones", "conditions", "pledges",
+                        "requirements"):
+            records: Mapping[str, Sourced] = getattr(self, section)
+            for index, record in enumerate(records.values()):
+                for name in record.unsourced_figures():
+                    out.append(_provenance_issue((section, index, name), record))
+                if isinstance(record, Nation):
+                    for n, commitment in enumerate(record.commitments):
+                        for name in commitment.unsourced_figures():
+                            path = (section, index, "commitments", n, name)
+                            out.append(_provenance_issue(path, record))
+        return out
+
+    # -- DataFrame views -------------------------------------------------------------
+
+    def pledges_frame(self) -> pd.DataFrame:
+        """Pledges indexed by id: nation, capability, quantity [units], personnel [persons]..."""
+        import pandas as pd
+
+        rows = [
+            {
+                "pledge": p.id,
+                "nation": p.nation,
+                "capability": p.capability,
+                "quantity": p.quantity,
+                "personnel": self.pledge_personnel(p.id),
+                "requires": p.requires,
+                "readiness_days": p.readiness_days,
+                "zones": ",".join(p.zones) if p.zones is not None else None,
+                "status": p.status.value,
+                "basis": p.basis.value if p.basis else None,
+            }
+            for p in self.pledges.values()
+        ]
+        return pd.DataFrame(rows).set_index("pledge") if rows else pd.DataFrame()
+
+    def nations_frame(self) -> pd.DataFrame:
+        """Nations indexed by ISO alpha-3 id, with personnel [persons] and stance."""
+        import pandas as pd
+
+        rows = [
+            {
+                "nation": n.id,
+                "name": n.name,
+                "role": n.role.value,
+                "memberships": ",".join(n.memberships),
+                "active_personnel": n.active_personnel,
+                "land_personnel": n.land_personnel,
+                "committed_personnel": n.committed_personnel,
+                "stance": s.value if (s := n.latest_stance()) else None,
+            }
+            for n in self.nations.values()
+        ]
+        return pd.DataFrame(rows).set_index("nation") if rows else pd.DataFrame()
+
+
+def _provenance_issue(path: tuple[PathPart, ...], record: Sourced) -> Issue:
+    rid = getattr(record, "id", "")
+    return Issue(
+        path=path,
+        message=f"figure of '{rid}' has no source and is not labelled an assumption",
+        expected="a source covering it, basis: assumption, or an assumptions entry",
+        severity="warning",
+    )
+
+
+# -- building ------------------------------------------------------------------------
+
+
+def build_workspace(data: Any, origin: str = "") -> Workspace:
+    """Validate plain data (as read from YAML) into a :class:`Workspace`.
+
+    Raises :class:`~forcegen.errors.WorkspaceError` with every problem found; issue
+    paths are field paths such as ``("pledges", 3, "quantity")``.
+    """
+    issues: list[Issue] = []
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise WorkspaceError(
+            [Issue((), "a workspace must be a mapping of sections", found=_kind(data),
+                   expected="keys " + ", ".join(SECTIONS))]
+        )
+    for key in data:
+        if key not in SECTIONS:
+            issues.append(
+                Issue(
+                    path=(str(key),),
+                    message=f"unknown section '{key}'",
+                    expected="one of: " + ", ".join(SECTIONS),
+                )
+            )
+    records: dict[str, list[Indexed]] = {}
+    ids: dict[str, frozenset[str]] = {}
+    for section, model in SECTIONS.items():
+        items = data.get(section, [])
+        if items is None:
+            items = []
+        if not isinstance(items, list):
+            issues.append(
+                Issue((section,), f"section '{section}' must be a list of records",
+                      found=_kind(items), expected="a YAML list (lines starting with '- ')")
+            )
+            items = []
+        issues.extend(check_unique_ids(section, items))
+        ids[section] = frozenset(
+            item["id"] for item in items if isinstance(item, dict) and isinstance(item.get("id"), str)
+        )
+        valid: list[Indexed] = []
+        for index, item in enumerate(items):
+            try:
+                valid.append(Indexed(index, model.model_validate(item)))
+            except ValidationError as exc:
+                issues.extend(translate(exc, (section, index), model))
+        records[section] = valid
+    ctx = CheckContext(records=records, ids=ids)
+    for check in CROSS_CHECKS:
+        issues.extend(check(ctx))
+    requires, expression_issues = parse_requires(ctx)
+    issues.extend(expression_issues)
+    if issues:
+        raise WorkspaceError(sorted(issues, key=_issue_order))
+
+    def keyed(section: str) -> dict[str, Any]:
+        return {item.record.id: item.record for item in records[section]}
+
+    workspace = Workspace(
+        nations=keyed("nations"),
+        capabilities=keyed("capabilities"),
+        zones=keyed("zones"),
+        conditions=keyed("conditions"),
+        pledges=keyed("pledges"),
+        requirements=keyed("requirements"),
+        scenarios=keyed("scenarios"),
+        requires=requires,
+        origin=origin,
+    )
+    object.__setattr__(workspace, "warnings", tuple(workspace.unsourced_figures()))
+    return workspace
+
+
+def _issue_order(issue: Issue) -> tuple[str, int, str]:
+    section = str(issue.path[0]) if issue.path else ""
+    index = issue.path[1] if len(issue.path) > 1 and isinstance(issue.path[1], int) else -1
+    return (section, index, str(issue.path[2:]))
+
+
+def _kind(value: Any) -> str:
+    names = {dict: "a mapping", list: "a list", str: "text", type(None): "nothing"}
+    return names.get(type(value), type(value).__name__)
+
+
+def _short(value: Any, limit: int = 60) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def translate(
+    exc: ValidationError, prefix: tuple[PathPart, ...], model: type[BaseModel]
+) -> list[Issue]:
+    """Turn pydantic errors into issues that say what was found and what was expected."""
+    out: list[Issue] = []
+    for err in exc.errors(include_url=False):
+        loc = tuple(p for p in err["loc"] if p not in UNION_TAGS and p != "function-after")
+        path = (*prefix, *loc)
+        kind = err["type"]
+        found: str | None = _short(err.get("input"))
+        hint = None
+        if kind == "missing":
+            message = f"required field '{loc[-1]}' is missing"
+            expected = f"a value for '{loc[-1]}'"
+            found = None
+        elif kind == "extra_forbidden":
+            message = f"unknown field '{loc[-1]}'"
+            parent = _model_at(model, loc[:-1])
+            allowed = list(parent.model_fields) if parent else []
+            expected = "one of: " + ", ".join(allowed) if allowed else "no extra fields"
+            found = None
+            import difflib
+
+            close = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
+            hint = f"did you mean '{close[0]}'?" if close else None
+        elif kind == "model_type" or kind == "model_attributes_type":
+            message = "wrong kind of value"
+            expected = "a mapping of fields (key: value lines)"
+            found = _kind(err.get("input"))
+        else:
+            message = "invalid value"
+            expected = _expected_from(err["msg"])
+        out.append(Issue(path=path, message=message, found=found, expected=expected, hint=hint))
+    return out
+
+
+def _expected_from(msg: str) -> str:
+    text = msg.removeprefix("Value error, ")
+    for prefix in ("Input should be ", "String should ", "Value should "):
+        if text.startswith(prefix):
+            rest = text[len(prefix):]
+            return ("a string that should " + rest) if prefix == "String should " else rest
+    return text
+
+
+def _model_at(model: type[BaseModel], loc: tuple[PathPart, ...]) -> type[BaseModel] | None:
+    """The nested model class at ``loc`` (skipping list indices), if it can be found."""
+    import typing
+
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return None
+        info = current.model_fields.get(str(part))
+        if info is None:
+            return None
+        current = info.annotation
+        for _ in range(3):  # unwrap tuple[X, ...] / X | None
+            args = [a for a in typing.get_args(current) if a is not type(None) and a is not ...]
+            if isinstance(current, type) and issubclass(current, BaseModel):
+                break
+            if not args:
+                break
+            current = args[0]
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+__all__ = ["SECTIONS", "Workspace", "build_workspace", "find_cycles", "translate"]

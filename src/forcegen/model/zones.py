@@ -1,0 +1,21 @@
+"""Zones: named areas where pledged units may be employed (caveats refer to them)."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from forcegen.model.common import Id, Sourced
+
+
+class Zone(Sourced):
+    """An area of employment, e.g. ``ukraine-west`` or ``poland``."""
+
+    id: Id
+    name: str = Field(min_length=1)
+    description: str = ""
+    country: str | None = Field(
+        default=None, pattern=r"^[A-Z]{3}$", description="ISO 3166 alpha-3 code, if one country."
+    )
+    front_line: bool = Field(
+        default=False, description="True when the zone touches the line of contact."
+    )
