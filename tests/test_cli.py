@@ -1,0 +1,124 @@
+"""The command line end to end, in a subprocess, as a user runs it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import SMALL
+
+import forcegen
+
+
+def forcegen_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "forcegen", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=120,
+        env={"COLUMNS": "120", "PATH": "/usr/bin:/bin", "PYTHONIOENCODING": "utf-8"},
+    )
+
+
+def test_run_json_on_a_workspace() -> None:
+    proc = forcegen_cli("run", str(SMALL), "--scenario", "cf", "--json")
+    assert proc.returncode == 0, proc.stderr
+    payload = json.loads(proc.stdout)
+    assert list(payload) == ["cf"]
+    cf = payload["cf"]
+    assert cf["personnel"] == 5300
+    assert cf["by_nation"] == {"GBR": 5300, "FRA": 0, "DEU": 0, "EST": 0}
+    assert cf["requirements"]["opt-a"]["fill_ratio"] == 0.4
+    assert cf["requirements"]["opt-a"]["met"] is False
+    assert cf["veto"] == {"ceasefire": 5300, "consent": 300, "backstop": 10000}
+    assert cf["assumed_false"] == ["consent", "backstop"]
+
+
+def test_run_report_on_the_builtin_dataset() -> None:
+    proc = forcegen_cli("run")
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout
+    assert "Scenarios at a glance" in out
+    assert "biggest veto" in out
+    assert "assumed false" in out
+    ws = forcegen.load_builtin()
+    for sid in ws.scenarios:
+        assert sid in out
+
+
+def test_run_json_on_the_builtin_dataset_covers_every_scenario() -> None:
+    proc = forcegen_cli("run", "mnf-ukraine", "--json")
+    assert proc.returncode == 0, proc.stderr
+    payload = json.loads(proc.stdout)
+    ws = forcegen.load_builtin()
+    assert list(payload) == list(ws.scenarios)
+    for result in payload.values():
+        assert set(result["requirements"]) == set(ws.requirements)
+        assert set(result["veto"]) == set(ws.conditions)
+        assert result["personnel"] == sum(result["by_nation"].values())
+
+
+def test_bad_workspace_exits_2_with_nothing_on_stdout(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        SMALL.read_text(encoding="utf-8").replace("quantity: 2, requires", "quantity: -2, requires"),
+        encoding="utf-8",
+    )
+    for command in (["run", str(bad), "--json"], ["run", str(bad)], ["validate", str(bad)]):
+        proc = forcegen_cli(*command)
+        assert proc.returncode == 2, command
+        assert proc.stdout == "", command
+        assert "bad.yaml:" in proc.stderr
+        assert "pledges[3].quantity" in proc.stderr
+        assert "Traceback" not in proc.stderr
+
+
+def test_validate_reports_ok_and_json(tmp_path: Path) -> None:
+    proc = forcegen_cli("validate", str(SMALL))
+    assert proc.returncode == 0 and "valid" in proc.stdout
+    proc = forcegen_cli("validate", str(SMALL), "--json")
+    payload = json.loads(proc.stdout)
+    assert payload["valid"] is True and payload["counts"]["pledges"] == 6
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("nations: 3\n", encoding="utf-8")
+    proc = forcegen_cli("validate", str(bad), "--json")
+    assert proc.returncode == 2
+    payload = json.loads(proc.stdout)
+    assert payload["valid"] is False and payload["errors"][0]["line"] == 1
+
+
+def test_unknown_scenario_and_missing_workspace_exit_2() -> None:
+    proc = forcegen_cli("run", str(SMALL), "--scenario", "ful")
+    assert proc.returncode == 2 and "did you mean 'full'" in proc.stderr.lower()
+    proc = forcegen_cli("run", "no/such/place.yaml")
+    assert proc.returncode == 2 and "no such file" in proc.stderr
+
+
+def test_init_writes_an_editable_workspace_that_validates(tmp_path: Path) -> None:
+    target = tmp_path / "mnf"
+    proc = forcegen_cli("init", str(target))
+    assert proc.returncode == 0, proc.stderr
+    assert (target / "pledges.yaml").exists()
+    assert forcegen_cli("validate", str(target)).returncode == 0
+    again = forcegen_cli("init", str(target))
+    assert again.returncode == 2 and "not empty" in again.stderr
+    builtin = forcegen_cli("run", "--json").stdout
+    assert forcegen_cli("run", str(target), "--json").stdout == builtin
+
+
+def test_help_and_version_do_not_import_heavy_libraries() -> None:
+    code = (
+        "import sys\n"
+        "from forcegen.cli.app import main\n"
+        "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+        "heavy = [m for m in ('pandas', 'numpy', 'pydantic', 'yaml') if m in sys.modules]\n"
+        "print('HEAVY', heavy)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60)
+    assert "HEAVY []" in proc.stdout, proc.stdout + proc.stderr
+    version = forcegen_cli("--version")
+    assert version.returncode == 0 and version.stdout.startswith("forcegen ")

@@ -1,0 +1,117 @@
+"""Scenario evaluation on tests/data/small.yaml, every figure computed by hand.
+
+Pledges: gbr-bde 5,000 (ceasefire, west); fra-bde 5,000 (ceasefire and backstop,
+west/east); deu-bde 5,000 (ceasefire and backstop, poland); est-coy 2 x 150
+(ceasefire and consent); gbr-ftr 300 (explicit personnel, ceasefire); fra-old withdrawn.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+import forcegen
+from forcegen.engine.activation import active_pledges
+from forcegen.errors import UnknownIdError
+from forcegen.model import Requirement
+
+
+def test_nothing_holds(small: forcegen.Workspace) -> None:
+    result = forcegen.evaluate(small, "none")
+    assert result.personnel == 0
+    assert result.assumed_false == ("ceasefire", "consent", "backstop")
+    assert result.veto == {"ceasefire": 5_300, "consent": 0, "backstop": 0}
+    assert all(not fill.met and fill.fill_ratio == 0 for fill in result.requirements.values())
+
+
+def test_ceasefire_only(small: forcegen.Workspace) -> None:
+    result = forcegen.evaluate(small, "cf")
+    assert result.active == ("gbr-bde", "gbr-ftr")
+    assert result.personnel == 5_300
+    assert result.by_nation == {"GBR": 5_300, "FRA": 0, "DEU": 0, "EST": 0}
+    assert result.by_capability == {"bde": 1.0, "coy": 0.0, "ftr": 1.0}
+    assert result.assumed_false == ("consent", "backstop")
+    # backstop would bring FRA and DEU brigades; consent the Estonian companies
+    assert result.veto == {"ceasefire": 5_300, "consent": 300, "backstop": 10_000}
+    assert result.biggest_veto == ("backstop", 10_000)
+    option_a = result.requirements["opt-a"]
+    assert [line.filled for line in option_a.lines] == [1.0, 0.0, 1.0]
+    assert option_a.fill_ratio == pytest.approx(2 / 5)
+    assert not option_a.met
+    # GBR's brigade may only serve in the west: option B (east, poland) gets nothing
+    assert result.requirements["opt-b"].fill_ratio == 0.0
+
+
+def test_everything_holds(small: forcegen.Workspace) -> None:
+    result = forcegen.evaluate(small, "full")
+    assert result.personnel == 15_600
+    assert result.assumed_false == ()
+    option_a = result.requirements["opt-a"]
+    assert option_a.met and option_a.fill_ratio == 1.0
+    assert option_a.lines[0].by_nation == {"GBR": 1.0, "FRA": 1.0}
+    assert option_a.lines[1].by_nation == {"EST": 2.0}
+    option_b = result.requirements["opt-b"]
+    assert option_b.met
+    assert option_b.lines[0].by_nation == {"FRA": 1.0}  # only FRA may go east
+    assert option_b.lines[1].by_nation == {"DEU": 1.0}
+    assert result.veto == {"ceasefire": 15_600, "consent": 300, "backstop": 10_000}
+
+
+def test_units_are_shared_across_lines_in_priority_order(small: forcegen.Workspace) -> None:
+    # two west brigade lines: the priority-1 line is served first, the other gets the rest
+    req = Requirement.model_validate(
+        {
+            "id": "two",
+            "name": "Two lines",
+            "lines": [
+                {"capability": "bde", "quantity": 1, "zone": "west", "priority": 2},
+                {"capability": "bde", "quantity": 2, "zone": "west", "priority": 1},
+            ],
+        }
+    )
+    active = active_pledges(small, {"ceasefire": True, "consent": False, "backstop": True})
+    fill = forcegen.fill_requirement(small, req, active)
+    assert [line.filled for line in fill.lines] == [0.0, 2.0]
+    assert fill.fill_ratio == pytest.approx(2 / 3)
+
+
+def test_withdrawn_pledges_never_count(small: forcegen.Workspace) -> None:
+    result = forcegen.evaluate(small, "full")
+    assert "fra-old" not in result.active
+    assert "coy" in result.by_capability and result.by_capability["coy"] == 2.0
+
+
+def test_dataframe_views(small: forcegen.Workspace) -> None:
+    result = forcegen.evaluate(small, "cf")
+    nations = result.nations_frame()
+    assert isinstance(nations, pd.DataFrame)
+    assert nations.loc["GBR", "personnel"] == 5_300
+    assert result.capabilities_frame().loc["ftr", "personnel"] == 300
+    assert result.requirements_frame().loc["opt-a", "fill_ratio"] == pytest.approx(0.4)
+    assert result.lines_frame().loc[("opt-a", 1), "shortfall"] == 2.0
+    veto = result.veto_frame()
+    assert veto.index[0] == "backstop" and not veto.loc["backstop", "fixed_by_scenario"]
+    pledges = small.pledges_frame()
+    assert pledges.loc["gbr-ftr", "personnel"] == 300
+    assert pledges.loc["est-coy", "personnel"] == 300
+
+
+def test_evaluate_all_and_json_shape(small: forcegen.Workspace) -> None:
+    results = forcegen.evaluate_all(small)
+    assert list(results) == ["none", "cf", "full"]
+    payload = results["cf"].to_json()
+    assert set(payload) >= {"personnel", "by_nation", "by_capability", "requirements", "veto"}
+    line = payload["requirements"]["opt-a"]["lines"][0]  # type: ignore[index]
+    assert set(line) == {"capability", "zone", "priority", "required", "filled", "by_nation",
+                         "shortfall"}
+
+
+def test_unknown_scenario_lists_the_known_ones(small: forcegen.Workspace) -> None:
+    with pytest.raises(UnknownIdError) as info:
+        forcegen.evaluate(small, "ful")
+    assert "did you mean 'full'" in str(info.value).lower()
+
+
+def test_condition_order_follows_given_rules(small: forcegen.Workspace) -> None:
+    order = small.condition_order
+    assert order.index("ceasefire") < order.index("consent")
