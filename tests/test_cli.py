@@ -7,9 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import SMALL
-
 import forcegen
+from conftest import SMALL
 
 
 def forcegen_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -64,7 +63,7 @@ def test_run_json_on_the_builtin_dataset_covers_every_scenario() -> None:
 def test_bad_workspace_exits_2_with_nothing_on_stdout(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text(
-        SMALL.read_text(encoding="utf-8").replace("quantity: 2, requires", "quantity: -2, requires"),
+        SMALL.read_text(encoding="utf-8").replace("quantity: 2, req", "quantity: -2, req"),
         encoding="utf-8",
     )
     for command in (["run", str(bad), "--json"], ["run", str(bad)], ["validate", str(bad)]):
@@ -117,8 +116,7 @@ def test_help_and_version_do_not_import_heavy_libraries() -> None:
         "heavy = [m for m in ('pandas', 'numpy', 'pydantic', 'yaml') if m in sys.modules]\n"
         "print('HEAVY', heavy)\n"
     )
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=60)
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert "HEAVY []" in proc.stdout, proc.stdout + proc.stderr
     version = forcegen_cli("--version")
     assert version.returncode == 0 and version.stdout.startswith("forcegen ")

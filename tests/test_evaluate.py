@@ -102,8 +102,15 @@ def test_evaluate_all_and_json_shape(small: forcegen.Workspace) -> None:
     payload = results["cf"].to_json()
     assert set(payload) >= {"personnel", "by_nation", "by_capability", "requirements", "veto"}
     line = payload["requirements"]["opt-a"]["lines"][0]  # type: ignore[index]
-    assert set(line) == {"capability", "zone", "priority", "required", "filled", "by_nation",
-                         "shortfall"}
+    assert set(line) == {
+        "capability",
+        "zone",
+        "priority",
+        "required",
+        "filled",
+        "by_nation",
+        "shortfall",
+    }
 
 
 def test_unknown_scenario_lists_the_known_ones(small: forcegen.Workspace) -> None:

@@ -50,12 +50,15 @@ def test_yaml_syntax_error(write_yaml: Write) -> None:
 
 
 def test_unknown_field(write_yaml: Write) -> None:
-    text = BASE + """pledges:
+    text = (
+        BASE
+        + """pledges:
   - id: p1
     nation: GBR
     capability: bde
     quantty: 2
 """
+    )
     issues = issues_of(write_yaml(text))
     unknown = next(i for i in issues if "unknown field" in i.message)
     assert unknown.line == 15
@@ -67,13 +70,16 @@ def test_unknown_field(write_yaml: Write) -> None:
 
 
 def test_wrong_type_and_range(write_yaml: Write) -> None:
-    text = BASE + """pledges:
+    text = (
+        BASE
+        + """pledges:
   - id: p1
     nation: GBR
     capability: bde
     quantity: -3
     readiness_days: soon
 """
+    )
     issues = issues_of(write_yaml(text))
     by_field = {i.path[-1]: i for i in issues}
     assert by_field["quantity"].line == 15
@@ -106,13 +112,16 @@ def test_duplicate_yaml_key(write_yaml: Write) -> None:
 
 
 def test_unknown_reference_is_located_and_suggests(write_yaml: Write) -> None:
-    text = BASE + """pledges:
+    text = (
+        BASE
+        + """pledges:
   - id: p1
     nation: GRB
     capability: bde
     quantity: 1
     zones: [west, est]
 """
+    )
     issues = issues_of(write_yaml(text))
     nation = next(i for i in issues if i.path[-1] == "nation")
     assert nation.line == 13 and nation.hint == "did you mean 'GBR'?"
@@ -121,13 +130,16 @@ def test_unknown_reference_is_located_and_suggests(write_yaml: Write) -> None:
 
 
 def test_bad_expression_names_line_and_column(write_yaml: Write) -> None:
-    text = BASE + """pledges:
+    text = (
+        BASE
+        + """pledges:
   - id: p1
     nation: GBR
     capability: bde
     quantity: 1
     requires: ceasefire and (cesefire or true
 """
+    )
     issue = only(write_yaml(text))
     assert issue.line == 16
     assert issue.column == 16
@@ -136,26 +148,32 @@ def test_bad_expression_names_line_and_column(write_yaml: Write) -> None:
 
 def test_hostile_expression_in_a_workspace(write_yaml: Write, tmp_path: Path) -> None:
     marker = tmp_path / "pwned"
-    text = BASE + f"""pledges:
+    text = (
+        BASE
+        + f"""pledges:
   - id: p1
     nation: GBR
     capability: bde
     quantity: 1
     requires: "__import__('os').system('touch {marker}')"
 """
+    )
     issue = only(write_yaml(text))
     assert issue.path == ("pledges", 0, "requires") and issue.column == 1
     assert not marker.exists()
 
 
 def test_cyclic_given_rules(write_yaml: Write) -> None:
-    text = BASE.replace("capabilities:", """  - id: consent
+    text = BASE.replace(
+        "capabilities:",
+        """  - id: consent
     description: Russia consents.
     probability: {given: {mandate: true}, p: 0.5, otherwise: 0}
   - id: mandate
     description: UN mandate.
     probability: {given: {consent: true}, p: 0.5, otherwise: 0}
-capabilities:""")
+capabilities:""",
+    )
     issue = only(write_yaml(text))
     assert "cycle: consent -> mandate -> consent" in issue.message
     assert issue.line == 7
@@ -182,13 +200,16 @@ def test_iso3_codes_are_checked(write_yaml: Write) -> None:
 
 
 def test_all_errors_are_reported_in_one_run(write_yaml: Write) -> None:
-    text = BASE.replace("probability: 0.5", "probability: 2").replace(
-        "personnel: 5000", "personnel: zero"
-    ) + """pledges:
+    text = (
+        BASE.replace("probability: 0.5", "probability: 2").replace(
+            "personnel: 5000", "personnel: zero"
+        )
+        + """pledges:
   - {id: p1, nation: FRA, capability: bde, quantity: 1, requires: "x or"}
 scenarios:
   - {id: s, name: S, assume: {peace: true}}
 """
+    )
     issues = issues_of(write_yaml(text))
     paths = {i.path for i in issues}
     assert ("conditions", 0, "probability") in paths

@@ -38,7 +38,27 @@ _EXPORTS: dict[str, str] = {
     "fill_requirement": "forcegen.engine.filling",
 }
 
-__all__ = [*sorted(_EXPORTS), "__version__"]
+__all__ = [
+    "ExpressionError",
+    "ForcegenError",
+    "Issue",
+    "LineFill",
+    "RequirementFill",
+    "ScenarioResult",
+    "UnknownIdError",
+    "Workspace",
+    "WorkspaceError",
+    "__version__",
+    "build_workspace",
+    "builtin_path",
+    "evaluate",
+    "evaluate_all",
+    "fill_requirement",
+    "load_builtin",
+    "load_workspace",
+    "parse_expression",
+    "write_workspace",
+]
 
 
 def __getattr__(name: str) -> Any:

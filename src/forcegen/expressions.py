@@ -138,9 +138,7 @@ def parse(text: str, known: Collection[str] | None = None) -> Expression:
     for token in tokenize(text):
         word = token.text
         if expect_operand:
-            if word == "not":
-                stack.append(token)
-            elif word == "(":
+            if word == "not" or word == "(":
                 stack.append(token)
             elif word in ("and", "or", ")"):
                 raise ExpressionError(

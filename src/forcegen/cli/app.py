@@ -153,8 +153,7 @@ def validate(
         with _user_errors() if not as_json else nullcontext():
             ws = resolve_workspace(path)
     except WorkspaceError as exc:  # only reached with --json
-        _print_json({"valid": False, "errors": [i.to_dict() for i in exc.issues],
-                     "warnings": []})
+        _print_json({"valid": False, "errors": [i.to_dict() for i in exc.issues], "warnings": []})
         raise typer.Exit(EXIT_BAD_INPUT) from None
     counts = {
         "nations": len(ws.nations),
@@ -166,8 +165,14 @@ def validate(
         "scenarios": len(ws.scenarios),
     }
     if as_json:
-        _print_json({"valid": True, "errors": [], "counts": counts,
-                     "warnings": [w.to_dict() for w in ws.warnings]})
+        _print_json(
+            {
+                "valid": True,
+                "errors": [],
+                "counts": counts,
+                "warnings": [w.to_dict() for w in ws.warnings],
+            }
+        )
         return
     from rich.console import Console
 

@@ -51,7 +51,8 @@ def scenario_panel(workspace: Workspace, result: ScenarioResult) -> Panel:
     head.append(f"{result.personnel:,} personnel", style="bold")
     head.append(f" from {len(result.active)} active pledges\n")
     head.append(f"fixed by the scenario: {fixed or 'nothing'}\n")
-    head.append(f"not fixed, assumed false: {assumed}", style="yellow" if result.assumed_false else "")
+    style = "yellow" if result.assumed_false else ""
+    head.append(f"not fixed, assumed false: {assumed}", style=style)
 
     nations = Table(title="By nation", title_justify="left")
     nations.add_column("nation")
@@ -79,8 +80,12 @@ def scenario_panel(workspace: Workspace, result: ScenarioResult) -> Panel:
             if short.shortfall > 0
             else "-"
         )
-        options.add_row(fill.name, _pct(fill.fill_ratio),
-                        Text("yes", "green") if fill.met else Text("no", "red"), shortfall)
+        options.add_row(
+            fill.name,
+            _pct(fill.fill_ratio),
+            Text("yes", "green") if fill.met else Text("no", "red"),
+            shortfall,
+        )
 
     vetoes = Table(title="Vetoes: troops hanging on each condition", title_justify="left")
     vetoes.add_column("condition")

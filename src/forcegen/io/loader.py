@@ -51,13 +51,25 @@ def read_workspace_data(path: str | Path, display_root: Path | None = None) -> W
     merged: dict[str, Any] = {}
     issues: list[Issue] = []
     if not root.exists():
-        issues.append(Issue((), f"no such file or folder: {root}", file=str(root),
-                            expected="a workspace YAML file or a folder of them"))
+        issues.append(
+            Issue(
+                (),
+                f"no such file or folder: {root}",
+                file=str(root),
+                expected="a workspace YAML file or a folder of them",
+            )
+        )
         return WorkspaceData(merged, smap, issues, [])
     files = workspace_files(root)
     if not files:
-        issues.append(Issue((), "the folder holds no .yaml or .yml files", file=str(root),
-                            expected="a folder of workspace YAML files"))
+        issues.append(
+            Issue(
+                (),
+                "the folder holds no .yaml or .yml files",
+                file=str(root),
+                expected="a folder of workspace YAML files",
+            )
+        )
     first_file: dict[str, str] = {}
     for file in files:
         name = str(file.relative_to(display_root)) if display_root else str(file)
@@ -74,9 +86,16 @@ def read_workspace_data(path: str | Path, display_root: Path | None = None) -> W
         if doc.data is None:
             continue
         if not isinstance(doc.data, dict):
-            issues.append(Issue((), "a workspace file must be a mapping of sections",
-                                found=type(doc.data).__name__, file=name, line=1,
-                                expected="top-level keys such as nations:, pledges:"))
+            issues.append(
+                Issue(
+                    (),
+                    "a workspace file must be a mapping of sections",
+                    found=type(doc.data).__name__,
+                    file=name,
+                    line=1,
+                    expected="top-level keys such as nations:, pledges:",
+                )
+            )
             continue
         for key, value in doc.data.items():
             key = str(key)
@@ -89,9 +108,15 @@ def read_workspace_data(path: str | Path, display_root: Path | None = None) -> W
                 merged[key] = merged[key] + value
             else:
                 _, line = doc.source_map.locate((key,))
-                issues.append(Issue((key,), f"section '{key}' is also in {first_file[key]}",
-                                    expected="lists under the same key (they are concatenated)",
-                                    file=name, line=line))
+                issues.append(
+                    Issue(
+                        (key,),
+                        f"section '{key}' is also in {first_file[key]}",
+                        expected="lists under the same key (they are concatenated)",
+                        file=name,
+                        line=line,
+                    )
+                )
     return WorkspaceData(merged, smap, issues, files)
 
 

@@ -11,8 +11,9 @@ from forcegen.io.datasets import DEFAULT_DATASET, builtin_path
 from forcegen.io.loader import workspace_files
 
 
-def write_workspace(target: str | Path, dataset: str = DEFAULT_DATASET,
-                    force: bool = False) -> list[Path]:
+def write_workspace(
+    target: str | Path, dataset: str = DEFAULT_DATASET, force: bool = False
+) -> list[Path]:
     """Copy the YAML files of ``dataset`` into the folder ``target``.
 
     The files are copied verbatim (comments and sources kept). The folder is created;

@@ -42,14 +42,13 @@ class SourceMap:
                 return None, None
             key = key[:-1]
 
-    def shifted(
-        self, prefix: tuple[PathPart, ...], offset: int, target: SourceMap
-    ) -> None:
-        """Copy entries under ``prefix`` into ``target``, list index after it moved by ``offset``."""
+    def shifted(self, prefix: tuple[PathPart, ...], offset: int, target: SourceMap) -> None:
+        """Copy entries under ``prefix`` into ``target``, moving list indices by ``offset``."""
         n = len(prefix)
         for path, where in self.entries.items():
-            if path[:n] == prefix and len(path) > n and isinstance(path[n], int):
-                target.add((*prefix, path[n] + offset, *path[n + 1 :]), *where)
+            index = path[n] if len(path) > n else None
+            if path[:n] == prefix and isinstance(index, int):
+                target.add((*prefix, index + offset, *path[n + 1 :]), *where)
             elif path == prefix and offset == 0:
                 target.add(path, *where)
 

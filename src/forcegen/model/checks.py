@@ -40,9 +40,7 @@ class CheckContext:
         return self.records.get(section, ())
 
 
-def _unknown(
-    path: tuple[PathPart, ...], kind: str, wanted: str, known: Iterable[str]
-) -> Issue:
+def _unknown(path: tuple[PathPart, ...], kind: str, wanted: str, known: Iterable[str]) -> Issue:
     known = sorted(known)
     close = difflib.get_close_matches(wanted, known, n=1)
     return Issue(
@@ -109,9 +107,8 @@ def check_scenario_references(ctx: CheckContext) -> Iterator[Issue]:
         scenario: Scenario = item.record
         for cid in scenario.assume:
             if cid not in ctx.ids["conditions"]:
-                yield _unknown(
-                    ("scenarios", item.index, "assume", cid), "condition", cid, ctx.ids["conditions"]
-                )
+                path = ("scenarios", item.index, "assume", cid)
+                yield _unknown(path, "condition", cid, ctx.ids["conditions"])
 
 
 def check_condition_ids(ctx: CheckContext) -> Iterator[Issue]:

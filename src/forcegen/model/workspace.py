@@ -112,8 +112,14 @@ class Workspace:
     def unsourced_figures(self) -> list[Issue]:
         """Figures with neither a source nor an assumption label (provenance gaps)."""
         out: list[Issue] = []
-        for section in ("nations", "capabilities", "zones", "conditions", "pledges",
-                        "requirements"):
+        for section in (
+            "nations",
+            "capabilities",
+            "zones",
+            "conditions",
+            "pledges",
+            "requirements",
+        ):
             records: Mapping[str, Sourced] = getattr(self, section)
             for index, record in enumerate(records.values()):
                 for name in record.unsourced_figures():
@@ -192,8 +198,14 @@ def build_workspace(data: Any, origin: str = "") -> Workspace:
         data = {}
     if not isinstance(data, dict):
         raise WorkspaceError(
-            [Issue((), "a workspace must be a mapping of sections", found=_kind(data),
-                   expected="keys " + ", ".join(SECTIONS))]
+            [
+                Issue(
+                    (),
+                    "a workspace must be a mapping of sections",
+                    found=_kind(data),
+                    expected="keys " + ", ".join(SECTIONS),
+                )
+            ]
         )
     for key in data:
         if key not in SECTIONS:
@@ -212,13 +224,19 @@ def build_workspace(data: Any, origin: str = "") -> Workspace:
             items = []
         if not isinstance(items, list):
             issues.append(
-                Issue((section,), f"section '{section}' must be a list of records",
-                      found=_kind(items), expected="a YAML list (lines starting with '- ')")
+                Issue(
+                    (section,),
+                    f"section '{section}' must be a list of records",
+                    found=_kind(items),
+                    expected="a YAML list (lines starting with '- ')",
+                )
             )
             items = []
         issues.extend(check_unique_ids(section, items))
         ids[section] = frozenset(
-            item["id"] for item in items if isinstance(item, dict) and isinstance(item.get("id"), str)
+            item["id"]
+            for item in items
+            if isinstance(item, dict) and isinstance(item.get("id"), str)
         )
         valid: list[Indexed] = []
         for index, item in enumerate(items):
@@ -309,7 +327,7 @@ def _expected_from(msg: str) -> str:
     text = msg.removeprefix("Value error, ")
     for prefix in ("Input should be ", "String should ", "Value should "):
         if text.startswith(prefix):
-            rest = text[len(prefix):]
+            rest = text[len(prefix) :]
             return ("a string that should " + rest) if prefix == "String should " else rest
     return text
 
