@@ -202,6 +202,21 @@ def init(
         typer.echo(f"next: forcegen validate {directory} && forcegen run {directory}")
 
 
+@app.command()
+def schema(
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print JSON Schema instead of Markdown tables.")
+    ] = False,
+) -> None:
+    """Print the workspace schema: Markdown field tables, or JSON Schema for editors."""
+    from forcegen.model.reference import field_reference_markdown, workspace_json_schema
+
+    if as_json:
+        _print_json(workspace_json_schema())
+    else:
+        sys.stdout.write(field_reference_markdown())
+
+
 def main(argv: list[str] | None = None) -> Any:
     """Console-script entry point."""
     command: Callable[..., Any] = typer.main.get_command(app)

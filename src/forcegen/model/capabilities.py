@@ -24,8 +24,8 @@ class Capability(Sourced):
 
     FIGURES: ClassVar[tuple[str, ...]] = ("personnel",)
 
-    id: Id
-    name: str = Field(min_length=1)
-    domain: Domain
+    id: Id = Field(description="Capability id, e.g. manoeuvre_battlegroup.")
+    name: str = Field(min_length=1, description="Name in words.")
+    domain: Domain = Field(description="land, air, maritime or joint.")
     personnel: int = Field(gt=0, description="Personnel per unit [persons/unit].")
-    description: str = ""
+    description: str = Field(default="", description="What one unit is and does.")

@@ -12,9 +12,11 @@ from forcegen.model.common import ConditionId, Record, Sourced
 class ConditionalProbability(Record):
     """``p`` when every condition in ``given`` has the stated value, else ``otherwise``."""
 
-    given: dict[ConditionId, bool] = Field(min_length=1)
-    p: float = Field(ge=0.0, le=1.0)
-    otherwise: float = Field(ge=0.0, le=1.0)
+    given: dict[ConditionId, bool] = Field(
+        min_length=1, description="Condition id -> the value it must have."
+    )
+    p: float = Field(ge=0.0, le=1.0, description="P(true) when every given holds [0-1].")
+    otherwise: float = Field(ge=0.0, le=1.0, description="P(true) otherwise [0-1].")
 
 
 def _probability_kind(value: Any) -> str:
@@ -30,8 +32,8 @@ class Condition(Sourced):
 
     FIGURES: ClassVar[tuple[str, ...]] = ("probability",)
 
-    id: ConditionId
-    description: str = Field(min_length=1)
+    id: ConditionId = Field(description="snake_case id, used in expressions.")
+    description: str = Field(min_length=1, description="What has to be true.")
     probability: Annotated[
         Annotated[float, Field(ge=0.0, le=1.0), Tag("number")]
         | Annotated[ConditionalProbability, Tag("conditional")],

@@ -34,7 +34,7 @@ class Commitment(Sourced):
 
     FIGURES: ClassVar[tuple[str, ...]] = ("personnel",)
 
-    name: str = Field(min_length=1)
+    name: str = Field(min_length=1, description="Operation or deployment, e.g. NATO FLF Estonia.")
     personnel: int = Field(ge=0, description="Deployed strength [persons].")
     location: str | None = Field(default=None, description="Where, in words or ISO alpha-3.")
 
@@ -42,10 +42,10 @@ class Commitment(Sourced):
 class Statement(Record):
     """A dated public statement of a nation's position (used to record refusals and caveats)."""
 
-    date: dt.date
-    stance: Stance
-    summary: str = Field(min_length=1)
-    sources: tuple[Source, ...] = Field(min_length=1)
+    date: dt.date = Field(description="Date of the statement.")
+    stance: Stance = Field(description="The position it states.")
+    summary: str = Field(min_length=1, description="What was said, in short.")
+    sources: tuple[Source, ...] = Field(min_length=1, description="At least one source.")
 
 
 class Nation(Sourced):
@@ -54,13 +54,20 @@ class Nation(Sourced):
     FIGURES: ClassVar[tuple[str, ...]] = ("active_personnel", "land_personnel")
 
     id: str = Field(description="ISO 3166-1 alpha-3 code, e.g. GBR.")
-    name: str = Field(min_length=1)
-    role: NationRole = NationRole.MEMBER
+    name: str = Field(min_length=1, description="Name in words.")
+    role: NationRole = Field(
+        default=NationRole.MEMBER,
+        description="member of the coalition, host nation, or reference row.",
+    )
     memberships: tuple[str, ...] = Field(default=(), description="E.g. [NATO, EU].")
     active_personnel: int = Field(ge=0, description="Active military personnel [persons].")
     land_personnel: int = Field(ge=0, description="Army / land-forces personnel [persons].")
-    commitments: tuple[Commitment, ...] = ()
-    statements: tuple[Statement, ...] = ()
+    commitments: tuple[Commitment, ...] = Field(
+        default=(), description="Existing deployments that compete for troops."
+    )
+    statements: tuple[Statement, ...] = Field(
+        default=(), description="Dated public positions (refusals, caveats, offers)."
+    )
 
     @field_validator("id")
     @classmethod

@@ -24,9 +24,9 @@ class Pledge(Sourced):
 
     FIGURES: ClassVar[tuple[str, ...]] = ("quantity", "personnel", "readiness_days")
 
-    id: Id
+    id: Id = Field(description="Pledge id, e.g. gbr-brigade-1.")
     nation: str = Field(description="ISO alpha-3 id of a nation in the workspace.")
-    capability: Id
+    capability: Id = Field(description="Capability id.")
     quantity: float = Field(gt=0, description="Units offered [units].")
     personnel: int | None = Field(
         default=None,
@@ -40,6 +40,8 @@ class Pledge(Sourced):
     zones: tuple[Id, ...] | None = Field(
         default=None, description="Zones where the units may be used; omitted = anywhere."
     )
-    status: PledgeStatus = PledgeStatus.STATED
+    status: PledgeStatus = Field(
+        default=PledgeStatus.STATED, description="stated, firm or withdrawn."
+    )
     date: dt.date | None = Field(default=None, description="Date of the statement.")
-    description: str = ""
+    description: str = Field(default="", description="What is offered, in words.")

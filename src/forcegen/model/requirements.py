@@ -12,11 +12,11 @@ from forcegen.model.common import Id, Record, Sourced
 class RequirementLine(Record):
     """``quantity`` units of ``capability`` (in ``zone``, if given), priority 1 = highest."""
 
-    capability: Id
+    capability: Id = Field(description="Capability id.")
     quantity: float = Field(gt=0, description="Units required [units].")
-    zone: Id | None = None
+    zone: Id | None = Field(default=None, description="Zone id; omitted = anywhere.")
     priority: int = Field(default=1, ge=1, description="1 = highest.")
-    description: str = ""
+    description: str = Field(default="", description="What the line is for.")
 
 
 class Requirement(Sourced):
@@ -24,10 +24,12 @@ class Requirement(Sourced):
 
     FIGURES: ClassVar[tuple[str, ...]] = ("personnel", "lines")
 
-    id: Id
-    name: str = Field(min_length=1)
+    id: Id = Field(description="Requirement id, e.g. force-25k.")
+    name: str = Field(min_length=1, description="Name in words.")
     personnel: int | None = Field(
         default=None, gt=0, description="Headline size as reported [persons]."
     )
-    description: str = ""
-    lines: tuple[RequirementLine, ...] = Field(min_length=1)
+    description: str = Field(default="", description="What the option is.")
+    lines: tuple[RequirementLine, ...] = Field(
+        min_length=1, description="Requirement lines (at least one)."
+    )

@@ -10,7 +10,9 @@ from forcegen.model.common import ConditionId, Id, Record
 class Scenario(Record):
     """A named political situation; conditions it does not fix count as false in ``run``."""
 
-    id: Id
-    name: str = Field(min_length=1)
-    description: str = ""
-    assume: dict[ConditionId, bool] = Field(default_factory=dict)
+    id: Id = Field(description="Scenario id, e.g. ceasefire-only.")
+    name: str = Field(min_length=1, description="Name in words.")
+    description: str = Field(default="", description="The situation in words.")
+    assume: dict[ConditionId, bool] = Field(
+        default_factory=dict, description="Condition id -> fixed value; others count as false."
+    )

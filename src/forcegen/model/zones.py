@@ -10,9 +10,9 @@ from forcegen.model.common import Id, Sourced
 class Zone(Sourced):
     """An area of employment, e.g. ``ukraine-west`` or ``poland``."""
 
-    id: Id
-    name: str = Field(min_length=1)
-    description: str = ""
+    id: Id = Field(description="Zone id, e.g. ukraine-west.")
+    name: str = Field(min_length=1, description="Name in words.")
+    description: str = Field(default="", description="Where it is.")
     country: str | None = Field(
         default=None, pattern=r"^[A-Z]{3}$", description="ISO 3166 alpha-3 code, if one country."
     )

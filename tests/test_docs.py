@@ -1,0 +1,49 @@
+"""The documentation stays true: the field reference and the example match the code."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import forcegen
+from forcegen.model.reference import field_reference_markdown
+
+DOCS = Path(__file__).resolve().parents[1] / "docs"
+
+
+def test_field_reference_in_docs_matches_the_models() -> None:
+    text = (DOCS / "workspace.md").read_text(encoding="utf-8")
+    match = re.search(r"<!-- fields:start -->\n(.*)<!-- fields:end -->", text, re.S)
+    assert match, "docs/workspace.md lacks the generated field reference"
+    assert match.group(1) == field_reference_markdown(), (
+        "regenerate with: forcegen schema (between the fields markers)"
+    )
+
+
+def test_complete_example_validates_and_runs(tmp_path: Path) -> None:
+    text = (DOCS / "workspace.md").read_text(encoding="utf-8")
+    example = re.search(r"```yaml\n(.*?)```", text, re.S)
+    assert example
+    path = tmp_path / "example.yaml"
+    path.write_text(example.group(1), encoding="utf-8")
+    ws = forcegen.load_workspace(path)
+    assert len(ws.pledges) == 3
+    result = forcegen.evaluate(ws, "ceasefire-only")
+    assert result.personnel == 5000
+    assert result.requirements["force-10k"].fill_ratio == 0.25
+    full = forcegen.evaluate(ws, "full-support")
+    assert full.personnel == 5000 + 5000 + 150
+
+
+def test_json_doc_example_matches_the_example_workspace(tmp_path: Path) -> None:
+    import json
+
+    text = (DOCS / "workspace.md").read_text(encoding="utf-8")
+    example = re.search(r"```yaml\n(.*?)```", text, re.S)
+    assert example
+    path = tmp_path / "example.yaml"
+    path.write_text(example.group(1), encoding="utf-8")
+    produced = forcegen.evaluate(forcegen.load_workspace(path), "ceasefire-only").to_json()
+    doc = (DOCS / "json.md").read_text(encoding="utf-8")
+    documented = json.loads(re.search(r"```json\n(.*?)```", doc, re.S).group(1))  # type: ignore[union-attr]
+    assert documented == {"ceasefire-only": produced}
