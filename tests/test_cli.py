@@ -41,7 +41,7 @@ def test_run_report_on_the_builtin_dataset() -> None:
     assert proc.returncode == 0, proc.stderr
     out = proc.stdout
     assert "Scenarios at a glance" in out
-    assert "biggest veto" in out
+    assert "biggest vetoes" in out
     assert "assumed false" in out
     ws = forcegen.load_builtin()
     for sid in ws.scenarios:

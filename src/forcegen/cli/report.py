@@ -21,23 +21,34 @@ def _units(x: float) -> str:
     return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.1f}"
 
 
+def _option_label(requirement_id: str, personnel: int | None) -> str:
+    if not personnel:
+        return requirement_id
+    return f"{personnel // 1000}k" if personnel % 1000 == 0 else f"{personnel:,}"
+
+
 def summary_table(workspace: Workspace, results: Mapping[str, ScenarioResult]) -> Table:
     """One row per scenario: personnel, force-option fill and the biggest veto."""
-    table = Table(title="Scenarios at a glance", title_justify="left", show_lines=False)
-    table.add_column("scenario")
+    table = Table(
+        title="Scenarios at a glance",
+        caption="force-option columns: share of required units filled; * = met. "
+        "Biggest vetoes: condition (troops hanging on it).",
+        title_justify="left",
+        caption_justify="left",
+    )
+    table.add_column("scenario", overflow="fold")
     table.add_column("personnel", justify="right")
     table.add_column("nations", justify="right")
     for rid, requirement in workspace.requirements.items():
-        label = f"{requirement.personnel:,}" if requirement.personnel else rid
-        table.add_column(f"fill {label}", justify="right")
-    table.add_column("biggest veto")
+        table.add_column(_option_label(rid, requirement.personnel), justify="right")
+    table.add_column("biggest vetoes", overflow="fold")
     for sid, result in results.items():
         fills = [
-            Text(_pct(f.fill_ratio) + (" met" if f.met else ""), style="green" if f.met else "")
+            Text(_pct(f.fill_ratio) + ("*" if f.met else ""), style="green" if f.met else "")
             for f in result.requirements.values()
         ]
-        top = result.biggest_veto
-        veto = f"{top[0]}: {top[1]:,} troops" if top and top[1] > 0 else "none"
+        ranked = sorted(((c, t) for c, t in result.veto.items() if t > 0), key=lambda ct: -ct[1])
+        veto = ", ".join(f"{c} ({t:,})" for c, t in ranked[:2]) or "none"
         contributing = sum(1 for v in result.by_nation.values() if v > 0)
         table.add_row(sid, f"{result.personnel:,}", str(contributing), *fills, veto)
     return table
@@ -69,14 +80,20 @@ def scenario_panel(workspace: Workspace, result: ScenarioResult) -> Panel:
             personnel = result.by_capability_personnel[cap]
             capabilities.add_row(cap, _units(units), f"{personnel:,}")
 
-    options = Table(title="Force options", title_justify="left")
-    for column in ("force option", "fill", "met", "largest shortfall"):
+    options = Table(title="Force options", title_justify="left", expand=True)
+    for column in ("force option", "fill", "met", "largest shortfall (in personnel)"):
         options.add_column(column, justify="right" if column == "fill" else "left")
     for fill in result.requirements.values():
-        short = max(fill.lines, key=lambda line: (line.shortfall, -line.priority))
+        per_unit = {c.id: c.personnel for c in workspace.capabilities.values()}
+        short = max(
+            fill.lines,
+            key=lambda line: (line.shortfall * per_unit[line.capability], -line.priority),
+        )
         where = f" in {short.zone}" if short.zone else ""
+        persons = round(short.shortfall * per_unit[short.capability])
         shortfall = (
-            f"{_units(short.shortfall)} x {short.capability}{where} (p{short.priority})"
+            f"{_units(short.shortfall)} x {short.capability}{where}, p{short.priority} "
+            f"(~{persons:,} personnel)"
             if short.shortfall > 0
             else "-"
         )
@@ -99,9 +116,7 @@ def scenario_panel(workspace: Workspace, result: ScenarioResult) -> Panel:
 
     top = Table.grid(padding=(0, 3))
     top.add_row(nations, capabilities)
-    bottom = Table.grid(padding=(0, 3))
-    bottom.add_row(options, vetoes)
-    body = Group(head, Text(), top, bottom)
+    body = Group(head, Text(), top, vetoes, options)
     title = f"{result.scenario.id}: {result.scenario.name}"
     return Panel(body, title=title, title_align="left")
 

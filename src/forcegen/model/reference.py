@@ -99,6 +99,9 @@ def field_reference_markdown() -> str:
 
 def workspace_json_schema() -> dict[str, Any]:
     """JSON Schema of a whole workspace file (for editors and other tools)."""
-    fields: dict[str, Any] = {name: (list[model] | None, None) for name, model in SECTIONS.items()}
+    fields: dict[str, Any] = {
+        name: (list[model] | None, None)  # type: ignore[valid-type]
+        for name, model in SECTIONS.items()
+    }
     wrapper = create_model("ForcegenWorkspace", **fields)
     return wrapper.model_json_schema()
