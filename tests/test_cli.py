@@ -120,3 +120,12 @@ def test_help_and_version_do_not_import_heavy_libraries() -> None:
     assert "HEAVY []" in proc.stdout, proc.stdout + proc.stderr
     version = forcegen_cli("--version")
     assert version.returncode == 0 and version.stdout.startswith("forcegen ")
+
+
+def test_init_into_unwritable_places_exits_2(tmp_path: Path) -> None:
+    afile = tmp_path / "afile"
+    afile.write_text("x", encoding="utf-8")
+    for target in (afile / "sub", tmp_path / "no" / "such" / "parent", afile):
+        proc = forcegen_cli("init", str(target))
+        assert proc.returncode == 2, (target, proc.stderr)
+        assert "Traceback" not in proc.stderr and proc.stdout == ""

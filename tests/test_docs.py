@@ -47,3 +47,12 @@ def test_json_doc_example_matches_the_example_workspace(tmp_path: Path) -> None:
     doc = (DOCS / "json.md").read_text(encoding="utf-8")
     documented = json.loads(re.search(r"```json\n(.*?)```", doc, re.S).group(1))  # type: ignore[union-attr]
     assert documented == {"ceasefire-only": produced}
+
+
+def test_dataset_doc_figures_match_a_run() -> None:
+    text = (DOCS / "dataset.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| ([a-z-]+) \| ([\d,]+)", text, re.M)
+    assert len(rows) >= 5
+    results = forcegen.evaluate_all(forcegen.load_builtin())
+    for scenario, personnel in rows:
+        assert results[scenario].personnel == int(personnel.replace(",", "")), scenario

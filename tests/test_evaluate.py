@@ -122,3 +122,36 @@ def test_unknown_scenario_lists_the_known_ones(small: forcegen.Workspace) -> Non
 def test_condition_order_follows_given_rules(small: forcegen.Workspace) -> None:
     order = small.condition_order
     assert order.index("ceasefire") < order.index("consent")
+
+
+def test_zoned_lines_are_served_before_unzoned_lines_of_the_same_priority(
+    small: forcegen.Workspace,
+) -> None:
+    # gbr-bde may only go west, deu-bde only to poland; an unzoned line listed first must
+    # not take the one brigade that the west line can use
+    req = Requirement.model_validate(
+        {
+            "id": "mix",
+            "name": "Mixed",
+            "lines": [
+                {"capability": "bde", "quantity": 1},
+                {"capability": "bde", "quantity": 1, "zone": "west"},
+            ],
+        }
+    )
+    fill = forcegen.fill_requirement(small, req, ["gbr-bde", "deu-bde"])
+    assert fill.met
+    assert fill.lines[0].by_nation == {"DEU": 1.0}
+    assert fill.lines[1].by_nation == {"GBR": 1.0}
+
+
+def test_frames_of_a_workspace_without_requirements(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "ws.yaml"
+    path.write_text(
+        "conditions: [{id: c, description: d, probability: 0.5}]\nscenarios: [{id: s, name: S}]\n",
+        encoding="utf-8",
+    )
+    result = forcegen.evaluate(forcegen.load_workspace(path), "s")
+    assert result.requirements_frame().empty
+    assert result.lines_frame().empty
+    assert result.personnel == 0

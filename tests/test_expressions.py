@@ -90,19 +90,22 @@ def test_hostile_python_is_rejected_and_never_executed(tmp_path) -> None:  # typ
     assert not marker.exists()
 
 
-def test_ten_thousand_deep_nesting_gives_a_clear_error_not_a_crash() -> None:
-    deep = "(" * 10_000 + "a" + ")" * 10_000
+def test_ten_thousand_deep_nesting_parses_without_recursion() -> None:
+    deep = "(" * 10_000 + "a and not b" + ")" * 10_000
+    expr = parse(deep, KNOWN)
+    assert expr.program == ("a", "b", "not", "and")
+    assert bool(expr.evaluate({"a": True, "b": False})) is True
+    nots = parse("not " * 10_000 + "a", KNOWN)
+    assert bool(nots.evaluate({"a": True})) is True  # an even number of nots
+
+
+def test_ten_thousand_deep_unbalanced_nesting_is_a_clear_error() -> None:
     with pytest.raises(ExpressionError) as info:
-        parse(deep, KNOWN)
-    assert "characters long" in str(info.value)
-
-
-def test_deep_nesting_within_the_limit_parses_without_recursion() -> None:
-    depth = (MAX_EXPRESSION_CHARS - 1) // 2
-    expr = parse("(" * depth + "a" + ")" * depth, KNOWN)
-    assert expr.program == ("a",)
-    nots = parse("not " * 2_000 + "a", KNOWN)
-    assert bool(nots.evaluate({"a": True})) is True  # even number of nots
+        parse("(" * 10_000 + "a" + ")" * 9_999, KNOWN)
+    assert "unclosed '('" in str(info.value) and info.value.column == 1
+    with pytest.raises(ExpressionError) as info:
+        parse("(" * 10_000 + ")" * 10_000, KNOWN)
+    assert "unexpected ')'" in str(info.value) and info.value.column == 10_001
 
 
 def test_a_megabyte_expression_is_refused_quickly() -> None:

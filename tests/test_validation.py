@@ -196,7 +196,8 @@ def test_reported_basis_needs_a_source(write_yaml: Write) -> None:
 
 def test_iso3_codes_are_checked(write_yaml: Write) -> None:
     issue = only(write_yaml(BASE.replace("id: GBR", "id: UKX")))
-    assert "ISO 3166" in (issue.expected or "") and issue.line == 10
+    assert "ISO 3166" in issue.message and "GBR" in (issue.expected or "")
+    assert issue.line == 10
 
 
 def test_all_errors_are_reported_in_one_run(write_yaml: Write) -> None:
@@ -236,8 +237,9 @@ def test_folder_workspace_merges_sections_and_keeps_lines(tmp_path: Path) -> Non
 def test_same_scalar_section_in_two_files_is_an_error(tmp_path: Path) -> None:
     (tmp_path / "a.yaml").write_text("nations: {}\n", encoding="utf-8")
     (tmp_path / "b.yaml").write_text("nations: {}\n", encoding="utf-8")
-    issue = only(tmp_path)
-    assert "also in" in issue.message
+    issues = issues_of(tmp_path)
+    also = next(i for i in issues if "also in" in i.message)
+    assert also.file is not None and also.file.endswith("b.yaml") and also.line == 1
 
 
 def test_missing_path_and_empty_folder(tmp_path: Path) -> None:
@@ -264,3 +266,156 @@ def test_anchors_do_not_blow_up(write_yaml: Write) -> None:
         lines.append(f"a{n}: &a{n} [" + ", ".join([f"*a{n - 1}"] * 10) + "]")
     issues = issues_of(write_yaml("\n".join(lines) + "\n"))
     assert all("unknown section" in i.message for i in issues)
+
+
+# -- hostile and malformed input (found in review) -------------------------------------
+
+
+def test_deeply_nested_yaml_is_refused_without_crashing(write_yaml: Write) -> None:
+    for opener, closer in (("[", "]"), ("{a: ", "}")):
+        text = "nations: " + opener * 30_000 + "1" + closer * 30_000 + "\n"
+        issue = only(write_yaml(text))
+        assert "nested more than" in issue.message and issue.line == 1
+
+
+def test_impossible_dates_are_field_errors(write_yaml: Write) -> None:
+    text = (
+        BASE
+        + """pledges:
+  - {id: p1, nation: GBR, capability: bde, quantity: 1, date: 2025-13-45}
+  - {id: p2, nation: GBR, capability: bde, quantity: 1, date: 2025-02-30}
+  - {id: p3, nation: GBR, capability: bde, quantity: 1, date: 0}
+"""
+    )
+    issues = issues_of(write_yaml(text))
+    assert [i.path for i in issues] == [("pledges", n, "date") for n in range(3)]
+    assert [i.line for i in issues] == [12, 13, 14]
+    assert all("YYYY-MM-DD" in (i.expected or "") for i in issues)
+
+
+def test_infinite_and_nan_numbers_are_refused(write_yaml: Write) -> None:
+    text = (
+        BASE
+        + """pledges:
+  - {id: p1, nation: GBR, capability: bde, quantity: .inf}
+  - {id: p2, nation: GBR, capability: bde, quantity: 1e400}
+  - {id: p3, nation: GBR, capability: bde, quantity: .nan}
+"""
+    )
+    issues = issues_of(write_yaml(text))
+    assert len(issues) == 3
+    assert all("number" in (i.expected or "") for i in issues)
+    assert sum("finite" in (i.expected or "") for i in issues) == 2
+
+
+def test_no_silent_type_conversion(write_yaml: Write) -> None:
+    text = (
+        BASE.replace("probability: 0.5", "probability: '0.5'").replace(
+            "active_personnel: 100", "active_personnel: true"
+        )
+        + """pledges:
+  - {id: p1, nation: GBR, capability: bde, quantity: true}
+  - {id: p2, nation: GBR, capability: bde, quantity: '3'}
+scenarios:
+  - {id: s, name: S, assume: {ceasefire: 'yes'}}
+"""
+    )
+    paths = {i.path for i in issues_of(write_yaml(text))}
+    assert paths == {
+        ("conditions", 0, "probability"),
+        ("nations", 0, "active_personnel"),
+        ("pledges", 0, "quantity"),
+        ("pledges", 1, "quantity"),
+        ("scenarios", 0, "assume", "ceasefire"),
+    }
+
+
+def test_ids_with_spaces_cannot_shadow_each_other(write_yaml: Write) -> None:
+    text = (
+        BASE
+        + """pledges:
+  - {id: p1, nation: GBR, capability: bde, quantity: 1}
+  - {id: 'p1 ', nation: GBR, capability: bde, quantity: 3}
+"""
+    )
+    issue = only(write_yaml(text))
+    assert issue.path == ("pledges", 1, "id") and issue.line == 13
+
+
+def test_yaml_level_and_schema_errors_in_one_run(write_yaml: Write) -> None:
+    text = (
+        BASE
+        + """pledges:
+  - id: p1
+    nation: FRA
+    capability: bde
+    capability: bde
+    quantity: -1
+"""
+    )
+    issues = issues_of(write_yaml(text))
+    messages = " | ".join(i.message for i in issues)
+    assert "duplicate key 'capability'" in messages
+    assert "unknown nation 'FRA'" in messages
+    assert any(i.path == ("pledges", 0, "quantity") for i in issues)
+
+
+def test_empty_workspace_is_an_error(write_yaml: Write) -> None:
+    for text in ("", "# only a comment\n", "\ufeff"):
+        issue = only(write_yaml(text))
+        assert "empty" in issue.message
+
+
+def test_unreadable_bytes_are_located(tmp_path: Path) -> None:
+    latin = tmp_path / "latin.yaml"
+    latin.write_bytes(b"nations:\n  - name: Espa\xf1a\n")
+    issue = only(latin)
+    assert "not UTF-8" in issue.message and issue.line == 2
+    nul = tmp_path / "nul.yaml"
+    nul.write_bytes(b"nations: []\nzones: [a\x00]\n")
+    issue = only(nul)
+    assert "unreadable character" in issue.message and issue.line == 2
+
+
+def test_follow_on_noise_is_not_reported(write_yaml: Write) -> None:
+    text = (
+        BASE
+        + """requirements:
+  - id: r
+    name: R
+    lines:
+      - {capability: bde, quantity: -1}
+pledges:
+  - id: p
+    nation: GBR
+    capability: bde
+    quantity: 1
+    basis: reported
+    sources: [{title: no url}]
+"""
+    )
+    issues = issues_of(write_yaml(text))
+    assert {i.path for i in issues} == {
+        ("requirements", 0, "lines", 0, "quantity"),
+        ("pledges", 0, "sources", 0, "url"),
+    }
+
+
+def test_empty_zone_list_is_refused(write_yaml: Write) -> None:
+    text = BASE + "pledges:\n  - {id: p, nation: GBR, capability: bde, quantity: 1, zones: []}\n"
+    issue = only(write_yaml(text))
+    assert issue.path == ("pledges", 0, "zones")
+
+
+def test_defaults_need_no_source_but_given_figures_do(write_yaml: Write) -> None:
+    text = (
+        BASE
+        + """pledges:
+  - {id: p, nation: GBR, capability: bde, quantity: 1}
+  - {id: q, nation: GBR, capability: bde, quantity: 1, readiness_days: 5,
+     sources: [{url: 'https://example.org', fields: [quantity]}]}
+"""
+    )
+    ws = forcegen.load_workspace(write_yaml(text))
+    gaps = {(w.path, w.line) for w in ws.warnings if w.path[0] == "pledges"}
+    assert gaps == {(("pledges", 0, "quantity"), 12), (("pledges", 1, "readiness_days"), 13)}

@@ -23,7 +23,7 @@ import numpy as np
 
 from forcegen.errors import ExpressionError
 
-MAX_EXPRESSION_CHARS = 10_000
+MAX_EXPRESSION_CHARS = 100_000
 """Longest expression accepted [characters]."""
 
 KEYWORDS = frozenset({"and", "or", "not", "true", "false"})

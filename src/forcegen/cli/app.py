@@ -90,7 +90,7 @@ def resolve_workspace(spec: str | None) -> Workspace:
 
 
 def _print_json(payload: Any) -> None:
-    sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
+    sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
 
 
 def _version(value: bool) -> None:
@@ -130,7 +130,7 @@ def run(
         else:
             results = evaluate_all(ws)
         if not results:
-            _fail(f"error: {ws.origin} defines no scenarios; add a 'scenarios' section")
+            _fail(f"error: {ws.origin}: defines no scenarios; expected a 'scenarios' section")
         if as_json:
             _print_json({sid: result.to_json() for sid, result in results.items()})
             return

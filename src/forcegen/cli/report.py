@@ -63,7 +63,13 @@ def scenario_panel(workspace: Workspace, result: ScenarioResult) -> Panel:
     head.append(f" from {len(result.active)} active pledges\n")
     head.append(f"fixed by the scenario: {fixed or 'nothing'}\n")
     style = "yellow" if result.assumed_false else ""
-    head.append(f"not fixed, assumed false: {assumed}", style=style)
+    head.append(f"not fixed, assumed false: {assumed}\n", style=style)
+    prov = result.provenance
+    head.append(
+        f"fully reported: {prov['reported_personnel']:,}; size assumed: "
+        f"{prov['assumed_size_personnel']:,}; condition assumed: "
+        f"{prov['assumed_condition_personnel']:,} personnel"
+    )
 
     nations = Table(title="By nation", title_justify="left")
     nations.add_column("nation")

@@ -36,11 +36,22 @@ class ScenarioResult:
     by_capability_personnel: Mapping[str, int]
     requirements: Mapping[str, RequirementFill]
     veto: Mapping[str, int]
+    _provenance: Mapping[str, int]
 
     @property
     def personnel(self) -> int:
         """Total personnel of the active pledges [persons]."""
         return sum(self.personnel_by_pledge[pid] for pid in self.active)
+
+    @property
+    def provenance(self) -> dict[str, int]:
+        """Active personnel [persons] by how solid it is.
+
+        ``reported_personnel``: size and condition both sourced; ``assumed_size_personnel``:
+        the size rests on an assumption; ``assumed_condition_personnel``: the condition it
+        depends on is the project's assumption (a pledge can be in both).
+        """
+        return dict(self._provenance)
 
     @property
     def biggest_veto(self) -> tuple[str, int] | None:
@@ -60,6 +71,7 @@ class ScenarioResult:
             "requirements": {rid: fill.to_json() for rid, fill in self.requirements.items()},
             "veto": {k: int(v) for k, v in self.veto.items()},
             "assumed_false": list(self.assumed_false),
+            "provenance": self.provenance,
         }
 
     # -- DataFrame views ---------------------------------------------------------
@@ -99,7 +111,8 @@ class ScenarioResult:
             }
             for rid, fill in self.requirements.items()
         ]
-        return pd.DataFrame(rows).set_index("requirement")
+        columns = ["requirement", "name", "required_units", "filled_units", "fill_ratio", "met"]
+        return pd.DataFrame(rows, columns=columns).set_index("requirement")
 
     def lines_frame(self) -> pd.DataFrame:
         """One row per requirement line: required, filled and shortfall [units]."""
@@ -119,7 +132,17 @@ class ScenarioResult:
             for rid, fill in self.requirements.items()
             for line in fill.lines
         ]
-        return pd.DataFrame(rows).set_index(["requirement", "line"])
+        columns = [
+            "requirement",
+            "line",
+            "capability",
+            "zone",
+            "priority",
+            "required",
+            "filled",
+            "shortfall",
+        ]
+        return pd.DataFrame(rows, columns=columns).set_index(["requirement", "line"])
 
     def veto_frame(self) -> pd.DataFrame:
         """Troops hanging on each condition [persons], largest first."""
@@ -163,6 +186,13 @@ def evaluate(workspace: Workspace, scenario: str | Scenario) -> ScenarioResult:
         rid: fill_requirement(workspace, requirement, active)
         for rid, requirement in workspace.requirements.items()
     }
+    size = sum(personnel[p] for p in active if workspace.size_is_assumed(p))
+    condition = sum(personnel[p] for p in active if workspace.condition_is_assumed(p))
+    solid = sum(
+        personnel[p]
+        for p in active
+        if not workspace.size_is_assumed(p) and not workspace.condition_is_assumed(p)
+    )
     return ScenarioResult(
         scenario=scenario,
         values=values,
@@ -174,6 +204,11 @@ def evaluate(workspace: Workspace, scenario: str | Scenario) -> ScenarioResult:
         by_capability_personnel=by_capability_personnel,
         requirements=requirements,
         veto=veto(workspace, values),
+        _provenance={
+            "reported_personnel": solid,
+            "assumed_size_personnel": size,
+            "assumed_condition_personnel": condition,
+        },
     )
 
 

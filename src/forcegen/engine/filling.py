@@ -1,6 +1,7 @@
 """Filling a requirement's lines from active pledges: the one definition of "met".
 
-Lines are served in priority order (1 first; input order breaks ties). Each line
+Lines are served in priority order (1 first); within a priority, lines bound to a
+zone before lines that take any zone (they have fewer candidates), then input order. Each line
 takes units of its capability from active pledges that may serve in its zone (a
 pledge without ``zones`` goes anywhere; a line without ``zone`` takes any pledge).
 Pledges restricted to fewer zones are drawn first, so that flexible units stay free
@@ -118,7 +119,8 @@ def fill_requirement(
     candidates = sorted(
         remaining, key=lambda pid: _draw_order(workspace.pledges[pid], position[pid])
     )
-    order = sorted(range(len(requirement.lines)), key=lambda i: (requirement.lines[i].priority, i))
+    lines = requirement.lines
+    order = sorted(range(len(lines)), key=lambda i: (lines[i].priority, lines[i].zone is None, i))
     fills: dict[int, LineFill] = {}
     for i in order:
         line = requirement.lines[i]

@@ -25,6 +25,7 @@ class WorkspaceData:
     data: dict[str, Any]
     source_map: SourceMap
     issues: list[Issue]
+    unreadable: list[Issue]
     files: list[Path]
 
     def locate(self, issue: Issue) -> Issue:
@@ -44,14 +45,16 @@ def workspace_files(path: Path) -> list[Path]:
     return [path]
 
 
-def read_workspace_data(path: str | Path, display_root: Path | None = None) -> WorkspaceData:
-    """Read and merge the YAML of a workspace without validating its records."""
+def read_workspace_data(path: str | Path) -> WorkspaceData:
+    """Read and merge the YAML of a workspace without validating its records.
+
+    Problems that leave a file unreadable go to ``unreadable``; problems in files that
+    could be read (duplicate keys, a section in two files) go to ``issues``.
+    """
     root = Path(path)
-    smap = SourceMap()
-    merged: dict[str, Any] = {}
-    issues: list[Issue] = []
+    out = WorkspaceData({}, SourceMap(), [], [], [])
     if not root.exists():
-        issues.append(
+        out.unreadable.append(
             Issue(
                 (),
                 f"no such file or folder: {root}",
@@ -59,10 +62,10 @@ def read_workspace_data(path: str | Path, display_root: Path | None = None) -> W
                 expected="a workspace YAML file or a folder of them",
             )
         )
-        return WorkspaceData(merged, smap, issues, [])
-    files = workspace_files(root)
-    if not files:
-        issues.append(
+        return out
+    out.files = workspace_files(root)
+    if not out.files:
+        out.unreadable.append(
             Issue(
                 (),
                 "the folder holds no .yaml or .yml files",
@@ -71,26 +74,25 @@ def read_workspace_data(path: str | Path, display_root: Path | None = None) -> W
             )
         )
     first_file: dict[str, str] = {}
-    for file in files:
-        name = str(file.relative_to(display_root)) if display_root else str(file)
-        try:
-            text = file.read_text(encoding="utf-8")
-        except UnicodeDecodeError as exc:
-            issues.append(Issue((), f"file is not UTF-8 text ({exc.reason})", file=name))
-            continue
-        except OSError as exc:
-            issues.append(Issue((), f"cannot read file: {exc.strerror}", file=name))
+    for file in out.files:
+        name = str(file)
+        text, problem = _read_text(file)
+        if problem is not None:
+            out.unreadable.append(problem)
             continue
         doc = read_yaml(text, name)
-        issues.extend(doc.issues)
-        if doc.data is None:
+        if doc.data is None and doc.issues:
+            out.unreadable.extend(doc.issues)
             continue
+        out.issues.extend(doc.issues)
+        if doc.data is None:
+            continue  # an empty file adds nothing
         if not isinstance(doc.data, dict):
-            issues.append(
+            out.unreadable.append(
                 Issue(
                     (),
                     "a workspace file must be a mapping of sections",
-                    found=type(doc.data).__name__,
+                    found=f"a {type(doc.data).__name__}",
                     file=name,
                     line=1,
                     expected="top-level keys such as nations:, pledges:",
@@ -99,16 +101,16 @@ def read_workspace_data(path: str | Path, display_root: Path | None = None) -> W
             continue
         for key, value in doc.data.items():
             key = str(key)
-            if key not in merged:
-                merged[key] = value
+            if key not in out.data:
+                out.data[key] = value
                 first_file[key] = name
-                doc.source_map.shifted((key,), 0, smap)
-            elif isinstance(merged[key], list) and isinstance(value, list):
-                doc.source_map.shifted((key,), len(merged[key]), smap)
-                merged[key] = merged[key] + value
+                doc.source_map.shifted((key,), 0, out.source_map)
+            elif isinstance(out.data[key], list) and isinstance(value, list):
+                doc.source_map.shifted((key,), len(out.data[key]), out.source_map)
+                out.data[key] = out.data[key] + value
             else:
                 _, line = doc.source_map.locate((key,))
-                issues.append(
+                out.issues.append(
                     Issue(
                         (key,),
                         f"section '{key}' is also in {first_file[key]}",
@@ -117,7 +119,28 @@ def read_workspace_data(path: str | Path, display_root: Path | None = None) -> W
                         line=line,
                     )
                 )
-    return WorkspaceData(merged, smap, issues, files)
+    return out
+
+
+def _read_text(file: Path) -> tuple[str, Issue | None]:
+    """The file's text (UTF-8, optional BOM), or the reason it cannot be read."""
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        return "", Issue(
+            (), f"cannot read file: {exc.strerror}", file=str(file), expected="a readable YAML file"
+        )
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        return "", Issue(
+            (),
+            f"byte {data[exc.start]:#04x} is not UTF-8 text ({exc.reason})",
+            expected="a UTF-8 text file",
+            file=str(file),
+            line=line,
+        )
 
 
 def load_workspace(path: str | Path, origin: str | None = None) -> Workspace:
@@ -127,11 +150,14 @@ def load_workspace(path: str | Path, origin: str | None = None) -> Workspace:
     file, line and field path.
     """
     raw = read_workspace_data(path)
-    if raw.issues:
-        raise WorkspaceError(raw.locate(i) for i in raw.issues)
+    if raw.unreadable:
+        # a file could not be read at all: checking the rest would report false errors
+        raise WorkspaceError(raw.locate(i) for i in raw.unreadable)
     try:
         workspace = build_workspace(raw.data, origin=origin or str(path))
     except WorkspaceError as exc:
-        raise WorkspaceError(raw.locate(i) for i in exc.issues) from None
+        raise WorkspaceError(raw.locate(i) for i in (*raw.issues, *exc.issues)) from None
+    if raw.issues:
+        raise WorkspaceError(raw.locate(i) for i in raw.issues)
     object.__setattr__(workspace, "warnings", tuple(raw.locate(w) for w in workspace.warnings))
     return workspace

@@ -16,9 +16,24 @@ import yaml
 from forcegen.errors import Issue, PathPart
 
 try:  # the C loader is much faster; fall back to pure Python when it is absent
-    _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]
+    _Base: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]
 except AttributeError:  # pragma: no cover - depends on how PyYAML was built
-    _Loader = yaml.SafeLoader
+    _Base = yaml.SafeLoader
+
+MAX_DEPTH = 64
+"""Deepest nesting of YAML lists and mappings accepted (a workspace needs about 6)."""
+
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+
+
+class _Loader(_Base):  # type: ignore[valid-type,misc]
+    """Safe loader that leaves dates as text, so that the schema checks them with a path."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != _TIMESTAMP]
+    for first, resolvers in _Base.yaml_implicit_resolvers.items()
+}
 
 
 @dataclass
@@ -65,10 +80,23 @@ class YamlDocument:
 def read_yaml(text: str, file: str) -> YamlDocument:
     """Parse one YAML document; syntax errors become located issues, not exceptions."""
     smap = SourceMap()
+    too_deep = _too_deep(text, file)
+    if too_deep is not None:
+        return YamlDocument(None, smap, [too_deep])
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
+    except yaml.reader.ReaderError as exc:
+        reader_line = text.count("\n", 0, max(exc.position, 0)) + 1
+        issue = Issue(
+            path=(),
+            message=f"unreadable character {exc.character!r}: {exc.reason}",
+            expected="printable text (a YAML file)",
+            file=file,
+            line=reader_line,
+        )
+        return YamlDocument(None, smap, [issue])
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
@@ -82,14 +110,39 @@ def read_yaml(text: str, file: str) -> YamlDocument:
             line=line,
         )
         return YamlDocument(None, smap, [issue])
-    except yaml.YAMLError as exc:
-        return YamlDocument(None, smap, [Issue((), f"YAML error: {exc}", file=file)])
+    except (yaml.YAMLError, ValueError, OverflowError) as exc:
+        issue = Issue((), f"cannot read the YAML: {exc}", expected="valid YAML", file=file)
+        return YamlDocument(None, smap, [issue])
     finally:
         loader.dispose()
     issues: list[Issue] = []
     if node is not None:
         _walk(node, (), file, smap, issues)
     return YamlDocument(data, smap, issues)
+
+
+def _too_deep(text: str, file: str) -> Issue | None:
+    """Refuse nesting beyond MAX_DEPTH before composing (the composer recurses)."""
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    mark = event.start_mark
+                    return Issue(
+                        path=(),
+                        message=f"lists and mappings nested more than {MAX_DEPTH} deep",
+                        found=f"depth {depth}",
+                        expected=f"at most {MAX_DEPTH} levels (a workspace needs about 6)",
+                        file=file,
+                        line=mark.line + 1 if mark is not None else None,
+                    )
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        return None  # reported, with its position, by the full read
+    return None
 
 
 def _walk(

@@ -7,7 +7,7 @@ from typing import ClassVar
 
 from pydantic import Field
 
-from forcegen.model.common import Id, Sourced
+from forcegen.model.common import Count, Id, Sourced
 
 
 class Domain(StrEnum):
@@ -27,5 +27,5 @@ class Capability(Sourced):
     id: Id = Field(description="Capability id, e.g. manoeuvre_battlegroup.")
     name: str = Field(min_length=1, description="Name in words.")
     domain: Domain = Field(description="land, air, maritime or joint.")
-    personnel: int = Field(gt=0, description="Personnel per unit [persons/unit].")
+    personnel: Count = Field(gt=0, description="Personnel per unit [persons/unit].")
     description: str = Field(default="", description="What one unit is and does.")

@@ -1,8 +1,9 @@
-"""Cross-reference checks on validated records: small named functions yielding issues.
+"""Cross-reference checks: small named functions yielding issues.
 
-Each ``check_*`` takes the records that passed field validation (and the ids of every
-record in the input, valid or not, so that one bad record does not make every
-reference to it an error too) and yields :class:`~forcegen.errors.Issue` records.
+They run on the raw records (plain mappings as read), not only on the records that
+passed field validation, so that one run reports a bad quantity *and* an unknown
+nation in the same pledge. Values of the wrong type are skipped here: field
+validation reports them.
 """
 
 from __future__ import annotations
@@ -14,47 +15,44 @@ from typing import Any
 
 from forcegen.errors import ExpressionError, Issue, PathPart
 from forcegen.expressions import KEYWORDS, Expression, parse
-from forcegen.model.conditions import Condition
-from forcegen.model.pledges import Pledge
-from forcegen.model.requirements import Requirement
-from forcegen.model.scenarios import Scenario
-
-
-@dataclass(frozen=True)
-class Indexed:
-    """A validated record and its position in the merged input."""
-
-    index: int
-    record: Any
 
 
 @dataclass(frozen=True)
 class CheckContext:
-    """What the checks see: valid records per section and all ids present in the input."""
+    """What the checks see: the raw list of each section and the ids present in it."""
 
-    records: Mapping[str, Sequence[Indexed]]
+    raw: Mapping[str, Sequence[Any]]
     ids: Mapping[str, frozenset[str]]
 
-    def of(self, section: str) -> Sequence[Indexed]:
-        """Valid records of one section."""
-        return self.records.get(section, ())
+    def items(self, section: str) -> Iterator[tuple[int, dict[str, Any]]]:
+        """(index, record) for every record of ``section`` that is a mapping."""
+        for index, item in enumerate(self.raw.get(section, ())):
+            if isinstance(item, dict):
+                yield index, item
 
 
 def _unknown(path: tuple[PathPart, ...], kind: str, wanted: str, known: Iterable[str]) -> Issue:
     known = sorted(known)
     close = difflib.get_close_matches(wanted, known, n=1)
+    listed = ", ".join(known[:12]) + (", ..." if len(known) > 12 else "")
     return Issue(
         path=path,
         message=f"unknown {kind} '{wanted}'",
         found=repr(wanted),
-        expected=f"the id of a {kind} in the workspace"
-        + (f" ({', '.join(known[:12])}{', ...' if len(known) > 12 else ''})" if known else ""),
+        expected=f"the id of a {kind} in the workspace" + (f" ({listed})" if known else ""),
         hint=f"did you mean '{close[0]}'?" if close else None,
     )
 
 
+def _texts(value: Any) -> Iterator[tuple[int, str]]:
+    if isinstance(value, list):
+        for n, item in enumerate(value):
+            if isinstance(item, str):
+                yield n, item
+
+
 def check_unique_ids(section: str, items: Sequence[Any]) -> Iterator[Issue]:
-    """Ids must be unique within a section (checked on the raw items)."""
+    """Ids must be unique within a section."""
     first: dict[str, int] = {}
     for index, item in enumerate(items):
         if not isinstance(item, dict) or not isinstance(item.get("id"), str):
@@ -73,76 +71,92 @@ def check_unique_ids(section: str, items: Sequence[Any]) -> Iterator[Issue]:
 
 def check_pledge_references(ctx: CheckContext) -> Iterator[Issue]:
     """Every pledge names an existing nation, capability and zones."""
-    for item in ctx.of("pledges"):
-        pledge: Pledge = item.record
-        base: tuple[PathPart, ...] = ("pledges", item.index)
-        if pledge.nation not in ctx.ids["nations"]:
-            yield _unknown((*base, "nation"), "nation", pledge.nation, ctx.ids["nations"])
-        if pledge.capability not in ctx.ids["capabilities"]:
-            yield _unknown(
-                (*base, "capability"), "capability", pledge.capability, ctx.ids["capabilities"]
-            )
-        for z, zone in enumerate(pledge.zones or ()):
+    for index, pledge in ctx.items("pledges"):
+        base: tuple[PathPart, ...] = ("pledges", index)
+        for field, kind, section in (
+            ("nation", "nation", "nations"),
+            ("capability", "capability", "capabilities"),
+        ):
+            value = pledge.get(field)
+            if isinstance(value, str) and value not in ctx.ids[section]:
+                yield _unknown((*base, field), kind, value, ctx.ids[section])
+        for n, zone in _texts(pledge.get("zones")):
             if zone not in ctx.ids["zones"]:
-                yield _unknown((*base, "zones", z), "zone", zone, ctx.ids["zones"])
+                yield _unknown((*base, "zones", n), "zone", zone, ctx.ids["zones"])
 
 
 def check_requirement_references(ctx: CheckContext) -> Iterator[Issue]:
     """Every requirement line names an existing capability and zone."""
-    for item in ctx.of("requirements"):
-        requirement: Requirement = item.record
-        for n, line in enumerate(requirement.lines):
-            base: tuple[PathPart, ...] = ("requirements", item.index, "lines", n)
-            if line.capability not in ctx.ids["capabilities"]:
+    for index, requirement in ctx.items("requirements"):
+        lines = requirement.get("lines")
+        if not isinstance(lines, list):
+            continue
+        for n, line in enumerate(lines):
+            if not isinstance(line, dict):
+                continue
+            base: tuple[PathPart, ...] = ("requirements", index, "lines", n)
+            capability = line.get("capability")
+            if isinstance(capability, str) and capability not in ctx.ids["capabilities"]:
                 yield _unknown(
-                    (*base, "capability"), "capability", line.capability, ctx.ids["capabilities"]
+                    (*base, "capability"), "capability", capability, ctx.ids["capabilities"]
                 )
-            if line.zone is not None and line.zone not in ctx.ids["zones"]:
-                yield _unknown((*base, "zone"), "zone", line.zone, ctx.ids["zones"])
+            zone = line.get("zone")
+            if isinstance(zone, str) and zone not in ctx.ids["zones"]:
+                yield _unknown((*base, "zone"), "zone", zone, ctx.ids["zones"])
 
 
 def check_scenario_references(ctx: CheckContext) -> Iterator[Issue]:
     """Scenarios fix only conditions that exist."""
-    for item in ctx.of("scenarios"):
-        scenario: Scenario = item.record
-        for cid in scenario.assume:
-            if cid not in ctx.ids["conditions"]:
-                path = ("scenarios", item.index, "assume", cid)
+    for index, scenario in ctx.items("scenarios"):
+        assume = scenario.get("assume")
+        if not isinstance(assume, dict):
+            continue
+        for cid in assume:
+            if isinstance(cid, str) and cid not in ctx.ids["conditions"]:
+                path = ("scenarios", index, "assume", cid)
                 yield _unknown(path, "condition", cid, ctx.ids["conditions"])
+
+
+def _given(condition: Mapping[str, Any]) -> list[str]:
+    probability = condition.get("probability")
+    if isinstance(probability, dict) and isinstance(probability.get("given"), dict):
+        return [c for c in probability["given"] if isinstance(c, str)]
+    return []
 
 
 def check_condition_ids(ctx: CheckContext) -> Iterator[Issue]:
     """Condition ids must not be expression keywords; ``given`` must name conditions."""
-    for item in ctx.of("conditions"):
-        condition: Condition = item.record
-        base: tuple[PathPart, ...] = ("conditions", item.index)
-        if condition.id in KEYWORDS:
+    for index, condition in ctx.items("conditions"):
+        base: tuple[PathPart, ...] = ("conditions", index)
+        cid = condition.get("id")
+        if cid in KEYWORDS:
             yield Issue(
                 path=(*base, "id"),
-                message=f"'{condition.id}' is a keyword of condition expressions",
-                found=repr(condition.id),
+                message=f"'{cid}' is a keyword of condition expressions",
+                found=repr(cid),
                 expected=f"an id other than {', '.join(sorted(KEYWORDS))}",
             )
-        for cid in condition.depends_on:
-            path = (*base, "probability", "given", cid)
-            if cid == condition.id:
+        for other in _given(condition):
+            path = (*base, "probability", "given", other)
+            if other == cid:
                 yield Issue(
                     path=path,
-                    message=f"condition '{cid}' depends on itself",
+                    message=f"condition '{other}' depends on itself",
                     expected="other conditions only",
                 )
-            elif cid not in ctx.ids["conditions"]:
-                yield _unknown(path, "condition", cid, ctx.ids["conditions"])
+            elif other not in ctx.ids["conditions"]:
+                yield _unknown(path, "condition", other, ctx.ids["conditions"])
 
 
 def check_condition_cycles(ctx: CheckContext) -> Iterator[Issue]:
     """``given`` rules must not form a cycle (a -> b -> a)."""
-    graph: dict[str, tuple[str, ...]] = {}
+    graph: dict[str, list[str]] = {}
     where: dict[str, int] = {}
-    for item in ctx.of("conditions"):
-        condition: Condition = item.record
-        graph[condition.id] = tuple(c for c in condition.depends_on if c != condition.id)
-        where[condition.id] = item.index
+    for index, condition in ctx.items("conditions"):
+        cid = condition.get("id")
+        if isinstance(cid, str) and cid not in graph:
+            graph[cid] = [c for c in _given(condition) if c != cid]
+            where[cid] = index
     reported: set[frozenset[str]] = set()
     for cycle in find_cycles(graph):
         key = frozenset(cycle)
@@ -158,9 +172,9 @@ def check_condition_cycles(ctx: CheckContext) -> Iterator[Issue]:
 
 
 def find_cycles(graph: Mapping[str, Sequence[str]]) -> Iterator[list[str]]:
-    """Yield one cycle (as a closed list of nodes) per strongly connected loop found.
+    """Yield cycles (closed lists of nodes) found by an iterative depth-first search.
 
-    Iterative depth-first search; nodes absent from ``graph`` are ignored.
+    Nodes absent from ``graph`` are ignored.
     """
     state: dict[str, int] = {}  # 1 = on the current path, 2 = done
     for start in graph:
@@ -186,25 +200,33 @@ def find_cycles(graph: Mapping[str, Sequence[str]]) -> Iterator[list[str]]:
 
 
 def parse_requires(ctx: CheckContext) -> tuple[dict[str, Expression], list[Issue]]:
-    """Parse every pledge's ``requires`` against the workspace's condition ids."""
+    """Parse every pledge's ``requires`` against the workspace's condition ids.
+
+    Returns the parsed expressions by pledge id (pledges without ``requires`` get
+    ``true``) and the issues found.
+    """
     parsed: dict[str, Expression] = {}
     issues: list[Issue] = []
     known = ctx.ids["conditions"]
-    for item in ctx.of("pledges"):
-        pledge: Pledge = item.record
+    for index, pledge in ctx.items("pledges"):
+        text = pledge.get("requires", "true")
+        if not isinstance(text, str):
+            continue  # field validation reports the wrong type
         try:
-            parsed[pledge.id] = parse(pledge.requires, known)
+            expression = parse(text, known)
         except ExpressionError as exc:
-            text = pledge.requires
             shown = text if len(text) <= 60 else text[:57] + "..."
             issues.append(
                 Issue(
-                    path=("pledges", item.index, "requires"),
+                    path=("pledges", index, "requires"),
                     message=f"bad condition expression {shown!r}: {exc.message}",
                     expected=exc.expected,
                     column=exc.column,
                 )
             )
+            continue
+        if isinstance(pledge.get("id"), str):
+            parsed[pledge["id"]] = expression
     return parsed, issues
 
 

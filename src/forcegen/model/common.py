@@ -13,8 +13,10 @@ from typing import Annotated, Any, ClassVar
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
+    Strict,
     StringConstraints,
     ValidationInfo,
     field_validator,
@@ -34,10 +36,35 @@ ConditionId = Annotated[
 """A condition id, usable in condition expressions: ``snake_case``."""
 
 
-class Record(BaseModel):
-    """Base of every workspace record: immutable, unknown fields rejected."""
+def _parse_date(value: Any) -> Any:
+    """Accept ``YYYY-MM-DD`` text (YAML dates reach us as text) or a date; nothing else."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            raise ValueError(f"'{value}' is not a calendar date; expected YYYY-MM-DD") from None
+    raise ValueError(f"{value!r} is not a date; expected YYYY-MM-DD")
 
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+Count = Annotated[int, Strict()]
+"""A whole number; true/false and text are refused (no silent conversion)."""
+
+Number = Annotated[float, Strict()]
+"""A finite number; true/false and text are refused (no silent conversion)."""
+
+Flag = Annotated[bool, Strict()]
+"""true or false; 1, 0 and 'yes' are refused."""
+
+Day = Annotated[dt.date, BeforeValidator(_parse_date)]
+"""A calendar date written YYYY-MM-DD."""
+
+
+class Record(BaseModel):
+    """Base of every workspace record: immutable, unknown fields rejected, numbers finite."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Basis(StrEnum):
@@ -55,7 +82,7 @@ class Source(Record):
 
     url: str = Field(min_length=1, description="Address or full citation of the source.")
     title: str | None = Field(default=None, description="Title or outlet.")
-    date: dt.date | None = Field(default=None, description="Publication date.")
+    date: Day | None = Field(default=None, description="Publication date.")
     quote: str | None = Field(default=None, description="The sentence the figure was read from.")
     fields: tuple[str, ...] | None = Field(
         default=None,
@@ -77,6 +104,8 @@ class Sourced(Record):
     """
 
     FIGURES: ClassVar[tuple[str, ...]] = ()
+    CLAIMS: ClassVar[tuple[str, ...]] = ()
+    """Non-numeric fields that may also be labelled assumptions (e.g. a pledge's condition)."""
 
     sources: tuple[Source, ...] = Field(default=(), description="Public sources.")
     basis: Basis | None = Field(
@@ -91,7 +120,9 @@ class Sourced(Record):
     @field_validator("basis")
     @classmethod
     def _reported_needs_source(cls, value: Basis | None, info: ValidationInfo) -> Basis | None:
-        if value is Basis.REPORTED and not info.data.get("sources"):
+        if "sources" not in info.data:  # sources failed validation: reported there
+            return value
+        if value is Basis.REPORTED and not info.data["sources"]:
             raise ValueError(
                 "basis is 'reported' but no sources are given: add sources, "
                 "or set basis: assumption"
@@ -101,21 +132,25 @@ class Sourced(Record):
     @field_validator("assumptions")
     @classmethod
     def _assumptions_name_figures(cls, value: dict[str, str]) -> dict[str, str]:
-        unknown = sorted(set(value) - set(cls.FIGURES))
+        allowed = (*cls.FIGURES, *cls.CLAIMS)
+        unknown = sorted(set(value) - set(allowed))
         if unknown:
             raise ValueError(
-                f"assumptions name {', '.join(unknown)}, which are not figures of this record "
-                f"(its figures: {', '.join(cls.FIGURES) or 'none'})"
+                f"assumptions name {', '.join(unknown)}, which this record cannot label; "
+                f"expected one of: {', '.join(allowed) or 'none'}"
             )
         return value
 
     def unsourced_figures(self) -> list[str]:
-        """Figure fields that have a value but neither a source nor an assumption label."""
+        """Figure fields given a value but neither a source nor an assumption label.
+
+        Defaults left in place are not claims and need no source.
+        """
         if self.basis is Basis.ASSUMPTION:
             return []
         missing = []
         for name in self.FIGURES:
-            if getattr(self, name, None) in (None, (), []):
+            if name not in self.model_fields_set or getattr(self, name, None) in (None, ()):
                 continue
             if name in self.assumptions:
                 continue

@@ -6,17 +6,17 @@ from typing import Annotated, Any, ClassVar
 
 from pydantic import Discriminator, Field, Tag
 
-from forcegen.model.common import ConditionId, Record, Sourced
+from forcegen.model.common import ConditionId, Flag, Number, Record, Sourced
 
 
 class ConditionalProbability(Record):
     """``p`` when every condition in ``given`` has the stated value, else ``otherwise``."""
 
-    given: dict[ConditionId, bool] = Field(
+    given: dict[ConditionId, Flag] = Field(
         min_length=1, description="Condition id -> the value it must have."
     )
-    p: float = Field(ge=0.0, le=1.0, description="P(true) when every given holds [0-1].")
-    otherwise: float = Field(ge=0.0, le=1.0, description="P(true) otherwise [0-1].")
+    p: Number = Field(ge=0.0, le=1.0, description="P(true) when every given holds [0-1].")
+    otherwise: Number = Field(ge=0.0, le=1.0, description="P(true) otherwise [0-1].")
 
 
 def _probability_kind(value: Any) -> str:
@@ -35,7 +35,7 @@ class Condition(Sourced):
     id: ConditionId = Field(description="snake_case id, used in expressions.")
     description: str = Field(min_length=1, description="What has to be true.")
     probability: Annotated[
-        Annotated[float, Field(ge=0.0, le=1.0), Tag("number")]
+        Annotated[Number, Field(ge=0.0, le=1.0), Tag("number")]
         | Annotated[ConditionalProbability, Tag("conditional")],
         Discriminator(_probability_kind),
     ] = Field(description="P(true) [0-1], or {given: {...}, p, otherwise}.")

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from enum import StrEnum
 from typing import ClassVar
 
 from pydantic import Field, field_validator
 
-from forcegen.model.common import Record, Source, Sourced
+from forcegen.model.common import Count, Day, Record, Source, Sourced
 
 
 class NationRole(StrEnum):
@@ -35,14 +34,14 @@ class Commitment(Sourced):
     FIGURES: ClassVar[tuple[str, ...]] = ("personnel",)
 
     name: str = Field(min_length=1, description="Operation or deployment, e.g. NATO FLF Estonia.")
-    personnel: int = Field(ge=0, description="Deployed strength [persons].")
+    personnel: Count = Field(ge=0, description="Deployed strength [persons].")
     location: str | None = Field(default=None, description="Where, in words or ISO alpha-3.")
 
 
 class Statement(Record):
     """A dated public statement of a nation's position (used to record refusals and caveats)."""
 
-    date: dt.date = Field(description="Date of the statement.")
+    date: Day = Field(description="Date of the statement.")
     stance: Stance = Field(description="The position it states.")
     summary: str = Field(min_length=1, description="What was said, in short.")
     sources: tuple[Source, ...] = Field(min_length=1, description="At least one source.")
@@ -60,8 +59,8 @@ class Nation(Sourced):
         description="member of the coalition, host nation, or reference row.",
     )
     memberships: tuple[str, ...] = Field(default=(), description="E.g. [NATO, EU].")
-    active_personnel: int = Field(ge=0, description="Active military personnel [persons].")
-    land_personnel: int = Field(ge=0, description="Army / land-forces personnel [persons].")
+    active_personnel: Count = Field(ge=0, description="Active military personnel [persons].")
+    land_personnel: Count = Field(ge=0, description="Army / land-forces personnel [persons].")
     commitments: tuple[Commitment, ...] = Field(
         default=(), description="Existing deployments that compete for troops."
     )
@@ -75,7 +74,10 @@ class Nation(Sourced):
         from forcegen.model.iso import is_iso3
 
         if not is_iso3(value):
-            raise ValueError(f"'{value}' is not an ISO 3166-1 alpha-3 country code (e.g. GBR)")
+            raise ValueError(
+                f"'{value}' is not an ISO 3166-1 alpha-3 country code; "
+                "expected an assigned code in capitals, e.g. GBR"
+            )
         return value
 
     @property

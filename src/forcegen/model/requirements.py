@@ -6,16 +6,16 @@ from typing import ClassVar
 
 from pydantic import Field
 
-from forcegen.model.common import Id, Record, Sourced
+from forcegen.model.common import Count, Id, Number, Record, Sourced
 
 
 class RequirementLine(Record):
     """``quantity`` units of ``capability`` (in ``zone``, if given), priority 1 = highest."""
 
     capability: Id = Field(description="Capability id.")
-    quantity: float = Field(gt=0, description="Units required [units].")
+    quantity: Number = Field(gt=0, description="Units required [units].")
     zone: Id | None = Field(default=None, description="Zone id; omitted = anywhere.")
-    priority: int = Field(default=1, ge=1, description="1 = highest.")
+    priority: Count = Field(default=1, ge=1, description="1 = highest.")
     description: str = Field(default="", description="What the line is for.")
 
 
@@ -26,7 +26,7 @@ class Requirement(Sourced):
 
     id: Id = Field(description="Requirement id, e.g. force-25k.")
     name: str = Field(min_length=1, description="Name in words.")
-    personnel: int | None = Field(
+    personnel: Count | None = Field(
         default=None, gt=0, description="Headline size as reported [persons]."
     )
     description: str = Field(default="", description="What the option is.")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from forcegen.model.common import ConditionId, Id, Record
+from forcegen.model.common import ConditionId, Flag, Id, Record
 
 
 class Scenario(Record):
@@ -13,6 +13,6 @@ class Scenario(Record):
     id: Id = Field(description="Scenario id, e.g. ceasefire-only.")
     name: str = Field(min_length=1, description="Name in words.")
     description: str = Field(default="", description="The situation in words.")
-    assume: dict[ConditionId, bool] = Field(
+    assume: dict[ConditionId, Flag] = Field(
         default_factory=dict, description="Condition id -> fixed value; others count as false."
     )

@@ -8,6 +8,7 @@ listing every problem with its field path. The loader adds file and line.
 
 from __future__ import annotations
 
+import reprlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -21,12 +22,11 @@ from forcegen.model.capabilities import Capability
 from forcegen.model.checks import (
     CROSS_CHECKS,
     CheckContext,
-    Indexed,
     check_unique_ids,
     find_cycles,
     parse_requires,
 )
-from forcegen.model.common import Sourced
+from forcegen.model.common import Basis, Sourced
 from forcegen.model.conditions import UNION_TAGS, Condition
 from forcegen.model.nations import Nation
 from forcegen.model.pledges import Pledge
@@ -75,6 +75,24 @@ class Workspace:
         if pledge.personnel is not None:
             return pledge.personnel
         return round(pledge.quantity * self.capabilities[pledge.capability].personnel)
+
+    def size_is_assumed(self, pledge_id: str) -> bool:
+        """True when the pledge's personnel rests on an assumption.
+
+        That is: its quantity is assumed, or its personnel is given and assumed, or its
+        personnel comes from a per-unit strength that is assumed.
+        """
+        pledge = self.pledges[pledge_id]
+        if pledge.is_assumption("quantity"):
+            return True
+        if pledge.personnel is not None:
+            return pledge.is_assumption("personnel")
+        return self.capabilities[pledge.capability].is_assumption("personnel")
+
+    def condition_is_assumed(self, pledge_id: str) -> bool:
+        """True when the pledge's ``requires`` is the project's assumption."""
+        pledge = self.pledges[pledge_id]
+        return pledge.basis is Basis.ASSUMPTION or "requires" in pledge.assumptions
 
     def scenario(self, scenario_id: str) -> Scenario:
         """The scenario with this id (clear error listing the known ids otherwise)."""
@@ -216,7 +234,8 @@ def build_workspace(data: Any, origin: str = "") -> Workspace:
                     expected="one of: " + ", ".join(SECTIONS),
                 )
             )
-    records: dict[str, list[Indexed]] = {}
+    records: dict[str, list[Any]] = {}
+    raw: dict[str, list[Any]] = {}
     ids: dict[str, frozenset[str]] = {}
     for section, model in SECTIONS.items():
         items = data.get(section, [])
@@ -238,14 +257,24 @@ def build_workspace(data: Any, origin: str = "") -> Workspace:
             for item in items
             if isinstance(item, dict) and isinstance(item.get("id"), str)
         )
-        valid: list[Indexed] = []
+        raw[section] = items
+        valid: list[Any] = []
         for index, item in enumerate(items):
             try:
-                valid.append(Indexed(index, model.model_validate(item)))
+                valid.append(model.model_validate(item))
             except ValidationError as exc:
                 issues.extend(translate(exc, (section, index), model))
         records[section] = valid
-    ctx = CheckContext(records=records, ids=ids)
+    if not any(raw.values()) and not issues:
+        issues.append(
+            Issue(
+                (),
+                "the workspace is empty",
+                found="no records",
+                expected="sections such as nations:, pledges:, scenarios:",
+            )
+        )
+    ctx = CheckContext(raw=raw, ids=ids)
     for check in CROSS_CHECKS:
         issues.extend(check(ctx))
     requires, expression_issues = parse_requires(ctx)
@@ -254,7 +283,9 @@ def build_workspace(data: Any, origin: str = "") -> Workspace:
         raise WorkspaceError(sorted(issues, key=_issue_order))
 
     def keyed(section: str) -> dict[str, Any]:
-        return {item.record.id: item.record for item in records[section]}
+        out = {record.id: record for record in records[section]}
+        assert len(out) == len(records[section]), "ids were checked unique"
+        return out
 
     workspace = Workspace(
         nations=keyed("nations"),
@@ -282,8 +313,12 @@ def _kind(value: Any) -> str:
     return names.get(type(value), type(value).__name__)
 
 
+_REPR = reprlib.Repr()  # bounded: deeply nested input must not recurse without end
+_REPR.maxlevel, _REPR.maxstring, _REPR.maxother, _REPR.maxlist, _REPR.maxdict = 2, 50, 50, 4, 4
+
+
 def _short(value: Any, limit: int = 60) -> str:
-    text = repr(value)
+    text = _REPR.repr(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
@@ -292,12 +327,19 @@ def translate(
 ) -> list[Issue]:
     """Turn pydantic errors into issues that say what was found and what was expected."""
     out: list[Issue] = []
-    for err in exc.errors(include_url=False):
-        loc = tuple(p for p in err["loc"] if p not in UNION_TAGS and p != "function-after")
+    errors = exc.errors(include_url=False)
+    failing = [tuple(e["loc"]) for e in errors]
+    for err in errors:
+        here = tuple(err["loc"])
+        nested = any(len(f) > len(here) and f[: len(here)] == here for f in failing)
+        if err["type"] == "too_short" and nested:
+            continue  # "at least 1 item" only because its items failed: noise
+        loc = tuple(p for p in here if p not in UNION_TAGS and p != "function-after")
         path = (*prefix, *loc)
         kind = err["type"]
         found: str | None = _short(err.get("input"))
         hint = None
+        expected: str | None
         if kind == "missing":
             message = f"required field '{loc[-1]}' is missing"
             expected = f"a value for '{loc[-1]}'"
@@ -316,6 +358,10 @@ def translate(
             message = "wrong kind of value"
             expected = "a mapping of fields (key: value lines)"
             found = _kind(err.get("input"))
+        elif kind == "value_error":
+            text = err["msg"].removeprefix("Value error, ")
+            message, _, expected_text = text.partition("; expected ")
+            expected = expected_text or None
         else:
             message = "invalid value"
             expected = _expected_from(err["msg"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from forcegen.model.common import Id, Sourced
+from forcegen.model.common import Flag, Id, Sourced
 
 
 class Zone(Sourced):
@@ -16,6 +16,6 @@ class Zone(Sourced):
     country: str | None = Field(
         default=None, pattern=r"^[A-Z]{3}$", description="ISO 3166 alpha-3 code, if one country."
     )
-    front_line: bool = Field(
+    front_line: Flag = Field(
         default=False, description="True when the zone touches the line of contact."
     )
