@@ -129,3 +129,54 @@ def test_init_into_unwritable_places_exits_2(tmp_path: Path) -> None:
         proc = forcegen_cli("init", str(target))
         assert proc.returncode == 2, (target, proc.stderr)
         assert "Traceback" not in proc.stderr and proc.stdout == ""
+
+
+def test_montecarlo_json_shape_and_determinism(tmp_path: Path) -> None:
+    args = ("montecarlo", str(SMALL), "--draws", "50000", "--seed", "5", "--json")
+    first = forcegen_cli(*args)
+    assert first.returncode == 0, first.stderr
+    payload = json.loads(first.stdout)
+    assert payload["draws"] == 50000 and payload["seed"] == 5
+    assert set(payload["personnel"]) == {"mean", "stderr", "p05", "p50", "p95"}
+    assert set(payload["requirements"]) == {"opt-a", "opt-b"}
+    assert set(payload["requirements"]["opt-a"]) >= {"p_met", "stderr"}
+    sens = payload["sensitivity"]
+    assert set(sens) == {"ceasefire", "consent", "backstop"}
+    assert set(sens["ceasefire"]) >= {"swing_personnel", "swing_p_met", "variance_share"}
+    assert set(sens["ceasefire"]["swing_p_met"]) == {"opt-a", "opt-b"}
+    again = forcegen_cli(*args, "--workers", "2")
+    assert again.stdout == first.stdout
+    exact = json.loads(forcegen_cli("montecarlo", str(SMALL), "--exact", "--json").stdout)
+    assert exact["exact"] is True and exact["personnel"]["mean"] == 4210.0
+
+
+def test_montecarlo_report_and_plots(tmp_path: Path) -> None:
+    proc = forcegen_cli("montecarlo", "--draws", "20000", "--plot", str(tmp_path))
+    assert proc.returncode == 0, proc.stderr
+    assert "Sensitivity" in proc.stdout and "P(met)" in proc.stdout
+    for stem in ("personnel_distribution", "sensitivity_tornado"):
+        for suffix in ("png", "svg"):
+            assert (tmp_path / f"{stem}.{suffix}").stat().st_size > 1000
+
+
+def test_montecarlo_bad_input_exits_2(tmp_path: Path) -> None:
+    for draws in ("0", "-3", "many"):
+        proc = forcegen_cli("montecarlo", str(SMALL), "--draws", draws)
+        assert proc.returncode == 2 and proc.stdout == "", draws
+        assert "Traceback" not in proc.stderr
+    text = SMALL.read_text(encoding="utf-8")
+    bad_p = tmp_path / "p.yaml"
+    bad_p.write_text(text.replace("probability: 0.3", "probability: 1.3"), encoding="utf-8")
+    cyclic = tmp_path / "cyclic.yaml"
+    cyclic.write_text(
+        text.replace(
+            "probability: 0.5\n",
+            "probability: {given: {consent: true}, p: 0.5, otherwise: 0.1}\n",
+            1,
+        ),
+        encoding="utf-8",
+    )
+    for path, fragment in ((bad_p, "less than or equal to 1"), (cyclic, "cycle")):
+        proc = forcegen_cli("montecarlo", str(path), "--json")
+        assert proc.returncode == 2 and proc.stdout == ""
+        assert fragment in proc.stderr

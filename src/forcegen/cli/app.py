@@ -202,6 +202,74 @@ def init(
         typer.echo(f"next: forcegen validate {directory} && forcegen run {directory}")
 
 
+def _progress_callback(total_hint: int) -> tuple[Any, Callable[[int, int], None] | None]:
+    """A Rich progress bar on stderr for long runs (only on a terminal)."""
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TimeRemainingColumn
+
+    console = Console(stderr=True)
+    if not console.is_terminal or total_hint < 2_000_000:
+        return nullcontext(), None
+    bar = Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        "{task.completed:,}/{task.total:,} draws",
+        TimeRemainingColumn(),
+        console=console,
+        transient=True,
+    )
+    task = bar.add_task("sampling", total=None)
+
+    def update(done: int, total: int) -> None:
+        bar.update(task, completed=done, total=total)
+
+    return bar, update
+
+
+@app.command()
+def montecarlo(
+    workspace: WorkspaceArg = None,
+    scenario: Annotated[
+        str | None,
+        typer.Option("--scenario", "-s", help="Hold the conditions this scenario fixes."),
+    ] = None,
+    draws: Annotated[int, typer.Option("--draws", "-n", help="Monte Carlo draws.")] = 100_000,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 0,
+    exact: Annotated[
+        bool, typer.Option("--exact", help="Enumerate every combination (up to 20 free).")
+    ] = False,
+    workers: Annotated[int, typer.Option("--workers", help="Threads for sampling.")] = 1,
+    as_json: JsonOpt = False,
+    plot: Annotated[
+        Path | None, typer.Option("--plot", help="Write distribution and tornado charts here.")
+    ] = None,
+) -> None:
+    """Odds of each force option and the spread of the force, over the conditions."""
+    with _user_errors():
+        from forcegen.engine.montecarlo import monte_carlo
+
+        ws = resolve_workspace(workspace)
+        bar, update = _progress_callback(0 if exact else draws)
+        with bar:
+            result = monte_carlo(
+                ws, scenario, draws=draws, seed=seed, exact=exact, workers=workers, progress=update
+            )
+        written: list[Path] = []
+        if plot is not None:
+            from forcegen.plots.montecarlo import distribution_chart, tornado_chart
+
+            written += distribution_chart(result, plot)
+            written += tornado_chart(result, plot)
+        if as_json:
+            _print_json(result.to_json())
+        else:
+            from forcegen.cli.montecarlo_report import print_montecarlo_report
+
+            print_montecarlo_report(ws, result)
+            for path in written:
+                typer.echo(f"wrote {path}")
+
+
 @app.command()
 def schema(
     as_json: Annotated[

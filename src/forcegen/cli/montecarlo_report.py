@@ -1,0 +1,89 @@
+"""Rich rendering of ``forcegen montecarlo`` results."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+
+from forcegen.engine.montecarlo import MonteCarloResult
+from forcegen.model.workspace import Workspace
+
+
+def print_montecarlo_report(workspace: Workspace, result: MonteCarloResult) -> None:
+    """Print distribution, force-option odds and sensitivity to standard output."""
+    console = Console()
+    how = (
+        f"exact enumeration of {2 ** len(result.free):,} combinations"
+        if result.exact
+        else f"{result.draws:,} draws, seed {result.seed}"
+    )
+    fixed = ", ".join(f"{c}={'true' if v else 'false'}" for c, v in result.fixed.items())
+    console.print(
+        f"forcegen montecarlo: {workspace.origin}, scenario {result.scenario or '(none)'}: {how}",
+        style="bold",
+        highlight=False,
+    )
+    console.print(
+        f"fixed: {fixed or 'nothing'}; free: {', '.join(result.free) or 'nothing'}", highlight=False
+    )
+    d = result.personnel
+    table = Table(title="Personnel that materialises [persons]", title_justify="left")
+    for column in ("mean", "std. error", "5 %", "median", "95 %"):
+        table.add_column(column, justify="right")
+    table.add_row(
+        f"{d.mean:,.0f}", f"{d.stderr:,.1f}", f"{d.p05:,.0f}", f"{d.p50:,.0f}", f"{d.p95:,.0f}"
+    )
+    console.print(table)
+
+    options = Table(title="Force options", title_justify="left")
+    for column in ("force option", "P(met)", "std. error", "expected fill"):
+        options.add_column(column, justify="left" if column == "force option" else "right")
+    for rid, prob in result.requirements.items():
+        options.add_row(
+            f"{rid}: {workspace.requirements[rid].name}",
+            f"{prob.p:.1%}",
+            f"{prob.stderr:.2%}",
+            f"{result.fill_ratio[rid]:.0%}",
+        )
+    console.print(options)
+
+    if result.sensitivity:
+        sens = Table(
+            title="Sensitivity: each free condition forced true vs false", title_justify="left"
+        )
+        for column in (
+            "condition",
+            "personnel if true",
+            "if false",
+            "swing",
+            "variance share",
+            "largest P(met) swing",
+        ):
+            sens.add_column(column, justify="left" if column == "condition" else "right")
+        for s in result.sensitivity:
+            swings = s.swing_p_met
+            top = max(swings, key=lambda r: abs(swings[r])) if swings else None
+            biggest = f"{swings[top]:+.1%} ({top})" if top and swings[top] else "-"
+            sens.add_row(
+                s.condition,
+                f"{s.personnel_if_true:,.0f}",
+                f"{s.personnel_if_false:,.0f}",
+                f"{s.swing_personnel:+,.0f}",
+                f"{s.variance_share:.0%}",
+                biggest,
+            )
+        console.print(sens)
+
+    nations = Table(title="Expected personnel by nation [persons]", title_justify="left")
+    for column in ("nation", "mean", "5 %", "95 %"):
+        nations.add_column(column, justify="left" if column == "nation" else "right")
+    ranked = sorted(result.by_nation.items(), key=lambda kv: -kv[1].mean)
+    for iso3, dist in ranked:
+        if dist.mean > 0:
+            nations.add_row(
+                f"{iso3} {workspace.nations[iso3].name}",
+                f"{dist.mean:,.0f}",
+                f"{dist.p05:,.0f}",
+                f"{dist.p95:,.0f}",
+            )
+    console.print(nations)

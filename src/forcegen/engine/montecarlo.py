@@ -1,0 +1,335 @@
+"""Monte Carlo (and exact enumeration) over the political conditions of a scenario.
+
+Pipeline: build the condition model -> draw and count patterns (or enumerate them)
+-> evaluate each distinct pattern once -> summarise with the pattern weights ->
+sensitivity of each free condition.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from forcegen.engine.condition_model import ConditionModel, condition_model
+from forcegen.engine.outcomes import FillCache, PatternOutcomes, pattern_outcomes
+from forcegen.engine.sampling import (
+    DEFAULT_CHUNK,
+    PatternTable,
+    Progress,
+    check_draws,
+    enumerate_patterns,
+    pattern_values,
+    sample_patterns,
+)
+from forcegen.engine.statistics import (
+    Distribution,
+    Probability,
+    distribution,
+    first_order_share,
+    probability,
+)
+from forcegen.model.scenarios import Scenario
+from forcegen.model.workspace import Workspace
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+@dataclass(frozen=True)
+class Sensitivity:
+    """One free condition forced true and forced false (others drawn as usual).
+
+    Personnel [persons]; P(met) [0-1] by requirement id. ``variance_share`` is the
+    first-order share of the variance of personnel explained by the condition [0-1].
+    """
+
+    condition: str
+    personnel_if_true: float
+    personnel_if_false: float
+    p_met_if_true: Mapping[str, float]
+    p_met_if_false: Mapping[str, float]
+    variance_share: float
+
+    @property
+    def swing_personnel(self) -> float:
+        """Expected personnel forced true minus forced false [persons]."""
+        return self.personnel_if_true - self.personnel_if_false
+
+    @property
+    def swing_p_met(self) -> dict[str, float]:
+        """P(met) forced true minus forced false, by requirement [-1, 1]."""
+        return {r: self.p_met_if_true[r] - self.p_met_if_false[r] for r in self.p_met_if_true}
+
+    def to_json(self) -> dict[str, object]:
+        """Documented JSON shape of one condition's sensitivity."""
+        return {
+            "swing_personnel": self.swing_personnel,
+            "swing_p_met": self.swing_p_met,
+            "variance_share": self.variance_share,
+            "personnel_if_true": self.personnel_if_true,
+            "personnel_if_false": self.personnel_if_false,
+        }
+
+
+@dataclass(frozen=True)
+class MonteCarloResult:
+    """The spread of the force that materialises and the odds of each force option."""
+
+    scenario: str | None
+    draws: int
+    """Monte Carlo draws (0 for exact enumeration)."""
+    seed: int
+    exact: bool
+    free: tuple[str, ...]
+    fixed: Mapping[str, bool]
+    personnel: Distribution
+    by_nation: Mapping[str, Distribution]
+    by_capability: Mapping[str, float]
+    """Expected active units by capability [units]."""
+    requirements: Mapping[str, Probability]
+    """P(met) of each requirement."""
+    fill_ratio: Mapping[str, float]
+    """Expected fill ratio of each requirement [0-1]."""
+    pledges: Mapping[str, Probability]
+    """P(active) of each pledge."""
+    sensitivity: tuple[Sensitivity, ...]
+    """Ranked by absolute personnel swing, largest first."""
+    patterns: Mapping[str, tuple[object, ...]]
+    """Column -> values: one row per distinct pattern (``forcegen`` internals, see frame)."""
+
+    def to_json(self) -> dict[str, object]:
+        """The documented JSON shape (docs/json.md)."""
+        return {
+            "draws": self.draws,
+            "seed": self.seed,
+            "exact": self.exact,
+            "scenario": self.scenario,
+            "free_conditions": list(self.free),
+            "fixed_conditions": dict(self.fixed),
+            "personnel": self.personnel.to_json(),
+            "histogram": {
+                "edges": list(self.personnel.edges),
+                "probability": list(self.personnel.mass),
+            },
+            "by_nation": {k: v.to_json() for k, v in self.by_nation.items()},
+            "by_capability": dict(self.by_capability),
+            "requirements": {
+                rid: {"p_met": v.p, "stderr": v.stderr, "expected_fill_ratio": self.fill_ratio[rid]}
+                for rid, v in self.requirements.items()
+            },
+            "pledges": {
+                pid: {"p_active": v.p, "stderr": v.stderr} for pid, v in self.pledges.items()
+            },
+            "sensitivity": {s.condition: s.to_json() for s in self.sensitivity},
+        }
+
+    def requirements_frame(self) -> pd.DataFrame:
+        """P(met) [0-1] and its standard error, by requirement."""
+        import pandas as pd
+
+        return pd.DataFrame(
+            {
+                "p_met": {r: v.p for r, v in self.requirements.items()},
+                "stderr": {r: v.stderr for r, v in self.requirements.items()},
+                "expected_fill_ratio": dict(self.fill_ratio),
+            }
+        ).rename_axis("requirement")
+
+    def nations_frame(self) -> pd.DataFrame:
+        """Personnel by nation [persons]: mean, stderr and quantiles."""
+        import pandas as pd
+
+        frame = pd.DataFrame({k: v.to_json() for k, v in self.by_nation.items()}).T
+        return frame.rename_axis("nation").sort_values("mean", ascending=False, kind="stable")
+
+    def sensitivity_frame(self) -> pd.DataFrame:
+        """One row per free condition, ranked: swings and variance share."""
+        import pandas as pd
+
+        rows = []
+        for s in self.sensitivity:
+            row: dict[str, object] = {
+                "condition": s.condition,
+                "personnel_if_true": s.personnel_if_true,
+                "personnel_if_false": s.personnel_if_false,
+                "swing_personnel": s.swing_personnel,
+                "variance_share": s.variance_share,
+            }
+            row.update({f"swing_p_met[{r}]": v for r, v in s.swing_p_met.items()})
+            rows.append(row)
+        return pd.DataFrame(rows).set_index("condition") if rows else pd.DataFrame()
+
+    def patterns_frame(self) -> pd.DataFrame:
+        """Each distinct condition pattern: condition values, weight, personnel."""
+        import pandas as pd
+
+        return pd.DataFrame(dict(self.patterns))
+
+
+def _assume(
+    workspace: Workspace, scenario: str | Scenario | None
+) -> tuple[str | None, dict[str, bool]]:
+    if scenario is None:
+        return None, {}
+    if isinstance(scenario, str):
+        scenario = workspace.scenario(scenario)
+    return scenario.id, dict(scenario.assume)
+
+
+class _Evaluator:
+    """Pattern outcomes, computed once per distinct code and reused across tables."""
+
+    def __init__(self, workspace: Workspace, model: ConditionModel) -> None:
+        self.workspace = workspace
+        self.model = model
+        self.cache = FillCache()
+
+    def __call__(self, table: PatternTable) -> PatternOutcomes:
+        return pattern_outcomes(self.workspace, self.model, table.codes, self.cache)
+
+
+def _summaries(
+    outcomes: PatternOutcomes, table: PatternTable, draws: int | None, upper: float
+) -> tuple[
+    Distribution,
+    dict[str, Distribution],
+    dict[str, float],
+    dict[str, Probability],
+    dict[str, Probability],
+]:
+    w, total = table.weights, table.total
+    personnel = distribution(outcomes.personnel, w, total, draws, histogram=True, upper=upper)
+    by_nation = {
+        nation: distribution(outcomes.by_nation[:, k], w, total, draws)
+        for k, nation in enumerate(outcomes.nations)
+    }
+    by_capability = {
+        cap: float(np.dot(w, outcomes.by_capability[:, k]) / total)
+        for k, cap in enumerate(outcomes.capabilities)
+    }
+    requirements = {
+        rid: probability(outcomes.met[:, r], w, total, draws)
+        for r, rid in enumerate(outcomes.requirements)
+    }
+    pledges = {
+        pid: probability(outcomes.active[:, k], w, total, draws)
+        for k, pid in enumerate(outcomes.pledges)
+    }
+    return personnel, by_nation, by_capability, requirements, pledges
+
+
+def monte_carlo(
+    workspace: Workspace,
+    scenario: str | Scenario | None = None,
+    *,
+    draws: int = 100_000,
+    seed: int = 0,
+    exact: bool = False,
+    probabilities: Mapping[str, float] | None = None,
+    sensitivity: bool = True,
+    chunk_size: int = DEFAULT_CHUNK,
+    workers: int = 1,
+    progress: Progress | None = None,
+) -> MonteCarloResult:
+    """Sample (or, with ``exact``, enumerate) the free conditions of ``scenario``.
+
+    ``scenario`` None leaves every condition free. ``probabilities`` overrides P(true)
+    of some conditions (see :func:`~forcegen.engine.condition_model.condition_model`).
+    Bit-identical for the same workspace, scenario, seed and draws, whatever
+    ``chunk_size`` and ``workers``. Sensitivity forces each free condition true and
+    false with the same random numbers for every other condition.
+    """
+    scenario_id, assume = _assume(workspace, scenario)
+    model = condition_model(workspace, assume, probabilities)
+    if not exact:
+        draws = check_draws(draws)
+    passes = 1 + (2 * len(model.rules) if sensitivity else 0)
+    done_before = 0
+
+    def table_for(forced: Mapping[str, bool] | None) -> PatternTable:
+        nonlocal done_before
+        if exact:
+            return enumerate_patterns(model, forced)
+        offset = done_before
+
+        def report(done: int, _total: int) -> None:
+            if progress is not None:
+                progress(offset + done, draws * passes)
+
+        table = sample_patterns(
+            model,
+            draws,
+            seed,
+            chunk_size=chunk_size,
+            workers=workers,
+            forced=forced,
+            progress=report,
+        )
+        done_before += draws
+        return table
+
+    evaluate = _Evaluator(workspace, model)
+    base = table_for(None)
+    outcomes = evaluate(base)
+    n = None if exact else draws
+    upper = float(sum(workspace.pledge_personnel(p) for p in workspace.pledges))
+    personnel, by_nation, by_capability, requirements, pledges = _summaries(
+        outcomes, base, n, upper
+    )
+    sensitivities: list[Sensitivity] = []
+    if sensitivity:
+        values = pattern_values(model, base.codes)
+        for rule in model.rules:
+            sides = {}
+            for forced_value in (True, False):
+                table = table_for({rule.condition: forced_value})
+                forced_out = evaluate(table)
+                mean = float(np.dot(table.weights, forced_out.personnel) / table.total)
+                p_met = {
+                    rid: float(np.dot(table.weights, forced_out.met[:, r]) / table.total)
+                    for r, rid in enumerate(forced_out.requirements)
+                }
+                sides[forced_value] = (mean, p_met)
+            indicator = np.asarray(values[rule.condition], dtype=bool)
+            sensitivities.append(
+                Sensitivity(
+                    condition=rule.condition,
+                    personnel_if_true=sides[True][0],
+                    personnel_if_false=sides[False][0],
+                    p_met_if_true=sides[True][1],
+                    p_met_if_false=sides[False][1],
+                    variance_share=first_order_share(
+                        indicator, outcomes.personnel, base.weights, base.total
+                    ),
+                )
+            )
+        sensitivities.sort(key=lambda s: (-abs(s.swing_personnel), model.free.index(s.condition)))
+    values = pattern_values(model, base.codes)
+    patterns: dict[str, tuple[object, ...]] = {
+        c: tuple(bool(v) for v in np.broadcast_to(values[c], base.codes.shape))
+        for c in model.conditions
+    }
+    patterns["weight"] = tuple(float(x) / base.total for x in base.weights)
+    patterns["personnel"] = tuple(int(x) for x in outcomes.personnel)
+    return MonteCarloResult(
+        scenario=scenario_id,
+        draws=0 if exact else draws,
+        seed=seed,
+        exact=exact,
+        free=model.free,
+        fixed=model.fixed,
+        personnel=personnel,
+        by_nation=by_nation,
+        by_capability=by_capability,
+        requirements=requirements,
+        fill_ratio={
+            rid: float(np.dot(base.weights, outcomes.fill_ratio[:, r]) / base.total)
+            for r, rid in enumerate(outcomes.requirements)
+        },
+        pledges=pledges,
+        sensitivity=tuple(sensitivities),
+        patterns=patterns,
+    )

@@ -1,0 +1,120 @@
+"""Summary statistics of a weighted discrete distribution (patterns and their weights)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+QUANTILES = (0.05, 0.50, 0.95)
+HISTOGRAM_BINS = 20
+_TOLERANCE = 1e-12
+
+
+@dataclass(frozen=True)
+class Distribution:
+    """Mean, Monte Carlo standard error of the mean (0 when exact), 5/50/95 % quantiles
+    and a histogram (bin edges, probability mass per bin) of one quantity."""
+
+    mean: float
+    stderr: float
+    p05: float
+    p50: float
+    p95: float
+    edges: tuple[float, ...] = ()
+    mass: tuple[float, ...] = ()
+
+    def to_json(self) -> dict[str, float]:
+        """``{"mean", "stderr", "p05", "p50", "p95"}``."""
+        return {
+            "mean": self.mean,
+            "stderr": self.stderr,
+            "p05": self.p05,
+            "p50": self.p50,
+            "p95": self.p95,
+        }
+
+
+@dataclass(frozen=True)
+class Probability:
+    """A probability [0-1] with its Monte Carlo standard error (0 when exact)."""
+
+    p: float
+    stderr: float
+
+
+def quantile(
+    values: NDArray[np.floating] | NDArray[np.integer],
+    weights: NDArray[np.float64],
+    total: float,
+    q: float,
+) -> float:
+    """Inverted-CDF quantile: the smallest value whose cumulative weight reaches q."""
+    order = np.argsort(values, kind="stable")
+    cumulative = np.cumsum(weights[order])
+    index = int(np.searchsorted(cumulative, q * total * (1 - _TOLERANCE), side="left"))
+    return float(values[order][min(index, len(order) - 1)])
+
+
+def distribution(
+    values: NDArray[np.floating] | NDArray[np.integer],
+    weights: NDArray[np.float64],
+    total: float,
+    draws: int | None,
+    histogram: bool = False,
+    upper: float | None = None,
+) -> Distribution:
+    """Summarise ``values`` weighted by ``weights`` (summing to ``total``).
+
+    ``draws`` is the Monte Carlo sample size (None for exact enumeration: stderr 0).
+    The histogram spans 0 to ``upper`` (default: the largest value) in equal bins.
+    """
+    x = np.asarray(values, dtype=np.float64)
+    mean = float(np.dot(weights, x) / total)
+    variance = float(np.dot(weights, (x - mean) ** 2) / total)
+    stderr = float(np.sqrt(variance / draws)) if draws else 0.0
+    p05, p50, p95 = (quantile(x, weights, total, q) for q in QUANTILES)
+    edges: tuple[float, ...] = ()
+    mass: tuple[float, ...] = ()
+    if histogram:
+        top = float(upper if upper is not None else (x.max() if x.size else 0.0)) or 1.0
+        bins = np.linspace(0.0, top, HISTOGRAM_BINS + 1)
+        counts, _ = np.histogram(np.clip(x, 0.0, top), bins=bins, weights=weights)
+        edges = tuple(float(e) for e in bins)
+        mass = tuple(float(c) for c in counts / total)
+    return Distribution(mean, stderr, p05, p50, p95, edges, mass)
+
+
+def probability(
+    indicator: NDArray[np.bool_],
+    weights: NDArray[np.float64],
+    total: float,
+    draws: int | None,
+) -> Probability:
+    """P(indicator) with the standard error sqrt(p (1 - p) / draws) (0 when exact)."""
+    p = float(np.dot(weights, indicator.astype(np.float64)) / total)
+    stderr = float(np.sqrt(max(p * (1 - p), 0.0) / draws)) if draws else 0.0
+    return Probability(p, stderr)
+
+
+def first_order_share(
+    indicator: NDArray[np.bool_],
+    values: NDArray[np.floating] | NDArray[np.integer],
+    weights: NDArray[np.float64],
+    total: float,
+) -> float:
+    """Var(E[Y | X]) / Var(Y) for a binary X: the first-order (Sobol) variance share."""
+    y = np.asarray(values, dtype=np.float64)
+    mean = float(np.dot(weights, y) / total)
+    variance = float(np.dot(weights, (y - mean) ** 2) / total)
+    if variance <= 0:
+        return 0.0
+    share = 0.0
+    for side in (indicator, ~indicator):
+        w = float(weights[side].sum())
+        if w <= 0:
+            continue
+        conditional = float(np.dot(weights[side], y[side]) / w)
+        share += (w / total) * (conditional - mean) ** 2
+    return share / variance

@@ -1,0 +1,68 @@
+"""Charts of a Monte Carlo result: the personnel distribution and the tornado chart."""
+
+from __future__ import annotations
+
+from itertools import pairwise
+from pathlib import Path
+
+from forcegen.engine.montecarlo import MonteCarloResult
+from forcegen.plots import pyplot, save
+
+
+def distribution_chart(result: MonteCarloResult, directory: Path) -> list[Path]:
+    """Histogram of materialised personnel with its 5/50/95 % quantiles."""
+    plt = pyplot()
+    dist = result.personnel
+    fig, ax = plt.subplots(figsize=(8, 4.5))
+    edges = dist.edges
+    widths = [b - a for a, b in pairwise(edges)]
+    ax.bar(
+        edges[:-1],
+        [100 * m for m in dist.mass],
+        width=widths,
+        align="edge",
+        color="#4c72b0",
+        edgecolor="white",
+    )
+    for value, label, style, colour in (
+        (dist.p05, "5 %", ":", "#333333"),
+        (dist.p50, "median", "--", "#333333"),
+        (dist.p95, "95 %", "-.", "#333333"),
+        (dist.mean, "mean", "-", "#c44e52"),
+    ):
+        ax.axvline(
+            value, color=colour, linestyle=style, linewidth=1.2, label=f"{label}: {value:,.0f}"
+        )
+    ax.legend(fontsize=8, frameon=False)
+    ax.set_xlabel("personnel that materialises [persons]")
+    ax.set_ylabel("probability [%]")
+    ax.set_title(_title(result, f"mean {dist.mean:,.0f}"))
+    return save(fig, directory, "personnel_distribution")
+
+
+def tornado_chart(result: MonteCarloResult, directory: Path) -> list[Path]:
+    """Expected personnel with each free condition forced false / true, ranked."""
+    plt = pyplot()
+    rows = list(reversed(result.sensitivity))
+    fig, ax = plt.subplots(figsize=(8, 1.2 + 0.5 * max(len(rows), 1)))
+    base = result.personnel.mean
+    for y, s in enumerate(rows):
+        ax.barh(y, s.personnel_if_false - base, left=base, color="#c44e52", height=0.6)
+        ax.barh(y, s.personnel_if_true - base, left=base, color="#55a868", height=0.6)
+        ax.text(
+            max(s.personnel_if_true, s.personnel_if_false),
+            y,
+            f"  swing {s.swing_personnel:,.0f} (variance share {s.variance_share:.0%})",
+            va="center",
+            fontsize=8,
+        )
+    ax.axvline(base, color="#333333", linewidth=1)
+    ax.set_yticks(range(len(rows)), [s.condition for s in rows])
+    ax.set_xlabel("expected personnel [persons]: red = condition forced false, green = true")
+    ax.set_title(_title(result, "which condition matters most"))
+    return save(fig, directory, "sensitivity_tornado")
+
+
+def _title(result: MonteCarloResult, detail: str) -> str:
+    how = "exact" if result.exact else f"{result.draws:,} draws, seed {result.seed}"
+    return f"{result.scenario or 'all conditions free'} ({how}): {detail}"
