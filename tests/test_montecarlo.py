@@ -173,3 +173,23 @@ def test_frames(small: forcegen.Workspace) -> None:
     assert result.nations_frame().index[0] == "GBR"
     patterns = result.patterns_frame()
     assert patterns["weight"].sum() == pytest.approx(1.0)
+
+
+def test_memory_is_bounded_by_the_chunk(
+    small: forcegen.Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import forcegen.engine.sampling as sampling
+
+    sizes: list[int] = []
+    real = sampling._draw_chunk
+
+    def spy(model, seed, start, stop, forced):  # type: ignore[no-untyped-def]
+        sizes.append(stop - start)
+        return real(model, seed, start, stop, forced)
+
+    monkeypatch.setattr(sampling, "_draw_chunk", spy)
+    model = condition_model(small)
+    table = sample_patterns(model, 250_000, seed=1, chunk_size=60_000)
+    assert max(sizes) <= 60_000 and sum(sizes) == 250_000
+    # what is kept between chunks is one count per distinct pattern, not per draw
+    assert table.codes.shape[0] <= 2 ** len(model.rules)

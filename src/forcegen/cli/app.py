@@ -271,6 +271,82 @@ def montecarlo(
 
 
 @app.command()
+def sweep(
+    workspace: WorkspaceArg = None,
+    vary: Annotated[
+        list[str],
+        typer.Option("--vary", help="CONDITION=START:STOP:STEP or CONDITION=V1,V2 (repeat)."),
+    ] = [],  # noqa: B006 - Typer reads the default, never mutates it
+    scenario: Annotated[
+        str | None,
+        typer.Option("--scenario", "-s", help="Hold the conditions this scenario fixes."),
+    ] = None,
+    draws: Annotated[int, typer.Option("--draws", "-n", help="Draws per grid point.")] = 100_000,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed (every point).")] = 0,
+    exact: Annotated[bool, typer.Option("--exact", help="Exact enumeration per point.")] = False,
+    scheduler: Annotated[
+        str | None,
+        typer.Option("--scheduler", help="Address of a Dask scheduler (default: local cluster)."),
+    ] = None,
+    workers: Annotated[int, typer.Option("--workers", help="Local cluster workers.")] = 2,
+    serial: Annotated[bool, typer.Option("--serial", help="No Dask: run points in turn.")] = False,
+    as_json: JsonOpt = False,
+    csv: Annotated[Path | None, typer.Option("--csv", help="Write the table as CSV.")] = None,
+    plot: Annotated[
+        Path | None, typer.Option("--plot", help="Write the sweep chart (PNG, SVG) here.")
+    ] = None,
+) -> None:
+    """Monte Carlo over a grid of probability assumptions, each point a Dask task."""
+    with _user_errors():
+        from forcegen.engine.sweep import SweepAxis, dask_client, run_sweep
+
+        ws = resolve_workspace(workspace)
+        axes = [SweepAxis.parse(text) for text in vary]
+        if not exact:
+            from forcegen.engine.sampling import check_draws
+
+            check_draws(draws)
+        if plot is not None and len(axes) > 2:
+            _fail("error: charts of a sweep need one or two --vary axes; use --csv for more")
+        client = None if serial else dask_client(scheduler, workers)
+        try:
+            bar, update = _progress_callback(2_000_000)
+            with bar:
+                result = run_sweep(
+                    ws,
+                    axes,
+                    scenario,
+                    draws=draws,
+                    seed=seed,
+                    exact=exact,
+                    client=client,
+                    progress=update,
+                )
+        finally:
+            if client is not None:
+                cluster = getattr(client, "cluster", None)
+                client.close()
+                if cluster is not None and scheduler is None:
+                    cluster.close()
+        frame = result.frame()
+        if csv is not None:
+            frame.to_csv(csv, index=False)
+        written = []
+        if plot is not None:
+            from forcegen.plots.sweep import sweep_chart
+
+            written = sweep_chart(result, plot)
+        if as_json:
+            _print_json(result.to_json())
+            return
+        from forcegen.cli.sweep_report import print_sweep_report
+
+        print_sweep_report(ws, result)
+        for path in [*([csv] if csv else []), *written]:
+            typer.echo(f"wrote {path}")
+
+
+@app.command()
 def schema(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print JSON Schema instead of Markdown tables.")

@@ -27,7 +27,7 @@ def print_montecarlo_report(workspace: Workspace, result: MonteCarloResult) -> N
         f"fixed: {fixed or 'nothing'}; free: {', '.join(result.free) or 'nothing'}", highlight=False
     )
     d = result.personnel
-    table = Table(title="Personnel that materialises [persons]", title_justify="left")
+    table = Table(title="Personnel that materialises (persons)", title_justify="left")
     for column in ("mean", "std. error", "5 %", "median", "95 %"):
         table.add_column(column, justify="right")
     table.add_row(
@@ -74,7 +74,7 @@ def print_montecarlo_report(workspace: Workspace, result: MonteCarloResult) -> N
             )
         console.print(sens)
 
-    nations = Table(title="Expected personnel by nation [persons]", title_justify="left")
+    nations = Table(title="Expected personnel by nation (persons)", title_justify="left")
     for column in ("nation", "mean", "5 %", "95 %"):
         nations.add_column(column, justify="left" if column == "nation" else "right")
     ranked = sorted(result.by_nation.items(), key=lambda kv: -kv[1].mean)

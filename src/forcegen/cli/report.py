@@ -21,7 +21,7 @@ def _units(x: float) -> str:
     return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.1f}"
 
 
-def _option_label(requirement_id: str, personnel: int | None) -> str:
+def option_label(requirement_id: str, personnel: int | None) -> str:
     if not personnel:
         return requirement_id
     return f"{personnel // 1000}k" if personnel % 1000 == 0 else f"{personnel:,}"
@@ -40,7 +40,7 @@ def summary_table(workspace: Workspace, results: Mapping[str, ScenarioResult]) -
     table.add_column("personnel", justify="right")
     table.add_column("nations", justify="right")
     for rid, requirement in workspace.requirements.items():
-        table.add_column(_option_label(rid, requirement.personnel), justify="right")
+        table.add_column(option_label(rid, requirement.personnel), justify="right")
     table.add_column("biggest vetoes", overflow="fold")
     for sid, result in results.items():
         fills = [
