@@ -58,6 +58,11 @@ def test_exact_values_by_hand_dependent_conditions(small: forcegen.Workspace) ->
     assert result.pledges["est-coy"].p == pytest.approx(0.2)
     assert result.pledges["fra-old"].p == 0.0
     assert result.personnel.stderr == 0.0
+    assert result.by_capability["bde"].mean == pytest.approx(0.5 * 5000 + 0.15 * 10000)
+    assert result.by_capability_units["coy"] == pytest.approx(0.2 * 2)
+    assert result.by_nation["GBR"].mean == pytest.approx(0.5 * 5300)
+    assert result.by_nation["GBR"].p95 == 5300.0
+    assert sum(result.by_nation["GBR"].mass) == pytest.approx(1.0)
     swings = {s.condition: s.swing_personnel for s in result.sensitivity}
     assert swings["ceasefire"] == pytest.approx(5300 + 0.3 * 10000 + 0.4 * 300)
     assert swings["backstop"] == pytest.approx(0.5 * 10000)

@@ -87,7 +87,10 @@ class MonteCarloResult:
     fixed: Mapping[str, bool]
     personnel: Distribution
     by_nation: Mapping[str, Distribution]
-    by_capability: Mapping[str, float]
+    """Personnel by nation [persons], each with its histogram."""
+    by_capability: Mapping[str, Distribution]
+    """Personnel by capability [persons], each with its histogram."""
+    by_capability_units: Mapping[str, float]
     """Expected active units by capability [units]."""
     requirements: Mapping[str, Probability]
     """P(met) of each requirement."""
@@ -115,7 +118,8 @@ class MonteCarloResult:
                 "probability": list(self.personnel.mass),
             },
             "by_nation": {k: v.to_json() for k, v in self.by_nation.items()},
-            "by_capability": dict(self.by_capability),
+            "by_capability": {k: v.to_json() for k, v in self.by_capability.items()},
+            "by_capability_units": dict(self.by_capability_units),
             "requirements": {
                 rid: {"p_met": v.p, "stderr": v.stderr, "expected_fill_ratio": self.fill_ratio[rid]}
                 for rid, v in self.requirements.items()
@@ -196,6 +200,7 @@ def _summaries(
 ) -> tuple[
     Distribution,
     dict[str, Distribution],
+    dict[str, Distribution],
     dict[str, float],
     dict[str, Probability],
     dict[str, Probability],
@@ -203,8 +208,26 @@ def _summaries(
     w, total = table.weights, table.total
     personnel = distribution(outcomes.personnel, w, total, draws, histogram=True, upper=upper)
     by_nation = {
-        nation: distribution(outcomes.by_nation[:, k], w, total, draws)
+        nation: distribution(
+            outcomes.by_nation[:, k],
+            w,
+            total,
+            draws,
+            histogram=True,
+            upper=float(outcomes.nation_pledged[k]),
+        )
         for k, nation in enumerate(outcomes.nations)
+    }
+    by_capability_personnel = {
+        cap: distribution(
+            outcomes.by_capability_personnel[:, k],
+            w,
+            total,
+            draws,
+            histogram=True,
+            upper=float(outcomes.capability_pledged[k]),
+        )
+        for k, cap in enumerate(outcomes.capabilities)
     }
     by_capability = {
         cap: float(np.dot(w, outcomes.by_capability[:, k]) / total)
@@ -218,7 +241,7 @@ def _summaries(
         pid: probability(outcomes.active[:, k], w, total, draws)
         for k, pid in enumerate(outcomes.pledges)
     }
-    return personnel, by_nation, by_capability, requirements, pledges
+    return personnel, by_nation, by_capability_personnel, by_capability, requirements, pledges
 
 
 def monte_carlo(
@@ -276,7 +299,7 @@ def monte_carlo(
     outcomes = evaluate(base)
     n = None if exact else draws
     upper = float(sum(workspace.pledge_personnel(p) for p in workspace.pledges))
-    personnel, by_nation, by_capability, requirements, pledges = _summaries(
+    personnel, by_nation, by_capability, units, requirements, pledges = _summaries(
         outcomes, base, n, upper
     )
     sensitivities: list[Sensitivity] = []
@@ -324,6 +347,7 @@ def monte_carlo(
         personnel=personnel,
         by_nation=by_nation,
         by_capability=by_capability,
+        by_capability_units=units,
         requirements=requirements,
         fill_ratio={
             rid: float(np.dot(base.weights, outcomes.fill_ratio[:, r]) / base.total)

@@ -47,7 +47,8 @@ class PatternOutcomes:
     """Per-pattern results, rows aligned with ``codes``.
 
     ``active`` [patterns x pledges]; ``personnel`` [persons]; ``by_nation`` [persons],
-    ``by_capability`` [units]; ``met`` and ``fill_ratio`` [patterns x requirements].
+    ``by_capability`` [units], ``by_capability_personnel`` [persons]; ``met`` and
+    ``fill_ratio`` [patterns x requirements].
     """
 
     codes: NDArray[np.uint64]
@@ -59,6 +60,11 @@ class PatternOutcomes:
     personnel: NDArray[np.int64]
     by_nation: NDArray[np.int64]
     by_capability: NDArray[np.float64]
+    by_capability_personnel: NDArray[np.int64]
+    nation_pledged: NDArray[np.int64]
+    """Personnel pledged by each nation, all pledges active [persons]."""
+    capability_pledged: NDArray[np.int64]
+    """Personnel pledged of each capability, all pledges active [persons]."""
     met: NDArray[np.bool_]
     fill_ratio: NDArray[np.float64]
 
@@ -86,10 +92,12 @@ def pattern_outcomes(
     capabilities = tuple(dict.fromkeys(p.capability for p in workspace.pledges.values()))
     nation_of = np.zeros((len(pledge_ids), len(nations)), dtype=np.int64)
     units_of = np.zeros((len(pledge_ids), len(capabilities)))
+    capability_personnel_of = np.zeros((len(pledge_ids), len(capabilities)), dtype=np.int64)
     for k, pid in enumerate(pledge_ids):
         pledge = workspace.pledges[pid]
         nation_of[k, nations.index(pledge.nation)] = personnel_per_pledge[k]
         units_of[k, capabilities.index(pledge.capability)] = pledge.quantity
+        capability_personnel_of[k, capabilities.index(pledge.capability)] = personnel_per_pledge[k]
     as_int = active.astype(np.int64)
     requirement_ids = tuple(workspace.requirements)
     met = np.zeros((n, len(requirement_ids)), dtype=bool)
@@ -109,6 +117,9 @@ def pattern_outcomes(
         personnel=as_int @ personnel_per_pledge,
         by_nation=as_int @ nation_of,
         by_capability=active.astype(np.float64) @ units_of,
+        by_capability_personnel=as_int @ capability_personnel_of,
+        nation_pledged=nation_of.sum(axis=0),
+        capability_pledged=capability_personnel_of.sum(axis=0),
         met=met,
         fill_ratio=ratio,
     )
