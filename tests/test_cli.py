@@ -180,3 +180,51 @@ def test_montecarlo_bad_input_exits_2(tmp_path: Path) -> None:
         proc = forcegen_cli("montecarlo", str(path), "--json")
         assert proc.returncode == 2 and proc.stdout == ""
         assert fragment in proc.stderr
+
+
+def test_progress_bar_renders_on_a_terminal() -> None:
+    import io
+
+    from rich.console import Console
+
+    from forcegen.cli.progress import progress_bar
+
+    out = io.StringIO()
+    bar, update = progress_bar(
+        "sampling", 3_000_000, "draws", console=Console(file=out, force_terminal=True, width=100)
+    )
+    assert update is not None
+    with bar:
+        update(1_000_000, 9_000_000)
+        update(9_000_000, 9_000_000)
+    _, none = progress_bar("x", 10, "points", console=Console(file=io.StringIO()))
+    assert none is None
+
+
+def test_montecarlo_and_sweep_refuse_bad_options(tmp_path: Path) -> None:
+    afile = tmp_path / "afile"
+    afile.write_text("x", encoding="utf-8")
+    cases = [
+        ("montecarlo", str(SMALL), "--seed", "-1"),
+        ("montecarlo", str(SMALL), "--workers", "0"),
+        ("montecarlo", str(SMALL), "--plot", str(afile)),
+        ("montecarlo", str(SMALL), "--plot", str(afile / "sub")),
+        ("sweep", str(SMALL), "--vary", "consent=0,1", "--workers", "0"),
+        ("sweep", str(SMALL), "--vary", "consent=0:inf:0.1", "--serial"),
+        ("sweep", str(SMALL), "--vary", "consent=0:1:1e-12", "--serial"),
+        (
+            "sweep",
+            str(SMALL),
+            "--vary",
+            "consent=0:1:0.001",
+            "--vary",
+            "backstop=0:1:0.01",
+            "--serial",
+        ),
+        ("sweep", str(SMALL), "--vary", "consent=0,1", "--serial", "--csv", str(tmp_path)),
+        ("sweep", str(SMALL), "--vary", "consent=0,1", "--scheduler", "notaproto://x"),
+    ]
+    for args in cases:
+        proc = forcegen_cli(*args)
+        assert proc.returncode == 2, (args, proc.stderr)
+        assert proc.stdout == "" and "Traceback" not in proc.stderr, args

@@ -7,11 +7,15 @@ west/east); deu-bde 5,000 (ceasefire and backstop, poland); est-coy 2 x 150
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import forcegen
 from forcegen.engine.activation import active_pledges
+from forcegen.engine.filling import fill_batch
 from forcegen.errors import UnknownIdError
 from forcegen.model import Requirement
 
@@ -155,3 +159,24 @@ def test_frames_of_a_workspace_without_requirements(tmp_path) -> None:  # type: 
     assert result.requirements_frame().empty
     assert result.lines_frame().empty
     assert result.personnel == 0
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.data())
+def test_batch_fill_equals_single_fill(data: st.DataObject) -> None:
+    ws = forcegen.load_builtin()
+    ids = list(ws.pledges)
+    rows = data.draw(
+        st.lists(
+            st.lists(st.booleans(), min_size=len(ids), max_size=len(ids)), min_size=1, max_size=5
+        )
+    )
+    active = np.array(rows, dtype=bool)
+    for requirement in ws.requirements.values():
+        met, ratio = fill_batch(ws, requirement, active)
+        for r, row in enumerate(rows):
+            single = forcegen.fill_requirement(
+                ws, requirement, [pid for pid, on in zip(ids, row, strict=True) if on]
+            )
+            assert bool(met[r]) is single.met
+            assert ratio[r] == single.fill_ratio

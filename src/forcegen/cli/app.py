@@ -202,30 +202,6 @@ def init(
         typer.echo(f"next: forcegen validate {directory} && forcegen run {directory}")
 
 
-def _progress_callback(total_hint: int) -> tuple[Any, Callable[[int, int], None] | None]:
-    """A Rich progress bar on stderr for long runs (only on a terminal)."""
-    from rich.console import Console
-    from rich.progress import BarColumn, Progress, TimeRemainingColumn
-
-    console = Console(stderr=True)
-    if not console.is_terminal or total_hint < 2_000_000:
-        return nullcontext(), None
-    bar = Progress(
-        "[progress.description]{task.description}",
-        BarColumn(),
-        "{task.completed:,}/{task.total:,} draws",
-        TimeRemainingColumn(),
-        console=console,
-        transient=True,
-    )
-    task = bar.add_task("sampling", total=None)
-
-    def update(done: int, total: int) -> None:
-        bar.update(task, completed=done, total=total)
-
-    return bar, update
-
-
 @app.command()
 def montecarlo(
     workspace: WorkspaceArg = None,
@@ -234,7 +210,7 @@ def montecarlo(
         typer.Option("--scenario", "-s", help="Hold the conditions this scenario fixes."),
     ] = None,
     draws: Annotated[int, typer.Option("--draws", "-n", help="Monte Carlo draws.")] = 100_000,
-    seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 0,
+    seed: Annotated[int, typer.Option("--seed", min=0, help="Random seed (>= 0).")] = 0,
     exact: Annotated[
         bool, typer.Option("--exact", help="Enumerate every combination (up to 20 free).")
     ] = False,
@@ -246,10 +222,13 @@ def montecarlo(
 ) -> None:
     """Odds of each force option and the spread of the force, over the conditions."""
     with _user_errors():
+        from forcegen.cli.progress import output_dir, progress_bar
         from forcegen.engine.montecarlo import monte_carlo
 
         ws = resolve_workspace(workspace)
-        bar, update = _progress_callback(0 if exact else draws)
+        if plot is not None:
+            output_dir(plot)
+        bar, update = progress_bar("sampling", 0 if exact else draws, "draws")
         with bar:
             result = monte_carlo(
                 ws, scenario, draws=draws, seed=seed, exact=exact, workers=workers, progress=update
@@ -282,7 +261,9 @@ def sweep(
         typer.Option("--scenario", "-s", help="Hold the conditions this scenario fixes."),
     ] = None,
     draws: Annotated[int, typer.Option("--draws", "-n", help="Draws per grid point.")] = 100_000,
-    seed: Annotated[int, typer.Option("--seed", help="Random seed (every point).")] = 0,
+    seed: Annotated[
+        int, typer.Option("--seed", min=0, help="Random seed (>= 0), used at every point.")
+    ] = 0,
     exact: Annotated[bool, typer.Option("--exact", help="Exact enumeration per point.")] = False,
     scheduler: Annotated[
         str | None,
@@ -298,19 +279,23 @@ def sweep(
 ) -> None:
     """Monte Carlo over a grid of probability assumptions, each point a Dask task."""
     with _user_errors():
-        from forcegen.engine.sweep import SweepAxis, dask_client, run_sweep
+        from forcegen.cli.progress import output_dir, output_file, progress_bar
+        from forcegen.engine.sweep import SweepAxis, check_sweep, dask_client, grid, run_sweep
 
         ws = resolve_workspace(workspace)
         axes = [SweepAxis.parse(text) for text in vary]
-        if not exact:
-            from forcegen.engine.sampling import check_draws
-
-            check_draws(draws)
+        check_sweep(ws, axes, scenario, draws=draws, exact=exact)
+        if workers < 1:
+            _fail(f"error: --workers must be at least 1; got {workers}")
         if plot is not None and len(axes) > 2:
             _fail("error: charts of a sweep need one or two --vary axes; use --csv for more")
+        if plot is not None:
+            output_dir(plot)
+        if csv is not None:
+            output_file(csv)
         client = None if serial else dask_client(scheduler, workers)
         try:
-            bar, update = _progress_callback(2_000_000)
+            bar, update = progress_bar("sweep", len(grid(axes)), "points")
             with bar:
                 result = run_sweep(
                     ws,
@@ -330,7 +315,10 @@ def sweep(
                     cluster.close()
         frame = result.frame()
         if csv is not None:
-            frame.to_csv(csv, index=False)
+            try:
+                frame.to_csv(csv, index=False)
+            except OSError as exc:
+                _fail(f"error: cannot write {csv}: {exc.strerror or exc}")
         written = []
         if plot is not None:
             from forcegen.plots.sweep import sweep_chart

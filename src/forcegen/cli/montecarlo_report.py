@@ -74,6 +74,28 @@ def print_montecarlo_report(workspace: Workspace, result: MonteCarloResult) -> N
             )
         console.print(sens)
 
+    capabilities = Table(title="By capability", title_justify="left")
+    for column in ("capability", "expected units", "mean personnel", "5 %", "95 %"):
+        capabilities.add_column(column, justify="left" if column == "capability" else "right")
+    for cap, dist in sorted(result.by_capability.items(), key=lambda kv: -kv[1].mean):
+        if dist.mean > 0:
+            capabilities.add_row(
+                cap,
+                f"{result.by_capability_units[cap]:,.2f}",
+                f"{dist.mean:,.0f}",
+                f"{dist.p05:,.0f}",
+                f"{dist.p95:,.0f}",
+            )
+    console.print(capabilities)
+
+    pledges = Table(title="Pledges: probability of being active", title_justify="left")
+    for column in ("pledge", "nation", "P(active)", "personnel"):
+        pledges.add_column(column, justify="right" if column != "pledge" else "left")
+    for pid, prob in sorted(result.pledges.items(), key=lambda kv: -kv[1].p):
+        pledge = workspace.pledges[pid]
+        pledges.add_row(pid, pledge.nation, f"{prob.p:.1%}", f"{workspace.pledge_personnel(pid):,}")
+    console.print(pledges)
+
     nations = Table(title="Expected personnel by nation (persons)", title_justify="left")
     for column in ("nation", "mean", "5 %", "95 %"):
         nations.add_column(column, justify="left" if column == "nation" else "right")

@@ -15,6 +15,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+import numpy as np
+from numpy.typing import NDArray
+
 from forcegen.model.pledges import Pledge, PledgeStatus
 from forcegen.model.requirements import Requirement, RequirementLine
 from forcegen.model.workspace import Workspace
@@ -79,9 +82,10 @@ class RequirementFill:
 
     @property
     def fill_ratio(self) -> float:
-        """Filled units / required units over all lines [0-1]."""
-        required = self.required_units
-        return self.filled_units / required if required else 1.0
+        """Filled units / required units over all lines [0-1] (summed as fill_batch does)."""
+        required = float(np.sum([line.required for line in self.lines]))
+        filled = float(np.sum([line.filled for line in self.lines]))
+        return filled / required if required else 1.0
 
     @property
     def met(self) -> bool:
@@ -110,46 +114,95 @@ def _draw_order(pledge: Pledge, position: int) -> tuple[int, int, int]:
     return (breadth, firm, position)
 
 
+def line_order(requirement: Requirement) -> list[int]:
+    """Indices of the lines in the order they are served."""
+    lines = requirement.lines
+    return sorted(range(len(lines)), key=lambda i: (lines[i].priority, lines[i].zone is None, i))
+
+
+def _allocate(
+    workspace: Workspace,
+    requirement: Requirement,
+    available: NDArray[np.float64],
+    record: bool,
+) -> tuple[NDArray[np.float64], dict[tuple[int, int], NDArray[np.float64]]]:
+    """The fill rule, vectorised over rows of ``available`` [rows x pledges, units].
+
+    Returns the units filled per line [rows x lines] and, with ``record``, the units
+    each pledge gives each line, keyed (line index, pledge index). Every row is
+    filled independently with exactly the same arithmetic as a single one.
+    """
+    pledges = list(workspace.pledges.values())
+    candidates = sorted(range(len(pledges)), key=lambda k: _draw_order(pledges[k], k))
+    remaining = np.ascontiguousarray(available.T)  # [pledges x rows]: contiguous per pledge
+    rows = available.shape[0]
+    filled = np.zeros((rows, len(requirement.lines)))
+    takes: dict[tuple[int, int], NDArray[np.float64]] = {}
+    for i in line_order(requirement):
+        line = requirement.lines[i]
+        need = np.full(rows, line.quantity)
+        for k in candidates:
+            if not may_serve(pledges[k], line):
+                continue
+            have = remaining[k]
+            take = np.minimum(need, have)
+            take[(need <= TOLERANCE) | (have <= TOLERANCE)] = 0.0
+            remaining[k] = have - take
+            need = need - take
+            if record and take.any():
+                takes[(i, k)] = take
+        filled[:, i] = line.quantity - np.maximum(need, 0.0)
+    return filled, takes
+
+
 def fill_requirement(
     workspace: Workspace, requirement: Requirement, active: Iterable[str]
 ) -> RequirementFill:
     """Fill ``requirement`` from the active pledges (ids) by the rule in this module."""
-    position = {pid: i for i, pid in enumerate(workspace.pledges)}
-    remaining = {pid: workspace.pledges[pid].quantity for pid in active}
-    candidates = sorted(
-        remaining, key=lambda pid: _draw_order(workspace.pledges[pid], position[pid])
-    )
-    lines = requirement.lines
-    order = sorted(range(len(lines)), key=lambda i: (lines[i].priority, lines[i].zone is None, i))
-    fills: dict[int, LineFill] = {}
-    for i in order:
-        line = requirement.lines[i]
-        need = line.quantity
-        by_nation: dict[str, float] = {}
+    ids = list(workspace.pledges)
+    available = np.zeros((1, len(ids)))
+    for pid in active:
+        available[0, ids.index(pid)] = workspace.pledges[pid].quantity
+    filled, takes = _allocate(workspace, requirement, available, record=True)
+    fills = []
+    for i, line in enumerate(requirement.lines):
         by_pledge: dict[str, float] = {}
-        for pid in candidates:
-            if need <= TOLERANCE:
-                break
-            pledge = workspace.pledges[pid]
-            if remaining[pid] <= TOLERANCE or not may_serve(pledge, line):
+        by_nation: dict[str, float] = {}
+        for (line_index, k), take in takes.items():
+            if line_index != i:
                 continue
-            take = min(need, remaining[pid])
-            remaining[pid] -= take
-            need -= take
-            by_pledge[pid] = take
-            by_nation[pledge.nation] = by_nation.get(pledge.nation, 0.0) + take
-        fills[i] = LineFill(
-            index=i,
-            capability=line.capability,
-            zone=line.zone,
-            priority=line.priority,
-            required=line.quantity,
-            filled=line.quantity - max(need, 0.0),
-            by_nation=by_nation,
-            by_pledge=by_pledge,
+            pid = ids[k]
+            by_pledge[pid] = float(take[0])
+            nation = workspace.pledges[pid].nation
+            by_nation[nation] = by_nation.get(nation, 0.0) + float(take[0])
+        fills.append(
+            LineFill(
+                index=i,
+                capability=line.capability,
+                zone=line.zone,
+                priority=line.priority,
+                required=line.quantity,
+                filled=float(filled[0, i]),
+                by_nation=by_nation,
+                by_pledge=by_pledge,
+            )
         )
-    return RequirementFill(
-        requirement_id=requirement.id,
-        name=requirement.name,
-        lines=tuple(fills[i] for i in range(len(requirement.lines))),
-    )
+    return RequirementFill(requirement_id=requirement.id, name=requirement.name, lines=tuple(fills))
+
+
+def fill_batch(
+    workspace: Workspace, requirement: Requirement, active: NDArray[np.bool_]
+) -> tuple[NDArray[np.bool_], NDArray[np.float64]]:
+    """Met [rows] and fill ratio [rows, 0-1] for many sets of active pledges at once.
+
+    ``active`` is [rows x pledges] in workspace order; each row is filled exactly as
+    :func:`fill_requirement` fills it.
+    """
+    quantities = np.array([p.quantity for p in workspace.pledges.values()])
+    available = np.where(active, quantities, 0.0)
+    filled, _ = _allocate(workspace, requirement, available, record=False)
+    required = np.array([line.quantity for line in requirement.lines])
+    met = np.all(filled >= required - TOLERANCE, axis=1)
+    total = float(np.sum(required))
+    ratio = np.sum(filled, axis=1) / total if total else np.ones(active.shape[0])
+    return met, ratio

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
+from numpy.typing import NDArray
 
 from forcegen.engine.condition_model import ConditionModel, condition_model
-from forcegen.engine.outcomes import FillCache, PatternOutcomes, pattern_outcomes
+from forcegen.engine.outcomes import PatternOutcomes, pattern_outcomes
 from forcegen.engine.sampling import (
     DEFAULT_CHUNK,
     PatternTable,
@@ -75,6 +76,17 @@ class Sensitivity:
 
 
 @dataclass(frozen=True)
+class PatternSummary:
+    """Distinct patterns (codes of the free conditions), their probability (observed share
+    of draws, or exact) and the personnel each yields [persons]."""
+
+    model: ConditionModel
+    codes: NDArray[np.uint64]
+    probability: NDArray[np.float64]
+    personnel: NDArray[np.int64]
+
+
+@dataclass(frozen=True)
 class MonteCarloResult:
     """The spread of the force that materialises and the odds of each force option."""
 
@@ -100,8 +112,8 @@ class MonteCarloResult:
     """P(active) of each pledge."""
     sensitivity: tuple[Sensitivity, ...]
     """Ranked by absolute personnel swing, largest first."""
-    patterns: Mapping[str, tuple[object, ...]]
-    """Column -> values: one row per distinct pattern (``forcegen`` internals, see frame)."""
+    patterns: PatternSummary
+    """Each distinct pattern of the free conditions: probability and personnel."""
 
     def to_json(self) -> dict[str, object]:
         """The documented JSON shape (docs/json.md)."""
@@ -170,7 +182,14 @@ class MonteCarloResult:
         """Each distinct condition pattern: condition values, weight, personnel."""
         import pandas as pd
 
-        return pd.DataFrame(dict(self.patterns))
+        p = self.patterns
+        values = pattern_values(p.model, p.codes)
+        columns: dict[str, object] = {
+            c: np.broadcast_to(values[c], p.codes.shape) for c in p.model.conditions
+        }
+        columns["weight"] = p.probability
+        columns["personnel"] = p.personnel
+        return pd.DataFrame(columns)
 
 
 def _assume(
@@ -184,15 +203,14 @@ def _assume(
 
 
 class _Evaluator:
-    """Pattern outcomes, computed once per distinct code and reused across tables."""
+    """Pattern outcomes of a table's codes."""
 
     def __init__(self, workspace: Workspace, model: ConditionModel) -> None:
         self.workspace = workspace
         self.model = model
-        self.cache = FillCache()
 
     def __call__(self, table: PatternTable) -> PatternOutcomes:
-        return pattern_outcomes(self.workspace, self.model, table.codes, self.cache)
+        return pattern_outcomes(self.workspace, self.model, table.codes)
 
 
 def _summaries(
@@ -330,13 +348,12 @@ def monte_carlo(
                 )
             )
         sensitivities.sort(key=lambda s: (-abs(s.swing_personnel), model.free.index(s.condition)))
-    values = pattern_values(model, base.codes)
-    patterns: dict[str, tuple[object, ...]] = {
-        c: tuple(bool(v) for v in np.broadcast_to(values[c], base.codes.shape))
-        for c in model.conditions
-    }
-    patterns["weight"] = tuple(float(x) / base.total for x in base.weights)
-    patterns["personnel"] = tuple(int(x) for x in outcomes.personnel)
+    patterns = PatternSummary(
+        model=model,
+        codes=base.codes,
+        probability=base.weights / base.total,
+        personnel=outcomes.personnel,
+    )
     return MonteCarloResult(
         scenario=scenario_id,
         draws=0 if exact else draws,

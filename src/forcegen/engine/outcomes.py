@@ -1,45 +1,23 @@
 """What each condition pattern yields: active pledges, personnel, requirement fill.
 
 Condition expressions are evaluated as NumPy array operations over all patterns at
-once. Whether a requirement is met comes from :func:`~forcegen.engine.filling.
-fill_requirement` (the one definition of "met"), called once per distinct set of
-active pledges and cached.
+once, and so is the requirement fill (:func:`~forcegen.engine.filling.fill_batch`, the
+same rule and arithmetic as ``forcegen run``'s ``fill_requirement``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from forcegen.engine.condition_model import ConditionModel
-from forcegen.engine.filling import RequirementFill, fill_requirement
+from forcegen.engine.filling import fill_batch
 from forcegen.engine.sampling import pattern_values
 from forcegen.model.pledges import PledgeStatus
 from forcegen.model.workspace import Workspace
-
-
-@dataclass
-class FillCache:
-    """Requirement fills by distinct set of active pledges (bytes of the active mask)."""
-
-    fills: dict[bytes, dict[str, RequirementFill]] = field(default_factory=dict)
-
-    def get(
-        self, workspace: Workspace, pledge_ids: tuple[str, ...], active: NDArray[np.bool_]
-    ) -> dict[str, RequirementFill]:
-        """Fills of every requirement for one active mask (computed once per mask)."""
-        key = np.packbits(active).tobytes()
-        hit = self.fills.get(key)
-        if hit is None:
-            ids = [pid for pid, on in zip(pledge_ids, active.tolist(), strict=True) if on]
-            hit = {
-                rid: fill_requirement(workspace, requirement, ids)
-                for rid, requirement in workspace.requirements.items()
-            }
-            self.fills[key] = hit
-        return hit
 
 
 @dataclass(frozen=True)
@@ -70,13 +48,9 @@ class PatternOutcomes:
 
 
 def pattern_outcomes(
-    workspace: Workspace,
-    model: ConditionModel,
-    codes: NDArray[np.uint64],
-    cache: FillCache | None = None,
+    workspace: Workspace, model: ConditionModel, codes: NDArray[np.uint64]
 ) -> PatternOutcomes:
     """Evaluate every pattern in ``codes`` (vectorised over patterns)."""
-    cache = cache if cache is not None else FillCache()
     values = pattern_values(model, codes)
     n = codes.shape[0]
     pledge_ids = tuple(workspace.pledges)
@@ -98,15 +72,11 @@ def pattern_outcomes(
         nation_of[k, nations.index(pledge.nation)] = personnel_per_pledge[k]
         units_of[k, capabilities.index(pledge.capability)] = pledge.quantity
         capability_personnel_of[k, capabilities.index(pledge.capability)] = personnel_per_pledge[k]
-    as_int = active.astype(np.int64)
     requirement_ids = tuple(workspace.requirements)
     met = np.zeros((n, len(requirement_ids)), dtype=bool)
     ratio = np.zeros((n, len(requirement_ids)))
-    for row in range(n):
-        fills = cache.get(workspace, pledge_ids, active[row])
-        for r, rid in enumerate(requirement_ids):
-            met[row, r] = fills[rid].met
-            ratio[row, r] = fills[rid].fill_ratio
+    for r, rid in enumerate(requirement_ids):
+        met[:, r], ratio[:, r] = fill_batch(workspace, workspace.requirements[rid], active)
     return PatternOutcomes(
         codes=codes,
         pledges=pledge_ids,
@@ -114,12 +84,25 @@ def pattern_outcomes(
         capabilities=capabilities,
         requirements=requirement_ids,
         active=active,
-        personnel=as_int @ personnel_per_pledge,
-        by_nation=as_int @ nation_of,
-        by_capability=active.astype(np.float64) @ units_of,
-        by_capability_personnel=as_int @ capability_personnel_of,
+        personnel=_rows_times(active, personnel_per_pledge[:, None])[:, 0],
+        by_nation=_rows_times(active, nation_of),
+        by_capability=_rows_times(active, units_of),
+        by_capability_personnel=_rows_times(active, capability_personnel_of),
         nation_pledged=nation_of.sum(axis=0),
         capability_pledged=capability_personnel_of.sum(axis=0),
         met=met,
         fill_ratio=ratio,
     )
+
+
+ROWS_AT_ONCE = 1 << 16
+"""Patterns multiplied at once: bounds the temporary integer copy of ``active``."""
+
+
+def _rows_times(active: NDArray[np.bool_], matrix: NDArray[Any]) -> NDArray[Any]:
+    """``active @ matrix`` for a boolean ``active``, in row blocks (exact for integers)."""
+    out = np.zeros((active.shape[0], matrix.shape[1]), dtype=matrix.dtype)
+    for start in range(0, active.shape[0], ROWS_AT_ONCE):
+        block = active[start : start + ROWS_AT_ONCE].astype(matrix.dtype)
+        out[start : start + ROWS_AT_ONCE] = block @ matrix
+    return out

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from numpy.typing import NDArray
@@ -53,16 +54,22 @@ class PatternTable:
     counts: NDArray[np.int64] | None = None
 
 
-def _block_uniforms(seed: int, block: int, columns: int) -> NDArray[np.float32]:
-    """Uniforms [0, 1) of one block: one row per condition column, BLOCK draws each."""
+@lru_cache(maxsize=8)
+def _block_uniforms(seed: int, block: int, columns: int) -> NDArray[np.float64]:
+    """Uniforms [0, 1) of one block: one row per condition column, BLOCK draws each.
+
+    Cached (a few blocks), so that chunks smaller than a block do not redraw it.
+    """
     sequence = np.random.SeedSequence(seed, spawn_key=(block,))
     generator = np.random.Generator(np.random.PCG64(sequence))
-    return generator.random((columns, BLOCK), dtype=np.float32)
+    values = generator.random((columns, BLOCK))
+    values.flags.writeable = False
+    return values
 
 
-def uniforms(seed: int, start: int, stop: int, columns: int) -> NDArray[np.float32]:
+def uniforms(seed: int, start: int, stop: int, columns: int) -> NDArray[np.float64]:
     """Uniforms for draws ``start`` to ``stop`` (excluded): shape (columns, draws)."""
-    out = np.empty((columns, stop - start), dtype=np.float32)
+    out = np.empty((columns, stop - start))
     for block, lo, hi in _blocks(start, stop):
         base = block * BLOCK
         out[:, lo - start : hi - start] = _block_uniforms(seed, block, columns)[
@@ -103,7 +110,7 @@ def _draw_chunk(
 
 
 def _codes(
-    model: ConditionModel, u: NDArray[np.float32], forced: Mapping[str, bool]
+    model: ConditionModel, u: NDArray[np.float64], forced: Mapping[str, bool]
 ) -> NDArray[np.uint64]:
     """Pattern codes of the draws whose uniforms are the columns of ``u``."""
     values: dict[str, NDArray[np.bool_] | bool] = dict(model.fixed)
@@ -127,13 +134,32 @@ def _codes(
     return codes
 
 
-def _count(codes: NDArray[np.uint64], bits: int) -> dict[int, int]:
-    if bits <= BINCOUNT_MAX_BITS:
-        dense = np.bincount(codes.astype(np.int64), minlength=1 << bits)
-        nonzero = np.flatnonzero(dense)
-        return dict(zip(nonzero.tolist(), dense[nonzero].tolist(), strict=True))
-    unique, counts = np.unique(codes, return_counts=True)
-    return dict(zip(unique.tolist(), counts.tolist(), strict=True))
+class _Counts:
+    """Running count of each pattern code: a dense array for few conditions, else sorted
+    (code, count) arrays merged chunk by chunk. Integer counts: order-independent."""
+
+    def __init__(self, bits: int) -> None:
+        self.dense = np.zeros(1 << bits, dtype=np.int64) if bits <= BINCOUNT_MAX_BITS else None
+        self.codes = np.zeros(0, dtype=np.uint64)
+        self.counts = np.zeros(0, dtype=np.int64)
+
+    def add(self, codes: NDArray[np.uint64]) -> None:
+        """Count the codes of one chunk."""
+        if self.dense is not None:
+            self.dense += np.bincount(codes.astype(np.int64), minlength=self.dense.shape[0])
+            return
+        unique, counts = np.unique(codes, return_counts=True)
+        merged = np.concatenate([self.codes, unique])
+        weights = np.concatenate([self.counts, counts.astype(np.int64)])
+        self.codes, inverse = np.unique(merged, return_inverse=True)
+        self.counts = np.bincount(inverse, weights=weights).astype(np.int64)
+
+    def result(self) -> tuple[NDArray[np.uint64], NDArray[np.int64]]:
+        """Distinct codes seen (ascending) and their counts."""
+        if self.dense is not None:
+            nonzero = np.flatnonzero(self.dense)
+            return nonzero.astype(np.uint64), self.dense[nonzero]
+        return self.codes, self.counts
 
 
 def _chunks(draws: int, chunk: int) -> Iterator[tuple[int, int]]:
@@ -146,6 +172,13 @@ def check_draws(draws: object) -> int:
     if isinstance(draws, bool) or not isinstance(draws, int | np.integer) or draws < 1:
         raise ForcegenError(f"draws must be a whole number of at least 1; got {draws!r}")
     return int(draws)
+
+
+def check_seed(seed: object) -> int:
+    """Validate a seed: a whole number of at least 0."""
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+        raise ForcegenError(f"seed must be a whole number of at least 0; got {seed!r}")
+    return int(seed)
 
 
 def sample_patterns(
@@ -165,37 +198,34 @@ def sample_patterns(
     identical for any ``chunk_size`` and ``workers``.
     """
     draws = check_draws(draws)
+    check_seed(seed)
     if chunk_size < 1:
         raise ForcegenError(f"chunk size must be at least 1; got {chunk_size}")
     if workers < 1:
         raise ForcegenError(f"workers must be at least 1; got {workers}")
     forced = dict(forced or {})
-    bits = len(model.rules)
-    totals: dict[int, int] = {}
+    totals = _Counts(len(model.rules))
     done = 0
 
-    def work(bounds: tuple[int, int]) -> tuple[int, dict[int, int]]:
-        start, stop = bounds
-        return stop - start, _count(_draw_chunk(model, seed, start, stop, forced), bits)
+    def work(bounds: tuple[int, int]) -> NDArray[np.uint64]:
+        return _draw_chunk(model, seed, bounds[0], bounds[1], forced)
 
-    def merge(n: int, counts: dict[int, int]) -> None:
+    def merge(codes: NDArray[np.uint64]) -> None:
         nonlocal done
-        for code, count in counts.items():
-            totals[code] = totals.get(code, 0) + count
-        done += n
+        totals.add(codes)
+        done += codes.shape[0]
         if progress is not None:
             progress(done, draws)
 
     if workers == 1:
         for bounds in _chunks(draws, chunk_size):
-            merge(*work(bounds))
+            merge(work(bounds))
     else:
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            for n, counts in pool.map(work, _chunks(draws, chunk_size)):
-                merge(n, counts)
-    codes = np.array(sorted(totals), dtype=np.uint64)
-    counts_arr = np.array([totals[int(c)] for c in codes], dtype=np.int64)
-    return PatternTable(codes, counts_arr.astype(np.float64), float(draws), counts_arr)
+            for codes in pool.map(work, _chunks(draws, chunk_size)):
+                merge(codes)
+    codes, counts = totals.result()
+    return PatternTable(codes, counts.astype(np.float64), float(draws), counts)
 
 
 def enumerate_patterns(

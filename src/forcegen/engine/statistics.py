@@ -44,17 +44,22 @@ class Probability:
     stderr: float
 
 
-def quantile(
+def quantiles(
     values: NDArray[np.floating] | NDArray[np.integer],
     weights: NDArray[np.float64],
     total: float,
-    q: float,
-) -> float:
-    """Inverted-CDF quantile: the smallest value whose cumulative weight reaches q."""
+    qs: tuple[float, ...] = QUANTILES,
+) -> tuple[float, ...]:
+    """Inverted-CDF quantiles: for each q, the smallest value whose cumulative weight
+    reaches q x total."""
     order = np.argsort(values, kind="stable")
+    ordered = values[order]
     cumulative = np.cumsum(weights[order])
-    index = int(np.searchsorted(cumulative, q * total * (1 - _TOLERANCE), side="left"))
-    return float(values[order][min(index, len(order) - 1)])
+    out = []
+    for q in qs:
+        index = int(np.searchsorted(cumulative, q * total * (1 - _TOLERANCE), side="left"))
+        out.append(float(ordered[min(index, len(order) - 1)]))
+    return tuple(out)
 
 
 def distribution(
@@ -74,7 +79,7 @@ def distribution(
     mean = float(np.dot(weights, x) / total)
     variance = float(np.dot(weights, (x - mean) ** 2) / total)
     stderr = float(np.sqrt(variance / draws)) if draws else 0.0
-    p05, p50, p95 = (quantile(x, weights, total, q) for q in QUANTILES)
+    p05, p50, p95 = quantiles(x, weights, total)
     edges: tuple[float, ...] = ()
     mass: tuple[float, ...] = ()
     if histogram:

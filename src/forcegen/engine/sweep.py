@@ -8,17 +8,27 @@ distributed run gives exactly the rows of a serial run.
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from forcegen.engine.condition_model import condition_model
 from forcegen.engine.montecarlo import monte_carlo
+from forcegen.engine.sampling import MAX_EXACT_CONDITIONS, check_draws
 from forcegen.errors import ForcegenError, UnknownIdError
 from forcegen.model.scenarios import Scenario
 from forcegen.model.workspace import Workspace
 
 if TYPE_CHECKING:
     import pandas as pd
+
+
+MAX_AXIS_VALUES = 1_000
+"""Most values one sweep axis may take."""
+
+MAX_GRID_POINTS = 10_000
+"""Most grid points one sweep may have."""
 
 
 @dataclass(frozen=True)
@@ -41,14 +51,26 @@ class SweepAxis:
         try:
             if ":" in spec:
                 parts = [float(x) for x in spec.split(":")]
-                if len(parts) != 3 or parts[2] <= 0 or parts[1] < parts[0]:
+                if len(parts) != 3 or not all(math.isfinite(x) for x in parts):
                     raise ValueError
                 start, stop, step = parts
-                count = round((stop - start) / step) + 1
+                if step <= 0 or stop < start:
+                    raise ValueError
+                count = math.floor((stop - start) / step + 1e-9) + 1
+                if count > MAX_AXIS_VALUES:
+                    raise ForcegenError(
+                        f"sweep axis {condition}: {count:,} values; at most "
+                        f"{MAX_AXIS_VALUES:,} (use a larger step)"
+                    )
                 values = tuple(round(start + i * step, 10) for i in range(count))
-                values = tuple(v for v in values if v <= stop + 1e-9)
             else:
                 values = tuple(float(x) for x in spec.split(","))
+                if not all(math.isfinite(v) for v in values):
+                    raise ValueError
+                if len(values) > MAX_AXIS_VALUES:
+                    raise ForcegenError(
+                        f"sweep axis {condition}: at most {MAX_AXIS_VALUES:,} values"
+                    )
         except ValueError:
             raise ForcegenError(
                 f"cannot read sweep axis {text!r}; expected CONDITION=START:STOP:STEP with "
@@ -132,6 +154,30 @@ def sweep_point(
     return row
 
 
+def check_sweep(
+    workspace: Workspace,
+    axes: Sequence[SweepAxis],
+    scenario: str | None,
+    *,
+    draws: int,
+    exact: bool,
+) -> None:
+    """Refuse a sweep that cannot run, before any task is submitted."""
+    _check_axes(workspace, scenario, axes)
+    points = math.prod(len(a.values) for a in axes)
+    if points > MAX_GRID_POINTS:
+        raise ForcegenError(f"the sweep has {points:,} grid points; at most {MAX_GRID_POINTS:,}")
+    if not exact:
+        check_draws(draws)
+    assume = workspace.scenario(scenario).assume if scenario else {}
+    model = condition_model(workspace, assume, {a.condition: a.values[0] for a in axes})
+    if exact and len(model.rules) > MAX_EXACT_CONDITIONS:
+        raise ForcegenError(
+            f"exact enumeration takes at most {MAX_EXACT_CONDITIONS} free conditions; "
+            f"this sweep leaves {len(model.rules)} free"
+        )
+
+
 def _check_axes(workspace: Workspace, scenario: str | None, axes: Sequence[SweepAxis]) -> None:
     if not axes:
         raise ForcegenError("a sweep needs at least one axis (--vary CONDITION=...)")
@@ -165,7 +211,7 @@ def run_sweep(
     Rows come back in grid order whatever order the tasks finish in.
     """
     scenario_id = scenario.id if isinstance(scenario, Scenario) else scenario
-    _check_axes(workspace, scenario_id, axes)
+    check_sweep(workspace, axes, scenario_id, draws=draws, exact=exact)
     points = grid(axes)
     rows: list[dict[str, float] | None] = [None] * len(points)
     if client is None:
@@ -213,8 +259,10 @@ def dask_client(scheduler: str | None = None, workers: int = 2) -> Any:
     if scheduler:
         try:
             return Client(scheduler, timeout="10s")
-        except OSError as exc:
+        except (OSError, ValueError, TypeError) as exc:
             raise ForcegenError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
+    if workers < 1:
+        raise ForcegenError(f"workers must be at least 1; got {workers}")
     cluster = LocalCluster(
         n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
     )

@@ -25,13 +25,17 @@ def pyplot() -> Any:
 
 def save(figure: Any, directory: Path, stem: str) -> list[Path]:
     """Write ``figure`` as ``stem.png`` and ``stem.svg`` in ``directory``."""
-    directory.mkdir(parents=True, exist_ok=True)
     paths = []
-    for fmt in FORMATS:
-        path = directory / f"{stem}.{fmt}"
-        figure.savefig(path, dpi=150, bbox_inches="tight", metadata=_metadata(fmt))
-        paths.append(path)
-    pyplot().close(figure)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        for fmt in FORMATS:
+            path = directory / f"{stem}.{fmt}"
+            figure.savefig(path, dpi=150, bbox_inches="tight", metadata=_metadata(fmt))
+            paths.append(path)
+    except OSError as exc:
+        raise ForcegenError(f"cannot write charts to {directory}: {exc.strerror or exc}") from None
+    finally:
+        pyplot().close(figure)
     return paths
 
 
