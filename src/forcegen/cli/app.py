@@ -163,6 +163,7 @@ def validate(
         "pledges": len(ws.pledges),
         "requirements": len(ws.requirements),
         "scenarios": len(ws.scenarios),
+        "headquarters": len(ws.headquarters),
     }
     if as_json:
         _print_json(
@@ -331,6 +332,48 @@ def sweep(
 
         print_sweep_report(ws, result)
         for path in [*([csv] if csv else []), *written]:
+            typer.echo(f"wrote {path}")
+
+
+@app.command()
+def sustain(
+    workspace: WorkspaceArg = None,
+    scenario: Annotated[
+        str | None,
+        typer.Option(
+            "--scenario", "-s", help="Pledges active in this scenario (default: every pledge)."
+        ),
+    ] = None,
+    months: Annotated[int, typer.Option("--months", help="Horizon [months].")] = 36,
+    as_json: JsonOpt = False,
+    plot: Annotated[
+        Path | None,
+        typer.Option("--plot", help="Write the coalition curve and rotation Gantt chart here."),
+    ] = None,
+) -> None:
+    """Can each nation keep its pledge in the field through rotations, and what must it
+    draw down?"""
+    with _user_errors():
+        from forcegen.cli.progress import output_dir
+        from forcegen.engine.sustainment import sustainment
+
+        ws = resolve_workspace(workspace)
+        if plot is not None:
+            output_dir(plot)
+        result = sustainment(ws, scenario, months)
+        written: list[Path] = []
+        if plot is not None:
+            from forcegen.plots.sustainment import coalition_chart, rotation_gantt
+
+            written += coalition_chart(result, plot)
+            written += rotation_gantt(ws, result, plot)
+        if as_json:
+            _print_json(result.to_json())
+            return
+        from forcegen.cli.sustain_report import print_sustain_report
+
+        print_sustain_report(ws, result)
+        for path in written:
             typer.echo(f"wrote {path}")
 
 

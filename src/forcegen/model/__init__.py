@@ -3,6 +3,7 @@
 from forcegen.model.capabilities import Capability, Domain
 from forcegen.model.common import Basis, Source
 from forcegen.model.conditions import Condition, ConditionalProbability
+from forcegen.model.headquarters import Headquarters
 from forcegen.model.nations import Commitment, Nation, NationRole, Stance, Statement
 from forcegen.model.pledges import Pledge, PledgeStatus
 from forcegen.model.requirements import Requirement, RequirementLine
@@ -18,6 +19,7 @@ __all__ = [
     "Condition",
     "ConditionalProbability",
     "Domain",
+    "Headquarters",
     "Nation",
     "NationRole",
     "Pledge",

@@ -85,6 +85,14 @@ def check_pledge_references(ctx: CheckContext) -> Iterator[Issue]:
                 yield _unknown((*base, "zones", n), "zone", zone, ctx.ids["zones"])
 
 
+def check_headquarters_references(ctx: CheckContext) -> Iterator[Issue]:
+    """Every headquarters names an existing lead nation."""
+    for index, hq in ctx.items("headquarters"):
+        lead = hq.get("lead")
+        if isinstance(lead, str) and lead not in ctx.ids["nations"]:
+            yield _unknown(("headquarters", index, "lead"), "nation", lead, ctx.ids["nations"])
+
+
 def check_requirement_references(ctx: CheckContext) -> Iterator[Issue]:
     """Every requirement line names an existing capability and zone."""
     for index, requirement in ctx.items("requirements"):
@@ -232,6 +240,7 @@ def parse_requires(ctx: CheckContext) -> tuple[dict[str, Expression], list[Issue
 
 CROSS_CHECKS = (
     check_pledge_references,
+    check_headquarters_references,
     check_requirement_references,
     check_scenario_references,
     check_condition_ids,

@@ -7,7 +7,7 @@ from typing import ClassVar
 
 from pydantic import Field, field_validator
 
-from forcegen.model.common import Count, Day, Record, Source, Sourced
+from forcegen.model.common import Count, Day, Flag, Number, Record, Source, Sourced
 
 
 class NationRole(StrEnum):
@@ -31,11 +31,20 @@ class Stance(StrEnum):
 class Commitment(Sourced):
     """An existing deployment that competes for the same troops [persons]."""
 
-    FIGURES: ClassVar[tuple[str, ...]] = ("personnel",)
+    FIGURES: ClassVar[tuple[str, ...]] = ("personnel", "rotation_ratio")
+    CLAIMS: ClassVar[tuple[str, ...]] = ("drawable",)
 
     name: str = Field(min_length=1, description="Operation or deployment, e.g. NATO FLF Estonia.")
     personnel: Count = Field(ge=0, description="Deployed strength [persons].")
     location: str | None = Field(default=None, description="Where, in words or ISO alpha-3.")
+    rotation_ratio: Number | None = Field(
+        default=None,
+        ge=1.0,
+        description="Personnel in the cycle per person deployed [ratio]; default: the nation's.",
+    )
+    drawable: Flag = Field(
+        default=False, description="May be drawn down to free troops for a new operation."
+    )
 
 
 class Statement(Record):
@@ -50,7 +59,13 @@ class Statement(Record):
 class Nation(Sourced):
     """A nation: ISO 3166 alpha-3 id, personnel strengths [persons] and commitments."""
 
-    FIGURES: ClassVar[tuple[str, ...]] = ("active_personnel", "land_personnel")
+    FIGURES: ClassVar[tuple[str, ...]] = (
+        "active_personnel",
+        "land_personnel",
+        "deployable_fraction",
+        "rotation_ratio",
+        "tour_months",
+    )
 
     id: str = Field(description="ISO 3166-1 alpha-3 code, e.g. GBR.")
     name: str = Field(min_length=1, description="Name in words.")
@@ -61,6 +76,21 @@ class Nation(Sourced):
     memberships: tuple[str, ...] = Field(default=(), description="E.g. [NATO, EU].")
     active_personnel: Count = Field(ge=0, description="Active military personnel [persons].")
     land_personnel: Count = Field(ge=0, description="Army / land-forces personnel [persons].")
+    deployable_fraction: Number | None = Field(
+        default=None,
+        gt=0.0,
+        le=1.0,
+        description="Share of land forces deployable [0-1]; default 0.5 (NATO usability target).",
+    )
+    rotation_ratio: Number | None = Field(
+        default=None,
+        ge=1.0,
+        description="Personnel in the cycle per person deployed continuously [ratio]; "
+        "default 5 (harmony 1:4).",
+    )
+    tour_months: Count | None = Field(
+        default=None, gt=0, description="Length of one tour [months]; default 6."
+    )
     commitments: tuple[Commitment, ...] = Field(
         default=(), description="Existing deployments that compete for troops."
     )

@@ -28,6 +28,7 @@ from forcegen.model.checks import (
 )
 from forcegen.model.common import Basis, Sourced
 from forcegen.model.conditions import UNION_TAGS, Condition
+from forcegen.model.headquarters import Headquarters
 from forcegen.model.nations import Nation
 from forcegen.model.pledges import Pledge
 from forcegen.model.requirements import Requirement
@@ -45,6 +46,7 @@ SECTIONS: dict[str, type[BaseModel]] = {
     "pledges": Pledge,
     "requirements": Requirement,
     "scenarios": Scenario,
+    "headquarters": Headquarters,
 }
 """Top-level workspace keys and the record type of their list items."""
 
@@ -67,6 +69,8 @@ class Workspace:
     """Parsed ``requires`` expression of each pledge, by pledge id."""
     origin: str = ""
     """Where the workspace came from (a path or ``builtin:<name>``)."""
+    headquarters: Mapping[str, Headquarters] = field(default_factory=dict)
+    """Headquarters and their lead nations over time."""
     warnings: tuple[Issue, ...] = field(default=())
 
     def pledge_personnel(self, pledge_id: str) -> int:
@@ -137,6 +141,7 @@ class Workspace:
             "conditions",
             "pledges",
             "requirements",
+            "headquarters",
         ):
             records: Mapping[str, Sourced] = getattr(self, section)
             for index, record in enumerate(records.values()):
@@ -297,6 +302,7 @@ def build_workspace(data: Any, origin: str = "") -> Workspace:
         scenarios=keyed("scenarios"),
         requires=requires,
         origin=origin,
+        headquarters=keyed("headquarters"),
     )
     object.__setattr__(workspace, "warnings", tuple(workspace.unsourced_figures()))
     return workspace

@@ -1,0 +1,74 @@
+"""Charts of sustainability: the coalition curve and a Gantt chart of rotations and leads."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from forcegen.engine.sustainment import SustainmentResult
+from forcegen.model.workspace import Workspace
+from forcegen.plots import pyplot, save
+
+
+def coalition_chart(result: SustainmentResult, directory: Path) -> list[Path]:
+    """Strength in the field by month, stacked by nation [persons]."""
+    plt = pyplot()
+    fig, ax = plt.subplots(figsize=(9, 4.8))
+    months = list(result.month)
+    series = [[n.deployed(m) for m in months] for n in result.nations.values()]
+    if series:
+        ax.stackplot(months, series, labels=list(result.nations), step="post", alpha=0.85)
+    ax.plot(
+        months,
+        result.deployed,
+        color="black",
+        linewidth=1.2,
+        drawstyle="steps-post",
+        label="coalition",
+    )
+    ax.set_xlabel("month after activation")
+    ax.set_ylabel("strength in the field [persons]")
+    ax.set_xlim(1, max(months))
+    ax.legend(fontsize=7, ncol=2, frameon=False, loc="upper right")
+    ax.set_title(_title(result, "coalition strength over time"))
+    return save(fig, directory, "sustain_coalition")
+
+
+def rotation_gantt(workspace: Workspace, result: SustainmentResult, directory: Path) -> list[Path]:
+    """One row per nation (tours, coloured until the contribution fails) and per HQ lead."""
+    plt = pyplot()
+    rows = len(result.nations) + len(result.headquarters)
+    fig, ax = plt.subplots(figsize=(10, 1.0 + 0.35 * max(rows, 1)))
+    labels = []
+    y = 0
+    for h in result.headquarters:
+        ax.broken_barh(
+            [(h.from_month - 1, h.to_month - h.from_month + 1)], (y - 0.35, 0.7), color="#8172b2"
+        )
+        ax.text(
+            h.from_month - 0.5, y, f"{h.lead}: {h.location}", va="center", fontsize=7, color="white"
+        )
+        labels.append(h.name)
+        y += 1
+    for iso3, n in result.nations.items():
+        tour = n.tour_months
+        last = n.fails_at_month if n.fails_at_month is not None else result.months
+        spans = [(start, min(tour, last - start)) for start in range(0, last, tour)]
+        ax.broken_barh(spans, (y - 0.35, 0.7), color="#55a868", edgecolor="white")
+        if n.fails_at_month is not None and n.fails_at_month < result.months:
+            rest = result.months - n.fails_at_month
+            ax.broken_barh([(n.fails_at_month, rest)], (y - 0.35, 0.7), color="#c44e52", alpha=0.5)
+        labels.append(f"{iso3} {n.pledged:,}")
+        y += 1
+    ax.set_yticks(range(len(labels)), labels, fontsize=7)
+    ax.invert_yaxis()
+    ax.set_xlim(0, result.months)
+    ax.set_xlabel(
+        "months after activation (green: tours kept in full; red: beyond what rotation sustains)"
+    )
+    ax.set_title(_title(result, "rotations and headquarters leads"))
+    return save(fig, directory, "sustain_gantt")
+
+
+def _title(result: SustainmentResult, detail: str) -> str:
+    which = result.scenario or "every pledge"
+    return f"{which}: {detail}"
