@@ -161,7 +161,7 @@ def test_frames_of_a_workspace_without_requirements(tmp_path) -> None:  # type: 
     assert result.personnel == 0
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=25, deadline=None)
 @given(st.data())
 def test_batch_fill_equals_single_fill(data: st.DataObject) -> None:
     ws = forcegen.load_builtin()
@@ -179,4 +179,4 @@ def test_batch_fill_equals_single_fill(data: st.DataObject) -> None:
                 ws, requirement, [pid for pid, on in zip(ids, row, strict=True) if on]
             )
             assert bool(met[r]) is single.met
-            assert ratio[r] == single.fill_ratio
+            assert ratio[r] == pytest.approx(single.fill_ratio, abs=1e-6)

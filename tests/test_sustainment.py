@@ -176,3 +176,44 @@ def test_sustain_cli_json_and_plots(tmp_path: Path) -> None:
     report = forcegen_cli("sustain", "--months", "24")
     assert report.returncode == 0 and "draw-down" in report.stdout
     assert forcegen_cli("sustain", "--months", "0").returncode == 2
+
+
+def test_float_edge_of_a_whole_number_of_tours() -> None:
+    s = sustain_nation(nation(land_personnel=45_000, deployable_fraction=0.7), 7_875)
+    assert s.fails_at_month == 24  # 31,500 / 7,875 = 4 tours exactly
+
+
+def test_draw_down_needed_even_when_nothing_is_drawable() -> None:
+    s = sustain_nation(
+        nation(land_personnel=10_000, commitments=[{"name": "x", "personnel": 900}]), 300
+    )
+    # pool 5,000, tied 4,500, available 500, ceiling 100: 200 must be withdrawn
+    assert s.draw_down_needed == pytest.approx(200.0)
+    assert s.draw_down_from == () and not s.draw_down_enough
+
+
+def test_after_first_rotation_uses_each_nations_tour(tmp_path: Path) -> None:
+    data = {
+        "capabilities": [{"id": "bn", "name": "B", "domain": "land", "personnel": 1000}],
+        "nations": [
+            {"id": "GBR", "name": "UK", "active_personnel": 1, "land_personnel": 20_000},
+            {
+                "id": "FRA",
+                "name": "F",
+                "active_personnel": 1,
+                "land_personnel": 20_000,
+                "tour_months": 4,
+            },
+        ],
+        "pledges": [
+            {"id": "g", "nation": "GBR", "capability": "bn", "quantity": 6},
+            {"id": "f", "nation": "FRA", "capability": "bn", "quantity": 1},
+        ],
+    }
+    ws = forcegen.build_workspace(data)
+    result = sustainment(ws, months=36)
+    # GBR: available 10,000, 6,000 pledged -> 1 tour, fails at month 6, then 2,000
+    assert result.nations["GBR"].fails_at_month == 6
+    assert result.after_first_rotation == 2_000 + 1_000
+    assert sustainment(ws, months=5).after_first_rotation is None
+    assert sustainment(ws, months=1).deployed == (7_000.0,)

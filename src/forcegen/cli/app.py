@@ -358,9 +358,9 @@ def sustain(
         from forcegen.engine.sustainment import sustainment
 
         ws = resolve_workspace(workspace)
+        result = sustainment(ws, scenario, months)
         if plot is not None:
             output_dir(plot)
-        result = sustainment(ws, scenario, months)
         written: list[Path] = []
         if plot is not None:
             from forcegen.plots.sustainment import coalition_chart, rotation_gantt

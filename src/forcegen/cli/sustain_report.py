@@ -57,15 +57,23 @@ def print_sustain_report(workspace: Workspace, result: SustainmentResult) -> Non
         )
     console.print(table)
     curve = Table(title="Coalition strength in the field (persons)", title_justify="left")
-    step = max(n.tour_months for n in result.nations.values()) if result.nations else 6
-    marks = sorted({*range(1, result.months + 1, step), result.months})
-    marks = marks[:: max(1, len(marks) // 8)]
+    wanted = {1, result.months}
+    for n in result.nations.values():
+        wanted.add(n.tour_months + 1)
+        if n.fails_at_month is not None:
+            wanted.add(n.fails_at_month + 1)
+    marks = sorted(m for m in wanted if 1 <= m <= result.months)
+    if len(marks) > 10:  # keep the first, the last and the earliest changes
+        marks = [*marks[:9], result.months]
     for m in marks:
         curve.add_column(f"month {m}", justify="right", no_wrap=True)
     curve.add_row(*(f"{result.deployed[m - 1]:,.0f}" for m in marks))
     console.print(curve)
+    first = result.after_first_rotation
     console.print(
-        f"after the first rotation: {result.after_first_rotation:,.0f}; "
+        "after the first rotation: "
+        + (f"{first:,.0f}" if first is not None else "beyond the horizon")
+        + "; "
         f"at month {result.months}: {result.at_horizon:,.0f}",
         highlight=False,
     )

@@ -1,5 +1,13 @@
 """Filling a requirement's lines from active pledges: the one definition of "met".
 
+Every "filled", "met" and "fill ratio" in forcegen comes from the sourcing optimiser
+(:mod:`forcegen.engine.sourcing`): the exact lexicographic optimum of an integer
+programme. This module wraps it for one scenario (:func:`fill_requirement`) and for
+many condition patterns at once (:func:`fill_batch`).
+
+Historical note: the first release filled lines greedily; that rule survives only as
+the benchmark baseline in :mod:`forcegen.engine.greedy`.
+
 Lines are served in priority order (1 first); within a priority, lines bound to a
 zone before lines that take any zone (they have fewer candidates), then input order. Each line
 takes units of its capability from active pledges that may serve in its zone (a
@@ -14,15 +22,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from forcegen.model.pledges import Pledge, PledgeStatus
-from forcegen.model.requirements import Requirement, RequirementLine
+from forcegen.engine.sourcing import solve
+from forcegen.engine.sourcing_problem import build_problem, relevant_pledges
+from forcegen.model.requirements import Requirement
 from forcegen.model.workspace import Workspace
 
-TOLERANCE = 1e-9
+TOLERANCE = 1e-6
 """Units of slack when comparing filled and required quantities [units]."""
 
 
@@ -101,80 +111,24 @@ class RequirementFill:
         }
 
 
-def may_serve(pledge: Pledge, line: RequirementLine) -> bool:
-    """True when ``pledge`` may fill ``line``: same capability, zone allowed."""
-    if pledge.capability != line.capability:
-        return False
-    return line.zone is None or pledge.zones is None or line.zone in pledge.zones
-
-
-def _draw_order(pledge: Pledge, position: int) -> tuple[int, int, int]:
-    breadth = len(pledge.zones) if pledge.zones is not None else 1_000_000
-    firm = 0 if pledge.status is PledgeStatus.FIRM else 1
-    return (breadth, firm, position)
-
-
-def line_order(requirement: Requirement) -> list[int]:
-    """Indices of the lines in the order they are served."""
-    lines = requirement.lines
-    return sorted(range(len(lines)), key=lambda i: (lines[i].priority, lines[i].zone is None, i))
-
-
-def _allocate(
-    workspace: Workspace,
-    requirement: Requirement,
-    available: NDArray[np.float64],
-    record: bool,
-) -> tuple[NDArray[np.float64], dict[tuple[int, int], NDArray[np.float64]]]:
-    """The fill rule, vectorised over rows of ``available`` [rows x pledges, units].
-
-    Returns the units filled per line [rows x lines] and, with ``record``, the units
-    each pledge gives each line, keyed (line index, pledge index). Every row is
-    filled independently with exactly the same arithmetic as a single one.
-    """
-    pledges = list(workspace.pledges.values())
-    candidates = sorted(range(len(pledges)), key=lambda k: _draw_order(pledges[k], k))
-    remaining = np.ascontiguousarray(available.T)  # [pledges x rows]: contiguous per pledge
-    rows = available.shape[0]
-    filled = np.zeros((rows, len(requirement.lines)))
-    takes: dict[tuple[int, int], NDArray[np.float64]] = {}
-    for i in line_order(requirement):
-        line = requirement.lines[i]
-        need = np.full(rows, line.quantity)
-        for k in candidates:
-            if not may_serve(pledges[k], line):
-                continue
-            have = remaining[k]
-            take = np.minimum(need, have)
-            take[(need <= TOLERANCE) | (have <= TOLERANCE)] = 0.0
-            remaining[k] = have - take
-            need = need - take
-            if record and take.any():
-                takes[(i, k)] = take
-        filled[:, i] = line.quantity - np.maximum(need, 0.0)
-    return filled, takes
-
-
 def fill_requirement(
     workspace: Workspace, requirement: Requirement, active: Iterable[str]
 ) -> RequirementFill:
-    """Fill ``requirement`` from the active pledges (ids) by the rule in this module."""
-    ids = list(workspace.pledges)
-    available = np.zeros((1, len(ids)))
-    for pid in active:
-        available[0, ids.index(pid)] = workspace.pledges[pid].quantity
-    filled, takes = _allocate(workspace, requirement, available, record=True)
+    """Fill ``requirement`` from the active pledges (ids) with the sourcing optimiser."""
+    active = list(active)
+    problem = build_problem(
+        workspace, requirement, {pid: workspace.pledges[pid].quantity for pid in active}
+    )
+    solution = solve(problem, full=True)
     fills = []
     for i, line in enumerate(requirement.lines):
         by_pledge: dict[str, float] = {}
         by_nation: dict[str, float] = {}
-        for (line_index, k), take in takes.items():
-            if line_index != i:
+        for a in solution.assignments:
+            if a.line != i:
                 continue
-            pid = ids[k]
-            by_pledge[pid] = float(take[0])
-            nation = workspace.pledges[pid].nation
-            by_nation[nation] = by_nation.get(nation, 0.0) + float(take[0])
+            by_pledge[a.pledge] = by_pledge.get(a.pledge, 0.0) + a.filled
+            by_nation[a.nation] = by_nation.get(a.nation, 0.0) + a.filled
         fills.append(
             LineFill(
                 index=i,
@@ -182,7 +136,7 @@ def fill_requirement(
                 zone=line.zone,
                 priority=line.priority,
                 required=line.quantity,
-                filled=float(filled[0, i]),
+                filled=solution.filled[i],
                 by_nation=by_nation,
                 by_pledge=by_pledge,
             )
@@ -191,18 +145,44 @@ def fill_requirement(
 
 
 def fill_batch(
-    workspace: Workspace, requirement: Requirement, active: NDArray[np.bool_]
+    workspace: Workspace,
+    requirement: Requirement,
+    active: NDArray[np.bool_],
+    cache: dict[Any, Any] | None = None,
 ) -> tuple[NDArray[np.bool_], NDArray[np.float64]]:
     """Met [rows] and fill ratio [rows, 0-1] for many sets of active pledges at once.
 
-    ``active`` is [rows x pledges] in workspace order; each row is filled exactly as
-    :func:`fill_requirement` fills it.
+    ``active`` is [rows x pledges] in workspace order. The optimiser runs once per
+    distinct set of active pledges that could serve the requirement (and, through
+    ``cache``, once per distinct independent part), never once per row.
     """
-    quantities = np.array([p.quantity for p in workspace.pledges.values()])
-    available = np.where(active, quantities, 0.0)
-    filled, _ = _allocate(workspace, requirement, available, record=False)
+    ids = list(workspace.pledges)
+    relevant = [ids.index(pid) for pid in relevant_pledges(workspace, requirement)]
     required = np.array([line.quantity for line in requirement.lines])
-    met = np.all(filled >= required - TOLERANCE, axis=1)
     total = float(np.sum(required))
-    ratio = np.sum(filled, axis=1) / total if total else np.ones(active.shape[0])
+    met = np.zeros(active.shape[0], dtype=bool)
+    ratio = np.zeros(active.shape[0])
+    if not relevant:
+        met[:] = total == 0
+        ratio[:] = 0.0 if total else 1.0
+        return met, ratio
+    keys, inverse = np.unique(active[:, relevant], axis=0, return_inverse=True)
+    cache = cache if cache is not None else {}
+    for k, row in enumerate(keys):
+        key = ("fill", requirement.id, row.tobytes())
+        hit = cache.get(key)
+        if hit is None:
+            on = {
+                ids[relevant[j]]: workspace.pledges[ids[relevant[j]]].quantity
+                for j in np.flatnonzero(row)
+            }
+            problem = build_problem(workspace, requirement, on)
+            filled = np.array(solve(problem, full=False, cache=cache).filled)
+            hit = (
+                bool(np.all(filled >= required - TOLERANCE)),
+                float(np.sum(filled)) / total if total else 1.0,
+            )
+            cache[key] = hit
+        rows = inverse.reshape(-1) == k
+        met[rows], ratio[rows] = hit
     return met, ratio

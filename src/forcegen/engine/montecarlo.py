@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -208,9 +208,10 @@ class _Evaluator:
     def __init__(self, workspace: Workspace, model: ConditionModel) -> None:
         self.workspace = workspace
         self.model = model
+        self.cache: dict[Any, Any] = {}  # sourcing results, shared by every pass
 
     def __call__(self, table: PatternTable) -> PatternOutcomes:
-        return pattern_outcomes(self.workspace, self.model, table.codes)
+        return pattern_outcomes(self.workspace, self.model, table.codes, self.cache)
 
 
 def _summaries(

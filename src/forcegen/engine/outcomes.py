@@ -48,7 +48,10 @@ class PatternOutcomes:
 
 
 def pattern_outcomes(
-    workspace: Workspace, model: ConditionModel, codes: NDArray[np.uint64]
+    workspace: Workspace,
+    model: ConditionModel,
+    codes: NDArray[np.uint64],
+    cache: dict[Any, Any] | None = None,
 ) -> PatternOutcomes:
     """Evaluate every pattern in ``codes`` (vectorised over patterns)."""
     values = pattern_values(model, codes)
@@ -76,7 +79,7 @@ def pattern_outcomes(
     met = np.zeros((n, len(requirement_ids)), dtype=bool)
     ratio = np.zeros((n, len(requirement_ids)))
     for r, rid in enumerate(requirement_ids):
-        met[:, r], ratio[:, r] = fill_batch(workspace, workspace.requirements[rid], active)
+        met[:, r], ratio[:, r] = fill_batch(workspace, workspace.requirements[rid], active, cache)
     return PatternOutcomes(
         codes=codes,
         pledges=pledge_ids,

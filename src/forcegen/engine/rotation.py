@@ -54,7 +54,9 @@ class NationSustainment:
     tour_months: int
     fails_at_month: int | None
     draw_down_needed: float
+    """Continuous strength to withdraw to make the pledge sustainable [persons]."""
     draw_down_from: tuple[DrawDown, ...]
+    """What the drawable commitments can give, in data order (may fall short)."""
     draw_down_enough: bool
     warnings: tuple[str, ...] = field(default=())
 
@@ -104,7 +106,7 @@ def sustain_nation(nation: Nation, pledged: int) -> NationSustainment:
     ratio = nation.rotation_ratio or DEFAULT_ROTATION_RATIO
     tour = nation.tour_months or DEFAULT_TOUR_MONTHS
     pool = nation.land_personnel * fraction
-    tied = sum(c.personnel * (c.rotation_ratio or ratio) for c in nation.commitments)
+    tied = float(sum((c.personnel * (c.rotation_ratio or ratio) for c in nation.commitments), 0.0))
     available = pool - tied
     ceiling = available / ratio
     warnings: list[str] = []
@@ -115,7 +117,7 @@ def sustain_nation(nation: Nation, pledged: int) -> NationSustainment:
         )
     fails_at: int | None = None
     if pledged > ceiling + 1e-9 and pledged > 0:
-        tours = math.floor(available / pledged) if available > 0 else 0
+        tours = math.floor(available / pledged + 1e-9) if available > 0 else 0
         fails_at = tours * tour
     deficit = pledged * ratio - available  # rotation-weighted strength still needed
     draws: list[DrawDown] = []
@@ -139,7 +141,8 @@ def sustain_nation(nation: Nation, pledged: int) -> NationSustainment:
         rotation_ratio=ratio,
         tour_months=tour,
         fails_at_month=fails_at,
-        draw_down_needed=sum(d.personnel for d in draws),
+        draw_down_needed=float(sum((d.personnel for d in draws), 0.0))
+        + (max(deficit, 0.0) / ratio if fails_at is not None else 0.0),
         draw_down_from=tuple(draws),
         draw_down_enough=fails_at is None or deficit <= 1e-6,
         warnings=tuple(warnings),

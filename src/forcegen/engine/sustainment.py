@@ -48,12 +48,14 @@ class SustainmentResult:
     headquarters: tuple[HeadquartersPeriod, ...]
 
     @property
-    def after_first_rotation(self) -> float:
-        """Coalition strength in the first month after the shortest tour [persons]."""
+    def after_first_rotation(self) -> float | None:
+        """Coalition strength after the first rotation [persons]: each nation in month
+        ``tour_months + 1`` of its own tours; None when that is beyond the horizon."""
         if not self.nations:
             return 0.0
-        month = min(n.tour_months for n in self.nations.values()) + 1
-        return self.deployed[month - 1] if month <= self.months else self.deployed[-1]
+        if max(n.tour_months for n in self.nations.values()) + 1 > self.months:
+            return None
+        return float(sum(n.deployed(n.tour_months + 1) for n in self.nations.values()))
 
     @property
     def at_horizon(self) -> float:

@@ -7,7 +7,7 @@ from typing import ClassVar
 
 from pydantic import Field
 
-from forcegen.model.common import Count, Id, Sourced
+from forcegen.model.common import Count, Id, Number, Record, Sourced
 
 
 class Domain(StrEnum):
@@ -17,6 +17,14 @@ class Domain(StrEnum):
     AIR = "air"
     MARITIME = "maritime"
     JOINT = "joint"
+
+
+class Substitute(Record):
+    """Units of another capability that can fill a line of this one: ``ratio`` of them
+    stand in for one unit [units of the substitute per unit of this capability]."""
+
+    capability: Id = Field(description="Capability id of the substitute.")
+    ratio: Number = Field(gt=0, description="Substitute units per unit replaced [ratio].")
 
 
 class Capability(Sourced):
@@ -29,3 +37,6 @@ class Capability(Sourced):
     domain: Domain = Field(description="land, air, maritime or joint.")
     personnel: Count = Field(gt=0, description="Personnel per unit [persons/unit].")
     description: str = Field(default="", description="What one unit is and does.")
+    substitutes: tuple[Substitute, ...] = Field(
+        default=(), description="Other capabilities that can fill this one's lines."
+    )

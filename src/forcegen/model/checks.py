@@ -93,6 +93,27 @@ def check_headquarters_references(ctx: CheckContext) -> Iterator[Issue]:
             yield _unknown(("headquarters", index, "lead"), "nation", lead, ctx.ids["nations"])
 
 
+def check_substitutes(ctx: CheckContext) -> Iterator[Issue]:
+    """Substitutes name other existing capabilities."""
+    for index, capability in ctx.items("capabilities"):
+        subs = capability.get("substitutes")
+        if not isinstance(subs, list):
+            continue
+        for n, sub in enumerate(subs):
+            if not isinstance(sub, dict) or not isinstance(sub.get("capability"), str):
+                continue
+            path: tuple[PathPart, ...] = ("capabilities", index, "substitutes", n, "capability")
+            other = sub["capability"]
+            if other == capability.get("id"):
+                yield Issue(
+                    path=path,
+                    message=f"capability '{other}' substitutes for itself",
+                    expected="another capability",
+                )
+            elif other not in ctx.ids["capabilities"]:
+                yield _unknown(path, "capability", other, ctx.ids["capabilities"])
+
+
 def check_requirement_references(ctx: CheckContext) -> Iterator[Issue]:
     """Every requirement line names an existing capability and zone."""
     for index, requirement in ctx.items("requirements"):
@@ -240,6 +261,7 @@ def parse_requires(ctx: CheckContext) -> tuple[dict[str, Expression], list[Issue
 
 CROSS_CHECKS = (
     check_pledge_references,
+    check_substitutes,
     check_headquarters_references,
     check_requirement_references,
     check_scenario_references,

@@ -15,6 +15,11 @@ class RequirementLine(Record):
     capability: Id = Field(description="Capability id.")
     quantity: Number = Field(gt=0, description="Units required [units].")
     zone: Id | None = Field(default=None, description="Zone id; omitted = anywhere.")
+    needed_by_day: Count | None = Field(
+        default=None,
+        ge=0,
+        description="Latest readiness accepted [days after activation]; omitted = no deadline.",
+    )
     priority: Count = Field(default=1, ge=1, description="1 = highest.")
     description: str = Field(default="", description="What the line is for.")
 

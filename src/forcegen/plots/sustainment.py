@@ -27,7 +27,7 @@ def coalition_chart(result: SustainmentResult, directory: Path) -> list[Path]:
     )
     ax.set_xlabel("month after activation")
     ax.set_ylabel("strength in the field [persons]")
-    ax.set_xlim(1, max(months))
+    ax.set_xlim(0.5, max(months) + 0.5)
     ax.legend(fontsize=7, ncol=2, frameon=False, loc="upper right")
     ax.set_title(_title(result, "coalition strength over time"))
     return save(fig, directory, "sustain_coalition")
