@@ -336,6 +336,63 @@ def sweep(
 
 
 @app.command()
+def source(
+    workspace: WorkspaceArg = None,
+    requirement: Annotated[
+        str, typer.Option("--requirement", "-r", help="Requirement (force option) id.")
+    ] = "",
+    scenario: Annotated[
+        str | None,
+        typer.Option(
+            "--scenario", "-s", help="Pledges active in this scenario (default: every pledge)."
+        ),
+    ] = None,
+    dependence_on: Annotated[
+        str, typer.Option("--dependence-on", help="Nation whose pledges are tested.")
+    ] = "USA",
+    as_json: JsonOpt = False,
+    csv: Annotated[Path | None, typer.Option("--csv", help="Write the fill table as CSV.")] = None,
+    export_model: Annotated[
+        Path | None, typer.Option("--export-model", help="Write the problem as an MPS file.")
+    ] = None,
+) -> None:
+    """Source a requirement from the pledges: the optimal fill, shortfalls and US dependence."""
+    with _user_errors():
+        from forcegen.cli.progress import output_file
+        from forcegen.engine.force_sourcing import source_requirement
+
+        ws = resolve_workspace(workspace)
+        if not requirement:
+            _fail("error: --requirement is required; one of: " + ", ".join(ws.requirements))
+        if dependence_on not in ws.nations:
+            from forcegen.errors import UnknownIdError
+
+            raise UnknownIdError("nation", dependence_on, ws.nations)
+        for path in (csv, export_model):
+            if path is not None:
+                output_file(path)
+        result = source_requirement(ws, requirement, scenario, dependence_on)
+        if export_model is not None:
+            from forcegen.io.mps import export_mps
+
+            export_mps(result.problem, export_model)
+        if csv is not None:
+            try:
+                result.lines_frame().to_csv(csv)
+            except OSError as exc:
+                _fail(f"error: cannot write {csv}: {exc.strerror or exc}")
+        if as_json:
+            _print_json(result.to_json())
+            return
+        from forcegen.cli.source_report import print_source_report
+
+        print_source_report(ws, result)
+        for path in (csv, export_model):
+            if path is not None:
+                typer.echo(f"wrote {path}")
+
+
+@app.command()
 def sustain(
     workspace: WorkspaceArg = None,
     scenario: Annotated[

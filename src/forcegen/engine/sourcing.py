@@ -219,6 +219,26 @@ def build_highs(
     return h, meta
 
 
+def weighted_costs(problem: SourcingProblem, edges: list[int], n_pairs: int) -> np.ndarray:
+    """One weighted objective equivalent to the lexicographic stages (for export).
+
+    A unit of priority k is worth more than all units of lower priorities together;
+    nations per line and stated units get weights below any unit of fill.
+    """
+    priorities = sorted({line.priority for line in problem.lines})
+    total = sum(line.quantity for line in problem.lines) + 1.0
+    weight = {p: total ** (len(priorities) - i) for i, p in enumerate(priorities)}
+    offers_total = sum(o.quantity for o in problem.offers) + 1.0
+    costs = np.zeros(len(edges) + n_pairs)
+    for i, e in enumerate(edges):
+        edge = problem.edges[e]
+        costs[i] = weight[problem.lines[edge.line].priority] / edge.ratio
+        if not problem.offers[edge.offer].firm:
+            costs[i] -= 1.0 / (offers_total * (n_pairs + 1) * 2)
+    costs[len(edges) :] = -1.0 / (n_pairs + 1)
+    return costs
+
+
 def _stage(h: Any, costs: np.ndarray, maximise: bool) -> float:
     import highspy
 

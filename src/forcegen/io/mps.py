@@ -1,0 +1,36 @@
+"""Export a sourcing problem as an MPS file, to solve it with another solver."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from forcegen.engine.sourcing import build_highs, weighted_costs
+from forcegen.engine.sourcing_problem import SourcingProblem
+from forcegen.errors import ForcegenError
+
+
+def export_mps(problem: SourcingProblem, path: str | Path) -> Path:
+    """Write the whole problem as one MIP in free MPS format.
+
+    Its objective maximises the lexicographic stages as one weighted sum: fill of each
+    priority level weighted so that one unit of a higher priority outweighs every unit
+    below it, minus a small weight per nation serving a line and per stated unit used.
+    """
+    import highspy
+
+    path = Path(path)
+    lines = list(range(len(problem.lines)))
+    offers = list(range(len(problem.offers)))
+    edges = list(range(len(problem.edges)))
+    h, meta = build_highs(problem, lines, offers, edges, full=True)
+    costs = weighted_costs(problem, edges, len(meta["pairs"]))
+    n = costs.shape[0]
+    if n:
+        import numpy as np
+
+        h.changeColsCost(n, np.arange(n, dtype=np.int32), costs)
+    h.changeObjectiveSense(highspy.ObjSense.kMaximize)
+    status = h.writeModel(str(path))  # kWarning only notes that columns are unnamed
+    if status == highspy.HighsStatus.kError or not path.exists():
+        raise ForcegenError(f"cannot write the model to {path}")
+    return path
