@@ -6,9 +6,11 @@ Objective, in order (each stage keeps the optimum of the ones before):
 3. firm pledges before stated ones (the fewest stated units used).
 
 Variables: x[e] units of an offer given to a line through edge e (whole units when the
-pledge's quantity is whole); y[n, l] = 1 when nation n serves line l. Constraints: each
-offer gives at most its quantity; each line is filled at most to its quantity (fill =
-sum of x / ratio); x[e] <= quantity x y[n, l]. Independent parts (connected components
+pledge's quantity is whole); f[l] the fill of line l, at most its quantity and at most
+sum of x / ratio (a whole unit may over-fill a line, the fill counts to the quantity);
+y[n, l] = 1 when nation n serves line l, with x[e] <= quantity x y[n, l]. Each offer
+gives at most its quantity. A last stage uses the fewest units, so that no unit is
+assigned that adds nothing. Independent parts (connected components
 of the offer-line graph) are solved separately; a part with one line needs no solver
 for its fill.
 
@@ -25,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from forcegen.engine.sourcing_problem import Edge, SourcingProblem
+from forcegen.engine.sourcing_problem import SourcingProblem
 from forcegen.errors import ForcegenError
 
 TOLERANCE = 1e-6
@@ -163,7 +165,13 @@ def solve(
 def build_highs(
     problem: SourcingProblem, lines: list[int], offers: list[int], edges: list[int], full: bool
 ) -> tuple[Any, dict[str, Any]]:
-    """The HiGHS model of one part: columns x (one per edge) then y (nation, line)."""
+    """The HiGHS model of one part.
+
+    Columns: x (units through each edge), then f (fill of each line, at most its
+    quantity), then y (nation serves line, full mode only). Rows: f <= sum x / ratio per
+    line (a whole unit may over-fill a line; the fill counts only up to the quantity);
+    sum x <= quantity per offer; x <= quantity x y per edge.
+    """
     import highspy
 
     inf = highspy.kHighsInf
@@ -171,71 +179,75 @@ def build_highs(
     h.setOptionValue("output_flag", False)
     h.setOptionValue("mip_rel_gap", 0.0)
     h.setOptionValue("mip_abs_gap", 1e-9)
-    row_of_line = {n: i for i, n in enumerate(lines)}
-    row_of_offer = {o: len(lines) + i for i, o in enumerate(offers)}
     pairs: list[tuple[str, int]] = []
     if full:
         pairs = sorted(
             {(problem.offers[problem.edges[e].offer].nation, problem.edges[e].line) for e in edges}
         )
-    pair_index = {p: len(edges) + i for i, p in enumerate(pairs)}
-    n_cols = len(edges) + len(pairs)
+    n_x, n_f = len(edges), len(lines)
+    f_col = {n: n_x + i for i, n in enumerate(lines)}
+    pair_index = {p: n_x + n_f + i for i, p in enumerate(pairs)}
+    n_cols = n_x + n_f + len(pairs)
     lower = np.zeros(n_cols)
     upper = np.array(
-        [problem.offers[problem.edges[e].offer].quantity for e in edges] + [1.0] * len(pairs)
+        [problem.offers[problem.edges[e].offer].quantity for e in edges]
+        + [problem.lines[n].quantity for n in lines]
+        + [1.0] * len(pairs)
     )
-    integrality = [
-        highspy.HighsVarType.kInteger
-        if problem.offers[problem.edges[e].offer].integral
-        else highspy.HighsVarType.kContinuous
-        for e in edges
-    ] + [highspy.HighsVarType.kInteger] * len(pairs)
+    integrality = (
+        [
+            highspy.HighsVarType.kInteger
+            if problem.offers[problem.edges[e].offer].integral
+            else highspy.HighsVarType.kContinuous
+            for e in edges
+        ]
+        + [highspy.HighsVarType.kContinuous] * n_f
+        + [highspy.HighsVarType.kInteger] * len(pairs)
+    )
     h.addVars(n_cols, lower, upper)
     h.changeColsIntegrality(n_cols, np.arange(n_cols, dtype=np.int32), np.array(integrality))
-    # line rows: sum x / ratio <= required; offer rows: sum x <= quantity
     rows: list[tuple[float, float, list[int], list[float]]] = []
     for n in lines:
         idx = [i for i, e in enumerate(edges) if problem.edges[e].line == n]
-        rows.append(
-            (
-                -inf,
-                problem.lines[n].quantity,
-                idx,
-                [1.0 / problem.edges[edges[i]].ratio for i in idx],
-            )
-        )
+        vals = [-1.0 / problem.edges[edges[i]].ratio for i in idx]
+        rows.append((-inf, 0.0, [f_col[n], *idx], [1.0, *vals]))
     for o in offers:
         idx = [i for i, e in enumerate(edges) if problem.edges[e].offer == o]
         rows.append((-inf, problem.offers[o].quantity, idx, [1.0] * len(idx)))
-    for i, e in enumerate(edges):
-        if not full:
-            break
-        edge = problem.edges[e]
-        offer = problem.offers[edge.offer]
-        rows.append((-inf, 0.0, [i, pair_index[(offer.nation, edge.line)]], [1.0, -offer.quantity]))
+    if full:
+        for i, e in enumerate(edges):
+            edge = problem.edges[e]
+            offer = problem.offers[edge.offer]
+            rows.append(
+                (-inf, 0.0, [i, pair_index[(offer.nation, edge.line)]], [1.0, -offer.quantity])
+            )
     for lo, up, idx, vals in rows:
         h.addRow(lo, up, len(idx), np.array(idx, dtype=np.int32), np.array(vals))
-    meta = {"pairs": pairs, "row_of_line": row_of_line, "row_of_offer": row_of_offer}
+    meta = {"pairs": pairs, "f_col": f_col, "n_x": n_x, "n_f": n_f}
     return h, meta
 
 
-def weighted_costs(problem: SourcingProblem, edges: list[int], n_pairs: int) -> np.ndarray:
-    """One weighted objective equivalent to the lexicographic stages (for export).
+def weighted_costs(
+    problem: SourcingProblem, meta: Mapping[str, Any], edges: list[int]
+) -> np.ndarray:
+    """One weighted objective (to maximise) equivalent to the lexicographic stages.
 
-    A unit of priority k is worth more than all units of lower priorities together;
-    nations per line and stated units get weights below any unit of fill.
+    A unit of fill of priority k outweighs all fill of lower priorities; nations per
+    line, stated units and units used get weights below any unit of fill.
     """
     priorities = sorted({line.priority for line in problem.lines})
     total = sum(line.quantity for line in problem.lines) + 1.0
     weight = {p: total ** (len(priorities) - i) for i, p in enumerate(priorities)}
-    offers_total = sum(o.quantity for o in problem.offers) + 1.0
-    costs = np.zeros(len(edges) + n_pairs)
+    n_pairs = len(meta["pairs"])
+    units = sum(o.quantity for o in problem.offers) + 1.0
+    costs = np.zeros(meta["n_x"] + meta["n_f"] + n_pairs)
+    for n, col in meta["f_col"].items():
+        costs[col] = weight[problem.lines[n].priority]
+    small = 1.0 / (n_pairs + 1)
+    costs[meta["n_x"] + meta["n_f"] :] = -small
     for i, e in enumerate(edges):
-        edge = problem.edges[e]
-        costs[i] = weight[problem.lines[edge.line].priority] / edge.ratio
-        if not problem.offers[edge.offer].firm:
-            costs[i] -= 1.0 / (offers_total * (n_pairs + 1) * 2)
-    costs[len(edges) :] = -1.0 / (n_pairs + 1)
+        firm = problem.offers[problem.edges[e].offer].firm
+        costs[i] = -(small / (units + 1)) * (1.0 if firm else 2.0)
     return costs
 
 
@@ -266,41 +278,47 @@ def _solve_part(
     problem: SourcingProblem, lines: list[int], offers: list[int], edges: list[int], full: bool
 ) -> tuple[dict[int, float], list[Assignment]]:
     h, meta = build_highs(problem, lines, offers, edges, full)
-    n_cols = len(edges) + len(meta["pairs"])
+    n_x, n_f = meta["n_x"], meta["n_f"]
+    n_cols = n_x + n_f + len(meta["pairs"])
     for priority in sorted({problem.lines[n].priority for n in lines}):
         costs = np.zeros(n_cols)
-        for i, e in enumerate(edges):
-            edge: Edge = problem.edges[e]
-            if problem.lines[edge.line].priority == priority:
-                costs[i] = 1.0 / edge.ratio
+        for n in lines:
+            if problem.lines[n].priority == priority:
+                costs[meta["f_col"][n]] = 1.0
         value = _stage(h, costs, maximise=True)
         _hold(h, costs, value, maximise=True)
     if full:
-        costs = np.zeros(n_cols)
-        costs[len(edges) :] = 1.0
-        value = _stage(h, costs, maximise=False)
-        _hold(h, costs, value, maximise=False)
-        costs = np.zeros(n_cols)
+        stages = []
+        nations = np.zeros(n_cols)
+        nations[n_x + n_f :] = 1.0
+        stages.append(nations)
+        stated = np.zeros(n_cols)
         for i, e in enumerate(edges):
             if not problem.offers[problem.edges[e].offer].firm:
-                costs[i] = 1.0
-        if costs.any():
-            _stage(h, costs, maximise=False)
-    x = np.array(h.getSolution().col_value[: len(edges)])
-    fill: dict[int, float] = dict.fromkeys(lines, 0.0)
+                stated[i] = 1.0
+        stages.append(stated)
+        used = np.zeros(n_cols)
+        used[:n_x] = 1.0
+        stages.append(used)
+        for costs in stages:
+            if costs.any():
+                value = _stage(h, costs, maximise=False)
+                _hold(h, costs, value, maximise=False)
+    solution = np.array(h.getSolution().col_value)
+    fill = {
+        n: round(min(float(solution[meta["f_col"][n]]), problem.lines[n].quantity), DIGITS)
+        for n in lines
+    }
     assignments = []
-    for i, e in enumerate(edges):
-        edge = problem.edges[e]
-        units = round(float(x[i]), DIGITS)
-        if units <= TOLERANCE:
-            continue
-        offer = problem.offers[edge.offer]
-        fill[edge.line] += units / edge.ratio
-        if full:
-            assignments.append(
-                Assignment(
-                    edge.line, offer.pledge, offer.nation, units, round(units / edge.ratio, DIGITS)
-                )
-            )
-    fill = {n: round(min(v, problem.lines[n].quantity), DIGITS) for n, v in fill.items()}
+    if full:
+        left = dict(fill)
+        for i, e in enumerate(edges):
+            edge = problem.edges[e]
+            units = round(float(solution[i]), DIGITS)
+            if units <= TOLERANCE:
+                continue
+            offer = problem.offers[edge.offer]
+            gives = round(min(units / edge.ratio, left[edge.line]), DIGITS)
+            left[edge.line] -= gives
+            assignments.append(Assignment(edge.line, offer.pledge, offer.nation, units, gives))
     return fill, assignments

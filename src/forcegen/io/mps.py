@@ -23,7 +23,7 @@ def export_mps(problem: SourcingProblem, path: str | Path) -> Path:
     offers = list(range(len(problem.offers)))
     edges = list(range(len(problem.edges)))
     h, meta = build_highs(problem, lines, offers, edges, full=True)
-    costs = weighted_costs(problem, edges, len(meta["pairs"]))
+    costs = weighted_costs(problem, meta, edges)
     n = costs.shape[0]
     if n:
         import numpy as np

@@ -1,0 +1,342 @@
+"""The sourcing optimiser: cases where greedy filling fails, a second solver, exports."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import forcegen
+from conftest import SMALL
+from forcegen.engine.force_sourcing import source_requirement
+from forcegen.engine.greedy import greedy_fill
+from forcegen.engine.sourcing import solve
+from forcegen.engine.sourcing_problem import Edge, Offer, SourcingProblem
+from forcegen.errors import UnknownIdError, WorkspaceError
+from forcegen.io.mps import export_mps
+from forcegen.model import RequirementLine
+from test_cli import forcegen_cli
+
+NATIONS = [
+    {"id": iso, "name": iso, "active_personnel": 1, "land_personnel": 1}
+    for iso in ("GBR", "FRA", "DEU", "USA")
+]
+CAPS = [
+    {
+        "id": "bde",
+        "name": "Brigade",
+        "domain": "land",
+        "personnel": 5000,
+        "substitutes": [{"capability": "bg", "ratio": 2}],
+    },
+    {"id": "bg", "name": "Battlegroup", "domain": "land", "personnel": 1000},
+    {"id": "isr", "name": "ISTAR", "domain": "air", "personnel": 300},
+]
+ZONES = [{"id": z, "name": z} for z in ("west", "east", "south")]
+
+
+def workspace(pledges: list[dict[str, Any]], lines: list[dict[str, Any]]) -> forcegen.Workspace:
+    return forcegen.build_workspace(
+        {
+            "nations": NATIONS,
+            "capabilities": CAPS,
+            "zones": ZONES,
+            "pledges": pledges,
+            "requirements": [{"id": "r", "name": "R", "lines": lines}],
+        }
+    )
+
+
+def fill(ws: forcegen.Workspace) -> list[float]:
+    return [line.filled for line in source_requirement(ws, "r").fill.lines]
+
+
+def greedy(ws: forcegen.Workspace) -> list[float]:
+    return greedy_fill(ws, ws.requirements["r"], list(ws.pledges))
+
+
+def test_zones_where_greedy_fails() -> None:
+    ws = workspace(
+        [
+            {
+                "id": "a",
+                "nation": "GBR",
+                "capability": "bde",
+                "quantity": 1,
+                "zones": ["west", "east"],
+            },
+            {
+                "id": "b",
+                "nation": "FRA",
+                "capability": "bde",
+                "quantity": 1,
+                "zones": ["west", "south"],
+            },
+        ],
+        [
+            {"capability": "bde", "quantity": 1, "zone": "west"},
+            {"capability": "bde", "quantity": 1, "zone": "east"},
+        ],
+    )
+    assert greedy(ws) == [1.0, 0.0]  # greedy gives the west line the only east-capable unit
+    assert fill(ws) == [1.0, 1.0]
+
+
+def test_readiness_where_greedy_fails() -> None:
+    ws = workspace(
+        [
+            {"id": "a", "nation": "GBR", "capability": "bg", "quantity": 1, "readiness_days": 5},
+            {"id": "b", "nation": "FRA", "capability": "bg", "quantity": 1, "readiness_days": 30},
+        ],
+        [
+            {"capability": "bg", "quantity": 1},
+            {"capability": "bg", "quantity": 1, "needed_by_day": 10},
+        ],
+    )
+    assert greedy(ws) == [1.0, 0.0]
+    assert fill(ws) == [1.0, 1.0]
+    result = source_requirement(ws, "r")
+    assert result.fill.lines[1].by_pledge == {"a": 1.0}
+
+
+def test_substitutes_where_greedy_fails() -> None:
+    # one brigade line (2 battlegroups stand in for it) and one battlegroup line, both
+    # priority 1; only 2 battlegroups: 2 units of fill on the bg line beat 1 on the bde line
+    ws = workspace(
+        [{"id": "x", "nation": "GBR", "capability": "bg", "quantity": 2}],
+        [{"capability": "bde", "quantity": 1}, {"capability": "bg", "quantity": 2}],
+    )
+    assert greedy(ws) == [1.0, 0.0]
+    assert fill(ws) == [0.0, 2.0]
+
+
+def test_substitute_ratio_fills_fractionally_and_counts_units() -> None:
+    ws = workspace(
+        [{"id": "x", "nation": "GBR", "capability": "bg", "quantity": 3}],
+        [{"capability": "bde", "quantity": 2}],
+    )
+    result = source_requirement(ws, "r")
+    # whole battlegroups; 3 of them stand in for 1.5 brigades [brigade units]
+    assert result.fill.lines[0].filled == 1.5
+    assert result.fill.lines[0].by_pledge == {"x": 1.5}
+    assert result.unused == {}
+
+
+def test_priorities_come_first_then_fewest_nations_then_firm() -> None:
+    ws = workspace(
+        [
+            {"id": "g", "nation": "GBR", "capability": "bg", "quantity": 1},
+            {"id": "f", "nation": "FRA", "capability": "bg", "quantity": 1, "status": "firm"},
+            {"id": "d", "nation": "DEU", "capability": "bg", "quantity": 2},
+        ],
+        [
+            {"capability": "bg", "quantity": 2, "priority": 2},
+            {"capability": "bg", "quantity": 1, "priority": 1},
+        ],
+    )
+    result = source_requirement(ws, "r")
+    lines = result.fill.lines
+    assert [line.filled for line in lines] == [2.0, 1.0]
+    assert lines[0].by_nation == {"DEU": 2.0}  # one nation rather than two
+    assert lines[1].by_pledge == {"f": 1.0}  # the firm pledge before the stated one
+    assert result.fill.met
+
+
+def test_us_dependence() -> None:
+    ws = workspace(
+        [
+            {"id": "u", "nation": "USA", "capability": "isr", "quantity": 1},
+            {"id": "g", "nation": "GBR", "capability": "bg", "quantity": 1},
+            {"id": "v", "nation": "USA", "capability": "bg", "quantity": 1},
+        ],
+        [{"capability": "isr", "quantity": 1}, {"capability": "bg", "quantity": 2}],
+    )
+    result = source_requirement(ws, "r")
+    deps = result.dependence
+    assert deps[0].only_that_nation and deps[0].fill_lost == 1.0
+    assert not deps[1].only_that_nation and deps[1].fill_lost == 1.0
+    payload = result.to_json()
+    assert payload["us_dependence"][0]["only_this_nation"] is True
+
+
+def test_empty_and_unknown_inputs() -> None:
+    ws = workspace([], [{"capability": "bg", "quantity": 1}])
+    result = source_requirement(ws, "r")
+    assert result.fill.filled_units == 0 and not result.fill.met and result.unused == {}
+    with pytest.raises(UnknownIdError):
+        source_requirement(ws, "nope")
+
+
+@pytest.mark.parametrize(
+    ("patch", "fragment"),
+    [
+        ({"substitutes": [{"capability": "bg", "ratio": 0}]}, "greater than 0"),
+        ({"substitutes": [{"capability": "bde", "ratio": 1}]}, "substitutes for itself"),
+        ({"substitutes": [{"capability": "tank", "ratio": 1}]}, "unknown capability"),
+    ],
+)
+def test_contradictory_substitutes_are_refused(patch: dict[str, Any], fragment: str) -> None:
+    caps = [dict(CAPS[0], **patch), *CAPS[1:]]
+    with pytest.raises(WorkspaceError) as info:
+        forcegen.build_workspace({"capabilities": caps})
+    assert fragment in info.value.issues[0].render()
+
+
+def test_negative_deadline_is_refused() -> None:
+    with pytest.raises(WorkspaceError) as info:
+        workspace([], [{"capability": "bg", "quantity": 1, "needed_by_day": -1}])
+    assert info.value.issues[0].path == ("requirements", 0, "lines", 0, "needed_by_day")
+
+
+# -- a second, independent solver --------------------------------------------------
+
+
+def pulp_priority_optimum(problem: SourcingProblem) -> dict[int, float]:
+    """Lexicographic fill by priority with CBC through PuLP (no decomposition)."""
+    import pulp
+
+    model = pulp.LpProblem("check", pulp.LpMaximize)
+    x = {}
+    for e, edge in enumerate(problem.edges):
+        offer = problem.offers[edge.offer]
+        cat = "Integer" if offer.integral else "Continuous"
+        x[e] = pulp.LpVariable(f"x{e}", 0, offer.quantity, cat=cat)
+    f = {n: pulp.LpVariable(f"f{n}", 0, line.quantity) for n, line in enumerate(problem.lines)}
+    for n in f:
+        terms = [
+            x[e] * (1.0 / edge.ratio) for e, edge in enumerate(problem.edges) if edge.line == n
+        ]
+        model += f[n] <= pulp.lpSum(terms)
+    for o, offer in enumerate(problem.offers):
+        terms = [x[e] for e, edge in enumerate(problem.edges) if edge.offer == o]
+        if terms:
+            model += pulp.lpSum(terms) <= offer.quantity
+    out = {}
+    for priority in sorted({line.priority for line in problem.lines}):
+        objective = pulp.lpSum(
+            f[n] for n, line in enumerate(problem.lines) if line.priority == priority
+        )
+        model.setObjective(objective)
+        model.solve(pulp.PULP_CBC_CMD(msg=0))
+        value = float(pulp.value(objective) or 0.0)
+        out[priority] = value
+        model += objective >= value - 1e-7
+    return out
+
+
+@st.composite
+def problems(draw: st.DrawFn) -> SourcingProblem:
+    n_lines = draw(st.integers(1, 5))
+    n_offers = draw(st.integers(1, 6))
+    lines = tuple(
+        RequirementLine(
+            capability="c", quantity=draw(st.integers(1, 4)), priority=draw(st.integers(1, 3))
+        )
+        for _ in range(n_lines)
+    )
+    offers = tuple(
+        Offer(
+            f"p{o}",
+            draw(st.sampled_from(["GBR", "FRA", "DEU"])),
+            "c",
+            float(draw(st.sampled_from([1, 2, 3, 0.5, 1.5]))),
+            draw(st.booleans()),
+        )
+        for o in range(n_offers)
+    )
+    edges = tuple(
+        Edge(o, n, draw(st.sampled_from([1.0, 1.0, 2.0, 0.5, 3.0])))
+        for o in range(n_offers)
+        for n in range(n_lines)
+        if draw(st.booleans())
+    )
+    return SourcingProblem("r", "R", lines, offers, edges)
+
+
+# PuLP 3.x warns about its coming 4.0 API; CBC itself is bundled and works
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
+@settings(max_examples=40, deadline=None)
+@given(problems())
+def test_optimum_matches_cbc(problem: SourcingProblem) -> None:
+    ours = solve(problem, full=True)
+    fast = solve(problem, full=False)
+    reference = pulp_priority_optimum(problem)
+    for priority, value in reference.items():
+        assert ours.by_priority.get(priority, 0.0) == pytest.approx(value, abs=1e-5)
+        assert fast.by_priority.get(priority, 0.0) == pytest.approx(value, abs=1e-5)
+    # never more than pledged, never more than required
+    for offer in problem.offers:
+        assert sum(a.units for a in ours.assignments if a.pledge == offer.pledge) <= (
+            offer.quantity + 1e-6
+        )
+    for n, line in enumerate(problem.lines):
+        assert ours.filled[n] <= line.quantity + 1e-6
+
+
+def test_mps_export_is_a_model_another_solver_reads(tmp_path: Path, builtin) -> None:  # type: ignore[no-untyped-def]
+    import highspy
+
+    result = source_requirement(builtin, "force-10k")
+    path = export_mps(result.problem, tmp_path / "force-10k.mps")
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    assert h.readModel(str(path)) in (highspy.HighsStatus.kOk, highspy.HighsStatus.kWarning)
+    assert h.getNumCol() >= len(result.problem.edges)
+    h.run()
+    assert h.getModelStatus() == highspy.HighsModelStatus.kOptimal
+    n_x = len(result.problem.edges)
+    f = h.getSolution().col_value[n_x : n_x + len(result.problem.lines)]
+    p1 = sum(f[n] for n, line in enumerate(result.problem.lines) if line.priority == 1)
+    ours = sum(line.filled for line in result.fill.lines if line.priority == 1)
+    assert p1 == pytest.approx(ours, abs=1e-6)
+
+
+def test_source_cli(tmp_path: Path) -> None:
+    mps = tmp_path / "m.mps"
+    csv = tmp_path / "m.csv"
+    proc = forcegen_cli(
+        "source",
+        "--requirement",
+        "force-10k",
+        "--scenario",
+        "ceasefire-us-backstop",
+        "--json",
+        "--export-model",
+        str(mps),
+        "--csv",
+        str(csv),
+    )
+    assert proc.returncode == 0, proc.stderr
+    payload = json.loads(proc.stdout)
+    assert payload["requirement"] == "force-10k"
+    assert set(payload) >= {"filled_units", "required_units", "lines", "us_dependence"}
+    assert set(payload["lines"][0]) == {
+        "capability",
+        "zone",
+        "priority",
+        "required",
+        "filled",
+        "by_nation",
+        "shortfall",
+    }
+    assert mps.stat().st_size > 100 and csv.read_text(encoding="utf-8").count("\n") > 5
+    assert forcegen_cli("source", str(SMALL)).returncode == 2
+    assert forcegen_cli("source", str(SMALL), "-r", "nope").returncode == 2
+    report = forcegen_cli("source", "-r", "force-25k")
+    assert report.returncode == 0 and "only USA" in report.stdout
+
+
+def test_run_and_montecarlo_use_the_optimiser(builtin: forcegen.Workspace) -> None:
+    from forcegen.engine.montecarlo import monte_carlo
+
+    run = forcegen.evaluate(builtin, "ceasefire-consent-backstop")
+    exact = monte_carlo(builtin, "ceasefire-consent-backstop", exact=True, sensitivity=False)
+    for rid, requirement_fill in run.requirements.items():
+        direct = source_requirement(builtin, rid, "ceasefire-consent-backstop").fill
+        assert requirement_fill.fill_ratio == pytest.approx(direct.fill_ratio, abs=1e-9)
+        assert exact.fill_ratio[rid] == pytest.approx(direct.fill_ratio, abs=1e-6)
+        assert exact.requirements[rid].p == float(direct.met)
