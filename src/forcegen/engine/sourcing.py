@@ -45,6 +45,10 @@ class SolverStatus(StrEnum):
     """Outcome of a sourcing solve."""
 
     OPTIMAL = "optimal"
+    """Every stage proven optimal."""
+    FILL_OPTIMAL = "fill_optimal"
+    """Fill proven optimal; a tie-break stage (nations, firm, units) stopped at its time
+    limit with the best solution found."""
     FAILED = "failed"
 
 
@@ -68,6 +72,8 @@ class SourcingSolution:
     assignments: tuple[Assignment, ...] = ()
     status: SolverStatus = SolverStatus.OPTIMAL
     by_priority: Mapping[int, float] = field(default_factory=dict)
+    tie_break_gap: float = 0.0
+    """Relative gap left in the tie-break stages when a time limit stopped one (0 = proven)."""
 
 
 def _components(problem: SourcingProblem) -> list[tuple[list[int], list[int], list[int]]]:
@@ -111,6 +117,7 @@ def solve(
     """
     filled = [0.0] * len(problem.lines)
     assignments: list[Assignment] = []
+    gap = 0.0
     for lines, offers, edges in _components(problem):
         key = None
         part_fill: dict[int, float]
@@ -135,7 +142,8 @@ def solve(
             )
             hit = cache.get(key)
             if hit is not None:
-                part_fill, part_assign = hit
+                part_fill, part_assign, part_gap = hit
+                gap = max(gap, part_gap)
                 for n, value in part_fill.items():
                     filled[n] = value
                 assignments.extend(part_assign)
@@ -148,18 +156,21 @@ def solve(
             )
             part_fill = {n: round(min(problem.lines[n].quantity, capacity), DIGITS)}
             part_assign = []
+            part_gap = 0.0
         else:
-            part_fill, part_assign = _solve_part(problem, lines, offers, edges, full)
+            part_fill, part_assign, part_gap = _solve_part(problem, lines, offers, edges, full)
+            gap = max(gap, part_gap)
         for n, value in part_fill.items():
             filled[n] = value
         assignments.extend(part_assign)
         if cache is not None:
-            cache[key] = (part_fill, part_assign)
+            cache[key] = (part_fill, part_assign, part_gap)
     by_priority: dict[int, float] = {}
     for n, line in enumerate(problem.lines):
         by_priority[line.priority] = by_priority.get(line.priority, 0.0) + filled[n]
     assignments.sort(key=lambda a: (a.line, a.pledge))
-    return SourcingSolution(tuple(filled), tuple(assignments), SolverStatus.OPTIMAL, by_priority)
+    status = SolverStatus.OPTIMAL if gap <= 1e-9 else SolverStatus.FILL_OPTIMAL
+    return SourcingSolution(tuple(filled), tuple(assignments), status, by_priority, gap)
 
 
 def build_highs(
@@ -170,7 +181,7 @@ def build_highs(
     Columns: x (units through each edge), then f (fill of each line, at most its
     quantity), then y (nation serves line, full mode only). Rows: f <= sum x / ratio per
     line (a whole unit may over-fill a line; the fill counts only up to the quantity);
-    sum x <= quantity per offer; x <= quantity x y per edge.
+    sum x <= quantity per offer; what a nation gives a line <= (quantity + one unit) x y.
     """
     import highspy
 
@@ -214,13 +225,17 @@ def build_highs(
     for o in offers:
         idx = [i for i, e in enumerate(edges) if problem.edges[e].offer == o]
         rows.append((-inf, problem.offers[o].quantity, idx, [1.0] * len(idx)))
-    if full:
+    if full:  # what a nation gives a line is at most the line's quantity, and 0 unless y
+        members: dict[tuple[str, int], list[int]] = {}
         for i, e in enumerate(edges):
             edge = problem.edges[e]
-            offer = problem.offers[edge.offer]
-            rows.append(
-                (-inf, 0.0, [i, pair_index[(offer.nation, edge.line)]], [1.0, -offer.quantity])
-            )
+            members.setdefault((problem.offers[edge.offer].nation, edge.line), []).append(i)
+        for pair, idx in members.items():
+            line = problem.lines[pair[1]]
+            vals = [1.0 / problem.edges[edges[i]].ratio for i in idx]
+            # fill counted from whole units may overshoot by less than one unit's worth
+            cap = line.quantity + max(1.0 / problem.edges[edges[i]].ratio for i in idx)
+            rows.append((-inf, 0.0, [*idx, pair_index[pair]], [*vals, -cap]))
     for lo, up, idx, vals in rows:
         h.addRow(lo, up, len(idx), np.array(idx, dtype=np.int32), np.array(vals))
     meta = {"pairs": pairs, "f_col": f_col, "n_x": n_x, "n_f": n_f}
@@ -274,12 +289,19 @@ def _hold(h: Any, costs: np.ndarray, value: float, maximise: bool) -> None:
     h.addRow(lo, up, len(idx), idx, costs[idx])
 
 
-def _solve_part(
-    problem: SourcingProblem, lines: list[int], offers: list[int], edges: list[int], full: bool
-) -> tuple[dict[int, float], list[Assignment]]:
-    h, meta = build_highs(problem, lines, offers, edges, full)
-    n_x, n_f = meta["n_x"], meta["n_f"]
-    n_cols = n_x + n_f + len(meta["pairs"])
+TIE_BREAK_SECONDS = 10.0
+"""Time limit of each tie-break stage (nations, firm, units) [seconds]; the fill stages
+have none. A stage stopped by it keeps the best solution found, warm-started from the
+stage before, and the result says so (``status`` and ``tie_break_gap``)."""
+
+
+def _fill_stages(
+    problem: SourcingProblem, lines: list[int], offers: list[int], edges: list[int]
+) -> tuple[dict[int, float], np.ndarray, dict[str, Any]]:
+    """Exact lexicographic fill by priority, on the model without nation variables."""
+    h, meta = build_highs(problem, lines, offers, edges, full=False)
+    n_cols = meta["n_x"] + meta["n_f"]
+    optimum: dict[int, float] = {}
     for priority in sorted({problem.lines[n].priority for n in lines}):
         costs = np.zeros(n_cols)
         for n in lines:
@@ -287,24 +309,90 @@ def _solve_part(
                 costs[meta["f_col"][n]] = 1.0
         value = _stage(h, costs, maximise=True)
         _hold(h, costs, value, maximise=True)
+        optimum[priority] = value
+    return optimum, np.array(h.getSolution().col_value), meta
+
+
+def _tie_breaks(
+    problem: SourcingProblem,
+    lines: list[int],
+    offers: list[int],
+    edges: list[int],
+    optimum: Mapping[int, float],
+    start: np.ndarray,
+) -> tuple[np.ndarray, dict[str, Any], float]:
+    """Nations, then stated units, then units used, keeping every fill optimum."""
+    import highspy
+
+    h, meta = build_highs(problem, lines, offers, edges, full=True)
+    n_x, n_f = meta["n_x"], meta["n_f"]
+    n_cols = n_x + n_f + len(meta["pairs"])
+    for priority, value in optimum.items():
+        costs = np.zeros(n_cols)
+        for n in lines:
+            if problem.lines[n].priority == priority:
+                costs[meta["f_col"][n]] = 1.0
+        _hold(h, costs, value, maximise=True)
+    used = {
+        (problem.offers[problem.edges[e].offer].nation, problem.edges[e].line)
+        for i, e in enumerate(edges)
+        if start[i] > TOLERANCE
+    }
+    current = np.concatenate(
+        [start[: n_x + n_f], [1.0 if pair in used else 0.0 for pair in meta["pairs"]]]
+    )
+    h.setOptionValue("time_limit", TIE_BREAK_SECONDS)
+    nations = np.zeros(n_cols)
+    nations[n_x + n_f :] = 1.0
+    stated = np.zeros(n_cols)
+    units = np.zeros(n_cols)
+    for i, e in enumerate(edges):
+        units[i] = 1.0
+        if not problem.offers[problem.edges[e].offer].firm:
+            stated[i] = 1.0
+    gap = 0.0
+    for costs in (nations, stated, units):
+        if not costs.any():
+            continue
+        n = costs.shape[0]
+        h.changeColsCost(n, np.arange(n, dtype=np.int32), costs)
+        h.changeObjectiveSense(highspy.ObjSense.kMinimize)
+        h.setSolution(_solution(current))
+        h.run()
+        status = h.getModelStatus()
+        info = h.getInfo()
+        if status == highspy.HighsModelStatus.kOptimal:
+            value = float(info.objective_function_value)
+        elif info.primal_solution_status == 2:  # feasible, stopped by the time limit
+            value = float(info.objective_function_value)
+            bound = float(info.mip_dual_bound)
+            gap = max(gap, (value - bound) / max(abs(value), 1.0))
+        else:  # nothing better than the warm start: keep it
+            value = float(np.dot(costs, current))
+            gap = max(gap, 1.0)
+            _hold(h, costs, value, maximise=False)
+            continue
+        current = np.array(h.getSolution().col_value)
+        _hold(h, costs, value, maximise=False)
+    return current, meta, gap
+
+
+def _solution(values: np.ndarray) -> Any:
+    import highspy
+
+    solution = highspy.HighsSolution()
+    solution.col_value = list(values)
+    solution.value_valid = True
+    return solution
+
+
+def _solve_part(
+    problem: SourcingProblem, lines: list[int], offers: list[int], edges: list[int], full: bool
+) -> tuple[dict[int, float], list[Assignment], float]:
+    optimum, solution, meta = _fill_stages(problem, lines, offers, edges)
+    gap = 0.0
     if full:
-        stages = []
-        nations = np.zeros(n_cols)
-        nations[n_x + n_f :] = 1.0
-        stages.append(nations)
-        stated = np.zeros(n_cols)
-        for i, e in enumerate(edges):
-            if not problem.offers[problem.edges[e].offer].firm:
-                stated[i] = 1.0
-        stages.append(stated)
-        used = np.zeros(n_cols)
-        used[:n_x] = 1.0
-        stages.append(used)
-        for costs in stages:
-            if costs.any():
-                value = _stage(h, costs, maximise=False)
-                _hold(h, costs, value, maximise=False)
-    solution = np.array(h.getSolution().col_value)
+        solution, meta, gap = _tie_breaks(problem, lines, offers, edges, optimum, solution)
     fill = {
         n: round(min(float(solution[meta["f_col"][n]]), problem.lines[n].quantity), DIGITS)
         for n in lines
@@ -321,4 +409,4 @@ def _solve_part(
             gives = round(min(units / edge.ratio, left[edge.line]), DIGITS)
             left[edge.line] -= gives
             assignments.append(Assignment(edge.line, offer.pledge, offer.nation, units, gives))
-    return fill, assignments
+    return fill, assignments, gap
