@@ -73,7 +73,8 @@ class SourcingSolution:
     status: SolverStatus = SolverStatus.OPTIMAL
     by_priority: Mapping[int, float] = field(default_factory=dict)
     tie_break_gap: float = 0.0
-    """Relative gap left in the tie-break stages when a time limit stopped one (0 = proven)."""
+    """Relative gap left in the tie-break stages when a time limit stopped one: 0 = proven
+    optimal, 1 = no bound known (the warm start from the stage before was kept)."""
 
 
 def _components(problem: SourcingProblem) -> list[tuple[list[int], list[int], list[int]]]:
@@ -289,7 +290,7 @@ def _hold(h: Any, costs: np.ndarray, value: float, maximise: bool) -> None:
     h.addRow(lo, up, len(idx), idx, costs[idx])
 
 
-TIE_BREAK_SECONDS = 10.0
+TIE_BREAK_SECONDS = 2.0
 """Time limit of each tie-break stage (nations, firm, units) [seconds]; the fill stages
 have none. A stage stopped by it keeps the best solution found, warm-started from the
 stage before, and the result says so (``status`` and ``tie_break_gap``)."""
@@ -363,10 +364,11 @@ def _tie_breaks(
         info = h.getInfo()
         if status == highspy.HighsModelStatus.kOptimal:
             value = float(info.objective_function_value)
-        elif info.primal_solution_status == 2:  # feasible, stopped by the time limit
-            value = float(info.objective_function_value)
+        elif info.primal_solution_status == 2 and np.isfinite(info.objective_function_value):
+            value = float(info.objective_function_value)  # feasible, stopped by the limit
             bound = float(info.mip_dual_bound)
-            gap = max(gap, (value - bound) / max(abs(value), 1.0))
+            stage_gap = (value - bound) / max(abs(value), 1.0) if np.isfinite(bound) else 1.0
+            gap = max(gap, min(stage_gap, 1.0))
         else:  # nothing better than the warm start: keep it
             value = float(np.dot(costs, current))
             gap = max(gap, 1.0)
