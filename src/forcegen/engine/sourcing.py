@@ -235,7 +235,13 @@ def build_highs(
             line = problem.lines[pair[1]]
             vals = [1.0 / problem.edges[edges[i]].ratio for i in idx]
             # fill counted from whole units may overshoot by less than one unit's worth
-            cap = line.quantity + max(1.0 / problem.edges[edges[i]].ratio for i in idx)
+            reach = sum(
+                problem.offers[problem.edges[edges[i]].offer].quantity
+                / problem.edges[edges[i]].ratio
+                for i in idx
+            )
+            cap = min(line.quantity + max(1.0 / problem.edges[edges[i]].ratio for i in idx),
+                      reach)
             rows.append((-inf, 0.0, [*idx, pair_index[pair]], [*vals, -cap]))
     for lo, up, idx, vals in rows:
         h.addRow(lo, up, len(idx), np.array(idx, dtype=np.int32), np.array(vals))
