@@ -240,8 +240,7 @@ def build_highs(
                 / problem.edges[edges[i]].ratio
                 for i in idx
             )
-            cap = min(line.quantity + max(1.0 / problem.edges[edges[i]].ratio for i in idx),
-                      reach)
+            cap = min(line.quantity + max(1.0 / problem.edges[edges[i]].ratio for i in idx), reach)
             rows.append((-inf, 0.0, [*idx, pair_index[pair]], [*vals, -cap]))
     for lo, up, idx, vals in rows:
         h.addRow(lo, up, len(idx), np.array(idx, dtype=np.int32), np.array(vals))
