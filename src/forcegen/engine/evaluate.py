@@ -119,16 +119,7 @@ class ScenarioResult:
         import pandas as pd
 
         rows = [
-            {
-                "requirement": rid,
-                "line": line.index,
-                "capability": line.capability,
-                "zone": line.zone,
-                "priority": line.priority,
-                "required": line.required,
-                "filled": line.filled,
-                "shortfall": line.shortfall,
-            }
+            {"requirement": rid, **line.row()}
             for rid, fill in self.requirements.items()
             for line in fill.lines
         ]

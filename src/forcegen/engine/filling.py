@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from forcegen.engine.sourcing import solve
+from forcegen.engine.sourcing import SourcingSolution, solve
 from forcegen.engine.sourcing_problem import build_problem, relevant_pledges
 from forcegen.model.requirements import Requirement
 from forcegen.model.workspace import Workspace
@@ -58,6 +58,18 @@ class LineFill:
     def met(self) -> bool:
         """True when the line is filled."""
         return self.filled >= self.required - TOLERANCE
+
+    def row(self) -> dict[str, object]:
+        """Line, capability, zone, priority, required, filled and shortfall [units]."""
+        return {
+            "line": self.index,
+            "capability": self.capability,
+            "zone": self.zone,
+            "priority": self.priority,
+            "required": self.required,
+            "filled": self.filled,
+            "shortfall": self.shortfall,
+        }
 
     def to_json(self) -> dict[str, object]:
         """The documented JSON shape of a line."""
@@ -119,7 +131,11 @@ def fill_requirement(
     problem = build_problem(
         workspace, requirement, {pid: workspace.pledges[pid].quantity for pid in active}
     )
-    solution = solve(problem, full=True)
+    return requirement_fill(requirement, solve(problem, full=True))
+
+
+def requirement_fill(requirement: Requirement, solution: SourcingSolution) -> RequirementFill:
+    """The per-line view (filled, by nation, by pledge) of a full sourcing solution."""
     fills = []
     for i, line in enumerate(requirement.lines):
         by_pledge: dict[str, float] = {}

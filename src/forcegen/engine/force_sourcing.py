@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from forcegen.engine.activation import active_pledges, scenario_values
-from forcegen.engine.filling import LineFill, RequirementFill
+from forcegen.engine.filling import RequirementFill, requirement_fill
 from forcegen.engine.sourcing import SolverStatus, solve
 from forcegen.engine.sourcing_problem import SourcingProblem, build_problem
 from forcegen.model.pledges import PledgeStatus
@@ -88,13 +88,7 @@ class SourcingResult:
 
         rows = [
             {
-                "line": line.index,
-                "capability": line.capability,
-                "zone": line.zone,
-                "priority": line.priority,
-                "required": line.required,
-                "filled": line.filled,
-                "shortfall": line.shortfall,
+                **line.row(),
                 "by_nation": "; ".join(f"{k} {v:g}" for k, v in line.by_nation.items()),
                 f"lost_without_{self.dependence_nation}": dep.fill_lost,
                 f"only_{self.dependence_nation}": dep.only_that_nation,
@@ -126,27 +120,7 @@ def source_requirement(
     available = {pid: workspace.pledges[pid].quantity for pid in active}
     problem = build_problem(workspace, req, available)
     solution = solve(problem, full=True)
-    lines = []
-    for i, line in enumerate(req.lines):
-        by_pledge: dict[str, float] = {}
-        by_nation: dict[str, float] = {}
-        for a in solution.assignments:
-            if a.line == i:
-                by_pledge[a.pledge] = by_pledge.get(a.pledge, 0.0) + a.filled
-                by_nation[a.nation] = by_nation.get(a.nation, 0.0) + a.filled
-        lines.append(
-            LineFill(
-                i,
-                line.capability,
-                line.zone,
-                line.priority,
-                line.quantity,
-                solution.filled[i],
-                by_nation,
-                by_pledge,
-            )
-        )
-    fill = RequirementFill(req.id, req.name, tuple(lines))
+    fill = requirement_fill(req, solution)
     used: dict[str, float] = {}
     for a in solution.assignments:
         used[a.pledge] = used.get(a.pledge, 0.0) + a.units
