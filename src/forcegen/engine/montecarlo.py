@@ -226,28 +226,21 @@ def _summaries(
 ]:
     w, total = table.weights, table.total
     personnel = distribution(outcomes.personnel, w, total, draws, histogram=True, upper=upper)
-    by_nation = {
-        nation: distribution(
-            outcomes.by_nation[:, k],
-            w,
-            total,
-            draws,
-            histogram=True,
-            upper=float(outcomes.nation_pledged[k]),
-        )
-        for k, nation in enumerate(outcomes.nations)
-    }
-    by_capability_personnel = {
-        cap: distribution(
-            outcomes.by_capability_personnel[:, k],
-            w,
-            total,
-            draws,
-            histogram=True,
-            upper=float(outcomes.capability_pledged[k]),
-        )
-        for k, cap in enumerate(outcomes.capabilities)
-    }
+
+    def per_column(
+        values: np.ndarray, names: tuple[str, ...], uppers: np.ndarray
+    ) -> dict[str, Distribution]:
+        return {
+            name: distribution(
+                values[:, k], w, total, draws, histogram=True, upper=float(uppers[k])
+            )
+            for k, name in enumerate(names)
+        }
+
+    by_nation = per_column(outcomes.by_nation, outcomes.nations, outcomes.nation_pledged)
+    by_capability_personnel = per_column(
+        outcomes.by_capability_personnel, outcomes.capabilities, outcomes.capability_pledged
+    )
     by_capability = {
         cap: float(np.dot(w, outcomes.by_capability[:, k]) / total)
         for k, cap in enumerate(outcomes.capabilities)
