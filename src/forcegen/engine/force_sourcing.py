@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from forcegen.engine.activation import active_pledges, scenario_values
 from forcegen.engine.filling import RequirementFill, requirement_fill
-from forcegen.engine.sourcing import SolverStatus, solve
+from forcegen.engine.sourcing import Assignment, SolverStatus, solve
 from forcegen.engine.sourcing_problem import SourcingProblem, build_problem
 from forcegen.model.pledges import PledgeStatus
 from forcegen.model.scenarios import Scenario
@@ -54,6 +54,8 @@ class SourcingResult:
     dependence: tuple[LineDependence, ...]
     status: SolverStatus
     problem: SourcingProblem
+    assignments: tuple[Assignment, ...] = ()
+    """Units of each pledge given to each line (line = index in the requirement)."""
 
     def to_json(self) -> dict[str, object]:
         """The documented JSON shape (docs/json.md)."""
@@ -148,5 +150,12 @@ def source_requirement(
             )
         )
     return SourcingResult(
-        scenario_id, fill, unused, dependence_on, tuple(dependence), solution.status, problem
+        scenario_id,
+        fill,
+        unused,
+        dependence_on,
+        tuple(dependence),
+        solution.status,
+        problem,
+        solution.assignments,
     )

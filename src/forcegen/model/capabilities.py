@@ -27,10 +27,17 @@ class Substitute(Record):
     ratio: Number = Field(gt=0, description="Substitute units per unit replaced [ratio].")
 
 
+class Lift(Record):
+    """What one unit moves besides its personnel."""
+
+    short_tons: Number = Field(ge=0, description="Cargo per unit [short tons/unit].")
+    vehicles: Count = Field(default=0, ge=0, description="Vehicles per unit [vehicles/unit].")
+
+
 class Capability(Sourced):
     """A kind of unit, e.g. a manoeuvre battlegroup; ``personnel`` is per unit [persons/unit]."""
 
-    FIGURES: ClassVar[tuple[str, ...]] = ("personnel",)
+    FIGURES: ClassVar[tuple[str, ...]] = ("personnel", "lift")
 
     id: Id = Field(description="Capability id, e.g. manoeuvre_battlegroup.")
     name: str = Field(min_length=1, description="Name in words.")
@@ -39,4 +46,8 @@ class Capability(Sourced):
     description: str = Field(default="", description="What one unit is and does.")
     substitutes: tuple[Substitute, ...] = Field(
         default=(), description="Other capabilities that can fill this one's lines."
+    )
+    lift: Lift | None = Field(
+        default=None,
+        description="Cargo and vehicles per unit, for deployment; omitted = personnel only.",
     )

@@ -14,17 +14,36 @@ from pydantic import BaseModel, create_model
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
+from forcegen.model.capabilities import Lift
 from forcegen.model.common import Source
 from forcegen.model.conditions import ConditionalProbability
 from forcegen.model.nations import Commitment, Statement
+from forcegen.model.network import (
+    Capacity,
+    Disruption,
+    Handling,
+    Leg,
+    LineOfContact,
+    Network,
+    Node,
+    Point,
+)
 from forcegen.model.requirements import RequirementLine
-from forcegen.model.workspace import SECTIONS
+from forcegen.model.workspace import NETWORK, SECTIONS
 
 NESTED: dict[str, type[BaseModel]] = {
     "commitment (in nations)": Commitment,
     "statement (in nations)": Statement,
     "requirement line (in requirements)": RequirementLine,
     "conditional probability (in conditions)": ConditionalProbability,
+    "lift (in capabilities)": Lift,
+    "node (in network)": Node,
+    "handling (in network nodes)": Handling,
+    "leg (in network)": Leg,
+    "capacity (in network legs)": Capacity,
+    "disruption (in network)": Disruption,
+    "line of contact (in network)": LineOfContact,
+    "point (in the line of contact)": Point,
     "source (in every record)": Source,
 }
 
@@ -81,7 +100,8 @@ def model_table(model: type[BaseModel]) -> str:
     for name in names:
         info = model.model_fields[name]
         meaning = (info.description or "").replace("|", "\\|")
-        rows.append(f"| `{name}` | {_type_name(info.annotation)} | {_default(info)} | {meaning} |")
+        shown = info.alias or name
+        rows.append(f"| `{shown}` | {_type_name(info.annotation)} | {_default(info)} | {meaning} |")
     return "\n".join(rows)
 
 
@@ -91,6 +111,11 @@ def field_reference_markdown() -> str:
     for section, model in SECTIONS.items():
         parts.append(f"### `{section}`: {model.__name__}\n\n{(model.__doc__ or '').strip()}\n")
         parts.append(model_table(model) + "\n")
+    parts.append(
+        f"### `{NETWORK}`: {Network.__name__} (a mapping, not a list)\n\n"
+        f"{(Network.__doc__ or '').strip()}\n"
+    )
+    parts.append(model_table(Network) + "\n")
     for label, model in NESTED.items():
         parts.append(f"### {label}: {model.__name__}\n\n{(model.__doc__ or '').strip()}\n")
         parts.append(model_table(model) + "\n")
@@ -103,5 +128,6 @@ def workspace_json_schema() -> dict[str, Any]:
         name: (list[model] | None, None)  # type: ignore[valid-type]
         for name, model in SECTIONS.items()
     }
+    fields[NETWORK] = (Network | None, None)
     wrapper = create_model("ForcegenWorkspace", **fields)
     return wrapper.model_json_schema()

@@ -30,6 +30,8 @@ from forcegen.model.common import Basis, Sourced
 from forcegen.model.conditions import UNION_TAGS, Condition
 from forcegen.model.headquarters import Headquarters
 from forcegen.model.nations import Nation
+from forcegen.model.network import Network
+from forcegen.model.network_checks import check_network
 from forcegen.model.pledges import Pledge
 from forcegen.model.requirements import Requirement
 from forcegen.model.scenarios import Scenario
@@ -49,6 +51,9 @@ SECTIONS: dict[str, type[BaseModel]] = {
     "headquarters": Headquarters,
 }
 """Top-level workspace keys and the record type of their list items."""
+
+NETWORK = "network"
+"""The one top-level key that holds a mapping, not a list: the deployment network."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -72,6 +77,8 @@ class Workspace:
     headquarters: Mapping[str, Headquarters] = field(default_factory=dict)
     """Headquarters and their lead nations over time."""
     warnings: tuple[Issue, ...] = field(default=())
+    network: Network | None = None
+    """The deployment network (nodes, legs, origins, destinations), if given."""
 
     def pledge_personnel(self, pledge_id: str) -> int:
         """Personnel of a pledge [persons]: as given, else quantity x per-unit personnel."""
@@ -152,6 +159,11 @@ class Workspace:
                         for name in commitment.unsourced_figures():
                             path = (section, index, "commitments", n, name)
                             out.append(_provenance_issue(path, record))
+        if self.network is not None:
+            for part in ("nodes", "legs", "disruptions"):
+                for index, item in enumerate(getattr(self.network, part)):
+                    for name in item.unsourced_figures():
+                        out.append(_provenance_issue(("network", part, index, name), item))
         return out
 
     # -- DataFrame views -------------------------------------------------------------
@@ -226,17 +238,17 @@ def build_workspace(data: Any, origin: str = "") -> Workspace:
                     (),
                     "a workspace must be a mapping of sections",
                     found=_kind(data),
-                    expected="keys " + ", ".join(SECTIONS),
+                    expected="keys " + ", ".join([*SECTIONS, NETWORK]),
                 )
             ]
         )
     for key in data:
-        if key not in SECTIONS:
+        if key not in SECTIONS and key != NETWORK:
             issues.append(
                 Issue(
                     path=(str(key),),
                     message=f"unknown section '{key}'",
-                    expected="one of: " + ", ".join(SECTIONS),
+                    expected="one of: " + ", ".join([*SECTIONS, NETWORK]),
                 )
             )
     records: dict[str, list[Any]] = {}
@@ -282,6 +294,24 @@ def build_workspace(data: Any, origin: str = "") -> Workspace:
     ctx = CheckContext(raw=raw, ids=ids)
     for check in CROSS_CHECKS:
         issues.extend(check(ctx))
+    network: Network | None = None
+    raw_network = data.get(NETWORK)
+    if raw_network is not None:
+        if not isinstance(raw_network, dict):
+            issues.append(
+                Issue(
+                    (NETWORK,),
+                    "the network must be a mapping",
+                    found=_kind(raw_network),
+                    expected="keys nodes:, legs:, origins:, zones:",
+                )
+            )
+        else:
+            try:
+                network = Network.model_validate(raw_network)
+            except ValidationError as exc:
+                issues.extend(translate(exc, (NETWORK,), Network))
+            issues.extend(check_network(raw_network, ctx))
     requires, expression_issues = parse_requires(ctx)
     issues.extend(expression_issues)
     if issues:
@@ -303,6 +333,7 @@ def build_workspace(data: Any, origin: str = "") -> Workspace:
         requires=requires,
         origin=origin,
         headquarters=keyed("headquarters"),
+        network=network,
     )
     object.__setattr__(workspace, "warnings", tuple(workspace.unsourced_figures()))
     return workspace

@@ -1,0 +1,151 @@
+"""Deploy a force: the public entry point behind ``forcegen deploy``.
+
+``deploy(workspace, scenario, requirement)`` takes the pledges active in the scenario
+(or the assignment of the sourcing optimiser, when a requirement is given), turns them
+into movement requirements, plans them exactly over the workspace's network and, on
+request, re-plans under seeded disruptions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from forcegen.engine.activation import active_pledges, scenario_values
+from forcegen.engine.deployment import DeploymentPlan, plan_deployment
+from forcegen.engine.disruptions import DisruptionDraws, simulate_disruptions
+from forcegen.engine.geography import distance_to_line_km
+from forcegen.engine.movement import (
+    Movement,
+    movements,
+    taskings_from_pledges,
+    taskings_from_sourcing,
+)
+from forcegen.errors import ForcegenError
+from forcegen.model.network import Network
+from forcegen.model.pledges import PledgeStatus
+from forcegen.model.workspace import Workspace
+
+
+@dataclass(frozen=True)
+class DeploymentResult:
+    """A deployment plan with what it was made from, and the disruption draws."""
+
+    scenario: str | None
+    requirement: str | None
+    network: Network
+    movements: tuple[Movement, ...]
+    plan: DeploymentPlan
+    disruptions: DisruptionDraws | None
+
+    def destinations(self) -> list[dict[str, object]]:
+        """Each destination: zone, closure day, personnel and distance to the line of
+        contact [km] (None without one)."""
+        line = self.network.line_of_contact
+        points = [(p.lat, p.lon) for p in line.points] if line else []
+        zones = {node: zone for zone, node in self.network.zones.items()}
+        out: list[dict[str, object]] = []
+        for node_id in dict.fromkeys(m.destination for m in self.movements):
+            node = self.network.node(node_id)
+            units = [u for u in self.plan.units if u.movement.destination == node_id]
+            closed = [u.closure_day for u in units]
+            out.append(
+                {
+                    "node": node_id,
+                    "name": node.name,
+                    "zone": zones.get(node_id),
+                    "personnel": round(sum(u.movement.personnel for u in units), 3),
+                    "closure_day": None if None in closed else max(closed, default=0),  # type: ignore[type-var]
+                    "km_to_line_of_contact": round(
+                        distance_to_line_km(node.lat, node.lon, points), 1
+                    )
+                    if points
+                    else None,
+                }
+            )
+        return out
+
+    def to_json(self) -> dict[str, object]:
+        """The documented JSON shape (docs/json.md)."""
+        plan = self.plan
+        return {
+            "scenario": self.scenario,
+            "requirement": self.requirement,
+            "closure_day": plan.closure_day,
+            "closure_by_load": dict(plan.closure_by_load),
+            "horizon_days": plan.horizon,
+            "nations": plan.nation_closure(),
+            "destinations": self.destinations(),
+            "units": [
+                {
+                    "unit": u.movement.unit,
+                    "pledge": u.movement.pledge,
+                    "nation": u.movement.nation,
+                    "destination": u.movement.destination,
+                    "personnel": round(u.movement.personnel, 3),
+                    "short_tons": round(u.movement.short_tons, 3),
+                    "ready_day": u.movement.ready_day,
+                    "closure_day": u.closure_day,
+                    "required_day": u.movement.required_day,
+                    "late_days": u.late_days,
+                }
+                for u in plan.units
+            ],
+            "not_moved": [
+                {"unit": n.unit, "pledge": n.pledge, "nation": n.nation, "reason": n.reason}
+                for n in plan.not_moved
+            ],
+            "bottlenecks": [b.row() for b in plan.bottlenecks],
+            "disruptions": None
+            if self.disruptions is None
+            else {
+                **self.disruptions.quantiles(),
+                "draws": len(self.disruptions.closure_days),
+                "seed": self.disruptions.seed,
+                "not_closed": self.disruptions.not_closed,
+            },
+        }
+
+
+def deploy(
+    workspace: Workspace,
+    scenario: str | None = None,
+    requirement: str | None = None,
+    draws: int = 0,
+    seed: int = 0,
+    advance: Callable[[int], None] | None = None,
+) -> DeploymentResult:
+    """Plan the deployment of the pledges active in ``scenario`` (all pledges not
+    withdrawn when None), or of their optimal assignment to ``requirement``; with
+    ``draws`` > 0, also the closure day under that many seeded disruption draws."""
+    network = workspace.network
+    if network is None:
+        raise ForcegenError(
+            "the workspace has no network: add a 'network:' key (see docs/deployment.md)"
+        )
+    if draws < 0:
+        raise ForcegenError(f"draws must be 0 or more, got {draws}")
+    if requirement is not None:
+        from forcegen.engine.force_sourcing import source_requirement
+
+        sourced = source_requirement(workspace, requirement, scenario)
+        tasks = taskings_from_sourcing(
+            workspace, requirement, [(a.line, a.pledge, a.units) for a in sourced.assignments]
+        )
+    else:
+        if scenario is None:
+            ids = [
+                p for p, pl in workspace.pledges.items() if pl.status is not PledgeStatus.WITHDRAWN
+            ]
+        else:
+            chosen = workspace.scenario(scenario)
+            ids = list(active_pledges(workspace, scenario_values(workspace, chosen)))
+        tasks = taskings_from_pledges({pid: workspace.pledges[pid].quantity for pid in ids})
+    moving, left = movements(workspace, network, tasks)
+    plan = plan_deployment(network, moving, left)
+    draws_result = None
+    if draws:
+        draws_result = simulate_disruptions(
+            network, moving, draws, seed, base_closure=plan.closure_day, advance=advance
+        )
+    return DeploymentResult(scenario, requirement, network, tuple(moving), plan, draws_result)

@@ -1,0 +1,130 @@
+"""Disruptions: seeded draws of closed or reduced nodes and legs, and the closure day
+of the whole force under each draw (the planner re-run on the sampled capacities).
+
+Draw i uses ``numpy.random.default_rng(SeedSequence(seed, spawn_key=(i,)))`` and, for
+every disruption in input order, one number for whether it happens and one for its
+first day, so a draw is the same whatever the number of draws. Draws with the same
+disruptions are planned once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from forcegen.engine.deployment import (
+    LOADS,
+    CapacityScale,
+    build_graphs,
+    build_groups,
+    earliest_plan,
+)
+from forcegen.engine.movement import Movement
+from forcegen.model.network import Network
+
+Pattern = tuple[tuple[str, int], ...]
+"""The disruptions that happen in one draw: (disruption id, first day)."""
+
+
+@dataclass(frozen=True)
+class DisruptionDraws:
+    """Closure day of the whole force in each draw (None = not within the horizon)."""
+
+    seed: int
+    closure_days: tuple[int | None, ...]
+    patterns: tuple[Pattern, ...]
+    horizon: int
+
+    def quantiles(self) -> dict[str, int | None]:
+        """5th, 50th and 95th percentile closure days (p05, p50, p95) [day]; a draw that
+        does not close within the horizon counts as later than any that does, and a
+        percentile falling on one is None."""
+        if not self.closure_days:
+            return {"p05": None, "p50": None, "p95": None}
+        late = self.horizon + 1
+        values = np.array([late if d is None else d for d in self.closure_days])
+        out: dict[str, int | None] = {}
+        for name, q in (("p05", 0.05), ("p50", 0.5), ("p95", 0.95)):
+            value = int(np.quantile(values, q, method="inverted_cdf"))
+            out[name] = None if value == late else value
+        return out
+
+    @property
+    def not_closed(self) -> int:
+        """Draws in which the force does not close within the horizon."""
+        return sum(d is None for d in self.closure_days)
+
+
+def draw_patterns(network: Network, draws: int, seed: int) -> list[Pattern]:
+    """The disruptions of each of ``draws`` draws."""
+    out = []
+    for i in range(draws):
+        rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(i,)))
+        hits = []
+        for disruption in network.disruptions:
+            happens = rng.random() < disruption.probability
+            first = int(rng.integers(disruption.earliest_day, disruption.latest_day + 1))
+            if happens:
+                hits.append((disruption.id, first))
+        out.append(tuple(hits))
+    return out
+
+
+def scale_of(network: Network, pattern: Pattern, days: int) -> CapacityScale:
+    """Share of capacity left per target and day under ``pattern``."""
+    by_id = {d.id: d for d in network.disruptions}
+    factors: dict[str, np.ndarray] = {}
+    for disruption_id, first in pattern:
+        disruption = by_id[disruption_id]
+        factor = factors.setdefault(disruption.target, np.ones(days + 1))
+        last = min(days + 1, first + disruption.days)
+        factor[first:last] *= 1.0 - disruption.reduction
+    return CapacityScale(factors)
+
+
+def force_closure(
+    network: Network, movements: Sequence[Movement], scale: CapacityScale, horizon: int
+) -> int | None:
+    """The earliest day the whole force can close [day] (None = not by ``horizon``)."""
+    graphs = build_graphs(network, horizon, scale)
+    closure = 0
+    for load in LOADS:
+        groups, _ = build_groups(network, movements, load)
+        if not groups:
+            continue
+        solution = earliest_plan(graphs[load], groups, network, horizon)
+        if not solution.complete() or solution.last_arrival is None:
+            return None
+        closure = max(closure, solution.last_arrival)
+    return closure
+
+
+def simulate_disruptions(
+    network: Network,
+    movements: Sequence[Movement],
+    draws: int,
+    seed: int,
+    horizon: int | None = None,
+    base_closure: int | None = None,
+    advance: Callable[[int], None] | None = None,
+) -> DisruptionDraws:
+    """Closure day of the whole force in each of ``draws`` seeded draws.
+    ``base_closure`` (the undisrupted plan's) is reused for draws where nothing happens;
+    ``advance(n)`` is called as draws are done (progress)."""
+    horizon = network.horizon_days if horizon is None else horizon
+    patterns = draw_patterns(network, draws, seed)
+    known: dict[Pattern, int | None] = {}
+    if base_closure is not None:
+        known[()] = base_closure
+    closures = []
+    for pattern in patterns:
+        if pattern not in known:
+            known[pattern] = force_closure(
+                network, movements, scale_of(network, pattern, horizon), horizon
+            )
+        closures.append(known[pattern])
+        if advance is not None:
+            advance(1)
+    return DisruptionDraws(seed, tuple(closures), tuple(patterns), horizon)

@@ -1,0 +1,183 @@
+"""Reference and reachability checks of the deployment network.
+
+Like :mod:`forcegen.model.checks` they run on the raw mapping (as read), so that one run
+reports every problem; values of the wrong type are left to field validation.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from forcegen.errors import Issue
+from forcegen.model.checks import CheckContext, _unknown
+
+NET = "network"
+
+
+def _records(raw: Mapping[str, Any], part: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    items = raw.get(part)
+    if isinstance(items, list):
+        for index, item in enumerate(items):
+            if isinstance(item, dict):
+                yield index, item
+
+
+def _ids(raw: Mapping[str, Any], part: str) -> list[str]:
+    return [item["id"] for _, item in _records(raw, part) if isinstance(item.get("id"), str)]
+
+
+def _positive(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0
+
+
+def reachable(adjacent: Mapping[str, list[str]], starts: list[str]) -> set[str]:
+    """Nodes reachable from ``starts`` (breadth first)."""
+    seen = set(starts)
+    queue = deque(starts)
+    while queue:
+        node = queue.popleft()
+        for nxt in adjacent.get(node, ()):
+            if nxt not in seen:
+                seen.add(nxt)
+                queue.append(nxt)
+    return seen
+
+
+def check_network(raw: Mapping[str, Any], ctx: CheckContext) -> Iterator[Issue]:
+    """Unique ids; legs, origins, zones and disruptions naming known nodes, nations and
+    zones; every destination a pledge may be sent to reachable from its nation's origins
+    by legs that carry personnel (and cargo, when its capability has any)."""
+    nodes = _ids(raw, "nodes")
+    node_set = set(nodes)
+    for part in ("nodes", "legs", "disruptions"):
+        first: dict[str, int] = {}
+        for index, item in _records(raw, part):
+            rid = item.get("id")
+            if not isinstance(rid, str):
+                continue
+            if rid in first:
+                yield Issue(
+                    (NET, part, index, "id"),
+                    f"duplicate id '{rid}' (first at {part} item {first[rid] + 1})",
+                    expected="ids unique within the section",
+                )
+            else:
+                first[rid] = index
+    legs = _ids(raw, "legs")
+    for rid in sorted(node_set & set(legs)):
+        index = legs.index(rid)
+        yield Issue(
+            (NET, "legs", index, "id"),
+            f"leg id '{rid}' is also a node id",
+            expected="distinct ids for nodes and legs (disruptions name either)",
+        )
+    pax: dict[str, list[str]] = {}
+    cargo: dict[str, list[str]] = {}
+    for index, leg in _records(raw, "legs"):
+        ends = []
+        for key in ("from", "to"):
+            value = leg.get(key)
+            if isinstance(value, str):
+                if value not in node_set:
+                    yield _unknown((NET, "legs", index, key), "node", value, node_set)
+                else:
+                    ends.append(value)
+        capacity = leg.get("capacity")
+        if len(ends) == 2 and isinstance(capacity, dict):
+            if _positive(capacity.get("pax_per_day")):
+                pax.setdefault(ends[0], []).append(ends[1])
+            if _positive(capacity.get("short_tons_per_day")):
+                cargo.setdefault(ends[0], []).append(ends[1])
+    origins = raw.get("origins")
+    origins = origins if isinstance(origins, dict) else {}
+    for nation, starts in origins.items():
+        if nation not in ctx.ids.get("nations", frozenset()):
+            yield _unknown((NET, "origins", nation), "nation", str(nation), ctx.ids["nations"])
+        if isinstance(starts, list):
+            for n, node in enumerate(starts):
+                if isinstance(node, str) and node not in node_set:
+                    yield _unknown((NET, "origins", nation, n), "node", node, node_set)
+    zones = raw.get("zones")
+    zones = zones if isinstance(zones, dict) else {}
+    for zone, node in zones.items():
+        if zone not in ctx.ids.get("zones", frozenset()):
+            yield _unknown((NET, "zones", zone), "zone", str(zone), ctx.ids["zones"])
+        if isinstance(node, str) and node not in node_set:
+            yield _unknown((NET, "zones", zone), "node", node, node_set)
+    default_zone = raw.get("default_zone")
+    if isinstance(default_zone, str) and default_zone not in zones:
+        yield Issue(
+            (NET, "default_zone"),
+            f"default_zone '{default_zone}' has no destination under network.zones",
+            found=repr(default_zone),
+            expected="a zone listed under network.zones: " + ", ".join(map(str, zones)),
+        )
+    targets = node_set | set(legs)
+    for index, item in _records(raw, "disruptions"):
+        target = item.get("target")
+        if isinstance(target, str) and target not in targets:
+            yield _unknown((NET, "disruptions", index, "target"), "node or leg", target, targets)
+    yield from _check_reachable(raw, ctx, node_set, pax, cargo, origins, zones)
+
+
+def _check_reachable(
+    raw: Mapping[str, Any],
+    ctx: CheckContext,
+    node_set: set[str],
+    pax: Mapping[str, list[str]],
+    cargo: Mapping[str, list[str]],
+    origins: Mapping[str, Any],
+    zones: Mapping[str, Any],
+) -> Iterator[Issue]:
+    has_cargo = {
+        item.get("id")
+        for _, item in ctx.items("capabilities")
+        if isinstance(item.get("lift"), dict) and _positive(item["lift"].get("short_tons"))
+    }
+    default_zone = raw.get("default_zone")
+    needs: dict[str, dict[str, set[str]]] = {}  # nation -> destination -> {"personnel", ..}
+    missing_origin: set[str] = set()
+    for index, pledge in ctx.items("pledges"):
+        nation = pledge.get("nation")
+        if not isinstance(nation, str):
+            continue
+        pledge_zones = pledge.get("zones")
+        if pledge_zones is None:
+            bound = [default_zone] if isinstance(default_zone, str) else []
+        elif isinstance(pledge_zones, list):
+            bound = [z for z in pledge_zones if isinstance(z, str)]
+        else:
+            continue
+        destinations = [zones[z] for z in bound if isinstance(zones.get(z), str)]
+        destinations = [d for d in destinations if d in node_set]
+        if not destinations:
+            continue  # not moved through the network (e.g. airspace, the Black Sea)
+        starts = origins.get(nation)
+        if not isinstance(starts, list) or not starts:
+            if nation not in missing_origin and nation in ctx.ids.get("nations", ()):
+                missing_origin.add(nation)
+                yield Issue(
+                    ("pledges", index, "nation"),
+                    f"nation '{nation}' has a pledge to move but no origin in network.origins",
+                    found=repr(nation),
+                    expected=f"network.origins.{nation}: the node(s) its units leave from",
+                )
+            continue
+        kinds = {"personnel"} | ({"cargo"} if pledge.get("capability") in has_cargo else set())
+        for destination in destinations:
+            needs.setdefault(nation, {}).setdefault(destination, set()).update(kinds)
+    for nation, wanted in needs.items():
+        starts = [s for s in origins[nation] if isinstance(s, str) and s in node_set]
+        reach = {"personnel": reachable(pax, starts), "cargo": reachable(cargo, starts)}
+        for destination, kinds in sorted(wanted.items()):
+            for kind in sorted(kinds):
+                if destination not in reach[kind]:
+                    yield Issue(
+                        (NET, "origins", nation),
+                        f"destination '{destination}' cannot be reached with {kind} from "
+                        f"the origins of {nation} ({', '.join(starts)})",
+                        expected=f"legs carrying {kind} from one of these origins to "
+                        f"'{destination}'",
+                    )
