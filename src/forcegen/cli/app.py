@@ -393,6 +393,74 @@ def source(
 
 
 @app.command()
+def deploy(
+    workspace: WorkspaceArg = None,
+    scenario: Annotated[
+        str | None,
+        typer.Option(
+            "--scenario", "-s", help="Pledges active in this scenario (default: every pledge)."
+        ),
+    ] = None,
+    requirement: Annotated[
+        str | None,
+        typer.Option(
+            "--requirement", "-r", help="Move the optimal sourcing of this requirement instead."
+        ),
+    ] = None,
+    disruptions: Annotated[
+        int, typer.Option("--disruptions", min=0, help="Seeded disruption draws to re-plan.")
+    ] = 0,
+    seed: Annotated[int, typer.Option("--seed", min=0, help="Seed of the disruption draws.")] = 0,
+    as_json: JsonOpt = False,
+    csv: Annotated[
+        Path | None, typer.Option("--csv", help="Write the per-unit closure table as CSV.")
+    ] = None,
+    plot: Annotated[
+        Path | None,
+        typer.Option("--plot", help="Write the closure curve and the network map here."),
+    ] = None,
+) -> None:
+    """Plan the deployment through the network: closure days, bottlenecks, disruptions."""
+    with _user_errors():
+        from forcegen.cli.progress import output_dir, output_file, progress_bar
+        from forcegen.engine.deploy import deploy as plan
+
+        ws = resolve_workspace(workspace)
+        if plot is not None:
+            output_dir(plot)
+        if csv is not None:
+            output_file(csv)
+        bar, update = progress_bar("disruption draws", disruptions, "draws")
+        done = [0]
+
+        def advance(n: int) -> None:
+            done[0] += n
+            if update is not None:
+                update(done[0], disruptions)
+
+        with bar:
+            result = plan(ws, scenario, requirement, disruptions, seed, advance)
+        written: list[Path] = []
+        if csv is not None:
+            try:
+                result.plan.units_frame().to_csv(csv, index=False)
+            except OSError as exc:
+                _fail(f"error: cannot write {csv}: {exc.strerror or exc}")
+        if plot is not None:
+            from forcegen.plots.deployment import deployment_charts
+
+            written += deployment_charts(result, plot)
+        if as_json:
+            _print_json(result.to_json())
+            return
+        from forcegen.cli.deploy_report import print_deploy_report
+
+        print_deploy_report(result)
+        for path in [*([csv] if csv else []), *written]:
+            typer.echo(f"wrote {path}")
+
+
+@app.command()
 def sustain(
     workspace: WorkspaceArg = None,
     scenario: Annotated[

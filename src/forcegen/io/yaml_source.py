@@ -61,10 +61,12 @@ class SourceMap:
         """Copy entries under ``prefix`` into ``target``, moving list indices by ``offset``."""
         n = len(prefix)
         for path, where in self.entries.items():
+            if path[:n] != prefix:
+                continue
             index = path[n] if len(path) > n else None
-            if path[:n] == prefix and isinstance(index, int):
+            if isinstance(index, int):
                 target.add((*prefix, index + offset, *path[n + 1 :]), *where)
-            elif path == prefix and offset == 0:
+            elif offset == 0:  # the section itself, or a mapping section (network)
                 target.add(path, *where)
 
 

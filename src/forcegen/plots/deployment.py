@@ -1,0 +1,430 @@
+"""Charts of a deployment: the closure curve, an offline map of the network coloured by
+peak utilisation, and the closure day under disruption draws.
+
+The map draws the Natural Earth country outlines shipped with the package
+(``forcegen/datasets/geo/countries.geojson``) in plain longitude/latitude, with the
+aspect ratio set by the cosine of the mean latitude; nothing is downloaded.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterator, Sequence
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+from forcegen.engine.deploy import DeploymentResult
+from forcegen.errors import ForcegenError
+from forcegen.model.network import Leg, Network, Node, NodeKind
+from forcegen.plots import pyplot, save
+
+Ring = list[tuple[float, float]]
+"""A closed ring of (lon, lat) points [degrees]."""
+
+MAP_KINDS = (
+    NodeKind.DESTINATION,
+    NodeKind.STAGING,
+    NodeKind.BORDER,
+    NodeKind.AIRFIELD,
+    NodeKind.PORT,
+)
+"""Node kinds the map zooms to; origins far away are left off the map (their legs are
+clipped at its edge)."""
+
+MARKERS: dict[NodeKind, tuple[str, str, float]] = {
+    NodeKind.DESTINATION: ("*", "#c44e52", 150),
+    NodeKind.STAGING: ("s", "#4c72b0", 45),
+    NodeKind.BORDER: ("D", "#8172b2", 35),
+    NodeKind.AIRFIELD: ("^", "#55a868", 50),
+    NodeKind.PORT: ("o", "#0f7c8c", 45),
+    NodeKind.ORIGIN: ("h", "#7f7f7f", 40),
+}
+"""Marker, colour and size of each node kind."""
+
+MARGIN = 1.5
+"""Margin around the nodes on the map [degrees]."""
+
+PARALLEL_OFFSET = 0.07
+"""Sideways gap between legs that join the same two nodes [degrees]."""
+
+
+def closure_curve(result: DeploymentResult, directory: Path) -> list[Path]:
+    """Personnel in place by day, stacked by nation [persons], with the closure day."""
+    plt = pyplot()
+    fig, ax = plt.subplots(figsize=(9, 4.8))
+    frame = result.plan.in_place()
+    days = [int(d) for d in frame.index]
+    closure = result.plan.closure_day
+    if len(frame.columns):
+        ax.stackplot(
+            days,
+            [frame[c].to_numpy() for c in frame.columns],
+            labels=[str(c) for c in frame.columns],
+            step="post",
+            alpha=0.85,
+        )
+        ax.plot(
+            days,
+            frame.sum(axis=1).to_numpy(),
+            color="black",
+            linewidth=1.2,
+            drawstyle="steps-post",
+            label="force",
+        )
+    else:
+        ax.text(0.5, 0.5, "no unit moved", transform=ax.transAxes, ha="center", va="center")
+    if closure is not None:
+        ax.axvline(
+            closure,
+            color="#c44e52",
+            linestyle="--",
+            linewidth=1.2,
+            label=f"force closes: day {closure}",
+        )
+    else:
+        ax.text(
+            0.02,
+            0.95,
+            f"the force does not close by day {result.plan.horizon}",
+            transform=ax.transAxes,
+            va="top",
+            fontsize=8,
+            color="#c44e52",
+        )
+    ax.set_xlabel("day after activation")
+    ax.set_ylabel("personnel in place [persons]")
+    last = max(max(days, default=0), closure or 0, 1)
+    ax.set_xlim(0, last + max(1, round(0.04 * last)))
+    top = float(frame.sum(axis=1).max()) if len(frame.columns) else 0.0
+    ax.set_ylim(0, 1.15 * top if top > 0 else 1.0)
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(fontsize=7, ncol=2, frameon=False, loc="upper left")
+    ax.set_title(_title(result, "personnel in place by day"))
+    return save(fig, directory, "deploy_closure")
+
+
+def network_map(result: DeploymentResult, directory: Path) -> list[Path]:
+    """The network on country outlines: legs coloured by their peak utilisation over
+    days and loads (grey dashed when unused), gauge breaks marked, nodes by kind, and
+    the line of contact when the workspace has one."""
+    plt = pyplot()
+    from matplotlib import colormaps
+    from matplotlib.collections import LineCollection, PatchCollection
+    from matplotlib.colors import Normalize
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Polygon
+
+    network = result.network
+    west, east, south, north = _extent(network)
+    mid_lat = (south + north) / 2
+    width = (east - west) * math.cos(math.radians(mid_lat))
+    height = north - south
+    fig, ax = plt.subplots(figsize=(10, max(4.0, min(12.0, 10 * height / max(width, 1e-6)))))
+    ax.set_facecolor("#eaf2f8")
+
+    outlines = [Polygon(ring, closed=True) for _, ring in _outline_rings()]
+    ax.add_collection(
+        PatchCollection(outlines, facecolor="#f2f2f2", edgecolor="#9a9a9a", linewidth=0.5, zorder=1)
+    )
+    for code, (x, y) in _country_labels().items():
+        if west < x < east and south < y < north:
+            ax.text(
+                x,
+                y,
+                code,
+                ha="center",
+                va="center",
+                fontsize=9,
+                color="#a0a0a0",
+                fontstyle="italic",
+                zorder=1.5,
+            )
+
+    peaks = _peak_utilisation(result)
+    used: list[tuple[float, Sequence[tuple[float, float]]]] = []
+    unknown: list[Sequence[tuple[float, float]]] = []
+    unused: list[Sequence[tuple[float, float]]] = []
+    breaks: list[tuple[float, float]] = []
+    for leg, segment in _leg_segments(network):
+        if leg.id not in peaks:
+            unused.append(segment)
+        elif (peak := peaks[leg.id]) is None:
+            unknown.append(segment)
+        else:
+            used.append((peak, segment))
+        if leg.gauge_break:
+            (x0, y0), (x1, y1) = segment
+            breaks.append(((x0 + x1) / 2, (y0 + y1) / 2))
+    handles: list[Any] = []
+    if unused:
+        ax.add_collection(
+            LineCollection(
+                unused, colors="#8c8c8c", linestyles="--", linewidths=0.7, alpha=0.6, zorder=2
+            )
+        )
+        handles.append(Line2D([], [], color="#8c8c8c", linestyle="--", label="leg not used"))
+    if unknown:
+        ax.add_collection(LineCollection(unknown, colors="#404040", linewidths=1.8, zorder=3))
+        handles.append(Line2D([], [], color="#404040", label="used, no capacity limit"))
+    norm = Normalize(vmin=0.0, vmax=1.0)
+    cmap = colormaps["RdYlGn_r"]
+    used.sort(key=lambda item: item[0])  # saturated legs drawn on top
+    lines = LineCollection(
+        [segment for _, segment in used], cmap=cmap, norm=norm, linewidths=2.4, zorder=4
+    )
+    lines.set_array([min(max(peak, 0.0), 1.0) for peak, _ in used])
+    ax.add_collection(lines)
+    colorbar = fig.colorbar(lines, ax=ax, shrink=0.7, pad=0.02)
+    colorbar.set_label("peak utilisation")
+    if breaks:
+        ax.scatter(
+            [x for x, _ in breaks],
+            [y for _, y in breaks],
+            marker="X",
+            s=55,
+            color="black",
+            edgecolors="white",
+            linewidths=0.6,
+            zorder=5,
+        )
+        handles.append(
+            Line2D([], [], marker="X", color="black", linestyle="", label="rail gauge break")
+        )
+
+    line = network.line_of_contact
+    if line is not None:
+        ax.plot(
+            [p.lon for p in line.points],
+            [p.lat for p in line.points],
+            color="#d62728",
+            linewidth=3.0,
+            solid_capstyle="round",
+            zorder=4,
+        )
+        label = "line of contact (approx.)" + (f", {line.date}" if line.date else "")
+        handles.append(Line2D([], [], color="#d62728", linewidth=3.0, label=label))
+
+    box = (west, east, south, north)
+    for kind, (marker, colour, size) in MARKERS.items():
+        nodes = [n for n in network.nodes if n.kind is kind and _inside(n, *box)]
+        if not nodes:
+            continue
+        ax.scatter(
+            [n.lon for n in nodes],
+            [n.lat for n in nodes],
+            marker=marker,
+            s=size,
+            color=colour,
+            edgecolors="black",
+            linewidths=0.5,
+            zorder=6,
+        )
+        handles.append(
+            Line2D(
+                [],
+                [],
+                marker=marker,
+                color=colour,
+                markeredgecolor="black",
+                linestyle="",
+                label=kind.value,
+            )
+        )
+        for n in nodes:
+            ax.annotate(
+                n.name,
+                (n.lon, n.lat),
+                xytext=(4, 3),
+                textcoords="offset points",
+                fontsize=5.5,
+                zorder=7,
+            )
+
+    off_map = [n for n in network.nodes if n.kind is NodeKind.ORIGIN and not _inside(n, *box)]
+    if off_map:
+        ax.text(
+            0.01,
+            0.01,
+            f"{len(off_map)} origins off the map; their legs are cut at its edge",
+            transform=ax.transAxes,
+            fontsize=6,
+            color="#555555",
+            zorder=8,
+        )
+    ax.set_xlim(west, east)
+    ax.set_ylim(south, north)
+    ax.set_aspect(1 / math.cos(math.radians(mid_lat)))
+    ax.set_xlabel("longitude [degrees east]")
+    ax.set_ylabel("latitude [degrees north]")
+    ax.legend(handles=handles, fontsize=7, loc="upper right", framealpha=0.9)
+    ax.set_title(f"Deployment network: peak utilisation ({_which(result)})")
+    return save(fig, directory, "deploy_map")
+
+
+def disruption_histogram(result: DeploymentResult, directory: Path) -> list[Path]:
+    """Closure day of the force over the disruption draws, with its 5/50/95 %
+    quantiles; draws that do not close are shown past the horizon. Nothing (an empty
+    list) without draws."""
+    draws = result.disruptions
+    if draws is None or not draws.closure_days:
+        return []
+    plt = pyplot()
+    from matplotlib.ticker import MaxNLocator
+
+    fig, ax = plt.subplots(figsize=(8, 4.5))
+    late = draws.horizon + 1
+    closed = [d for d in draws.closure_days if d is not None]
+    if closed:
+        low, high = min(closed), max(closed)
+        ax.hist(
+            closed,
+            bins=[b - 0.5 for b in range(low, high + 2)],
+            color="#4c72b0",
+            edgecolor="white",
+            label=f"closed ({len(closed)} draws)",
+        )
+    if draws.not_closed:
+        ax.bar(
+            [late],
+            [draws.not_closed],
+            width=1.0,
+            color="#c44e52",
+            edgecolor="white",
+            label=f"not closed by day {draws.horizon} ({draws.not_closed} draws)",
+        )
+    for (name, value), style in zip(draws.quantiles().items(), (":", "--", "-."), strict=True):
+        where = late if value is None else value
+        text = "not closed" if value is None else f"day {value}"
+        ax.axvline(where, color="#333333", linestyle=style, linewidth=1.2, label=f"{name}: {text}")
+    if result.plan.closure_day is not None:
+        ax.axvline(
+            result.plan.closure_day,
+            color="#55a868",
+            linewidth=1.0,
+            label=f"without disruptions: day {result.plan.closure_day}",
+        )
+    shown = [late if d is None else d for d in draws.closure_days]
+    if result.plan.closure_day is not None:
+        shown.append(result.plan.closure_day)
+    low, high = min(shown), max(shown)
+    pad = max(3.0, 0.05 * (high - low))
+    ax.set_xlim(max(low - pad, -0.5), high + pad)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    if draws.not_closed:
+        # room for the "not closed" label: no other tick within 8 % of the range of it
+        near = 0.08 * (high + pad - max(low - pad, -0.5))
+        ticks = [int(t) for t in ax.get_xticks() if low - pad <= t <= late - near]
+        ax.set_xticks([*ticks, late], [*map(str, ticks), "not closed"])
+    ax.set_xlabel("force closure day [day after activation]")
+    ax.set_ylabel("draws")
+    ax.legend(fontsize=8, frameon=False)
+    ax.set_title(
+        _title(
+            result,
+            f"closure day over {len(draws.closure_days)} disruption draws (seed {draws.seed})",
+        )
+    )
+    return save(fig, directory, "deploy_disruptions")
+
+
+def deployment_charts(result: DeploymentResult, directory: Path) -> list[Path]:
+    """Every chart that applies: closure curve, map and (with draws) the histogram."""
+    written = closure_curve(result, directory)
+    written += network_map(result, directory)
+    written += disruption_histogram(result, directory)
+    return written
+
+
+# -- helpers -----------------------------------------------------------------------
+
+
+def _which(result: DeploymentResult) -> str:
+    which = result.scenario or "every pledge"
+    if result.requirement is not None:
+        which += f", requirement {result.requirement}"
+    return which
+
+
+def _title(result: DeploymentResult, detail: str) -> str:
+    return f"{_which(result)}: {detail}"
+
+
+def _peak_utilisation(result: DeploymentResult) -> dict[str, float | None]:
+    """Leg id -> highest utilisation over days and loads [share]; None for a leg that
+    carries something but reports no share. Legs that carry nothing are left out."""
+    frame = result.plan.utilisation
+    out: dict[str, float | None] = {}
+    if frame.empty:
+        return out
+    legs = frame[(frame["kind"] == "leg") & (frame["flow"] > 0)]
+    for resource, group in legs.groupby("resource"):
+        shares = group["utilisation"].dropna()
+        out[str(resource)] = float(shares.max()) if len(shares) else None
+    return out
+
+
+def _leg_segments(
+    network: Network,
+) -> Iterator[tuple[Leg, tuple[tuple[float, float], tuple[float, float]]]]:
+    """Each leg with its (lon, lat) end points, legs between the same two nodes set a
+    little apart so that each can be seen."""
+    nodes = {n.id: n for n in network.nodes}
+    pairs: dict[frozenset[str], list[Leg]] = {}
+    for leg in network.legs:
+        pairs.setdefault(frozenset((leg.from_, leg.to)), []).append(leg)
+    for group in pairs.values():
+        for k, leg in enumerate(group):
+            a, b = nodes[leg.from_], nodes[leg.to]
+            # offset measured in a fixed orientation, so that A->B and B->A separate
+            first, second = (a, b) if a.id < b.id else (b, a)
+            dx, dy = second.lon - first.lon, second.lat - first.lat
+            length = math.hypot(dx, dy) or 1.0
+            shift = (k - (len(group) - 1) / 2) * PARALLEL_OFFSET
+            ox, oy = -dy / length * shift, dx / length * shift
+            yield leg, ((a.lon + ox, a.lat + oy), (b.lon + ox, b.lat + oy))
+
+
+def _extent(network: Network) -> tuple[float, float, float, float]:
+    """West, east, south and north edges of the map [degrees]: the nodes of the kinds
+    in ``MAP_KINDS`` (all nodes when there are none) and the line of contact, plus a
+    margin."""
+    points = [(n.lon, n.lat) for n in network.nodes if n.kind in MAP_KINDS]
+    if not points:
+        points = [(n.lon, n.lat) for n in network.nodes]
+    if network.line_of_contact is not None:
+        points += [(p.lon, p.lat) for p in network.line_of_contact.points]
+    lons = [p[0] for p in points]
+    lats = [p[1] for p in points]
+    west, east = min(lons) - MARGIN, max(lons) + MARGIN
+    south, north = max(min(lats) - MARGIN, -89.0), min(max(lats) + MARGIN, 89.0)
+    return west, east, south, north
+
+
+def _inside(node: Node, west: float, east: float, south: float, north: float) -> bool:
+    return west <= node.lon <= east and south <= node.lat <= north
+
+
+@cache
+def _outline_rings() -> tuple[Ring, ...]:
+    """Outer rings of the country outlines shipped with the package (lon, lat)."""
+    resource = files("forcegen") / "datasets" / "geo" / "countries.geojson"
+    try:
+        data = json.loads(resource.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ForcegenError(f"cannot read the country outlines: {exc}") from None
+    rings: list[Ring] = []
+    for feature in data.get("features", ()):
+        geometry = feature.get("geometry") or {}
+        kind = geometry.get("type")
+        coordinates = geometry.get("coordinates") or []
+        polygons = [coordinates] if kind == "Polygon" else coordinates
+        if kind not in ("Polygon", "MultiPolygon"):
+            continue
+        for polygon in polygons:
+            if polygon:
+                rings.append([(float(x), float(y)) for x, y, *_ in polygon[0]])
+    return tuple(rings)
