@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -56,3 +57,19 @@ def test_dataset_doc_figures_match_a_run() -> None:
     results = forcegen.evaluate_all(forcegen.load_builtin())
     for scenario, personnel in rows:
         assert results[scenario].personnel == int(personnel.replace(",", "")), scenario
+
+
+def test_deploy_json_doc_lists_the_keys_produced() -> None:
+    from forcegen.engine.deploy import deploy
+
+    doc = (DOCS / "json.md").read_text(encoding="utf-8")
+    section = doc.split("## `forcegen deploy --json`")[1]
+    documented = json.loads(re.search(r"```json\n(.*?)```", section, re.S).group(1))  # type: ignore[union-attr]
+    produced = deploy(forcegen.load_builtin(), "ceasefire-only", draws=2).to_json()
+    assert list(documented) == list(produced)
+    units = produced["units"]
+    assert isinstance(units, list)
+    assert list(documented["units"][0]) == list(units[0])
+    assert list(documented["bottlenecks"][0]) == list(produced["bottlenecks"][0])  # type: ignore[index]
+    assert list(documented["destinations"][0]) == list(produced["destinations"][0])  # type: ignore[index]
+    assert list(documented["disruptions"]) == list(produced["disruptions"])  # type: ignore[arg-type]
