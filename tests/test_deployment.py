@@ -282,9 +282,14 @@ def test_same_seed_same_draws_and_draws_do_not_depend_on_their_number() -> None:
     ten = simulate_disruptions(net, movements, draws=10, seed=7)
     assert ten.closure_days[:5] == five.closure_days
     assert simulate_disruptions(net, movements, draws=10, seed=7) == ten
-    base = plan_deployment(net, movements).closure_day
+    base_plan = plan_deployment(net, movements)
+    base = base_plan.closure_day
     assert base is not None
     assert all(d is not None and d >= base for d in ten.closure_days)
+    assert any(d != base for d in ten.closure_days)  # some draws do hold the force up
+    # the shortcut (a draw that leaves the base plan feasible keeps its closure) is exact
+    shortcut = simulate_disruptions(net, movements, draws=10, seed=7, base_plan=base_plan)
+    assert shortcut.closure_days == ten.closure_days
 
 
 # -- validation ------------------------------------------------------------------------

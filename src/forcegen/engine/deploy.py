@@ -146,6 +146,6 @@ def deploy(
     draws_result = None
     if draws:
         draws_result = simulate_disruptions(
-            network, moving, draws, seed, base_closure=plan.closure_day, advance=advance
+            network, moving, draws, seed, base_plan=plan, advance=advance
         )
     return DeploymentResult(scenario, requirement, network, tuple(moving), plan, draws_result)

@@ -17,6 +17,7 @@ import numpy as np
 from forcegen.engine.deployment import (
     LOADS,
     CapacityScale,
+    DeploymentPlan,
     build_graphs,
     build_groups,
     earliest_plan,
@@ -101,29 +102,57 @@ def force_closure(
     return closure
 
 
+def plan_fits(network: Network, plan: DeploymentPlan, scale: CapacityScale) -> bool:
+    """True when every flow of ``plan`` is within the capacities left under ``scale``: the
+    plan is then still feasible and, capacity having only been taken away, still optimal,
+    so the closure day is unchanged."""
+    graphs = build_graphs(network, plan.horizon, scale)
+    legs = {leg.id: i for i, leg in enumerate(network.legs)}
+    nodes = {node.id: i for i, node in enumerate(network.nodes)}
+    usage = plan.utilisation
+    for resource, kind, load, day, flow in zip(
+        usage["resource"], usage["kind"], usage["load"], usage["day"], usage["flow"], strict=True
+    ):
+        graph = graphs[load]
+        if kind == "leg":
+            capacity = graph.leg_capacity[legs[resource], day]
+        else:
+            capacity = graph.handling[nodes[resource], day]
+        if flow > capacity * (1 + 1e-9) + 1e-6:
+            return False
+    return True
+
+
 def simulate_disruptions(
     network: Network,
     movements: Sequence[Movement],
     draws: int,
     seed: int,
     horizon: int | None = None,
-    base_closure: int | None = None,
+    base_plan: DeploymentPlan | None = None,
     advance: Callable[[int], None] | None = None,
 ) -> DisruptionDraws:
     """Closure day of the whole force in each of ``draws`` seeded draws.
-    ``base_closure`` (the undisrupted plan's) is reused for draws where nothing happens;
+    With ``base_plan`` (the undisrupted plan), a draw whose disruptions leave that plan
+    feasible keeps its closure day without a re-plan (exact: see :func:`plan_fits`);
     ``advance(n)`` is called as draws are done (progress)."""
     horizon = network.horizon_days if horizon is None else horizon
     patterns = draw_patterns(network, draws, seed)
     known: dict[Pattern, int | None] = {}
-    if base_closure is not None:
-        known[()] = base_closure
+    if base_plan is not None:
+        known[()] = base_plan.closure_day
     closures = []
     for pattern in patterns:
         if pattern not in known:
-            known[pattern] = force_closure(
-                network, movements, scale_of(network, pattern, horizon), horizon
-            )
+            scale = scale_of(network, pattern, horizon)
+            if (
+                base_plan is not None
+                and base_plan.horizon == horizon
+                and plan_fits(network, base_plan, scale)
+            ):
+                known[pattern] = base_plan.closure_day
+            else:
+                known[pattern] = force_closure(network, movements, scale, horizon)
         closures.append(known[pattern])
         if advance is not None:
             advance(1)
