@@ -16,6 +16,9 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
+
 from forcegen.engine.deploy import DeploymentResult
 from forcegen.errors import ForcegenError
 from forcegen.model.network import Leg, Network, Node, NodeKind
@@ -59,16 +62,18 @@ def closure_curve(result: DeploymentResult, directory: Path) -> list[Path]:
     days = [int(d) for d in frame.index]
     closure = result.plan.closure_day
     if len(frame.columns):
+        # one more day, so that the last step (the closure day itself) shows
+        steps = [*days, days[-1] + 1]
         ax.stackplot(
-            days,
-            [frame[c].to_numpy() for c in frame.columns],
+            steps,
+            [_extend(frame[c].to_numpy()) for c in frame.columns],
             labels=[str(c) for c in frame.columns],
             step="post",
             alpha=0.85,
         )
         ax.plot(
-            days,
-            frame.sum(axis=1).to_numpy(),
+            steps,
+            _extend(frame.sum(axis=1).to_numpy()),
             color="black",
             linewidth=1.2,
             drawstyle="steps-post",
@@ -97,7 +102,7 @@ def closure_curve(result: DeploymentResult, directory: Path) -> list[Path]:
     ax.set_xlabel("day after activation")
     ax.set_ylabel("personnel in place [persons]")
     last = max(max(days, default=0), closure or 0, 1)
-    ax.set_xlim(0, last + max(1, round(0.04 * last)))
+    ax.set_xlim(0, last + max(2, round(0.05 * last)))
     top = float(frame.sum(axis=1).max()) if len(frame.columns) else 0.0
     ax.set_ylim(0, 1.15 * top if top > 0 else 1.0)
     if ax.get_legend_handles_labels()[0]:
@@ -277,11 +282,15 @@ def disruption_histogram(result: DeploymentResult, directory: Path) -> list[Path
     fig, ax = plt.subplots(figsize=(8, 4.5))
     late = draws.horizon + 1
     closed = [d for d in draws.closure_days if d is not None]
+    shown = [late if d is None else d for d in draws.closure_days]
+    if result.plan.closure_day is not None:
+        shown.append(result.plan.closure_day)
+    low, high = min(shown), max(shown)
+    width = max(1, math.ceil((high - low + 1) / 40))  # days per bin: at most ~40 bins
     if closed:
-        low, high = min(closed), max(closed)
         ax.hist(
             closed,
-            bins=[b - 0.5 for b in range(low, high + 2)],
+            bins=[low - 0.5 + width * k for k in range((max(closed) - low) // width + 2)],
             color="#4c72b0",
             edgecolor="white",
             label=f"closed ({len(closed)} draws)",
@@ -290,7 +299,7 @@ def disruption_histogram(result: DeploymentResult, directory: Path) -> list[Path
         ax.bar(
             [late],
             [draws.not_closed],
-            width=1.0,
+            width=width,
             color="#c44e52",
             edgecolor="white",
             label=f"not closed by day {draws.horizon} ({draws.not_closed} draws)",
@@ -306,10 +315,6 @@ def disruption_histogram(result: DeploymentResult, directory: Path) -> list[Path
             linewidth=1.0,
             label=f"without disruptions: day {result.plan.closure_day}",
         )
-    shown = [late if d is None else d for d in draws.closure_days]
-    if result.plan.closure_day is not None:
-        shown.append(result.plan.closure_day)
-    low, high = min(shown), max(shown)
     pad = max(3.0, 0.05 * (high - low))
     ax.set_xlim(max(low - pad, -0.5), high + pad)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
@@ -340,6 +345,11 @@ def deployment_charts(result: DeploymentResult, directory: Path) -> list[Path]:
 
 
 # -- helpers -----------------------------------------------------------------------
+
+
+def _extend(values: npt.NDArray[Any]) -> npt.NDArray[Any]:
+    """``values`` with its last value repeated once."""
+    return np.append(values, values[-1:])
 
 
 def _which(result: DeploymentResult) -> str:
@@ -409,22 +419,47 @@ def _inside(node: Node, west: float, east: float, south: float, north: float) ->
 
 
 @cache
-def _outline_rings() -> tuple[Ring, ...]:
-    """Outer rings of the country outlines shipped with the package (lon, lat)."""
+def _outline_rings() -> tuple[tuple[str, Ring], ...]:
+    """Outer rings of the country outlines shipped with the package (lon, lat), each
+    with its country's ISO 3166 alpha-3 code."""
     resource = files("forcegen") / "datasets" / "geo" / "countries.geojson"
     try:
         data = json.loads(resource.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise ForcegenError(f"cannot read the country outlines: {exc}") from None
-    rings: list[Ring] = []
+    rings: list[tuple[str, Ring]] = []
     for feature in data.get("features", ()):
+        code = str((feature.get("properties") or {}).get("iso_a3", ""))
         geometry = feature.get("geometry") or {}
         kind = geometry.get("type")
-        coordinates = geometry.get("coordinates") or []
-        polygons = [coordinates] if kind == "Polygon" else coordinates
         if kind not in ("Polygon", "MultiPolygon"):
             continue
-        for polygon in polygons:
+        coordinates = geometry.get("coordinates") or []
+        for polygon in [coordinates] if kind == "Polygon" else coordinates:
             if polygon:
-                rings.append([(float(x), float(y)) for x, y, *_ in polygon[0]])
+                rings.append((code, [(float(x), float(y)) for x, y, *_ in polygon[0]]))
     return tuple(rings)
+
+
+def _country_labels() -> dict[str, tuple[float, float]]:
+    """Where to write each country's code: the centroid of its largest ring."""
+    best: dict[str, tuple[float, tuple[float, float]]] = {}
+    for code, ring in _outline_rings():
+        area, x, y = _centroid(ring)
+        if code and (code not in best or area > best[code][0]):
+            best[code] = (area, (x, y))
+    return {code: point for code, (_, point) in best.items()}
+
+
+def _centroid(ring: Ring) -> tuple[float, float, float]:
+    """Area [square degrees] and centroid (lon, lat) of a ring (shoelace formula)."""
+    twice_area = cx = cy = 0.0
+    for (x0, y0), (x1, y1) in zip(ring, [*ring[1:], ring[0]], strict=True):
+        cross = x0 * y1 - x1 * y0
+        twice_area += cross
+        cx += (x0 + x1) * cross
+        cy += (y0 + y1) * cross
+    if abs(twice_area) < 1e-12:
+        n = max(len(ring), 1)
+        return 0.0, sum(p[0] for p in ring) / n, sum(p[1] for p in ring) / n
+    return abs(twice_area) / 2, cx / (3 * twice_area), cy / (3 * twice_area)
