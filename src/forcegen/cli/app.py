@@ -415,6 +415,10 @@ def deploy(
     csv: Annotated[
         Path | None, typer.Option("--csv", help="Write the per-unit closure table as CSV.")
     ] = None,
+    utilisation: Annotated[
+        Path | None,
+        typer.Option("--utilisation", help="Write daily utilisation of every node and leg as CSV."),
+    ] = None,
     plot: Annotated[
         Path | None,
         typer.Option("--plot", help="Write the closure curve and the network map here."),
@@ -428,8 +432,9 @@ def deploy(
         ws = resolve_workspace(workspace)
         if plot is not None:
             output_dir(plot)
-        if csv is not None:
-            output_file(csv)
+        for path in (csv, utilisation):
+            if path is not None:
+                output_file(path)
         bar, update = progress_bar("disruption draws", disruptions, "draws")
         done = [0]
 
@@ -441,11 +446,16 @@ def deploy(
         with bar:
             result = plan(ws, scenario, requirement, disruptions, seed, advance)
         written: list[Path] = []
-        if csv is not None:
-            try:
-                result.plan.units_frame().to_csv(csv, index=False)
-            except OSError as exc:
-                _fail(f"error: cannot write {csv}: {exc.strerror or exc}")
+        for path, frame in (
+            (csv, result.plan.units_frame),
+            (utilisation, lambda: result.plan.utilisation),
+        ):
+            if path is not None:
+                try:
+                    frame().to_csv(path, index=False)
+                    written.append(path)
+                except OSError as exc:
+                    _fail(f"error: cannot write {path}: {exc.strerror or exc}")
         if plot is not None:
             from forcegen.plots.deployment import deployment_charts
 
@@ -456,7 +466,7 @@ def deploy(
         from forcegen.cli.deploy_report import print_deploy_report
 
         print_deploy_report(result)
-        for path in [*([csv] if csv else []), *written]:
+        for path in written:
             typer.echo(f"wrote {path}")
 
 

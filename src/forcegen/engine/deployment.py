@@ -107,8 +107,10 @@ class DeploymentPlan:
     not_moved: tuple[NotMoved, ...]
     bottlenecks: tuple[Bottleneck, ...]
     utilisation: pd.DataFrame
-    """One row per (resource, load, day) with flow > 0: resource, name, kind (leg or
-    node), load, day, flow [persons or short tons], capacity, utilisation [share]."""
+    """Daily utilisation: one row per (resource, load, day) for every leg and node with a
+    capacity, from day 0 to the plan's last movement, and for any other with flow:
+    resource, name, kind (leg or node), load, day, flow [persons or short tons],
+    capacity (None = no limit), utilisation [share] (None without a limit)."""
     horizon: int
     closure_by_load: Mapping[str, int | None] = field(default_factory=dict)
 
@@ -593,11 +595,15 @@ def _utilisation(
     for load, solution in solutions.items():
         graph = graphs[load]
         legs, nodes = _usage(graph, solution)
+        busy = np.flatnonzero((legs > 1e-9).any(axis=0) | (nodes > 1e-9).any(axis=0))
+        last = int(busy.max()) if busy.size else -1
         for kind, usage, capacity, records in (
             ("leg", legs, graph.leg_capacity, network.legs),
             ("node", nodes, graph.handling, network.nodes),
         ):
-            for i_, d_ in zip(*np.nonzero(usage > 1e-9), strict=True):
+            limited = np.isfinite(capacity) & (capacity > 0)
+            limited[:, last + 1 :] = False
+            for i_, d_ in zip(*np.nonzero((usage > 1e-9) | limited), strict=True):
                 i, d = int(i_), int(d_)
                 cap = float(capacity[i, d])
                 record = records[i]
