@@ -255,6 +255,8 @@ def bench_deploy(repeat: int) -> dict[str, float]:
         "closure_day": plan.closure_day,
         "baseline_closure_day": max(closed) if len(closed) == len(fcfs) else None,  # type: ignore[dict-item]
         "baseline_units_not_closed": float(len(fcfs) - len(closed)),
+        "closure_not_later": plan.closure_day is not None  # type: ignore[dict-item]
+        and (len(closed) < len(fcfs) or plan.closure_day <= max(closed)),
         "units": float(len(movements)),
         "personnel": float(sum(m.personnel for m in movements)),
         "short_tons": float(sum(m.short_tons for m in movements)),

@@ -187,7 +187,8 @@ def build_graphs(
     network: Network, days: int, scale: CapacityScale | None = None
 ) -> dict[str, Graph]:
     """The graph of each load over days 0 .. ``days``. A disrupted leg loses capacity; a
-    disrupted node loses handling (when it has a limit) and its departures."""
+    disrupted node loses that share of its handling, of the departures from it and of
+    the arrivals over legs into it (a closed node receives nothing)."""
     node_index = {node.id: i for i, node in enumerate(network.nodes)}
     n_days = days + 1
     factors = {}
@@ -201,16 +202,23 @@ def build_graphs(
         cap = np.zeros((len(network.legs), n_days))
         for i, leg in enumerate(network.legs):
             cap[i] = getattr(leg.capacity, attribute)
-            for target in (leg.id, leg.from_):
+            for target in (leg.id, leg.from_):  # the leg, and departures from its start
                 if target in factors:
                     cap[i] = cap[i] * factors[target]
+            if leg.to in factors:  # arrivals at its end, on the arrival day
+                arrive = np.ones(n_days)
+                t = leg.transit_days
+                arrive[: max(0, n_days - t)] = factors[leg.to][t:]
+                cap[i] = cap[i] * arrive
         handling = np.full((len(network.nodes), n_days), np.inf)
         for i, node in enumerate(network.nodes):
             limit = getattr(node.handling, attribute) if node.handling else None
             if limit is not None:
                 handling[i] = limit
-            if node.id in factors and limit is not None:
-                handling[i] = handling[i] * factors[node.id]
+            if node.id in factors:  # a closed node receives nothing, limit or not
+                factor = factors[node.id]
+                kept = handling[i] * np.where(factor == 0, 1.0, factor)  # no inf x 0
+                handling[i] = np.where(factor == 0, 0.0, kept)
         graphs[load] = Graph(
             leg_from=np.array([node_index[leg.from_] for leg in network.legs], dtype=np.int64),
             leg_to=np.array([node_index[leg.to] for leg in network.legs], dtype=np.int64),
@@ -278,7 +286,8 @@ def _lower_bound(graph: Graph, groups: Sequence[Group], network: Network) -> int
             )
         bound = max(bound, min(group.supply) + int(fastest))
         for day, amount in group.supply.items():
-            arriving.setdefault(group.destination, []).append((day + fastest, amount))
+            if group.destination not in group.origins:  # else it may arrive without a leg
+                arriving.setdefault(group.destination, []).append((day + fastest, amount))
             if len(group.origins) == 1 and group.origins[0] != group.destination:
                 o = group.origins[0]
                 leaving.setdefault(o, []).append((day, amount, times.get(o, np.inf)))
@@ -291,7 +300,7 @@ def _lower_bound(graph: Graph, groups: Sequence[Group], network: Network) -> int
         bound = max(bound, _origin_cut(items, routes, int(graph.dwell[o])))
     for d, arrivals in arriving.items():
         into = float(sum(most[leg] for leg in legs if graph.leg_to[leg] == d))
-        into = min(into, float(graph.handling[d].max()))
+        into = min(into, float(graph.handling[d].max()))  # valid: arrivals over legs count too
         bound = max(bound, _cut([(day, amount, 0.0) for day, amount in arrivals], into, 0))
     return bound
 

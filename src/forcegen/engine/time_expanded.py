@@ -12,12 +12,11 @@ Columns, each a flow [persons or short tons]:
 
 Rows: conservation at every (commodity, node, day at which items there may leave), with
 arrivals becoming available ``dwell_days`` after they arrive; supply at every (group,
-day); departures per leg and day <= capacity; arrivals per node and day <= handling.
-Arrivals at a commodity's destination leave the network. The objective is the sum over
-arrivals of (arrival day - horizon - 1) [item-days]: every arrival is worth more than
-any delay, so the LP delivers as much as it can and then as early as it can; a tiny
-cost per leg departure stops pointless detours. Nothing past the horizon is modelled;
-items that cannot arrive by then stay where they are (``undelivered``).
+day); departures per leg and day <= capacity; arrivals per node and day <= handling;
+and one row: everything is delivered. Arrivals at a commodity's destination leave the
+network. The objective is the sum over arrivals of the arrival day [item-days], plus a
+tiny cost per leg departure that stops pointless detours; when not everything can
+arrive by the horizon, :meth:`LoadModel.deliver_what_can_be` first maximises what does.
 
 Only the (node, day) pairs from which the destination can still be reached in time and
 which an item can have reached are modelled (pruned by earliest and latest times).

@@ -48,7 +48,8 @@ def reachable(adjacent: Mapping[str, list[str]], starts: list[str]) -> set[str]:
 def check_network(raw: Mapping[str, Any], ctx: CheckContext) -> Iterator[Issue]:
     """Unique ids; legs, origins, zones and disruptions naming known nodes, nations and
     zones; every destination a pledge may be sent to reachable from its nation's origins
-    by legs that carry personnel (and cargo, when its capability has any)."""
+    by legs that carry personnel (and cargo, when its capability has any), into nodes
+    whose handling of that load is not zero."""
     nodes = _ids(raw, "nodes")
     node_set = set(nodes)
     for part in ("nodes", "legs", "disruptions"):
@@ -75,6 +76,14 @@ def check_network(raw: Mapping[str, Any], ctx: CheckContext) -> Iterator[Issue]:
         )
     pax: dict[str, list[str]] = {}
     cargo: dict[str, list[str]] = {}
+    closed: dict[str, set[str]] = {"pax_per_day": set(), "short_tons_per_day": set()}
+    for _, item in _records(raw, "nodes"):
+        handling = item.get("handling")
+        if isinstance(handling, dict) and isinstance(item.get("id"), str):
+            for key, names in closed.items():
+                value = handling.get(key)
+                if isinstance(value, (int, float)) and not isinstance(value, bool) and value == 0:
+                    names.add(item["id"])
     for index, leg in _records(raw, "legs"):
         ends = []
         for key in ("from", "to"):
@@ -86,9 +95,10 @@ def check_network(raw: Mapping[str, Any], ctx: CheckContext) -> Iterator[Issue]:
                     ends.append(value)
         capacity = leg.get("capacity")
         if len(ends) == 2 and isinstance(capacity, dict):
-            if _positive(capacity.get("pax_per_day")):
+            if _positive(capacity.get("pax_per_day")) and ends[1] not in closed["pax_per_day"]:
                 pax.setdefault(ends[0], []).append(ends[1])
-            if _positive(capacity.get("short_tons_per_day")):
+            tons = capacity.get("short_tons_per_day")
+            if _positive(tons) and ends[1] not in closed["short_tons_per_day"]:
                 cargo.setdefault(ends[0], []).append(ends[1])
     origins = raw.get("origins")
     origins = origins if isinstance(origins, dict) else {}
@@ -155,7 +165,9 @@ def _check_reachable(
         if not destinations:
             continue  # not moved through the network (e.g. airspace, the Black Sea)
         starts = origins.get(nation)
-        if not isinstance(starts, list) or not starts:
+        if starts is not None and not isinstance(starts, list):
+            continue  # the wrong type is reported by field validation
+        if not starts:
             if nation not in missing_origin and nation in ctx.ids.get("nations", ()):
                 missing_origin.add(nation)
                 yield Issue(
@@ -170,6 +182,8 @@ def _check_reachable(
             needs.setdefault(nation, {}).setdefault(destination, set()).update(kinds)
     for nation, wanted in needs.items():
         starts = [s for s in origins[nation] if isinstance(s, str) and s in node_set]
+        if not starts:
+            continue  # every origin is unknown: reported above
         reach = {"personnel": reachable(pax, starts), "cargo": reachable(cargo, starts)}
         for destination, kinds in sorted(wanted.items()):
             for kind in sorted(kinds):
