@@ -36,9 +36,12 @@ _EXPORTS: dict[str, str] = {
     "RequirementFill": "forcegen.engine.filling",
     "LineFill": "forcegen.engine.filling",
     "fill_requirement": "forcegen.engine.filling",
+    "deploy": "forcegen.engine.deploy",
+    "DeploymentResult": "forcegen.engine.deploy",
 }
 
 __all__ = [
+    "DeploymentResult",
     "ExpressionError",
     "ForcegenError",
     "Issue",
@@ -51,6 +54,7 @@ __all__ = [
     "__version__",
     "build_workspace",
     "builtin_path",
+    "deploy",
     "evaluate",
     "evaluate_all",
     "fill_requirement",
@@ -72,6 +76,7 @@ def __getattr__(name: str) -> Any:
 
 
 if TYPE_CHECKING:
+    from forcegen.engine.deploy import DeploymentResult, deploy
     from forcegen.engine.evaluate import ScenarioResult, evaluate, evaluate_all
     from forcegen.engine.filling import LineFill, RequirementFill, fill_requirement
     from forcegen.errors import (

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from forcegen.engine.activation import active_pledges, scenario_values
 from forcegen.engine.deployment import DeploymentPlan, plan_deployment
 from forcegen.engine.disruptions import DisruptionDraws, simulate_disruptions
 from forcegen.engine.geography import distance_to_line_km
@@ -23,7 +22,6 @@ from forcegen.engine.movement import (
 )
 from forcegen.errors import ForcegenError
 from forcegen.model.network import Network
-from forcegen.model.pledges import PledgeStatus
 from forcegen.model.workspace import Workspace
 
 
@@ -133,13 +131,9 @@ def deploy(
             workspace, requirement, [(a.line, a.pledge, a.units) for a in sourced.assignments]
         )
     else:
-        if scenario is None:
-            ids = [
-                p for p, pl in workspace.pledges.items() if pl.status is not PledgeStatus.WITHDRAWN
-            ]
-        else:
-            chosen = workspace.scenario(scenario)
-            ids = list(active_pledges(workspace, scenario_values(workspace, chosen)))
+        from forcegen.engine.force_sourcing import active_pledge_ids
+
+        _, ids = active_pledge_ids(workspace, scenario)
         tasks = taskings_from_pledges({pid: workspace.pledges[pid].quantity for pid in ids})
     moving, left = movements(workspace, network, tasks)
     plan = plan_deployment(network, moving, left)

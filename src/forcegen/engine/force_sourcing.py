@@ -100,7 +100,11 @@ class SourcingResult:
         return pd.DataFrame(rows).set_index("line")
 
 
-def _active(workspace: Workspace, scenario: str | Scenario | None) -> tuple[str | None, list[str]]:
+def active_pledge_ids(
+    workspace: Workspace, scenario: str | Scenario | None
+) -> tuple[str | None, list[str]]:
+    """(scenario id, ids of the pledges active in it); with no scenario, every pledge
+    that is not withdrawn."""
     if scenario is None:
         ids = [p for p, pl in workspace.pledges.items() if pl.status is not PledgeStatus.WITHDRAWN]
         return None, ids
@@ -118,7 +122,7 @@ def source_requirement(
     """Source ``requirement`` from the pledges active in ``scenario`` (every pledge that
     is not withdrawn when None), and measure the dependence on ``dependence_on``."""
     req = workspace.requirement(requirement)
-    scenario_id, active = _active(workspace, scenario)
+    scenario_id, active = active_pledge_ids(workspace, scenario)
     available = {pid: workspace.pledges[pid].quantity for pid in active}
     problem = build_problem(workspace, req, available)
     solution = solve(problem, full=True)
