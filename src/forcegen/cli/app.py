@@ -164,6 +164,8 @@ def validate(
         "requirements": len(ws.requirements),
         "scenarios": len(ws.scenarios),
         "headquarters": len(ws.headquarters),
+        "network_nodes": len(ws.network.nodes) if ws.network else 0,
+        "network_legs": len(ws.network.legs) if ws.network else 0,
     }
     if as_json:
         _print_json(
@@ -178,7 +180,7 @@ def validate(
     from rich.console import Console
 
     console = Console()
-    summary = ", ".join(f"{n} {k}" for k, n in counts.items())
+    summary = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in counts.items())
     console.print(f"[green]valid[/green]: {ws.origin}: {summary}", highlight=False)
     for warning in ws.warnings:
         console.print("warning: " + warning.render(), markup=False, highlight=False)
