@@ -355,77 +355,41 @@ pledges:
 """
 
 
-@pytest.mark.parametrize(
-    ("network_yaml", "expected"),
-    [
-        (
-            """
+NETWORK = """
 network:
   nodes:
-    - {id: a, name: A, kind: origin, lat: 51, lon: 0}
-    - {id: b, name: B, kind: destination, lat: 50, lon: 24}
+    - {{id: a, name: A, kind: origin, lat: 51, lon: 0}}
+    - {{id: b, name: B, kind: destination, lat: 50, lon: 24}}
   legs:
-    - {id: ab, from: a, to: x, mode: road, transit_days: 1,
-       capacity: {pax_per_day: 10, short_tons_per_day: 10}}
-  origins: {GBR: [a]}
-  zones: {west: b}
-""",
+    - {{id: {leg}, from: {start}, to: {end}, mode: road, transit_days: 1,
+       capacity: {{pax_per_day: {pax}, short_tons_per_day: {tons}}}}}
+  origins: {{{nation}: [a]}}
+  zones: {{west: b}}
+"""
+"""A one-leg network; each bad case below changes one of its fields."""
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        (
+            {"leg": "ab", "start": "a", "end": "x", "pax": 10, "tons": 10, "nation": "GBR"},
             ["ws.yaml:16", "unknown node 'x'"],
         ),
         (
-            """
-network:
-  nodes:
-    - {id: a, name: A, kind: origin, lat: 51, lon: 0}
-    - {id: b, name: B, kind: destination, lat: 50, lon: 24}
-  legs:
-    - {id: ab, from: a, to: b, mode: road, transit_days: 1,
-       capacity: {pax_per_day: -5, short_tons_per_day: 10}}
-  origins: {GBR: [a]}
-  zones: {west: b}
-""",
+            {"leg": "ab", "start": "a", "end": "b", "pax": -5, "tons": 10, "nation": "GBR"},
             ["ws.yaml:17", "pax_per_day", "greater than or equal to 0"],
         ),
         (
-            """
-network:
-  nodes:
-    - {id: a, name: A, kind: origin, lat: 51, lon: 0}
-    - {id: b, name: B, kind: destination, lat: 50, lon: 24}
-  legs:
-    - {id: ba, from: b, to: a, mode: road, transit_days: 1,
-       capacity: {pax_per_day: 10, short_tons_per_day: 10}}
-  origins: {GBR: [a]}
-  zones: {west: b}
-""",
+            {"leg": "ba", "start": "b", "end": "a", "pax": 10, "tons": 10, "nation": "GBR"},
             ["ws.yaml:18", "destination 'b' cannot be reached"],
         ),
         (
-            """
-network:
-  nodes:
-    - {id: a, name: A, kind: origin, lat: 51, lon: 0}
-    - {id: b, name: B, kind: destination, lat: 50, lon: 24}
-  legs:
-    - {id: ab, from: a, to: b, mode: road, transit_days: 1,
-       capacity: {pax_per_day: 10, short_tons_per_day: 0}}
-  origins: {GBR: [a]}
-  zones: {west: b}
-""",
+            {"leg": "ab", "start": "a", "end": "b", "pax": 10, "tons": 0, "nation": "GBR"},
             ["ws.yaml:18", "cannot be reached with cargo"],
         ),
         (
-            """
-network:
-  nodes:
-    - {id: a, name: A, kind: origin, lat: 51, lon: 0}
-    - {id: b, name: B, kind: destination, lat: 50, lon: 24}
-  legs:
-    - {id: ab, from: a, to: b, mode: road, transit_days: 1,
-       capacity: {pax_per_day: 10, short_tons_per_day: 10}}
-  origins: {FRA: [a]}
-  zones: {west: b}
-""",
+            {"leg": "ab", "start": "a", "end": "b", "pax": 10, "tons": 10, "nation": "FRA"},
             ["unknown nation 'FRA'", "has a pledge to move but no origin"],
         ),
     ],
@@ -433,10 +397,10 @@ network:
 )
 def test_bad_networks_give_file_line_and_exit_2(
     write_yaml: Callable[[str, str], Path],
-    network_yaml: str,
+    fields: dict[str, object],
     expected: list[str],
 ) -> None:
-    path = write_yaml(BASE + network_yaml, "ws.yaml")
+    path = write_yaml(BASE + NETWORK.format(**fields), "ws.yaml")
     result = forcegen_cli("validate", str(path))
     assert result.returncode == 2, result.stdout
     assert result.stdout == ""

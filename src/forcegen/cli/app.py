@@ -34,6 +34,12 @@ WorkspaceArg = Annotated[
     ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON (see docs/json.md).")]
+ActiveScenarioOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--scenario", "-s", help="Pledges active in this scenario (default: every pledge)."
+    ),
+]
 
 
 def _stderr(text: str) -> None:
@@ -343,12 +349,7 @@ def source(
     requirement: Annotated[
         str, typer.Option("--requirement", "-r", help="Requirement (force option) id.")
     ] = "",
-    scenario: Annotated[
-        str | None,
-        typer.Option(
-            "--scenario", "-s", help="Pledges active in this scenario (default: every pledge)."
-        ),
-    ] = None,
+    scenario: ActiveScenarioOpt = None,
     dependence_on: Annotated[
         str, typer.Option("--dependence-on", help="Nation whose pledges are tested.")
     ] = "USA",
@@ -397,12 +398,7 @@ def source(
 @app.command()
 def deploy(
     workspace: WorkspaceArg = None,
-    scenario: Annotated[
-        str | None,
-        typer.Option(
-            "--scenario", "-s", help="Pledges active in this scenario (default: every pledge)."
-        ),
-    ] = None,
+    scenario: ActiveScenarioOpt = None,
     requirement: Annotated[
         str | None,
         typer.Option(
@@ -475,12 +471,7 @@ def deploy(
 @app.command()
 def sustain(
     workspace: WorkspaceArg = None,
-    scenario: Annotated[
-        str | None,
-        typer.Option(
-            "--scenario", "-s", help="Pledges active in this scenario (default: every pledge)."
-        ),
-    ] = None,
+    scenario: ActiveScenarioOpt = None,
     months: Annotated[int, typer.Option("--months", help="Horizon [months].")] = 36,
     as_json: JsonOpt = False,
     plot: Annotated[

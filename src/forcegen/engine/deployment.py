@@ -268,7 +268,7 @@ def _lower_bound(graph: Graph, groups: Sequence[Group], network: Network) -> int
     legs, at most their capacity a day."""
     legs = [int(leg) for leg in graph.usable()]
     most = graph.leg_capacity.max(axis=1)
-    remaining = {g.destination: time_to(graph, g.destination, legs) for g in groups}
+    remaining = {d: time_to(graph, d, legs) for d in {g.destination for g in groups}}
     bound = 0
     leaving: dict[int, list[tuple[int, float, float]]] = {}  # origin -> (day, amount, time)
     arriving: dict[int, list[tuple[float, float]]] = {}  # destination -> (day, amount)

@@ -11,7 +11,7 @@ closes later.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -32,8 +32,10 @@ class _Parcel:
     at_home: bool
 
 
-def _route(graph: Graph, start: int, dest: int, legs: Sequence[int]) -> list[int]:
-    remaining = time_to(graph, dest, legs)
+def _route(
+    graph: Graph, start: int, dest: int, legs: Sequence[int], remaining: Mapping[int, float]
+) -> list[int]:
+    """The fastest legs from ``start`` to ``dest`` (``remaining``: days to ``dest``)."""
     route: list[int] = []
     node = start
     while node != dest:
@@ -68,17 +70,20 @@ def simulate_fcfs(
         handling = graph.handling.copy()
         parcels: list[_Parcel] = []
         remaining = {}
+        to_destination: dict[int, dict[int, float]] = {}
         for m, movement in enumerate(movements):
             amount = movement.personnel if load == LOADS[0] else movement.short_tons
             if amount <= 0:
                 continue
             dest = index[movement.destination]
-            times = time_to(graph, dest, legs)
+            if dest not in to_destination:
+                to_destination[dest] = time_to(graph, dest, legs)
+            times = to_destination[dest]
             origin = min(
                 (index[o] for o in movement.origins),
                 key=lambda o: times.get(o, np.inf) + (0 if o == dest else graph.dwell[o]),
             )
-            route = _route(graph, origin, dest, legs)
+            route = _route(graph, origin, dest, legs, times)
             parcels.append(_Parcel(m, route, origin, movement.ready_day, amount, True))
             remaining[m] = amount
         last: dict[int, int] = {}
