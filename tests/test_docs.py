@@ -73,3 +73,16 @@ def test_deploy_json_doc_lists_the_keys_produced() -> None:
     assert list(documented["bottlenecks"][0]) == list(produced["bottlenecks"][0])  # type: ignore[index]
     assert list(documented["destinations"][0]) == list(produced["destinations"][0])  # type: ignore[index]
     assert list(documented["disruptions"]) == list(produced["disruptions"])  # type: ignore[arg-type]
+
+
+def test_deployment_example_runs_as_documented(tmp_path: Path) -> None:
+    from forcegen.engine.deploy import deploy
+
+    text = (DOCS / "deployment.md").read_text(encoding="utf-8")
+    example = re.search(r"```yaml\n(.*?)```", text, re.S)
+    assert example
+    path = tmp_path / "example.yaml"
+    path.write_text(example.group(1), encoding="utf-8")
+    plan = deploy(forcegen.load_workspace(path)).plan
+    assert plan.closure_day == 10
+    assert dict(plan.closure_by_load) == {"personnel": 8, "cargo": 10}
