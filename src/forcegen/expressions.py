@@ -22,9 +22,7 @@ from typing import Any
 import numpy as np
 
 from forcegen.errors import ExpressionError
-
-MAX_EXPRESSION_CHARS = 100_000
-"""Longest expression accepted [characters]."""
+from forcegen.limits import MAX_EXPRESSION_CHARS
 
 KEYWORDS = frozenset({"and", "or", "not", "true", "false"})
 

@@ -113,8 +113,23 @@ def _root(
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
     ] = False,
+    verbose: Annotated[
+        bool,
+        typer.Option(
+            "--verbose",
+            "-v",
+            help="Show solver and library logs on stderr (stdout keeps only results).",
+        ),
+    ] = False,
 ) -> None:
     """Plan and stress-test a multinational force: pledges, conditions, force options."""
+    if verbose:
+        import logging
+
+        from forcegen.solvers.highs import set_solver_log
+
+        set_solver_log(sys.stderr)
+        logging.basicConfig(level=logging.INFO, stream=sys.stderr)
 
 
 @app.command()

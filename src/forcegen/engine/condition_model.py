@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from forcegen.errors import ForcegenError, UnknownIdError
+from forcegen.limits import MAX_FREE_CONDITIONS
 from forcegen.model.conditions import ConditionalProbability
 from forcegen.model.workspace import Workspace
 
@@ -43,10 +44,6 @@ class ConditionModel:
     def column(self, condition: str) -> int:
         """Sampling column (bit position) of a free condition."""
         return self.free.index(condition)
-
-
-MAX_FREE_CONDITIONS = 62
-"""Free conditions a pattern code can hold (bits of an unsigned 64-bit integer)."""
 
 
 def condition_model(

@@ -23,6 +23,7 @@ from numpy.typing import NDArray
 
 from forcegen.engine.condition_model import ConditionModel
 from forcegen.errors import ForcegenError
+from forcegen.limits import MAX_EXACT_CONDITIONS
 
 BLOCK = 1 << 16
 """Draws per random-number block [draws]."""
@@ -33,8 +34,6 @@ DEFAULT_CHUNK = 1 << 20
 BINCOUNT_MAX_BITS = 22
 """Up to this many free conditions, patterns are counted in a dense array."""
 
-MAX_EXACT_CONDITIONS = 20
-"""Most free conditions exact enumeration accepts (2^20 combinations)."""
 
 Progress = Callable[[int, int], None]
 """Called with (draws done, draws in all)."""

@@ -186,9 +186,10 @@ def build_highs(
     """
     import highspy
 
+    from forcegen.solvers.highs import new_highs
+
     inf = highspy.kHighsInf
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
+    h = new_highs()
     h.setOptionValue("mip_rel_gap", 0.0)
     h.setOptionValue("mip_abs_gap", 1e-9)
     pairs: list[tuple[str, int]] = []

@@ -15,20 +15,14 @@ from typing import TYPE_CHECKING, Any
 
 from forcegen.engine.condition_model import condition_model
 from forcegen.engine.montecarlo import monte_carlo
-from forcegen.engine.sampling import MAX_EXACT_CONDITIONS, check_draws
+from forcegen.engine.sampling import check_draws
 from forcegen.errors import ForcegenError, UnknownIdError
+from forcegen.limits import MAX_AXIS_VALUES, MAX_EXACT_CONDITIONS, MAX_GRID_POINTS
 from forcegen.model.scenarios import Scenario
 from forcegen.model.workspace import Workspace
 
 if TYPE_CHECKING:
     import pandas as pd
-
-
-MAX_AXIS_VALUES = 1_000
-"""Most values one sweep axis may take."""
-
-MAX_GRID_POINTS = 10_000
-"""Most grid points one sweep may have."""
 
 
 @dataclass(frozen=True)

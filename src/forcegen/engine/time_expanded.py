@@ -343,6 +343,8 @@ class LoadModel:
     def __init__(self, graph: Graph, groups: Sequence[Group], horizon: int) -> None:
         import highspy
 
+        from forcegen.solvers.highs import new_highs
+
         self.graph, self.groups, self.horizon = graph, groups, horizon
         built = _build(graph, groups, horizon)
         self.built = built
@@ -362,8 +364,7 @@ class LoadModel:
         lp.a_matrix_.start_ = built.start
         lp.a_matrix_.index_ = built.index
         lp.a_matrix_.value_ = built.value
-        self.h = highspy.Highs()  # type: ignore[no-untyped-call]
-        self.h.setOptionValue("output_flag", False)
+        self.h = new_highs()
         self.h.setOptionValue("solver", "ipm")  # first solve; re-solves use simplex
         self.h.passModel(lp)
         self.tolerance = 1e-7 * max(1.0, built.supplied)

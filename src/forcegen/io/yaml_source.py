@@ -14,13 +14,14 @@ from typing import Any
 import yaml
 
 from forcegen.errors import Issue, PathPart
+from forcegen.limits import MAX_YAML_DEPTH
 
 try:  # the C loader is much faster; fall back to pure Python when it is absent
     _Base: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]
 except AttributeError:  # pragma: no cover - depends on how PyYAML was built
     _Base = yaml.SafeLoader
 
-MAX_DEPTH = 64
+MAX_DEPTH = MAX_YAML_DEPTH
 """Deepest nesting of YAML lists and mappings accepted (a workspace needs about 6)."""
 
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"

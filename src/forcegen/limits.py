@@ -1,0 +1,242 @@
+"""Every limit forcegen enforces, in one place, with its unit and the reason for it.
+
+Input beyond a limit is refused with exit code 2 and a message that states the limit
+and why it exists (see :func:`Limit.refusal`). ``docs/limits.md`` lists the same table
+(kept in step by a test) together with the measured cost of each command against
+workspace size.
+
+The bounds are far above any real coalition (the largest armed force in the world has
+about 2 million active personnel) and low enough that every total stays exact: a sum
+of ``MAX_RECORDS`` pledges of ``MAX_PERSONNEL`` persons is below 2**53, so it is exact
+in a float64 as well as in an int64.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Limit:
+    """One documented bound: ``value`` in ``unit``, with the reason for it."""
+
+    name: str
+    value: int | float
+    unit: str
+    applies_to: str
+    why: str
+
+    def describe(self) -> str:
+        """``at most 10,000,000 persons (why)``."""
+        return f"at most {_number(self.value)} {self.unit} ({self.why})"
+
+    def refusal(self, found: object) -> str:
+        """A one-line refusal: what was found, the bound, and why."""
+        shown = _number(found) if isinstance(found, int | float) else str(found)
+        return f"{shown} is over the limit of {_number(self.value)} {self.unit}: {self.why}"
+
+
+def _number(value: object) -> str:
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        return f"{value:,.0f}" if value.is_integer() and abs(value) < 1e15 else f"{value:g}"
+    return str(value)
+
+
+LIMITS: dict[str, Limit] = {}
+
+
+def _limit(name: str, value: int | float, unit: str, applies_to: str, why: str) -> int | float:
+    LIMITS[name] = Limit(name, value, unit, applies_to, why)
+    return value
+
+
+# -- workspace files ------------------------------------------------------------------
+
+MAX_YAML_DEPTH = int(
+    _limit(
+        "MAX_YAML_DEPTH",
+        64,
+        "levels of nesting",
+        "YAML lists and mappings",
+        "a workspace needs about 6; deeper input is refused before it is parsed",
+    )
+)
+MAX_FILE_BYTES = int(
+    _limit(
+        "MAX_FILE_BYTES",
+        64 * 1024 * 1024,
+        "bytes per workspace file",
+        "each YAML file of a workspace",
+        "a workspace of 100,000 pledges is about 15 MB; bigger files are refused unread",
+    )
+)
+MAX_RECORDS = int(
+    _limit(
+        "MAX_RECORDS",
+        100_000,
+        "records per section",
+        "nations, pledges, conditions, requirements... and network nodes and legs",
+        "validation is linear in the records (about 40 s at this size on a 2-core machine)",
+    )
+)
+MAX_ID_CHARS = int(
+    _limit(
+        "MAX_ID_CHARS",
+        64,
+        "characters",
+        "record ids",
+        "ids are names, not data",
+    )
+)
+MAX_EXPRESSION_CHARS = int(
+    _limit(
+        "MAX_EXPRESSION_CHARS",
+        100_000,
+        "characters",
+        "a condition expression (requires:)",
+        "a real expression is a few dozen characters",
+    )
+)
+
+# -- figures --------------------------------------------------------------------------
+
+MAX_QUANTITY = int(
+    _limit(
+        "MAX_QUANTITY",
+        100_000,
+        "units",
+        "quantities of pledges, requirement lines, substitutions and organic enablers",
+        "no coalition fields more; it keeps unit counts exact",
+    )
+)
+MAX_PERSONNEL = int(
+    _limit(
+        "MAX_PERSONNEL",
+        10_000_000,
+        "persons",
+        "any one personnel figure: a pledge (given or quantity x per-unit strength), a "
+        "capability's strength per unit, a nation's active, land and committed personnel",
+        "five times the largest armed force in the world; every total stays exact",
+    )
+)
+MAX_DAYS = int(
+    _limit(
+        "MAX_DAYS",
+        3_650,
+        "days",
+        "readiness_days, needed_by_day, the network's horizon_days, transit and dwell days, "
+        "disruption start and length",
+        "ten years; the deployment planner's time-expanded network grows with the horizon",
+    )
+)
+MAX_CAPACITY = _limit(
+    "MAX_CAPACITY",
+    1e9,
+    "per day",
+    "node handling and leg capacities [persons/day, short tons/day]",
+    "a thousand times the largest port; keeps the planner's LP well scaled",
+)
+MAX_MONTHS = int(
+    _limit(
+        "MAX_MONTHS",
+        600,
+        "months",
+        "sustain --months and tour lengths",
+        "fifty years; the rotation model keeps one row per month",
+    )
+)
+
+# -- command options ------------------------------------------------------------------
+
+MAX_DRAWS = int(
+    _limit(
+        "MAX_DRAWS",
+        1_000_000_000,
+        "draws",
+        "montecarlo --draws and sweep --draws (per grid point)",
+        "about 10 minutes on one core without requirements; results converge long before",
+    )
+)
+MAX_DISRUPTIONS = int(
+    _limit(
+        "MAX_DISRUPTIONS",
+        10_000,
+        "draws",
+        "deploy --disruptions",
+        "each draw may re-plan the deployment (up to seconds each)",
+    )
+)
+MAX_WORKERS = int(
+    _limit(
+        "MAX_WORKERS",
+        256,
+        "workers",
+        "--workers of montecarlo and sweep",
+        "more threads or processes than this only add overhead on any one machine",
+    )
+)
+MAX_EXACT_CONDITIONS = int(
+    _limit(
+        "MAX_EXACT_CONDITIONS",
+        20,
+        "free conditions",
+        "montecarlo --exact and sweep --exact",
+        "exact enumeration visits 2**n combinations (about a million at 20)",
+    )
+)
+MAX_FREE_CONDITIONS = int(
+    _limit(
+        "MAX_FREE_CONDITIONS",
+        62,
+        "free conditions",
+        "Monte Carlo sampling",
+        "a draw's condition pattern is packed into one 64-bit integer",
+    )
+)
+MAX_AXIS_VALUES = int(
+    _limit(
+        "MAX_AXIS_VALUES",
+        1_000,
+        "values per axis",
+        "sweep --vary",
+        "a chart or table of more points cannot be read",
+    )
+)
+MAX_GRID_POINTS = int(
+    _limit(
+        "MAX_GRID_POINTS",
+        10_000,
+        "grid points",
+        "sweep (the product of every --vary axis)",
+        "each point is a full Monte Carlo run",
+    )
+)
+MIN_SWEEP_STEP = _limit(
+    "MIN_SWEEP_STEP",
+    1e-6,
+    "(smallest step)",
+    "sweep --vary NAME=START:STOP:STEP",
+    "probabilities are meaningful to six decimals at most",
+)
+SCHEDULER_TIMEOUT_SECONDS = _limit(
+    "SCHEDULER_TIMEOUT_SECONDS",
+    10.0,
+    "seconds",
+    "sweep --scheduler: connecting and the Dask handshake",
+    "a scheduler answers in milliseconds; anything slower is not a Dask scheduler",
+)
+
+
+def limits_markdown() -> str:
+    """The table of limits for ``docs/limits.md``."""
+    out = ["| limit | value | applies to | why |", "|---|---|---|---|"]
+    for limit in LIMITS.values():
+        out.append(
+            f"| `{limit.name}` | {_number(limit.value)} {limit.unit} | {limit.applies_to} "
+            f"| {limit.why} |"
+        )
+    return "\n".join(out) + "\n"
