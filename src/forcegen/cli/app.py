@@ -43,9 +43,9 @@ ActiveScenarioOpt = Annotated[
 
 
 def _stderr(text: str) -> None:
-    from rich.console import Console
+    from forcegen.cli.console import make_console
 
-    Console(stderr=True, soft_wrap=True).print(text, markup=False, highlight=False)
+    make_console(stderr=True, soft_wrap=True).print(text, markup=False, highlight=False)
 
 
 def _fail(text: str) -> NoReturn:
@@ -198,9 +198,9 @@ def validate(
             }
         )
         return
-    from rich.console import Console
+    from forcegen.cli.console import make_console
 
-    console = Console()
+    console = make_console()
     summary = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in counts.items())
     console.print(f"[green]valid[/green]: {ws.origin}: {summary}", highlight=False)
     for warning in ws.warnings:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from forcegen.cli.console import make_console
 from forcegen.engine.deploy import DeploymentResult
 
 MAX_BOTTLENECKS = 10
@@ -18,7 +18,7 @@ def _day(value: int | None) -> str:
 
 def print_deploy_report(result: DeploymentResult) -> None:
     """Closure by nation and destination, late units, bottlenecks and disruptions."""
-    console = Console()
+    console = make_console()
     plan = result.plan
     which = f"scenario {result.scenario}" if result.scenario else "every pledge (no scenario)"
     if result.requirement:

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from rich.console import Console
 from rich.table import Table
 
+from forcegen.cli.console import make_console
 from forcegen.engine.montecarlo import MonteCarloResult
 from forcegen.model.workspace import Workspace
 
 
 def print_montecarlo_report(workspace: Workspace, result: MonteCarloResult) -> None:
     """Print distribution, force-option odds and sensitivity to standard output."""
-    console = Console()
+    console = make_console()
     how = (
         f"exact enumeration of {2 ** len(result.free):,} combinations"
         if result.exact

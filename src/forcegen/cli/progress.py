@@ -11,6 +11,7 @@ from typing import Any
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TimeRemainingColumn
 
+from forcegen.cli.console import make_console
 from forcegen.errors import ForcegenError
 
 Update = Callable[[int, int], None]
@@ -24,7 +25,7 @@ def progress_bar(
     On anything but a terminal (pipes, CI logs) there is no bar and no update function.
     The update function takes (done, total) and may change the total.
     """
-    console = console or Console(stderr=True)
+    console = console or make_console(stderr=True)
     if not console.is_terminal:
         return nullcontext(), None
     bar = Progress(

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from rich.console import Console, Group
+from rich.console import Group
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from forcegen.cli.console import make_console
 from forcegen.engine.evaluate import ScenarioResult
 from forcegen.model.workspace import Workspace
 
@@ -129,7 +130,7 @@ def scenario_panel(workspace: Workspace, result: ScenarioResult) -> Panel:
 
 def print_run_report(workspace: Workspace, results: Mapping[str, ScenarioResult]) -> None:
     """Print the report of ``forcegen run`` to standard output."""
-    console = Console()
+    console = make_console()
     console.print(f"forcegen run: {workspace.origin}", style="bold", highlight=False)
     console.print(summary_table(workspace, results))
     for result in results.values():

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from forcegen.cli.console import make_console
 from forcegen.engine.force_sourcing import SourcingResult
 from forcegen.model.workspace import Workspace
 
@@ -16,7 +16,7 @@ def _u(x: float) -> str:
 
 def print_source_report(workspace: Workspace, result: SourcingResult) -> None:
     """The fill table, unused pledges and the dependence on one nation."""
-    console = Console()
+    console = make_console()
     fill = result.fill
     which = f"scenario {result.scenario}" if result.scenario else "every pledge (no scenario)"
     console.print(

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from forcegen.cli.console import make_console
 from forcegen.engine.sustainment import SustainmentResult
 from forcegen.model.workspace import Workspace
 
 
 def print_sustain_report(workspace: Workspace, result: SustainmentResult) -> None:
     """Per-nation table, coalition strength over time, headquarters leads, warnings."""
-    console = Console()
+    console = make_console()
     which = f"scenario {result.scenario}" if result.scenario else "every pledge (no scenario)"
     console.print(
         f"forcegen sustain: {workspace.origin}, {which}, {result.months} months",

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from rich.console import Console
 from rich.table import Table
 
+from forcegen.cli.console import make_console
 from forcegen.cli.report import option_label
 from forcegen.engine.sweep import SweepResult
 from forcegen.model.workspace import Workspace
@@ -35,4 +35,4 @@ def print_sweep_report(workspace: Workspace, result: SweepResult) -> None:
         cells += [f"{row[k]:,.0f}" for k in ("personnel_mean", "personnel_p05", "personnel_p95")]
         cells += [f"{row[f'fill:{rid}']:.0%}" for rid in fills]
         table.add_row(*cells)
-    Console().print(table)
+    make_console().print(table)
