@@ -1,0 +1,168 @@
+"""Fuzzing: no workspace, however mangled, crashes, hangs or exhausts the machine.
+
+Every case is a mutated workspace (tests/helpers/workspace_mutator.py). The commands
+must end with exit 0, or exit 2 and a message that names the file and line; never a
+traceback, never more than ``CASE_SECONDS`` per case nor a peak RSS above ``MAX_RSS``.
+
+The bounded run (300 examples, derandomised so CI is stable) is part of every test run.
+The long run explores freely: ``pytest -m fuzz`` (``FORCEGEN_FUZZ_EXAMPLES``, default
+5,000; see docs/development.md).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import resource
+import signal
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+import yaml
+from helpers.workspace_mutator import Case, cases
+from hypothesis import HealthCheck, Phase, given, settings
+from typer.testing import CliRunner
+
+from forcegen.cli.app import app
+
+CASE_SECONDS = 60
+"""Most time one case may take [s] (all its commands)."""
+
+MAX_RSS = 3 * 1024**3
+"""Highest peak resident memory of the test process [bytes]."""
+
+BOUNDED_EXAMPLES = 300
+LONG_EXAMPLES = int(os.environ.get("FORCEGEN_FUZZ_EXAMPLES", "5000"))
+
+runner = CliRunner()
+
+
+class CaseTimeout(Exception):
+    """A case ran past CASE_SECONDS."""
+
+
+@contextmanager
+def _deadline(seconds: int) -> Iterator[None]:
+    def expire(signum: int, frame: object) -> None:
+        raise CaseTimeout(f"case ran over {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _peak_rss() -> int:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+def _check_refusal(case: Case, args: list[str], stderr: str, folder: Path) -> None:
+    shown = f"forcegen {' '.join(args)} on {' / '.join(case.edits)}"
+    assert stderr.startswith("error: "), f"{shown}: exit 2 without an error message:\n{stderr}"
+    if "problem" not in stderr.splitlines()[0] or "in the workspace" not in stderr:
+        return  # a refused option or an engine's own refusal, not a workspace issue
+    issues = [
+        line
+        for line in stderr.splitlines()[1:]
+        if line.strip() and not line.startswith("    hint:")
+    ]
+    assert issues, f"{shown}: no issue listed:\n{stderr}"
+    where = re.compile(rf"^{re.escape(str(folder))}\S*?(:\d+)?: ")
+    for line in issues:
+        match = where.match(line)
+        assert match, f"{shown}: issue does not name the file:\n{line}"
+        if match.group(1) is None:
+            assert "(top level)" in line, f"{shown}: issue does not give the line:\n{line}"
+
+
+def _invoke(case: Case, args: list[str], folder: Path) -> int:
+    result = runner.invoke(app, args)
+    shown = f"forcegen {' '.join(args)} on {' / '.join(case.edits)}"
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        import traceback
+
+        trace = "".join(traceback.format_exception(result.exception))
+        pytest.fail(f"{shown}: uncaught {type(result.exception).__name__}\n{trace}")
+    assert result.exit_code in (0, 2), f"{shown}: exit {result.exit_code}\n{result.stderr}"
+    assert "Traceback" not in result.stderr, f"{shown}: traceback\n{result.stderr}"
+    if result.exit_code == 2:
+        assert result.stdout == "", f"{shown}: output on stdout despite exit 2"
+        _check_refusal(case, args, result.stderr, folder)
+    return result.exit_code
+
+
+def _first_ids(path: Path, section: str) -> list[str]:
+    """Ids of ``section`` in the (valid) workspace, read back with the public loader."""
+    import forcegen
+
+    ws = forcegen.load_workspace(path)
+    return list(getattr(ws, section))
+
+
+def _check_case(case: Case, deploy_builtin: bool) -> None:
+    with tempfile.TemporaryDirectory(prefix="forcegen-fuzz-") as tmp:
+        folder = Path(tmp)
+        target = case.write(folder)
+        start = time.perf_counter()
+        with _deadline(CASE_SECONDS):
+            if _invoke(case, ["validate", str(target)], folder) == 0:
+                _run_commands(case, target, folder, deploy_builtin)
+        elapsed = time.perf_counter() - start
+    assert elapsed <= CASE_SECONDS, f"{' / '.join(case.edits)}: {elapsed:.1f} s"
+    assert _peak_rss() <= MAX_RSS, f"{' / '.join(case.edits)}: peak RSS {_peak_rss():,} bytes"
+
+
+def _run_commands(case: Case, target: Path, folder: Path, deploy_builtin: bool) -> None:
+    ws = str(target)
+    scenarios = _first_ids(target, "scenarios")
+    requirements = _first_ids(target, "requirements")
+    nations = _first_ids(target, "nations")
+    builtin = case.base.name.startswith("builtin")
+    pick = ["-s", scenarios[0]] if scenarios else []
+    _invoke(case, ["run", ws, *(pick if builtin else [])], folder)
+    _invoke(case, ["montecarlo", ws, "-n", "300", "--seed", "1", "--json"], folder)
+    _invoke(case, ["sustain", ws, "--months", "12", "--json"], folder)
+    if requirements and nations:
+        dependence = "USA" if "USA" in nations else nations[0]
+        _invoke(
+            case,
+            ["source", ws, "-r", requirements[0], *pick, "--dependence-on", dependence, "--json"],
+            folder,
+        )
+    has_network = "network" in (yaml.safe_load(case.files[case.base.target]) or {}) or (
+        builtin and "network.yaml" in case.files
+    )
+    if has_network and (deploy_builtin or not builtin):
+        _invoke(case, ["deploy", ws, *pick, "--json"], folder)
+
+
+_SETTINGS = {
+    "deadline": None,
+    "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large],
+    "print_blob": True,
+}
+
+
+@settings(  # no shrinking: a case is already small, and CI time is bounded
+    max_examples=BOUNDED_EXAMPLES,
+    derandomize=True,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+    **_SETTINGS,  # type: ignore[arg-type]
+)
+@given(case=cases())
+def test_mutated_workspaces_exit_0_or_2_with_file_and_line(case: Case) -> None:
+    _check_case(case, deploy_builtin=False)
+
+
+@pytest.mark.fuzz
+@settings(max_examples=LONG_EXAMPLES, **_SETTINGS)  # type: ignore[arg-type]
+@given(case=cases())
+def test_mutated_workspaces_long_run(case: Case) -> None:
+    _check_case(case, deploy_builtin=True)
