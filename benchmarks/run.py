@@ -1,6 +1,6 @@
 """forcegen benchmarks. Usage: ``python benchmarks/run.py [TARGET ...]``.
 
-Targets (default: all):
+Targets (default: all but ``scale``):
 
 - ``startup``: ``forcegen --help`` against a bare ``python -c pass`` measured in the same
   run. Target: well under 1 s.
@@ -22,6 +22,13 @@ Targets (default: all):
 - ``deploy``: the exact deployment plan of 1,000 units on an 80-node network against a
   per-item first-come-first-served simulation (see ``bench_deploy``). Target: under
   10 s; ``closure_day`` <= ``baseline_closure_day``.
+
+- ``scale``: the cost curves of ``validate``, ``run``, ``montecarlo``, ``source`` and
+  ``deploy`` against workspace size (pledges, conditions, lines, units), each point the
+  real command in its own process (see ``benchmarks/scale.py``). Its ``ratio`` is the
+  worst curve's time at its largest size over a linear extrapolation from its smallest
+  size, measured in the same run (1 = linear). ``--quick`` measures the small sizes only.
+  The figures are in docs/limits.md.
 
 ``ratio`` is ``baseline_seconds / seconds`` (a speed-up) for ``montecarlo`` and
 ``seconds / baseline_seconds`` (an overhead over the floor, or the cost of optimality)
@@ -274,6 +281,7 @@ TARGETS: dict[str, Callable[..., dict[str, float]]] = {
     "montecarlo": bench_montecarlo,
     "sourcing": bench_sourcing,
     "deploy": bench_deploy,
+    "scale": lambda repeat: {},  # run by main(): see benchmarks/scale.py
 }
 
 
@@ -283,13 +291,19 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--baseline-draws", type=int, default=200)
     parser.add_argument("--big", action="store_true", help="montecarlo: also 100M draws")
+    parser.add_argument("--quick", action="store_true", help="scale: the small sizes only")
     args = parser.parse_args()
     unknown = [t for t in args.targets if t not in TARGETS]
     if unknown:
         parser.error(f"unknown target(s) {', '.join(unknown)}; choose from {', '.join(TARGETS)}")
     summary: dict[str, dict[str, float]] = {}
-    for name in args.targets or list(TARGETS):
-        if name == "montecarlo":
+    for name in args.targets or [t for t in TARGETS if t != "scale"]:
+        if name == "scale":
+            from scale import bench_scale
+
+            result = bench_scale(quick=args.quick)
+            result["ratio"] = result["worst_ratio_vs_linear"]
+        elif name == "montecarlo":
             result = bench_montecarlo(args.repeat, args.baseline_draws, args.big)
             result["ratio"] = result["baseline_seconds"] / result["seconds"]
         else:
