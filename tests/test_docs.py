@@ -86,3 +86,15 @@ def test_deployment_example_runs_as_documented(tmp_path: Path) -> None:
     plan = deploy(forcegen.load_workspace(path)).plan
     assert plan.closure_day == 10
     assert dict(plan.closure_by_load) == {"personnel": 8, "cargo": 10}
+
+
+def test_limits_doc_lists_every_limit_as_the_code_states_it() -> None:
+    from forcegen.limits import limits_markdown
+
+    text = (DOCS / "limits.md").read_text(encoding="utf-8")
+    match = re.search(r"<!-- limits:start -->\n(.*)<!-- limits:end -->", text, re.S)
+    assert match, "docs/limits.md lacks the generated table of limits"
+    assert match.group(1) == limits_markdown(), (
+        "regenerate with: python -c 'from forcegen.limits import limits_markdown as m; "
+        "print(m(), end=\"\")' (between the limits markers)"
+    )
