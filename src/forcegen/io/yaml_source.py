@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from forcegen.errors import Issue, PathPart
+from forcegen.io.yaml_depth import depth_bound, first_too_deep
 from forcegen.limits import MAX_YAML_DEPTH
 
 try:  # the C loader is much faster; fall back to pure Python when it is absent
@@ -125,27 +126,24 @@ def read_yaml(text: str, file: str) -> YamlDocument:
 
 
 def _too_deep(text: str, file: str) -> Issue | None:
-    """Refuse nesting beyond MAX_DEPTH before composing (the composer recurses)."""
-    depth = 0
-    try:
-        for event in yaml.parse(text, Loader=_Loader):
-            if isinstance(event, yaml.CollectionStartEvent):
-                depth += 1
-                if depth > MAX_DEPTH:
-                    mark = event.start_mark
-                    return Issue(
-                        path=(),
-                        message=f"lists and mappings nested more than {MAX_DEPTH} deep",
-                        found=f"depth {depth}",
-                        expected=f"at most {MAX_DEPTH} levels (a workspace needs about 6)",
-                        file=file,
-                        line=mark.line + 1 if mark is not None else None,
-                    )
-            elif isinstance(event, yaml.CollectionEndEvent):
-                depth -= 1
-    except yaml.YAMLError:
-        return None  # reported, with its position, by the full read
-    return None
+    """Refuse nesting beyond MAX_DEPTH before any parser runs (see :mod:`.yaml_depth`).
+
+    The quick scan bounds the depth from above; only when that bound is over the limit
+    is the exact depth counted, so a document is never refused for a bound alone.
+    """
+    if depth_bound(text, MAX_DEPTH) is None:
+        return None
+    event = first_too_deep(text, MAX_DEPTH)
+    if event is None:
+        return None
+    return Issue(
+        path=(),
+        message=f"lists and mappings nested more than {MAX_DEPTH} deep",
+        found=f"depth {MAX_DEPTH + 1} or more",
+        expected=f"at most {MAX_DEPTH} levels (a workspace needs about 6)",
+        file=file,
+        line=event.start_mark.line + 1 if event.start_mark is not None else None,
+    )
 
 
 def _walk(
