@@ -6,7 +6,8 @@ force, YAML 1.1 conversions, invisible characters, and very large workspaces.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,8 +15,11 @@ import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from typer.testing import CliRunner, Result
 
 import forcegen
+from conftest import SMALL
+from forcegen.cli.app import app
 from forcegen.errors import Issue, WorkspaceError
 from forcegen.io import yaml_source
 from forcegen.io.datasets import builtin_path
@@ -146,3 +150,130 @@ def test_depth_bound_never_underestimates_odd_layouts(parts: list[str]) -> None:
     except yaml.YAMLError:
         return  # not YAML: the full read reports it
     assert depth == 0 or depth_bound(text, depth - 1) is not None
+
+
+# -- D2: ids and references that are not text ----------------------------------------
+
+
+def validate_cli(path: Path) -> Result:
+    return CliRunner().invoke(app, ["validate", str(path)])
+
+
+def test_a_condition_id_that_is_a_list_is_refused_not_a_crash(write_yaml: Write) -> None:
+    path = write_yaml(
+        """
+        conditions:
+          - id: [a]
+            description: A ceasefire.
+            probability: 0.5
+        """
+    )
+    result = validate_cli(path)
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.splitlines()[1:] == [
+        f"{path}:2: conditions[0].id: id must be text; found a list ['a']; expected text"
+    ]
+
+
+def test_a_capability_id_that_is_a_list_with_lift_and_a_network_is_refused(
+    write_yaml: Write,
+) -> None:
+    path = write_yaml(
+        """
+        capabilities:
+          - id: [x]
+            name: X
+            domain: land
+            personnel: 10
+            lift: {short_tons: 5}
+        nations:
+          - {id: GBR, name: UK, active_personnel: 10, land_personnel: 5}
+        pledges:
+          - {id: p, nation: GBR, capability: [x], quantity: 1}
+        network:
+          nodes:
+            - {id: a, name: A, kind: origin, lat: 1, lon: 1}
+        """
+    )
+    result = validate_cli(path)
+    assert result.exit_code == 2 and result.stdout == ""
+    assert f"{path}:2: capabilities[0].id: id must be text; found a list" in result.stderr
+    assert f"{path}:10: pledges[0].capability: capability must be text" in result.stderr
+
+
+def _rich_workspace() -> dict[str, Any]:
+    """tests/data/small.yaml plus headquarters, lift, substitutes, commitments and a
+    network with every part: data in which every kind of field occurs."""
+    data: dict[str, Any] = yaml.safe_load(SMALL.read_text(encoding="utf-8"))
+    data["capabilities"][0]["lift"] = {"short_tons": 500, "vehicles": 80}
+    data["capabilities"][1]["substitutes"] = [{"capability": "bde", "ratio": 0.1}]
+    data["nations"][0]["commitments"] = [{"name": "Estonia", "personnel": 900}]
+    data["nations"][0]["statements"] = [
+        {"date": "2025-03-02", "stance": "troops", "summary": "Yes.", "sources": ["u"]}
+    ]
+    data["headquarters"] = [{"id": "hq", "name": "HQ", "location": "Paris", "lead": "FRA"}]
+    data["requirements"][0]["lines"][0]["needed_by_day"] = 30
+    data["network"] = {
+        "nodes": [
+            {"id": "o", "name": "O", "kind": "origin", "lat": 51.0, "lon": 0.0},
+            {"id": "d", "name": "D", "kind": "destination", "lat": 50.0, "lon": 24.0,
+             "handling": {"pax_per_day": 500}, "dwell_days": 1},
+        ],
+        "legs": [
+            {"id": "o-d", "from": "o", "to": "d", "mode": "air", "transit_days": 1,
+             "capacity": {"pax_per_day": 400, "short_tons_per_day": 100}},
+        ],
+        "origins": {n: ["o"] for n in ("GBR", "FRA", "DEU", "EST")},
+        "zones": {"west": "d", "east": "d", "poland": "d"},
+        "default_zone": "west",
+        "disruptions": [{"id": "x", "target": "o-d", "probability": 0.1, "days": 3}],
+        "line_of_contact": {"points": [{"lat": 50, "lon": 37}, {"lat": 47, "lon": 37}]},
+    }  # fmt: skip
+    return data
+
+
+def _paths(value: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
+    yield path
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _paths(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _paths(item, (*path, index))
+
+
+def _replaced(data: Any, path: tuple[Any, ...], new: Any) -> Any:
+    if not path:
+        return new
+    copy = dict(data) if isinstance(data, dict) else list(data)
+    copy[path[0]] = _replaced(data[path[0]], path[1:], new)
+    return copy
+
+
+def _rekeyed(data: Any, path: tuple[Any, ...], key: Any) -> Any:
+    """``data`` with the last key of ``path`` (a mapping key) replaced by ``key``."""
+    if len(path) == 1:
+        return {(key if k == path[0] else k): v for k, v in data.items()}
+    copy = dict(data) if isinstance(data, dict) else list(data)
+    copy[path[0]] = _rekeyed(data[path[0]], path[1:], key)
+    return copy
+
+
+ODD_VALUES = (["x"], {"k": ["v"]}, 7, -1, 10**30, 1e308, None, True, "zz", "", "2025-W18")
+
+
+def test_no_value_anywhere_can_crash_validation() -> None:
+    data = _rich_workspace()
+    forcegen.build_workspace(data)  # valid as it is
+    paths = [p for p in _paths(data) if p]
+    assert len(paths) > 250
+    for path in paths:
+        for odd in ODD_VALUES:
+            try:
+                forcegen.build_workspace(_replaced(data, path, odd))
+            except WorkspaceError as exc:
+                assert all(isinstance(i.message, str) and i.path for i in exc.issues)
+        if isinstance(path[-1], str):
+            for key in (1, None, True, "zz"):
+                with contextlib.suppress(WorkspaceError):
+                    forcegen.build_workspace(_rekeyed(data, path, key))

@@ -3,7 +3,9 @@
 They run on the raw records (plain mappings as read), not only on the records that
 passed field validation, so that one run reports a bad quantity *and* an unknown
 nation in the same pledge. Values of the wrong type are skipped here: field
-validation reports them.
+validation reports them. In particular an id or reference that is not text (a list,
+a mapping, a number) is never looked up in a set or dict: lists and mappings cannot be
+hashed, and a number never names a record.
 """
 
 from __future__ import annotations
@@ -158,7 +160,9 @@ def check_condition_ids(ctx: CheckContext) -> Iterator[Issue]:
     for index, condition in ctx.items("conditions"):
         base: tuple[PathPart, ...] = ("conditions", index)
         cid = condition.get("id")
-        if cid in KEYWORDS:
+        if not isinstance(cid, str):
+            cid = None  # field validation reports it; its given rules are still checked
+        elif cid in KEYWORDS:
             yield Issue(
                 path=(*base, "id"),
                 message=f"'{cid}' is a keyword of condition expressions",

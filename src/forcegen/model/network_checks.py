@@ -1,7 +1,8 @@
 """Reference and reachability checks of the deployment network.
 
 Like :mod:`forcegen.model.checks` they run on the raw mapping (as read), so that one run
-reports every problem; values of the wrong type are left to field validation.
+reports every problem; values of the wrong type are left to field validation (and ids or
+references that are not text are never looked up in a set or dict).
 """
 
 from __future__ import annotations
@@ -142,9 +143,11 @@ def _check_reachable(
     zones: Mapping[str, Any],
 ) -> Iterator[Issue]:
     has_cargo = {
-        item.get("id")
+        item["id"]
         for _, item in ctx.items("capabilities")
-        if isinstance(item.get("lift"), dict) and _positive(item["lift"].get("short_tons"))
+        if isinstance(item.get("id"), str)
+        and isinstance(item.get("lift"), dict)
+        and _positive(item["lift"].get("short_tons"))
     }
     default_zone = raw.get("default_zone")
     needs: dict[str, dict[str, set[str]]] = {}  # nation -> destination -> {"personnel", ..}
@@ -177,7 +180,9 @@ def _check_reachable(
                     expected=f"network.origins.{nation}: the node(s) its units leave from",
                 )
             continue
-        kinds = {"personnel"} | ({"cargo"} if pledge.get("capability") in has_cargo else set())
+        capability = pledge.get("capability")
+        moves_cargo = isinstance(capability, str) and capability in has_cargo
+        kinds = {"personnel"} | ({"cargo"} if moves_cargo else set())
         for destination in destinations:
             needs.setdefault(nation, {}).setdefault(destination, set()).update(kinds)
     for nation, wanted in needs.items():

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
 
-from forcegen.errors import Issue, PathPart, UnknownIdError, WorkspaceError
+from forcegen.errors import Issue, PathPart, UnknownIdError, WorkspaceError, format_path
 from forcegen.expressions import Expression
 from forcegen.model.capabilities import Capability
 from forcegen.model.checks import (
@@ -346,7 +346,15 @@ def _issue_order(issue: Issue) -> tuple[str, int, str]:
 
 
 def _kind(value: Any) -> str:
-    names = {dict: "a mapping", list: "a list", str: "text", type(None): "nothing"}
+    names = {
+        dict: "a mapping",
+        list: "a list",
+        str: "text",
+        type(None): "nothing",
+        bool: "true/false",
+        int: "a whole number",
+        float: "a number",
+    }
     return names.get(type(value), type(value).__name__)
 
 
@@ -371,7 +379,7 @@ def translate(
         nested = any(len(f) > len(here) and f[: len(here)] == here for f in failing)
         if err["type"] == "too_short" and nested:
             continue  # "at least 1 item" only because its items failed: noise
-        loc = tuple(p for p in here if p not in UNION_TAGS and p != "function-after")
+        loc = tuple(p for p in here if p not in UNION_TAGS and p not in _LOC_NOISE)
         path = (*prefix, *loc)
         kind = err["type"]
         found: str | None = _short(err.get("input"))
@@ -391,6 +399,10 @@ def translate(
 
             close = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
             hint = f"did you mean '{close[0]}'?" if close else None
+        elif kind == "string_type":
+            message = f"{_field_name(loc, here)} must be text"
+            expected = "text"
+            found = f"{_kind(err.get('input'))} {found}"
         elif kind == "model_type" or kind == "model_attributes_type":
             message = "wrong kind of value"
             expected = "a mapping of fields (key: value lines)"
@@ -404,6 +416,23 @@ def translate(
             expected = _expected_from(err["msg"])
         out.append(Issue(path=path, message=message, found=found, expected=expected, hint=hint))
     return out
+
+
+_LOC_NOISE = frozenset({"function-after", "function-before", "[key]"})
+"""Steps pydantic adds to error locations that are not field paths."""
+
+
+def _field_name(loc: tuple[PathPart, ...], raw: tuple[Any, ...]) -> str:
+    """How a message names the field at ``loc``: ``id``, ``zones[1]``, ``a key of assume``."""
+    if raw and raw[-1] == "[key]":
+        parent = next((p for p in reversed(loc[:-1]) if isinstance(p, str)), "the mapping")
+        return f"each key of {parent}"
+    tail: list[PathPart] = []
+    for part in reversed(loc):
+        tail.insert(0, part)
+        if isinstance(part, str):
+            break
+    return format_path(tail) if tail else "the value"
 
 
 def _expected_from(msg: str) -> str:
