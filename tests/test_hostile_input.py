@@ -277,3 +277,153 @@ def test_no_value_anywhere_can_crash_validation() -> None:
             for key in (1, None, True, "zz"):
                 with contextlib.suppress(WorkspaceError):
                     forcegen.build_workspace(_rekeyed(data, path, key))
+
+
+# -- D3: figures are bounded, with the bound and its reason in the message ------------
+
+
+def test_figures_over_their_limits_are_refused_with_the_bound_and_why(write_yaml: Write) -> None:
+    path = write_yaml(
+        """
+        capabilities:
+          - {id: bde, name: Brigade, domain: land, personnel: 5000,
+             lift: {short_tons: 2.0e+6, vehicles: 1000000}}
+        nations:
+          - id: GBR
+            name: UK
+            active_personnel: 99999999999999999999
+            land_personnel: 5
+            tour_months: 601
+            rotation_ratio: 101
+        pledges:
+          - {id: p1, nation: GBR, capability: bde, quantity: 1.0e+308}
+          - {id: p2, nation: GBR, capability: bde, quantity: 1, personnel: 9223372036854775808}
+          - {id: p3, nation: GBR, capability: bde, quantity: 1, readiness_days: 3651}
+        requirements:
+          - {id: r, name: R, personnel: 10000001,
+             lines: [{capability: bde, quantity: 100001, needed_by_day: 4000, priority: 101}]}
+        headquarters:
+          - {id: hq, name: HQ, location: X, lead: GBR, from_month: 601}
+        network:
+          nodes:
+            - {id: a, name: A, kind: origin, lat: 1, lon: 1, dwell_days: 3651,
+               handling: {pax_per_day: 1.0e+10}}
+            - {id: b, name: B, kind: destination, lat: 1, lon: 2}
+          legs:
+            - {id: ab, from: a, to: b, mode: air, transit_days: 3651,
+               capacity: {pax_per_day: 1, short_tons_per_day: 2.0e+9}}
+          disruptions:
+            - {id: d, target: ab, probability: 0.5, days: 3651, latest_day: 3651}
+          horizon_days: 3651
+        """
+    )
+    found = {(i.path, i.line): i.message for i in issues_of(path)}
+    why = {
+        "units": "100,000 units: no coalition fields more; it keeps unit counts exact",
+        "persons": "10,000,000 persons: five times the largest armed force in the world",
+        "days": "3,650 days: ten years;",
+        "months": "600 months: fifty years;",
+        "per day": "1,000,000,000 per day: a thousand times the largest port",
+    }
+    expected = {
+        (("capabilities", 0, "lift", "short_tons"), 3): "2,000,000 is over the limit of "
+        "1,000,000 short tons per unit",
+        (("capabilities", 0, "lift", "vehicles"), 3): "1,000,000 is over the limit of "
+        "100,000 vehicles per unit",
+        (("nations", 0, "active_personnel"), 7): "a 20-digit number is over the limit of "
+        + why["persons"],
+        (("nations", 0, "tour_months"), 9): "601 is over the limit of " + why["months"],
+        (("nations", 0, "rotation_ratio"), 10): "101 is over the limit of 100 persons in the "
+        "cycle per person deployed: harmony guidelines give 3 to 10",
+        (("pledges", 0, "quantity"), 12): "1e+308 is over the limit of " + why["units"],
+        (("pledges", 1, "personnel"), 13): "a 19-digit number is over the limit of "
+        + why["persons"],
+        (("pledges", 2, "readiness_days"), 14): "3,651 is over the limit of " + why["days"],
+        (("requirements", 0, "personnel"), 16): "10,000,001 is over the limit of " + why["persons"],
+        (("requirements", 0, "lines", 0, "quantity"), 17): "100,001 is over the limit of "
+        + why["units"],
+        (("requirements", 0, "lines", 0, "needed_by_day"), 17): "4,000 is over the limit of "
+        + why["days"],
+        (("requirements", 0, "lines", 0, "priority"), 17): "101 is over the limit of 100 (the "
+        "lowest priority): each distinct priority is one more stage of the sourcing optimiser",
+        (("headquarters", 0, "from_month"), 19): "601 is over the limit of " + why["months"],
+        (("network", "nodes", 0, "dwell_days"), 22): "3,651 is over the limit of " + why["days"],
+        (("network", "nodes", 0, "handling", "pax_per_day"), 23): "10,000,000,000 is over the "
+        "limit of " + why["per day"],
+        (("network", "legs", 0, "transit_days"), 26): "3,651 is over the limit of " + why["days"],
+        (("network", "legs", 0, "capacity", "short_tons_per_day"), 27): "2,000,000,000 is over "
+        "the limit of " + why["per day"],
+        (("network", "disruptions", 0, "days"), 29): "3,651 is over the limit of " + why["days"],
+        (("network", "disruptions", 0, "latest_day"), 29): "3,651 is over the limit of "
+        + why["days"],
+        (("network", "horizon_days"), 30): "3,651 is over the limit of " + why["days"],
+    }
+    assert set(found) == set(expected)
+    for key, start in expected.items():
+        assert found[key].startswith(start), (key, found[key])
+
+
+def test_derived_pledge_personnel_is_bounded_at_the_pledge(write_yaml: Write) -> None:
+    path = write_yaml(
+        """
+        capabilities:
+          - {id: bde, name: Brigade, domain: land, personnel: 5000}
+        nations:
+          - {id: GBR, name: UK, active_personnel: 10, land_personnel: 5}
+        pledges:
+          - {id: ok, nation: GBR, capability: bde, quantity: 2000}
+          - id: big
+            nation: GBR
+            capability: bde
+            quantity: 2001
+          - {id: given, nation: GBR, capability: bde, quantity: 2001, personnel: 900}
+        """
+    )
+    issue = only(path)
+    assert issue.path == ("pledges", 1) and issue.line == 7
+    assert issue.message == (
+        "its personnel, quantity x personnel per unit of 'bde' = 2,001 x 5,000 = 10,005,000 "
+        "is over the limit of 10,000,000 persons: five times the largest armed force in the "
+        "world; every total stays exact"
+    )
+    assert issue.expected == "at most 10,000,000 persons per pledge"
+
+
+def test_a_nations_commitments_are_bounded_in_all(write_yaml: Write) -> None:
+    path = write_yaml(
+        """
+        nations:
+          - id: GBR
+            name: UK
+            active_personnel: 10
+            land_personnel: 5
+            commitments:
+              - {name: A, personnel: 6000000}
+              - {name: B, personnel: 4000001}
+        """
+    )
+    issue = only(path)
+    assert issue.path == ("nations", 0, "commitments") and issue.line == 6
+    assert issue.message.startswith(
+        "the commitments add up to more than any one figure may: 10,000,001 is over the limit"
+        " of 10,000,000 persons"
+    )
+
+
+def test_figures_at_their_limits_are_accepted(write_yaml: Write) -> None:
+    path = write_yaml(
+        """
+        capabilities:
+          - {id: one, name: One, domain: land, personnel: 100, basis: assumption,
+             lift: {short_tons: 1000000, vehicles: 100000}}
+        nations:
+          - {id: GBR, name: UK, active_personnel: 10000000, land_personnel: 10000000,
+             tour_months: 600, rotation_ratio: 100, basis: assumption,
+             commitments: [{name: A, personnel: 10000000, basis: assumption}]}
+        pledges:
+          - {id: p, nation: GBR, capability: one, quantity: 100000, readiness_days: 3650,
+             basis: assumption}
+        """
+    )
+    ws = forcegen.load_workspace(path)
+    assert ws.pledge_personnel("p") == 10_000_000

@@ -13,10 +13,11 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeGuard
 
 from forcegen.errors import ExpressionError, Issue, PathPart
 from forcegen.expressions import KEYWORDS, Expression, parse
+from forcegen.limits import LIMITS, MAX_PERSONNEL, MAX_QUANTITY
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,38 @@ def check_pledge_references(ctx: CheckContext) -> Iterator[Issue]:
         for n, zone in _texts(pledge.get("zones")):
             if zone not in ctx.ids["zones"]:
                 yield _unknown((*base, "zones", n), "zone", zone, ctx.ids["zones"])
+
+
+def _figure(value: Any, bound: float) -> TypeGuard[int | float]:
+    """A number (not true/false) in (0, bound]; anything else is field validation's."""
+    return isinstance(value, int | float) and not isinstance(value, bool) and 0 < value <= bound
+
+
+def check_pledge_personnel(ctx: CheckContext) -> Iterator[Issue]:
+    """A pledge without ``personnel`` has quantity x its capability's personnel per unit
+    (see :meth:`Workspace.pledge_personnel`): that, too, is at most MAX_PERSONNEL."""
+    per_unit: dict[str, int | float] = {}
+    for _, record in ctx.items("capabilities"):
+        cid, strength = record.get("id"), record.get("personnel")
+        if isinstance(cid, str) and isinstance(strength, int) and _figure(strength, MAX_PERSONNEL):
+            per_unit.setdefault(cid, strength)
+    limit = LIMITS["MAX_PERSONNEL"]
+    for index, pledge in ctx.items("pledges"):
+        quantity, capability = pledge.get("quantity"), pledge.get("capability")
+        if pledge.get("personnel") is not None or not _figure(quantity, MAX_QUANTITY):
+            continue
+        if not isinstance(capability, str) or capability not in per_unit:
+            continue
+        strength = per_unit[capability]
+        derived = round(quantity * strength)
+        if derived > MAX_PERSONNEL:
+            yield Issue(
+                path=("pledges", index),
+                message=f"its personnel, quantity x personnel per unit of '{capability}' = "
+                f"{quantity:,g} x {strength:,} = {limit.refusal(derived)}",
+                expected=f"{limit.at_most()} per pledge",
+                hint="give a smaller quantity, or split the pledge",
+            )
 
 
 def check_headquarters_references(ctx: CheckContext) -> Iterator[Issue]:
@@ -265,6 +298,7 @@ def parse_requires(ctx: CheckContext) -> tuple[dict[str, Expression], list[Issue
 
 CROSS_CHECKS = (
     check_pledge_references,
+    check_pledge_personnel,
     check_substitutes,
     check_headquarters_references,
     check_requirement_references,

@@ -8,6 +8,7 @@ Provenance rule (see ``docs/workspace.md``): every figure either carries a sourc
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated, Any, ClassVar
 
@@ -16,12 +17,18 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
     Strict,
     StringConstraints,
     ValidationInfo,
     field_validator,
     model_validator,
 )
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import core_schema
+
+from forcegen.limits import LIMITS, Limit
 
 Id = Annotated[
     str,
@@ -53,6 +60,53 @@ Count = Annotated[int, Strict()]
 
 Number = Annotated[float, Strict()]
 """A finite number; true/false and text are refused (no silent conversion)."""
+
+
+@dataclass(frozen=True)
+class AtMost:
+    """Annotation metadata: refuse a value over ``limit`` with its reason (see
+    :mod:`forcegen.limits`); the JSON Schema and the field reference show the bound."""
+
+    limit: Limit
+
+    def check(self, value: Any) -> Any:
+        """Return ``value`` if it is within the limit."""
+        if value > self.limit.value:
+            huge = isinstance(value, int) and value >= 10**18
+            shown = f"a {len(str(value))}-digit number" if huge else value
+            raise ValueError(f"{self.limit.refusal(shown)}; expected {self.limit.at_most()}")
+        return value
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_after_validator_function(self.check, handler(source))
+
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        out = handler(schema)
+        out["maximum"] = self.limit.value
+        return out
+
+
+Units = Annotated[Number, AtMost(LIMITS["MAX_QUANTITY"])]
+"""A quantity of units [units], at most MAX_QUANTITY."""
+
+Persons = Annotated[Count, AtMost(LIMITS["MAX_PERSONNEL"])]
+"""A personnel figure [persons], at most MAX_PERSONNEL."""
+
+Days = Annotated[Count, AtMost(LIMITS["MAX_DAYS"])]
+"""A number of days [days], at most MAX_DAYS."""
+
+Months = Annotated[Count, AtMost(LIMITS["MAX_MONTHS"])]
+"""A number of months [months], at most MAX_MONTHS."""
+
+PerDay = Annotated[Number, AtMost(LIMITS["MAX_CAPACITY"])]
+"""A daily capacity [persons/day or short tons/day], at most MAX_CAPACITY."""
+
+RotationRatio = Annotated[Number, AtMost(LIMITS["MAX_ROTATION_RATIO"])]
+"""Persons in the rotation cycle per person deployed [ratio], at most MAX_ROTATION_RATIO."""
 
 Flag = Annotated[bool, Strict()]
 """true or false; 1, 0 and 'yes' are refused."""

@@ -7,7 +7,18 @@ from typing import ClassVar
 
 from pydantic import Field, field_validator
 
-from forcegen.model.common import Count, Day, Flag, Number, Record, Source, Sourced
+from forcegen.limits import LIMITS, MAX_PERSONNEL
+from forcegen.model.common import (
+    Day,
+    Flag,
+    Months,
+    Number,
+    Persons,
+    Record,
+    RotationRatio,
+    Source,
+    Sourced,
+)
 
 
 class NationRole(StrEnum):
@@ -35,9 +46,9 @@ class Commitment(Sourced):
     CLAIMS: ClassVar[tuple[str, ...]] = ("drawable",)
 
     name: str = Field(min_length=1, description="Operation or deployment, e.g. NATO FLF Estonia.")
-    personnel: Count = Field(ge=0, description="Deployed strength [persons].")
+    personnel: Persons = Field(ge=0, description="Deployed strength [persons].")
     location: str | None = Field(default=None, description="Where, in words or ISO alpha-3.")
-    rotation_ratio: Number | None = Field(
+    rotation_ratio: RotationRatio | None = Field(
         default=None,
         ge=1.0,
         description="Personnel in the cycle per person deployed [ratio]; default: the nation's.",
@@ -74,21 +85,21 @@ class Nation(Sourced):
         description="member of the coalition, host nation, or reference row.",
     )
     memberships: tuple[str, ...] = Field(default=(), description="E.g. [NATO, EU].")
-    active_personnel: Count = Field(ge=0, description="Active military personnel [persons].")
-    land_personnel: Count = Field(ge=0, description="Army / land-forces personnel [persons].")
+    active_personnel: Persons = Field(ge=0, description="Active military personnel [persons].")
+    land_personnel: Persons = Field(ge=0, description="Army / land-forces personnel [persons].")
     deployable_fraction: Number | None = Field(
         default=None,
         gt=0.0,
         le=1.0,
         description="Share of land forces deployable [0-1]; default 0.5 (NATO usability target).",
     )
-    rotation_ratio: Number | None = Field(
+    rotation_ratio: RotationRatio | None = Field(
         default=None,
         ge=1.0,
         description="Personnel in the cycle per person deployed continuously [ratio]; "
         "default 5 (harmony 1:4).",
     )
-    tour_months: Count | None = Field(
+    tour_months: Months | None = Field(
         default=None, gt=0, description="Length of one tour [months]; default 6."
     )
     commitments: tuple[Commitment, ...] = Field(
@@ -97,6 +108,18 @@ class Nation(Sourced):
     statements: tuple[Statement, ...] = Field(
         default=(), description="Dated public positions (refusals, caveats, offers)."
     )
+
+    @field_validator("commitments")
+    @classmethod
+    def _committed_within_limit(cls, value: tuple[Commitment, ...]) -> tuple[Commitment, ...]:
+        total = sum(c.personnel for c in value)
+        if total > MAX_PERSONNEL:
+            limit = LIMITS["MAX_PERSONNEL"]
+            raise ValueError(
+                f"the commitments add up to more than any one figure may: {limit.refusal(total)}"
+                f"; expected {limit.at_most()} in all"
+            )
+        return value
 
     @field_validator("id")
     @classmethod
