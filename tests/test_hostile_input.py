@@ -427,3 +427,132 @@ def test_figures_at_their_limits_are_accepted(write_yaml: Write) -> None:
     )
     ws = forcegen.load_workspace(path)
     assert ws.pledge_personnel("p") == 10_000_000
+
+
+# -- D11: strict scalars, not YAML 1.1 conversions ------------------------------------
+
+STRICT_BASE = """
+conditions:
+  - {id: ceasefire, description: C, probability: 0.5, basis: assumption}
+capabilities:
+  - {id: bde, name: Brigade, domain: land, personnel: 5000, basis: assumption}
+nations:
+  - {id: GBR, name: UK, active_personnel: 100, land_personnel: 50, basis: assumption}
+"""
+
+
+@pytest.mark.parametrize(
+    ("written", "message", "hint"),
+    [
+        ("011610", "personnel must be a whole number, not text",
+         "leading zeros are not allowed: write 11610"),
+        ("007", "personnel must be a whole number, not text",
+         "leading zeros are not allowed: write 7"),
+        ("1:00", "personnel must be a whole number, not text",
+         "base-60 numbers such as 1:30 are not read: write 60"),
+        ("0x1F", "personnel must be a whole number, not text",
+         "hexadecimal numbers are not read: write 31 in decimal"),
+        ("0o17", "personnel must be a whole number, not text",
+         "octal numbers are not read: write 15 in decimal"),
+        ("0b101", "personnel must be a whole number, not text",
+         "binary numbers are not read: write 5 in decimal"),
+        ("1_000", "personnel must be a whole number, not text",
+         "underscores are not allowed in numbers: write 1000"),
+        (".inf", "personnel must be a whole number, not text",
+         "infinity and not-a-number are not numbers here: write a finite number"),
+        ("'300'", "personnel must be a whole number, not text", None),
+    ],
+)  # fmt: skip
+def test_yaml11_numbers_are_text_and_refused_with_a_hint(
+    write_yaml: Write, written: str, message: str, hint: str | None
+) -> None:
+    text = STRICT_BASE + "pledges:\n  - id: p\n    nation: GBR\n    capability: bde\n"
+    text += f"    quantity: 1\n    personnel: {written}\n    basis: assumption\n"
+    issue = only(write_yaml(text))
+    assert issue.path == ("pledges", 0, "personnel") and issue.line == 12
+    assert issue.message == message and issue.hint == hint
+    assert issue.found == repr(written.strip("'"))
+
+
+@pytest.mark.parametrize("written", ["yes", "no", "on", "Off", "y", "True", "FALSE"])
+def test_yaml11_booleans_are_text_and_refused_with_a_hint(write_yaml: Write, written: str) -> None:
+    text = (
+        STRICT_BASE + f"scenarios:\n  - id: s\n    name: S\n    assume: {{ceasefire: {written}}}\n"
+    )
+    issue = only(write_yaml(text))
+    assert issue.path == ("scenarios", 0, "assume", "ceasefire") and issue.line == 10
+    assert issue.message == "ceasefire must be true or false, not text"
+    assert issue.hint == f"'{written}' is text here: write true or false"
+
+
+@pytest.mark.parametrize(
+    ("written", "value"),
+    [("35e-2", 0.35), ("0.35", 0.35), (".35", 0.35), ("3.5E-1", 0.35), ("0", 0.0), ("1", 1.0)],
+)
+def test_decimal_and_exponent_numbers_are_numbers(
+    write_yaml: Write, written: str, value: float
+) -> None:
+    ws = forcegen.load_workspace(write_yaml(STRICT_BASE.replace("0.5,", f"{written},")))
+    assert ws.conditions["ceasefire"].probability == value
+
+
+def test_negative_exponent_numbers_are_numbers_and_checked(write_yaml: Write) -> None:
+    text = STRICT_BASE + "pledges:\n  - {id: p, nation: GBR, capability: bde, quantity: -2.5E+3}\n"
+    issue = only(write_yaml(text))
+    assert issue.path == ("pledges", 0, "quantity") and issue.line == 8
+    assert issue.found == "-2500.0" and issue.expected == "greater than 0"
+
+
+def test_only_lower_case_true_false_and_null_are_special(write_yaml: Write) -> None:
+    text = STRICT_BASE + (
+        "zones:\n"
+        "  - {id: a, name: A, front_line: true, country: null}\n"
+        "  - {id: b, name: B, front_line: false, country: ~}\n"
+        "  - {id: c, name: C, country: }\n"
+        "  - {id: d, name: NULL, description: Null}\n"
+    )
+    ws = forcegen.load_workspace(write_yaml(text))
+    assert [z.front_line for z in ws.zones.values()] == [True, False, False, False]
+    assert [z.country for z in ws.zones.values()] == [None, None, None, None]
+    assert (ws.zones["d"].name, ws.zones["d"].description) == ("NULL", "Null")
+
+
+@pytest.mark.parametrize(
+    "written", ["2025-W18", "2025-W18-1", "2025-123", '"20250102"', "2025-1-5", "2025-02-30"]
+)
+def test_only_calendar_dates_yyyy_mm_dd_are_dates(write_yaml: Write, written: str) -> None:
+    text = STRICT_BASE + "pledges:\n  - {id: p, nation: GBR, capability: bde, quantity: 1,\n"
+    text += f"     date: {written}}}\n"
+    issue = only(write_yaml(text))
+    assert issue.path == ("pledges", 0, "date") and issue.line == 9
+    shown = written.strip('"')
+    assert issue.message == f"'{shown}' is not a calendar date"
+    assert issue.expected == "YYYY-MM-DD"
+
+
+def test_text_that_looks_like_a_number_stays_text_in_text_fields(write_yaml: Write) -> None:
+    text = STRICT_BASE + "zones:\n  - {id: '007', name: 011610, description: 1:00}\n"
+    zone = forcegen.load_workspace(write_yaml(text)).zones["007"]
+    assert (zone.name, zone.description) == ("011610", "1:00")
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        ("!!python/object/apply:os.system [echo]", "could not determine a constructor for the "
+         "tag 'tag:yaml.org,2002:python/object/apply:os.system'"),
+        ("!!binary aGVsbG8=", "could not determine a constructor for the tag "
+         "'tag:yaml.org,2002:binary'"),
+        ("!!timestamp 2025-01-01", "could not determine a constructor for the tag "
+         "'tag:yaml.org,2002:timestamp'"),
+        ("!!int 0x1F", "'0x1F' is not a decimal integer"),
+        ("!!bool yes", "'yes' is not true or false"),
+        ("!!float .inf", "'.inf' is not a decimal number"),
+        ("!local x", "could not determine a constructor for the tag '!local'"),
+    ],
+)  # fmt: skip
+def test_unknown_tags_and_values_that_do_not_fit_their_tag_are_refused(
+    write_yaml: Write, value: str, problem: str
+) -> None:
+    issue = only(write_yaml(f"zones:\n  - id: z\n    name: {value}\n"))
+    assert issue.line == 3 and problem in issue.message

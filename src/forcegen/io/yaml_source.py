@@ -7,7 +7,8 @@ parsers silently collapse, are reported as issues.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,6 +17,7 @@ import yaml
 from forcegen.errors import Issue, PathPart
 from forcegen.io.yaml_depth import depth_bound, first_too_deep
 from forcegen.limits import MAX_YAML_DEPTH
+from forcegen.model import scalars
 
 try:  # the C loader is much faster; fall back to pure Python when it is absent
     _Base: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]
@@ -25,16 +27,56 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
 MAX_DEPTH = MAX_YAML_DEPTH
 """Deepest nesting of YAML lists and mappings accepted (a workspace needs about 6)."""
 
-_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_TAG = "tag:yaml.org,2002:"
 
 
 class _Loader(_Base):  # type: ignore[valid-type,misc]
-    """Safe loader that leaves dates as text, so that the schema checks them with a path."""
+    """Safe loader with strict scalars (see :mod:`forcegen.model.scalars`).
+
+    Plain text is null, true/false, an integer or a number only when it is written the
+    one way docs/workspace.md gives; everything else, dates included, stays text for
+    the schema to check with a path. Only the core tags are known: others (``!!binary``,
+    ``!!set``, ``!!timestamp``, ``!!python/...``, local tags) are refused.
+    """
 
 
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != _TIMESTAMP]
-    for first, resolvers in _Base.yaml_implicit_resolvers.items()
+# CSafeLoader resolves tags in Python, through these tables, like the pure-Python one.
+_Loader.yaml_implicit_resolvers = {}
+for _tag, _pattern, _first in (
+    ("null", scalars.NULL, ["~", "n", ""]),
+    ("bool", scalars.BOOL, ["t", "f"]),
+    ("int", scalars.INT, list("-+0123456789")),
+    ("float", scalars.FLOAT, list("-+.0123456789")),
+    ("merge", re.compile(r"<<\Z"), ["<"]),
+):
+    _Loader.add_implicit_resolver(_TAG + _tag, _pattern, _first)
+
+
+_MAX_DIGITS = 1000
+"""Longest number read (every figure's limit has fewer than 20 digits)."""
+
+
+def _strict(name: str, pattern: re.Pattern[str], make: Callable[[str], Any]) -> Any:
+    def construct(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+        value = loader.construct_scalar(node)
+        if not isinstance(value, str) or len(value) > _MAX_DIGITS or not pattern.match(value):
+            shown = f"text of {len(value):,} characters" if len(value) > 60 else repr(value)
+            problem = f"{shown} is not {name}"
+            raise yaml.constructor.ConstructorError(None, None, problem, node.start_mark)
+        return make(value)
+
+    return construct
+
+
+_Loader.yaml_constructors = {
+    _TAG + "null": _strict("null", scalars.NULL, lambda _: None),
+    _TAG + "bool": _strict("true or false", scalars.BOOL, lambda v: v == "true"),
+    _TAG + "int": _strict("a decimal integer", scalars.INT, int),
+    _TAG + "float": _strict("a decimal number", scalars.FLOAT, float),
+    _TAG + "str": _Base.yaml_constructors[_TAG + "str"],
+    _TAG + "seq": _Base.yaml_constructors[_TAG + "seq"],
+    _TAG + "map": _Base.yaml_constructors[_TAG + "map"],
+    None: _Base.yaml_constructors[None],  # any other tag: refused
 }
 
 

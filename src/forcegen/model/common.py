@@ -8,6 +8,7 @@ Provenance rule (see ``docs/workspace.md``): every figure either carries a sourc
 from __future__ import annotations
 
 import datetime as dt
+import reprlib
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated, Any, ClassVar
@@ -29,6 +30,7 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import core_schema
 
 from forcegen.limits import LIMITS, Limit
+from forcegen.model.scalars import DATE
 
 Id = Annotated[
     str,
@@ -44,15 +46,22 @@ ConditionId = Annotated[
 
 
 def _parse_date(value: Any) -> Any:
-    """Accept ``YYYY-MM-DD`` text (YAML dates reach us as text) or a date; nothing else."""
+    """Accept ``YYYY-MM-DD`` text (YAML dates reach us as text) or a date; nothing else.
+
+    Not ``date.fromisoformat`` alone: since Python 3.11 it also reads week dates
+    (``2025-W18``), ordinal dates and ``20250102``.
+    """
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return value
     if isinstance(value, str):
         try:
-            return dt.date.fromisoformat(value.strip())
+            if DATE.match(value):
+                return dt.date.fromisoformat(value)
         except ValueError:
-            raise ValueError(f"'{value}' is not a calendar date; expected YYYY-MM-DD") from None
-    raise ValueError(f"{value!r} is not a date; expected YYYY-MM-DD")
+            pass
+        shown = value if len(value) <= 60 else value[:57] + "..."
+        raise ValueError(f"'{shown}' is not a calendar date; expected YYYY-MM-DD")
+    raise ValueError(f"{reprlib.repr(value)} is not a date; expected YYYY-MM-DD")
 
 
 Count = Annotated[int, Strict()]

@@ -34,6 +34,7 @@ from forcegen.model.network import Network
 from forcegen.model.network_checks import check_network
 from forcegen.model.pledges import Pledge
 from forcegen.model.requirements import Requirement
+from forcegen.model.scalars import hint_for
 from forcegen.model.scenarios import Scenario
 from forcegen.model.zones import Zone
 
@@ -399,6 +400,11 @@ def translate(
 
             close = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
             hint = f"did you mean '{close[0]}'?" if close else None
+        elif kind in _WANTED and isinstance(err.get("input"), str):
+            wanted, what = _WANTED[kind]
+            message = f"{_field_name(loc, here)} must be {what}, not text"
+            expected = _expected_from(err["msg"])
+            hint = hint_for(err["input"], wanted)
         elif kind == "string_type":
             message = f"{_field_name(loc, here)} must be text"
             expected = "text"
@@ -417,6 +423,16 @@ def translate(
         out.append(Issue(path=path, message=message, found=found, expected=expected, hint=hint))
     return out
 
+
+_WANTED = {
+    "int_type": ("number", "a whole number"),
+    "int_parsing": ("number", "a whole number"),
+    "float_type": ("number", "a number"),
+    "float_parsing": ("number", "a number"),
+    "bool_type": ("flag", "true or false"),
+    "bool_parsing": ("flag", "true or false"),
+}
+"""pydantic error types for text where a number or true/false belongs."""
 
 _LOC_NOISE = frozenset({"function-after", "function-before", "[key]"})
 """Steps pydantic adds to error locations that are not field paths."""
