@@ -25,6 +25,8 @@ from forcegen.io import yaml_source
 from forcegen.io.datasets import builtin_path
 from forcegen.io.yaml_depth import depth_bound, first_too_deep
 from forcegen.limits import MAX_YAML_DEPTH
+from forcegen.model.checks import MAX_SUGGESTIONS
+from forcegen.model.network_checks import reach_masks, reachable
 
 Write = Callable[..., Path]
 
@@ -556,3 +558,154 @@ def test_unknown_tags_and_values_that_do_not_fit_their_tag_are_refused(
 ) -> None:
     issue = only(write_yaml(f"zones:\n  - id: z\n    name: {value}\n"))
     assert issue.line == 3 and problem in issue.message
+
+
+# -- D14: invisible and non-ASCII characters in ids and expressions --------------------
+
+INVISIBLE_BASE = """
+conditions:
+  - {id: ceasefire, description: C, probability: 0.5, basis: assumption}
+  - {id: us_backstop, description: U, probability: 0.5, basis: assumption}
+capabilities:
+  - {id: bde, name: Brigade, domain: land, personnel: 5000, basis: assumption}
+nations:
+  - {id: GBR, name: UK, active_personnel: 100, land_personnel: 50, basis: assumption}
+pledges:
+  - id: p
+    nation: GBR
+    capability: bde
+    quantity: 1
+"""
+
+
+def test_an_invisible_character_inside_an_expression_id_is_named_at_its_column(
+    write_yaml: Write,
+) -> None:
+    text = INVISIBLE_BASE + '    requires: "cease\\u200bfire and us_backstop"\n'
+    issue = only(write_yaml(text))
+    assert issue.path == ("pledges", 0, "requires") and issue.line == 13
+    assert issue.column == 6
+    assert issue.message == (
+        "bad condition expression 'cease\\u200bfire and us_backstop': "
+        "unexpected character U+200B ZERO WIDTH SPACE"
+    )
+    assert issue.expected == "ASCII letters, digits and _ in condition ids"
+
+
+@pytest.mark.parametrize(
+    ("space", "name"),
+    [("\\u00a0", "U+00A0 NO-BREAK SPACE"), ("\\u2003", "U+2003 EM SPACE"),
+     ("\\u3000", "U+3000 IDEOGRAPHIC SPACE")],
+)  # fmt: skip
+def test_non_ascii_spaces_do_not_separate_words_in_expressions(
+    write_yaml: Write, space: str, name: str
+) -> None:
+    text = INVISIBLE_BASE + f'    requires: "ceasefire{space}and us_backstop"\n'
+    issue = only(write_yaml(text))
+    assert issue.column == 10 and issue.line == 13
+    assert issue.message.endswith(f": unexpected character {name}")
+    assert issue.expected == "an ASCII space between words"
+
+
+def test_ascii_white_space_separates_words_in_expressions(write_yaml: Write) -> None:
+    text = INVISIBLE_BASE + '    requires: "ceasefire\\tand\\r\\nus_backstop"\n'
+    ws = forcegen.load_workspace(write_yaml(text))
+    assert ws.requires["p"].conditions == {"ceasefire", "us_backstop"}
+
+
+def test_record_ids_name_the_character_and_position_not_allowed(write_yaml: Write) -> None:
+    text = (
+        INVISIBLE_BASE.replace("id: bde,", 'id: "gbr\\u200bbrigade",')
+        .replace("id: GBR,", 'id: "GB\\u00a0R",')
+        .replace("id: us_backstop,", 'id: "us_backst\\u043ep",')  # a Cyrillic o
+        .replace("capability: bde", "capability: x")
+    )
+    issues = {i.path: i for i in issues_of(write_yaml(text))}
+    assert issues[("capabilities", 0, "id")].message == (
+        "character U+200B ZERO WIDTH SPACE at position 4 is not allowed in an id"
+    )
+    assert issues[("capabilities", 0, "id")].line == 5
+    assert issues[("nations", 0, "id")].message == (
+        "character U+00A0 NO-BREAK SPACE at position 3 is not allowed in an id"
+    )
+    assert issues[("nations", 0, "id")].expected == (
+        "an ISO 3166-1 alpha-3 code in capitals, e.g. GBR"
+    )
+    assert issues[("conditions", 1, "id")].message == (
+        "character U+043E CYRILLIC SMALL LETTER O at position 10 is not allowed in an id"
+    )
+    # the unknown reference shows the invisible character escaped
+    assert issues[("pledges", 0, "nation")].message == "unknown nation 'GBR'"
+    assert "'GB\\xa0R'" in (issues[("pledges", 0, "nation")].expected or "")
+
+
+def test_ids_longer_than_the_limit_are_refused_with_the_limit(write_yaml: Write) -> None:
+    text = INVISIBLE_BASE.replace("id: bde,", f"id: {'b' * 65},").replace("bde", "b" * 65)
+    issue = next(i for i in issues_of(write_yaml(text)) if i.path == ("capabilities", 0, "id"))
+    assert issue.message == (
+        "the id is 65 characters long: 65 is over the limit of 64 characters: ids are names, "
+        "not data"
+    )
+
+
+# -- D8: validation is linear in the records ------------------------------------------
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, 12), st.integers(0, 12)), max_size=40),
+    st.lists(st.lists(st.integers(0, 12), min_size=1, max_size=3), max_size=6),
+)
+def test_reachability_bit_sets_match_a_search_per_origin(
+    edges: list[tuple[int, int]], groups: list[list[int]]
+) -> None:
+    adjacent: dict[str, list[str]] = {}
+    for a, b in edges:
+        adjacent.setdefault(f"n{a}", []).append(f"n{b}")
+    starts = {bit: [f"n{n}" for n in group] for bit, group in enumerate(groups)}
+    masks = reach_masks(adjacent, starts)
+    for bit, group in starts.items():
+        seen = reachable(adjacent, group)
+        for node in {f"n{n}" for n in range(13)}:
+            assert bool(masks.get(node, 0) >> bit & 1) == (node in seen)
+
+
+def test_unknown_references_get_hints_within_a_budget() -> None:
+    data = {
+        "zones": [{"id": f"zone{i}", "name": "Z"} for i in range(1_000)],
+        "nations": [{"id": "GBR", "name": "UK", "active_personnel": 1, "land_personnel": 1}],
+        "capabilities": [{"id": "c", "name": "C", "domain": "land", "personnel": 1}],
+        "pledges": [
+            {"id": f"p{i}", "nation": "GBR", "capability": "c", "quantity": 1,
+             "zones": [f"zone{i}x"]}
+            for i in range(MAX_SUGGESTIONS + 50)
+        ],
+    }  # fmt: skip
+    with pytest.raises(WorkspaceError) as info:
+        forcegen.build_workspace(data)
+    issues = info.value.issues
+    assert len(issues) == MAX_SUGGESTIONS + 50
+    assert sum(i.hint is not None for i in issues) == MAX_SUGGESTIONS
+    assert issues[0].hint == "did you mean 'zone0'?"
+    assert issues[0].expected == (
+        "the id of a zone in the workspace (zone0, zone1, zone10, zone100, zone101, zone102, "
+        "zone103, zone104, zone105, zone106, zone107, zone108, ...)"
+    )
+
+
+def test_unknown_conditions_get_hints_within_a_budget() -> None:
+    data = {
+        "conditions": [{"id": "ceasefire", "description": "C", "probability": 0.5}],
+        "nations": [{"id": "GBR", "name": "UK", "active_personnel": 1, "land_personnel": 1}],
+        "capabilities": [{"id": "c", "name": "C", "domain": "land", "personnel": 1}],
+        "pledges": [
+            {"id": f"p{i}", "nation": "GBR", "capability": "c", "quantity": 1,
+             "requires": "cesefire"}
+            for i in range(MAX_SUGGESTIONS + 50)
+        ],
+    }  # fmt: skip
+    with pytest.raises(WorkspaceError) as info:
+        forcegen.build_workspace(data)
+    messages = [i.message for i in info.value.issues]
+    assert len(messages) == MAX_SUGGESTIONS + 50
+    assert sum("did you mean 'ceasefire'" in m for m in messages) == MAX_SUGGESTIONS

@@ -7,6 +7,7 @@ not just the first) and raised together as a :class:`WorkspaceError`.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
@@ -27,6 +28,18 @@ def format_path(path: Sequence[PathPart]) -> str:
         else:
             out += f".{part}" if out else str(part)
     return out or "(top level)"
+
+
+def describe_char(char: str) -> str:
+    """How a message names one character: ``'&'``, or ``U+200B ZERO WIDTH SPACE`` for
+    anything but printable ASCII (invisible and look-alike characters included)."""
+    if " " < char < "\x7f":
+        return repr(char)
+    code = f"U+{ord(char):04X}"
+    name = unicodedata.name(char, "")
+    if name:
+        return f"{code} {name}"
+    return f"{code} (a control character)" if unicodedata.category(char) == "Cc" else code
 
 
 @dataclass(frozen=True)

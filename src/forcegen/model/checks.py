@@ -11,13 +11,65 @@ hashed, and a number never names a record.
 from __future__ import annotations
 
 import difflib
+import heapq
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import Any, TypeGuard
 
 from forcegen.errors import ExpressionError, Issue, PathPart
 from forcegen.expressions import KEYWORDS, Expression, parse
 from forcegen.limits import LIMITS, MAX_PERSONNEL, MAX_QUANTITY
+
+MAX_SUGGESTIONS = 100
+"""Unknown references per id set that get a 'did you mean' hint (difflib is linear in
+the ids, so every reference of 100,000 getting one would be quadratic)."""
+
+MAX_CANDIDATES = 2_000
+"""Id sets larger than this get no 'did you mean' hints."""
+
+
+class Known:
+    """The ids a reference may name, with bounded work per unknown reference: they are
+    listed (sorted, the first 12) once, and 'did you mean' hints are computed for the
+    first :data:`MAX_SUGGESTIONS` unknown names only, each once."""
+
+    def __init__(self, ids: Iterable[str]) -> None:
+        self.ids = ids if isinstance(ids, frozenset) else frozenset(ids)
+        self._listing: str | None = None
+        self._hints: dict[str, str | None] = {}
+
+    def __contains__(self, item: object) -> bool:
+        return item in self.ids
+
+    def listing(self) -> str:
+        """``a, b, c, ...``: the first 12 ids in order, shown visibly."""
+        if self._listing is None:
+            first = heapq.nsmallest(13, self.ids)
+            shown = [_visible(i) for i in first[:12]]
+            self._listing = ", ".join(shown) + (", ..." if len(first) > 12 else "")
+        return self._listing
+
+    def closest(self, wanted: str) -> str | None:
+        """The id most like ``wanted``, if one is close and the budget allows."""
+        if wanted in self._hints:
+            return self._hints[wanted]
+        if len(self._hints) >= MAX_SUGGESTIONS or len(self.ids) > MAX_CANDIDATES:
+            return None
+        close = difflib.get_close_matches(wanted[:100], self.ids, n=1)
+        self._hints[wanted] = close[0] if close else None
+        return self._hints[wanted]
+
+
+def _visible(text: str, limit: int = 40, quote: bool = False) -> str:
+    """``text`` as a message shows it: shortened to ``limit`` characters; as is (or in
+    single quotes) when plain ASCII, else as a Python literal, so that an invisible
+    U+200B shows as \\u200b."""
+    if len(text) > limit:
+        text = text[: limit - 3] + "..."
+    if text and text.isascii() and text.isprintable():
+        return f"'{text}'" if quote else text
+    return repr(text)
 
 
 @dataclass(frozen=True)
@@ -26,6 +78,7 @@ class CheckContext:
 
     raw: Mapping[str, Sequence[Any]]
     ids: Mapping[str, frozenset[str]]
+    _known: dict[str, Known] = dataclass_field(default_factory=dict, repr=False)
 
     def items(self, section: str) -> Iterator[tuple[int, dict[str, Any]]]:
         """(index, record) for every record of ``section`` that is a mapping."""
@@ -33,17 +86,22 @@ class CheckContext:
             if isinstance(item, dict):
                 yield index, item
 
+    def known(self, section: str) -> Known:
+        """The ids of ``section``, for reference checks (made once per section)."""
+        if section not in self._known:
+            self._known[section] = Known(self.ids.get(section, frozenset()))
+        return self._known[section]
 
-def _unknown(path: tuple[PathPart, ...], kind: str, wanted: str, known: Iterable[str]) -> Issue:
-    known = sorted(known)
-    close = difflib.get_close_matches(wanted, known, n=1)
-    listed = ", ".join(known[:12]) + (", ..." if len(known) > 12 else "")
+
+def _unknown(path: tuple[PathPart, ...], kind: str, wanted: str, known: Known) -> Issue:
+    close = known.closest(wanted)
+    listed = known.listing()
     return Issue(
         path=path,
-        message=f"unknown {kind} '{wanted}'",
-        found=repr(wanted),
-        expected=f"the id of a {kind} in the workspace" + (f" ({listed})" if known else ""),
-        hint=f"did you mean '{close[0]}'?" if close else None,
+        message=f"unknown {kind} {_visible(wanted, 60, quote=True)}",
+        found=repr(wanted if len(wanted) <= 60 else wanted[:57] + "..."),
+        expected=f"the id of a {kind} in the workspace" + (f" ({listed})" if listed else ""),
+        hint=f"did you mean '{close}'?" if close else None,
     )
 
 
@@ -82,10 +140,10 @@ def check_pledge_references(ctx: CheckContext) -> Iterator[Issue]:
         ):
             value = pledge.get(field)
             if isinstance(value, str) and value not in ctx.ids[section]:
-                yield _unknown((*base, field), kind, value, ctx.ids[section])
+                yield _unknown((*base, field), kind, value, ctx.known(section))
         for n, zone in _texts(pledge.get("zones")):
             if zone not in ctx.ids["zones"]:
-                yield _unknown((*base, "zones", n), "zone", zone, ctx.ids["zones"])
+                yield _unknown((*base, "zones", n), "zone", zone, ctx.known("zones"))
 
 
 def _figure(value: Any, bound: float) -> TypeGuard[int | float]:
@@ -125,7 +183,7 @@ def check_headquarters_references(ctx: CheckContext) -> Iterator[Issue]:
     for index, hq in ctx.items("headquarters"):
         lead = hq.get("lead")
         if isinstance(lead, str) and lead not in ctx.ids["nations"]:
-            yield _unknown(("headquarters", index, "lead"), "nation", lead, ctx.ids["nations"])
+            yield _unknown(("headquarters", index, "lead"), "nation", lead, ctx.known("nations"))
 
 
 def check_substitutes(ctx: CheckContext) -> Iterator[Issue]:
@@ -146,7 +204,7 @@ def check_substitutes(ctx: CheckContext) -> Iterator[Issue]:
                     expected="another capability",
                 )
             elif other not in ctx.ids["capabilities"]:
-                yield _unknown(path, "capability", other, ctx.ids["capabilities"])
+                yield _unknown(path, "capability", other, ctx.known("capabilities"))
 
 
 def check_requirement_references(ctx: CheckContext) -> Iterator[Issue]:
@@ -162,11 +220,11 @@ def check_requirement_references(ctx: CheckContext) -> Iterator[Issue]:
             capability = line.get("capability")
             if isinstance(capability, str) and capability not in ctx.ids["capabilities"]:
                 yield _unknown(
-                    (*base, "capability"), "capability", capability, ctx.ids["capabilities"]
+                    (*base, "capability"), "capability", capability, ctx.known("capabilities")
                 )
             zone = line.get("zone")
             if isinstance(zone, str) and zone not in ctx.ids["zones"]:
-                yield _unknown((*base, "zone"), "zone", zone, ctx.ids["zones"])
+                yield _unknown((*base, "zone"), "zone", zone, ctx.known("zones"))
 
 
 def check_scenario_references(ctx: CheckContext) -> Iterator[Issue]:
@@ -178,7 +236,7 @@ def check_scenario_references(ctx: CheckContext) -> Iterator[Issue]:
         for cid in assume:
             if isinstance(cid, str) and cid not in ctx.ids["conditions"]:
                 path = ("scenarios", index, "assume", cid)
-                yield _unknown(path, "condition", cid, ctx.ids["conditions"])
+                yield _unknown(path, "condition", cid, ctx.known("conditions"))
 
 
 def _given(condition: Mapping[str, Any]) -> list[str]:
@@ -211,7 +269,7 @@ def check_condition_ids(ctx: CheckContext) -> Iterator[Issue]:
                     expected="other conditions only",
                 )
             elif other not in ctx.ids["conditions"]:
-                yield _unknown(path, "condition", other, ctx.ids["conditions"])
+                yield _unknown(path, "condition", other, ctx.known("conditions"))
 
 
 def check_condition_cycles(ctx: CheckContext) -> Iterator[Issue]:
@@ -279,7 +337,7 @@ def parse_requires(ctx: CheckContext) -> tuple[dict[str, Expression], list[Issue
         if not isinstance(text, str):
             continue  # field validation reports the wrong type
         try:
-            expression = parse(text, known)
+            expression = parse(text, known, hints=len(issues) < MAX_SUGGESTIONS)
         except ExpressionError as exc:
             shown = text if len(text) <= 60 else text[:57] + "..."
             issues.append(

@@ -29,18 +29,64 @@ from pydantic import (
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import core_schema
 
-from forcegen.limits import LIMITS, Limit
+from forcegen.errors import describe_char
+from forcegen.limits import LIMITS, MAX_ID_CHARS, Limit
 from forcegen.model.scalars import DATE
+
+
+def id_checker(first: str, rest: str, rule: str) -> BeforeValidator:
+    """A check of id text that names the first character not allowed and its position
+    (an invisible U+200B, a look-alike letter), and the length limit.
+
+    ``first`` and ``rest`` are the characters allowed first and after; ``rule`` says
+    it in words. Values that are not text are left to the type check ("must be text").
+    """
+    allowed_first, allowed_rest = frozenset(first), frozenset(rest)
+    limit = LIMITS["MAX_ID_CHARS"]
+
+    def check(value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        if not value:
+            raise ValueError(f"an id cannot be empty; expected {rule}")
+        if len(value) > MAX_ID_CHARS:
+            raise ValueError(
+                f"the id is {len(value):,} characters long: {limit.refusal(len(value))}"
+                f"; expected {limit.at_most()}"
+            )
+        for position, char in enumerate(value, start=1):
+            if char not in (allowed_first if position == 1 else allowed_rest):
+                raise ValueError(
+                    f"character {describe_char(char)} at position {position} is not "
+                    f"allowed in an id; expected {rule}"
+                )
+        return value
+
+    return BeforeValidator(check)
+
+
+_LOWER = "abcdefghijklmnopqrstuvwxyz"
+_DIGITS = "0123456789"
 
 Id = Annotated[
     str,
-    StringConstraints(pattern=r"^[a-z0-9][a-z0-9_\-]*$", max_length=64),
+    id_checker(
+        _LOWER + _DIGITS,
+        _LOWER + _DIGITS + "_-",
+        "lower-case letters a-z, digits, _ and -, starting with a letter or digit",
+    ),
+    StringConstraints(pattern=r"^[a-z0-9][a-z0-9_\-]*$", max_length=MAX_ID_CHARS),
 ]
 """A record id: lower case letters, digits, ``_`` and ``-``, starting with a letter or digit."""
 
 ConditionId = Annotated[
     str,
-    StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64),
+    id_checker(
+        _LOWER,
+        _LOWER + _DIGITS + "_",
+        "snake_case: lower-case letters a-z, digits and _, starting with a letter",
+    ),
+    StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=MAX_ID_CHARS),
 ]
 """A condition id, usable in condition expressions: ``snake_case``."""
 

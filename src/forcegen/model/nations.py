@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import ClassVar
+from typing import Annotated, ClassVar
 
 from pydantic import Field, field_validator
 
@@ -18,7 +18,10 @@ from forcegen.model.common import (
     RotationRatio,
     Source,
     Sourced,
+    id_checker,
 )
+
+_CAPITALS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
 class NationRole(StrEnum):
@@ -78,7 +81,9 @@ class Nation(Sourced):
         "tour_months",
     )
 
-    id: str = Field(description="ISO 3166-1 alpha-3 code, e.g. GBR.")
+    id: Annotated[
+        str, id_checker(_CAPITALS, _CAPITALS, "an ISO 3166-1 alpha-3 code in capitals, e.g. GBR")
+    ] = Field(description="ISO 3166-1 alpha-3 code, e.g. GBR.")
     name: str = Field(min_length=1, description="Name in words.")
     role: NationRole = Field(
         default=NationRole.MEMBER,
