@@ -25,6 +25,9 @@ MAX_SUGGESTIONS = 100
 """Unknown references per id set that get a 'did you mean' hint (difflib is linear in
 the ids, so every reference of 100,000 getting one would be quadratic)."""
 
+MAX_CYCLES = 100
+"""Cycles of given rules looked at (each is listed, so many long ones would be quadratic)."""
+
 MAX_CANDIDATES = 2_000
 """Id sets larger than this get no 'did you mean' hints."""
 
@@ -282,14 +285,17 @@ def check_condition_cycles(ctx: CheckContext) -> Iterator[Issue]:
             graph[cid] = [c for c in _given(condition) if c != cid]
             where[cid] = index
     reported: set[frozenset[str]] = set()
-    for cycle in find_cycles(graph):
+    for found, cycle in enumerate(find_cycles(graph)):
+        if found == MAX_CYCLES:
+            break  # a cycle is listed in full: many long ones would be quadratic
         key = frozenset(cycle)
         if key in reported:
             continue
         reported.add(key)
+        shown = cycle if len(cycle) <= 20 else [*cycle[:10], "...", *cycle[-10:]]
         yield Issue(
             path=("conditions", where[cycle[0]], "probability", "given"),
-            message="conditions depend on each other in a cycle: " + " -> ".join(cycle),
+            message="conditions depend on each other in a cycle: " + " -> ".join(shown),
             expected="given rules that can be evaluated in some order (no cycle)",
             hint="remove one of the given rules in the cycle",
         )
@@ -301,10 +307,12 @@ def find_cycles(graph: Mapping[str, Sequence[str]]) -> Iterator[list[str]]:
     Nodes absent from ``graph`` are ignored.
     """
     state: dict[str, int] = {}  # 1 = on the current path, 2 = done
+    position: dict[str, int] = {}  # where a node on the current path is
     for start in graph:
         if state.get(start):
             continue
         path: list[str] = [start]
+        position[start] = 0
         iters = [iter(graph[start])]
         state[start] = 1
         while iters:
@@ -316,9 +324,10 @@ def find_cycles(graph: Mapping[str, Sequence[str]]) -> Iterator[list[str]]:
             if nxt not in graph:
                 continue
             if state.get(nxt) == 1:
-                yield [*path[path.index(nxt) :], nxt]
+                yield [*path[position[nxt] :], nxt]
             elif not state.get(nxt):
                 state[nxt] = 1
+                position[nxt] = len(path)
                 path.append(nxt)
                 iters.append(iter(graph[nxt]))
 
@@ -332,12 +341,13 @@ def parse_requires(ctx: CheckContext) -> tuple[dict[str, Expression], list[Issue
     parsed: dict[str, Expression] = {}
     issues: list[Issue] = []
     known = ctx.ids["conditions"]
+    seen: dict[str, Expression] = {}  # many pledges share one text (and 'true')
     for index, pledge in ctx.items("pledges"):
         text = pledge.get("requires", "true")
         if not isinstance(text, str):
             continue  # field validation reports the wrong type
         try:
-            expression = parse(text, known, hints=len(issues) < MAX_SUGGESTIONS)
+            expression = seen.get(text) or parse(text, known, hints=len(issues) < MAX_SUGGESTIONS)
         except ExpressionError as exc:
             shown = text if len(text) <= 60 else text[:57] + "..."
             issues.append(
@@ -349,6 +359,7 @@ def parse_requires(ctx: CheckContext) -> tuple[dict[str, Expression], list[Issue
                 )
             )
             continue
+        seen[text] = expression
         if isinstance(pledge.get("id"), str):
             parsed[pledge["id"]] = expression
     return parsed, issues

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from forcegen.errors import Issue, PathPart, UnknownIdError, WorkspaceError, format_path
 from forcegen.expressions import Expression
+from forcegen.limits import LIMITS, MAX_RECORDS
 from forcegen.model.capabilities import Capability
 from forcegen.model.checks import (
     CROSS_CHECKS,
@@ -269,6 +270,9 @@ def build_workspace(data: Any, origin: str = "") -> Workspace:
                 )
             )
             items = []
+        if len(items) > MAX_RECORDS:
+            issues.append(_too_many((section,), items))
+            items = []  # not checked further: the workspace is refused
         issues.extend(check_unique_ids(section, items))
         ids[section] = frozenset(
             item["id"]
@@ -308,11 +312,19 @@ def build_workspace(data: Any, origin: str = "") -> Workspace:
                 )
             )
         else:
-            try:
-                network = Network.model_validate(raw_network)
-            except ValidationError as exc:
-                issues.extend(translate(exc, (NETWORK,), Network))
-            issues.extend(check_network(raw_network, ctx))
+            too_many = [
+                _too_many((NETWORK, part), raw_network[part])
+                for part in ("nodes", "legs", "disruptions", "origins", "zones")
+                if isinstance(raw_network.get(part), list | dict)
+                and len(raw_network[part]) > MAX_RECORDS
+            ]
+            issues.extend(too_many)
+            if not too_many:
+                try:
+                    network = Network.model_validate(raw_network)
+                except ValidationError as exc:
+                    issues.extend(translate(exc, (NETWORK,), Network))
+                issues.extend(check_network(raw_network, ctx))
     requires, expression_issues = parse_requires(ctx)
     issues.extend(expression_issues)
     if issues:
@@ -338,6 +350,15 @@ def build_workspace(data: Any, origin: str = "") -> Workspace:
     )
     object.__setattr__(workspace, "warnings", tuple(workspace.unsourced_figures()))
     return workspace
+
+
+def _too_many(path: tuple[PathPart, ...], items: list[Any] | dict[Any, Any]) -> Issue:
+    limit = LIMITS["MAX_RECORDS"]
+    return Issue(
+        path=path,
+        message=f"{format_path(path)} has {len(items):,} records: {limit.refusal(len(items))}",
+        expected=f"{limit.at_most()} (split the work into several workspaces)",
+    )
 
 
 def _issue_order(issue: Issue) -> tuple[str, int, str]:
@@ -374,10 +395,12 @@ def translate(
     """Turn pydantic errors into issues that say what was found and what was expected."""
     out: list[Issue] = []
     errors = exc.errors(include_url=False)
-    failing = [tuple(e["loc"]) for e in errors]
+    # every proper prefix of a failing location: linear, where comparing each error with
+    # every other is quadratic in the errors of a record (a list of 100,000 bad items)
+    enclosing = {loc[:n] for loc in (tuple(e["loc"]) for e in errors) for n in range(len(loc))}
     for err in errors:
         here = tuple(err["loc"])
-        nested = any(len(f) > len(here) and f[: len(here)] == here for f in failing)
+        nested = here in enclosing
         if err["type"] == "too_short" and nested:
             continue  # "at least 1 item" only because its items failed: noise
         loc = tuple(p for p in here if p not in UNION_TAGS and p not in _LOC_NOISE)
