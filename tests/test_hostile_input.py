@@ -844,3 +844,24 @@ def test_network_parts_over_the_record_limit_are_refused() -> None:
     with pytest.raises(WorkspaceError) as info:
         forcegen.build_workspace(data)
     assert [i.path for i in info.value.issues] == [("network", "nodes")]
+
+
+def test_validate_prints_each_warning_whole_on_its_own_line(write_yaml: Write) -> None:
+    zones = "".join(f"  - {{id: z{i}, name: Z, country: GBR}}\n" for i in range(3))
+    text = (
+        STRICT_BASE
+        + "pledges:\n"
+        + "".join(
+            f"  - {{id: p{i}, nation: GBR, capability: bde, quantity: {i + 1}}}\n" for i in range(3)
+        )
+    )
+    path = write_yaml(text + "zones:\n" + zones)
+    result = validate_cli(path)
+    assert result.exit_code == 0
+    warnings = [line for line in result.stdout.splitlines() if line.startswith("warning: ")]
+    assert warnings == [
+        f"warning: {path}:{8 + i}: pledges[{i}].quantity: figure of 'p{i}' has no source and "
+        "is not labelled an assumption; expected a source covering it, basis: assumption, or "
+        "an assumptions entry"
+        for i in range(3)
+    ]
