@@ -866,3 +866,52 @@ def test_validate_prints_each_warning_whole_on_its_own_line(write_yaml: Write) -
         "an assumptions entry"
         for i in range(3)
     ]
+
+
+def _passes_order(depends: dict[str, list[str]]) -> list[str]:
+    """The order condition_order had: passes over the input until all are placed."""
+    done: list[str] = []
+    placed: set[str] = set()
+    pending = list(depends)
+    while pending:
+        rest = []
+        for cid in pending:
+            if all(d in placed for d in depends[cid]):
+                done.append(cid)
+                placed.add(cid)
+            else:
+                rest.append(cid)
+        pending = rest
+    return done
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.permutations(range(8)), st.lists(st.tuples(st.integers(0, 7), st.integers(0, 7))))
+def test_condition_order_is_the_order_of_repeated_passes(
+    layout: list[int], edges: list[tuple[int, int]]
+) -> None:
+    # given rules only from a lower to a higher rank: no cycles
+    depends: dict[str, list[str]] = {f"c{n}": [] for n in layout}
+    for a, b in edges:
+        if a < b and f"c{a}" not in depends[f"c{b}"]:
+            depends[f"c{b}"].append(f"c{a}")
+    conditions = [
+        {"id": cid, "description": "D",
+         "probability": {"given": dict.fromkeys(given, True), "p": 0.5, "otherwise": 0.5}}
+        if given else {"id": cid, "description": "D", "probability": 0.5}
+        for cid, given in depends.items()
+    ]  # fmt: skip
+    ws = forcegen.build_workspace({"conditions": conditions})
+    assert list(ws.condition_order) == _passes_order(depends)
+
+
+def test_condition_order_of_a_long_chain_written_last_first() -> None:
+    n = 20_000  # the old passes took n * n / 2 steps
+    conditions = [
+        {"id": f"c{i}", "description": "D",
+         "probability": {"given": {f"c{i - 1}": True}, "p": 0.5, "otherwise": 0.5}}
+        if i else {"id": "c0", "description": "D", "probability": 0.5}
+        for i in reversed(range(n))
+    ]  # fmt: skip
+    ws = forcegen.build_workspace({"conditions": conditions})
+    assert ws.condition_order == tuple(f"c{i}" for i in range(n))

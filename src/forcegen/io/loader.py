@@ -103,7 +103,7 @@ def read_workspace_data(path: str | Path) -> WorkspaceData:
         assert doc.lines is not None and doc.lines.keys is not None
         for raw_key, value in doc.data.items():
             key = str(raw_key)
-            line, below = doc.lines.step(key)
+            line, below = doc.lines.step(raw_key)
             if key not in out.data:
                 # a copy: later files extend it, and an alias may share the original
                 out.data[key] = list(value) if isinstance(value, list) else value
