@@ -915,3 +915,12 @@ def test_condition_order_of_a_long_chain_written_last_first() -> None:
     ]  # fmt: skip
     ws = forcegen.build_workspace({"conditions": conditions})
     assert ws.condition_order == tuple(f"c{i}" for i in range(n))
+
+
+def test_odd_keys_are_shown_escaped_and_clipped_in_messages(write_yaml: Write) -> None:
+    text = STRICT_BASE + f'zones:\n  - {{id: z, name: Z, "nam\\u200be": 1, {"k" * 100}: 2}}\n'
+    issues = issues_of(write_yaml(text))
+    assert {(i.message, i.render().split(": ")[1]) for i in issues} == {
+        ("unknown field 'nam\\u200be'", "zones[0].nam\\u200be"),
+        (f"unknown field '{'k' * 57}...'", f"zones[0].{'k' * 57}..."),
+    }

@@ -19,6 +19,15 @@ class ForcegenError(Exception):
     """Root of every error raised on purpose by forcegen."""
 
 
+def shown(text: object, limit: int = 60) -> str:
+    """Text from the input as a message shows it: characters that do not print (an
+    invisible U+200B, a control character) escaped, and at most ``limit`` characters."""
+    out = str(text)
+    if len(out) > limit:
+        out = out[: limit - 3] + "..."
+    return out if out.isprintable() else repr(out)[1:-1]
+
+
 def format_path(path: Sequence[PathPart]) -> str:
     """Render a field path the way a user reads it: ``pledges[3].requires``."""
     out = ""
@@ -26,7 +35,7 @@ def format_path(path: Sequence[PathPart]) -> str:
         if isinstance(part, int):
             out += f"[{part}]"
         else:
-            out += f".{part}" if out else str(part)
+            out += f".{shown(part)}" if out else shown(part)
     return out or "(top level)"
 
 

@@ -24,7 +24,7 @@ from typing import Any
 
 import yaml
 
-from forcegen.errors import Issue, PathPart
+from forcegen.errors import Issue, PathPart, shown
 from forcegen.io.yaml_depth import depth_bound, first_too_deep
 from forcegen.limits import MAX_YAML_DEPTH
 from forcegen.model import scalars
@@ -389,7 +389,7 @@ class _Builder:
             self.issues.append(
                 Issue(
                     path=path,
-                    message=f"duplicate key '{text}' (first on line {first})",
+                    message=f"duplicate key '{shown(text)}' (first on line {first})",
                     expected="each key once per mapping",
                     file=self.file,
                     line=key_line,

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from typing import Any, TypeGuard
 
-from forcegen.errors import ExpressionError, Issue, PathPart
+from forcegen.errors import ExpressionError, Issue, PathPart, shown
 from forcegen.expressions import KEYWORDS, Expression, parse
 from forcegen.limits import LIMITS, MAX_PERSONNEL, MAX_QUANTITY
 
@@ -125,7 +125,7 @@ def check_unique_ids(section: str, items: Sequence[Any]) -> Iterator[Issue]:
         if rid in first:
             yield Issue(
                 path=(section, index, "id"),
-                message=f"duplicate id '{rid}' (first used by {section}[{first[rid]}])",
+                message=f"duplicate id '{shown(rid)}' (first used by {section}[{first[rid]}])",
                 found=repr(rid),
                 expected="an id used once per section",
             )

@@ -11,7 +11,7 @@ from collections import deque
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from forcegen.errors import Issue
+from forcegen.errors import Issue, shown
 from forcegen.model.checks import CheckContext, Known, _unknown
 
 NET = "network"
@@ -137,7 +137,7 @@ def check_network(raw: Mapping[str, Any], ctx: CheckContext) -> Iterator[Issue]:
             if rid in first:
                 yield Issue(
                     (NET, part, index, "id"),
-                    f"duplicate id '{rid}' (first at {part} item {first[rid] + 1})",
+                    f"duplicate id '{shown(rid)}' (first at {part} item {first[rid] + 1})",
                     expected="ids unique within the section",
                 )
             else:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
 
-from forcegen.errors import Issue, PathPart, UnknownIdError, WorkspaceError, format_path
+from forcegen.errors import Issue, PathPart, UnknownIdError, WorkspaceError, format_path, shown
 from forcegen.expressions import Expression
 from forcegen.limits import LIMITS, MAX_RECORDS
 from forcegen.model.capabilities import Capability
@@ -265,7 +265,7 @@ def build_workspace(data: Any, origin: str = "") -> Workspace:
             issues.append(
                 Issue(
                     path=(str(key),),
-                    message=f"unknown section '{key}'",
+                    message=f"unknown section '{shown(key)}'",
                     expected="one of: " + ", ".join([*SECTIONS, NETWORK]),
                 )
             )
@@ -430,7 +430,7 @@ def translate(
             expected = f"a value for '{loc[-1]}'"
             found = None
         elif kind == "extra_forbidden":
-            message = f"unknown field '{loc[-1]}'"
+            message = f"unknown field '{shown(loc[-1])}'"
             parent = _model_at(model, loc[:-1])
             allowed = list(parent.model_fields) if parent else []
             expected = "one of: " + ", ".join(allowed) if allowed else "no extra fields"
