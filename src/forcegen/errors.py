@@ -7,6 +7,7 @@ not just the first) and raised together as a :class:`WorkspaceError`.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
@@ -18,6 +19,15 @@ class ForcegenError(Exception):
     """Root of every error raised on purpose by forcegen."""
 
 
+def shown(text: object, limit: int = 60) -> str:
+    """Text from the input as a message shows it: characters that do not print (an
+    invisible U+200B, a control character) escaped, and at most ``limit`` characters."""
+    out = str(text)
+    if len(out) > limit:
+        out = out[: limit - 3] + "..."
+    return out if out.isprintable() else repr(out)[1:-1]
+
+
 def format_path(path: Sequence[PathPart]) -> str:
     """Render a field path the way a user reads it: ``pledges[3].requires``."""
     out = ""
@@ -25,8 +35,20 @@ def format_path(path: Sequence[PathPart]) -> str:
         if isinstance(part, int):
             out += f"[{part}]"
         else:
-            out += f".{part}" if out else str(part)
+            out += f".{shown(part)}" if out else shown(part)
     return out or "(top level)"
+
+
+def describe_char(char: str) -> str:
+    """How a message names one character: ``'&'``, or ``U+200B ZERO WIDTH SPACE`` for
+    anything but printable ASCII (invisible and look-alike characters included)."""
+    if " " < char < "\x7f":
+        return repr(char)
+    code = f"U+{ord(char):04X}"
+    name = unicodedata.name(char, "")
+    if name:
+        return f"{code} {name}"
+    return f"{code} (a control character)" if unicodedata.category(char) == "Cc" else code
 
 
 @dataclass(frozen=True)

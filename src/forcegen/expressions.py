@@ -14,19 +14,27 @@ evaluates on plain booleans or element-wise on NumPy boolean arrays alike.
 from __future__ import annotations
 
 import difflib
+import heapq
 import re
 from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
 
-from forcegen.errors import ExpressionError
+from forcegen.errors import ExpressionError, describe_char
 from forcegen.limits import MAX_EXPRESSION_CHARS
 
 KEYWORDS = frozenset({"and", "or", "not", "true", "false"})
 
-_TOKEN = re.compile(r"\s*(?:(?P<word>[A-Za-z_][A-Za-z0-9_]*)|(?P<punct>[()]))")
+_SPACE = " \t\n\r"
+"""The only characters that separate words: ASCII space, tab, newline and CR (a no-break
+or other Unicode space is refused, as it would hide where an id ends)."""
+
+_TOKEN = re.compile(r"[ \t\n\r]*(?:(?P<word>[A-Za-z_][A-Za-z0-9_]*)|(?P<punct>[()]))")
+
+_EXPECTED_TOKEN = "a condition id, 'and', 'or', 'not', 'true', 'false' or a parenthesis"
 
 _BINARY_PRECEDENCE = {"or": 1, "and": 2}
 _NOT_PRECEDENCE = 3
@@ -41,25 +49,39 @@ class Token:
 
 
 def tokenize(text: str) -> Iterator[Token]:
-    """Split ``text`` into words and parentheses, rejecting any other character."""
+    """Split ``text`` into words and parentheses, rejecting any other character.
+
+    A word must end at a space, a parenthesis or the end: a character glued to it (an
+    invisible U+200B, a look-alike letter) is reported at its own column before the
+    word is looked up, so that ``cease\u200bfire`` is not an unknown ``cease``.
+    """
     pos = 0
     end = len(text)
     while pos < end:
         match = _TOKEN.match(text, pos)
-        if match is None or match.end() == pos:
+        if match is None:
             stripped = pos
-            while stripped < end and text[stripped].isspace():
+            while stripped < end and text[stripped] in _SPACE:
                 stripped += 1
             if stripped >= end:
                 return
-            raise ExpressionError(
-                f"unexpected character {text[stripped]!r}",
-                stripped + 1,
-                "a condition id, 'and', 'or', 'not', 'true', 'false' or a parenthesis",
-            )
-        kind = "word" if match.group("word") is not None else "punct"
-        yield Token(match.group(kind), match.start(kind) + 1)
+            raise _bad_character(text, stripped)
         pos = match.end()
+        word = match.group("word")
+        if word is not None and pos < end and text[pos] not in _SPACE and text[pos] not in "()":
+            raise _bad_character(text, pos)
+        kind = "word" if word is not None else "punct"
+        yield Token(match.group(kind), match.start(kind) + 1)
+
+
+def _bad_character(text: str, pos: int) -> ExpressionError:
+    char = text[pos]
+    expected = _EXPECTED_TOKEN
+    if char.isspace():
+        expected = "an ASCII space between words"
+    elif not char.isascii() or not char.isprintable():
+        expected = "ASCII letters, digits and _ in condition ids"
+    return ExpressionError(f"unexpected character {describe_char(char)}", pos + 1, expected)
 
 
 @dataclass(frozen=True)
@@ -115,10 +137,12 @@ def run_program(program: tuple[str, ...], lookup: Callable[[str], Any]) -> Any:
     return stack[0]
 
 
-def parse(text: str, known: Collection[str] | None = None) -> Expression:
+def parse(text: str, known: Collection[str] | None = None, hints: bool = True) -> Expression:
     """Parse ``text``; with ``known``, every condition id must be one of them.
 
-    Raises :class:`~forcegen.errors.ExpressionError` naming the 1-based column.
+    Raises :class:`~forcegen.errors.ExpressionError` naming the 1-based column; with
+    ``hints``, an unknown id gets a 'did you mean' (its cost is linear in ``known``, so
+    a caller parsing many expressions limits how many errors get one).
     """
     if not isinstance(text, str):
         raise ExpressionError("a condition expression must be text", 1, "a string")
@@ -143,7 +167,7 @@ def parse(text: str, known: Collection[str] | None = None) -> Expression:
                     f"unexpected {word!r}", token.column, "a condition id, 'not' or '('"
                 )
             else:
-                _check_id(token, known)
+                _check_id(token, known, hints)
                 output.append(word)
                 expect_operand = False
         else:
@@ -182,14 +206,22 @@ def _precedence(op: str) -> int:
     return _NOT_PRECEDENCE if op == "not" else _BINARY_PRECEDENCE[op]
 
 
-def _check_id(token: Token, known: Collection[str] | None) -> None:
+def _check_id(token: Token, known: Collection[str] | None, hints: bool) -> None:
     word = token.text
     if word in ("true", "false") or known is None or word in known:
         return
-    close = difflib.get_close_matches(word, list(known), n=1)
+    ids = known if isinstance(known, frozenset) else frozenset(known)
+    close = difflib.get_close_matches(word, ids, n=1) if hints and len(ids) <= 2_000 else []
     hint = f"; did you mean {close[0]!r}?" if close else ""
     raise ExpressionError(
         f"unknown condition {word!r}{hint}",
         token.column,
-        "one of: " + ", ".join(sorted(known)) if known else "no conditions are defined",
+        "one of: " + _listing(ids) if ids else "no conditions are defined",
     )
+
+
+@lru_cache(maxsize=8)
+def _listing(ids: frozenset[str]) -> str:
+    """The first 12 ids in order (made once per set: a workspace may have 100,000)."""
+    first = heapq.nsmallest(13, ids)
+    return ", ".join(first[:12]) + (", ..." if len(first) > 12 else "")

@@ -203,8 +203,8 @@ def validate(
     console = make_console()
     summary = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in counts.items())
     console.print(f"[green]valid[/green]: {ws.origin}: {summary}", highlight=False)
-    for warning in ws.warnings:
-        console.print("warning: " + warning.render(), markup=False, highlight=False)
+    if ws.warnings:  # plain text in one write: through rich, ~0.2 ms a line (300k: a minute)
+        typer.echo("\n".join("warning: " + warning.render() for warning in ws.warnings))
 
 
 @app.command()

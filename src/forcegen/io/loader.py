@@ -13,6 +13,7 @@ from typing import Any
 
 from forcegen.errors import Issue, WorkspaceError
 from forcegen.io.yaml_source import SourceMap, read_yaml
+from forcegen.limits import LIMITS, MAX_FILE_BYTES
 from forcegen.model.workspace import Workspace, build_workspace
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -99,17 +100,19 @@ def read_workspace_data(path: str | Path) -> WorkspaceData:
                 )
             )
             continue
-        for key, value in doc.data.items():
-            key = str(key)
+        assert doc.lines is not None and doc.lines.keys is not None
+        for raw_key, value in doc.data.items():
+            key = str(raw_key)
+            line, below = doc.lines.step(raw_key)
             if key not in out.data:
-                out.data[key] = value
+                # a copy: later files extend it, and an alias may share the original
+                out.data[key] = list(value) if isinstance(value, list) else value
                 first_file[key] = name
-                doc.source_map.shifted((key,), 0, out.source_map)
+                out.source_map.add(key, 0, name, line or 1, below)
             elif isinstance(out.data[key], list) and isinstance(value, list):
-                doc.source_map.shifted((key,), len(out.data[key]), out.source_map)
-                out.data[key] = out.data[key] + value
+                out.source_map.add(key, len(out.data[key]), name, line or 1, below)
+                out.data[key].extend(value)  # not a + b: linear in the files
             else:
-                _, line = doc.source_map.locate((key,))
                 out.issues.append(
                     Issue(
                         (key,),
@@ -123,12 +126,30 @@ def read_workspace_data(path: str | Path) -> WorkspaceData:
 
 
 def _read_text(file: Path) -> tuple[str, Issue | None]:
-    """The file's text (UTF-8, optional BOM), or the reason it cannot be read."""
+    """The file's text (UTF-8, optional BOM), or the reason it cannot be read.
+
+    A file over MAX_FILE_BYTES is refused unread (its size is checked first, and at most
+    one byte more is ever read: a pipe or device named as the workspace cannot fill
+    the memory).
+    """
+    limit = LIMITS["MAX_FILE_BYTES"]
     try:
-        data = file.read_bytes()
+        size = file.stat().st_size
+        data = b""
+        if size <= MAX_FILE_BYTES:
+            with file.open("rb") as stream:
+                data = stream.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         return "", Issue(
             (), f"cannot read file: {exc.strerror}", file=str(file), expected="a readable YAML file"
+        )
+    if size > MAX_FILE_BYTES or len(data) > MAX_FILE_BYTES:
+        found = size if size > MAX_FILE_BYTES else f"more than {MAX_FILE_BYTES:,}"
+        return "", Issue(
+            (),
+            f"the file is too big to read: {limit.refusal(found)}",
+            expected=f"{limit.at_most()} (split the workspace into a folder of files)",
+            file=str(file),
         )
     try:
         return data.decode("utf-8-sig"), None

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import ClassVar
+from typing import Annotated, ClassVar
 
 from pydantic import Field
 
-from forcegen.model.common import Count, Id, Number, Record, Sourced
+from forcegen.limits import LIMITS
+from forcegen.model.common import AtMost, Count, Id, Number, Persons, Record, Sourced, Units
 
 
 class Domain(StrEnum):
@@ -24,14 +25,18 @@ class Substitute(Record):
     stand in for one unit [units of the substitute per unit of this capability]."""
 
     capability: Id = Field(description="Capability id of the substitute.")
-    ratio: Number = Field(gt=0, description="Substitute units per unit replaced [ratio].")
+    ratio: Units = Field(gt=0, description="Substitute units per unit replaced [ratio].")
 
 
 class Lift(Record):
     """What one unit moves besides its personnel."""
 
-    short_tons: Number = Field(ge=0, description="Cargo per unit [short tons/unit].")
-    vehicles: Count = Field(default=0, ge=0, description="Vehicles per unit [vehicles/unit].")
+    short_tons: Annotated[Number, AtMost(LIMITS["MAX_SHORT_TONS_PER_UNIT"])] = Field(
+        ge=0, description="Cargo per unit [short tons/unit]."
+    )
+    vehicles: Annotated[Count, AtMost(LIMITS["MAX_VEHICLES_PER_UNIT"])] = Field(
+        default=0, ge=0, description="Vehicles per unit [vehicles/unit]."
+    )
 
 
 class Capability(Sourced):
@@ -42,7 +47,7 @@ class Capability(Sourced):
     id: Id = Field(description="Capability id, e.g. manoeuvre_battlegroup.")
     name: str = Field(min_length=1, description="Name in words.")
     domain: Domain = Field(description="land, air, maritime or joint.")
-    personnel: Count = Field(gt=0, description="Personnel per unit [persons/unit].")
+    personnel: Persons = Field(gt=0, description="Personnel per unit [persons/unit].")
     description: str = Field(default="", description="What one unit is and does.")
     substitutes: tuple[Substitute, ...] = Field(
         default=(), description="Other capabilities that can fill this one's lines."

@@ -3,18 +3,76 @@
 They run on the raw records (plain mappings as read), not only on the records that
 passed field validation, so that one run reports a bad quantity *and* an unknown
 nation in the same pledge. Values of the wrong type are skipped here: field
-validation reports them.
+validation reports them. In particular an id or reference that is not text (a list,
+a mapping, a number) is never looked up in a set or dict: lists and mappings cannot be
+hashed, and a number never names a record.
 """
 
 from __future__ import annotations
 
 import difflib
+import heapq
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from dataclasses import field as dataclass_field
+from typing import Any, TypeGuard
 
-from forcegen.errors import ExpressionError, Issue, PathPart
+from forcegen.errors import ExpressionError, Issue, PathPart, shown
 from forcegen.expressions import KEYWORDS, Expression, parse
+from forcegen.limits import LIMITS, MAX_PERSONNEL, MAX_QUANTITY
+
+MAX_SUGGESTIONS = 100
+"""Unknown references per id set that get a 'did you mean' hint (difflib is linear in
+the ids, so every reference of 100,000 getting one would be quadratic)."""
+
+MAX_CYCLES = 100
+"""Cycles of given rules looked at (each is listed, so many long ones would be quadratic)."""
+
+MAX_CANDIDATES = 2_000
+"""Id sets larger than this get no 'did you mean' hints."""
+
+
+class Known:
+    """The ids a reference may name, with bounded work per unknown reference: they are
+    listed (sorted, the first 12) once, and 'did you mean' hints are computed for the
+    first :data:`MAX_SUGGESTIONS` unknown names only, each once."""
+
+    def __init__(self, ids: Iterable[str]) -> None:
+        self.ids = ids if isinstance(ids, frozenset) else frozenset(ids)
+        self._listing: str | None = None
+        self._hints: dict[str, str | None] = {}
+
+    def __contains__(self, item: object) -> bool:
+        return item in self.ids
+
+    def listing(self) -> str:
+        """``a, b, c, ...``: the first 12 ids in order, shown visibly."""
+        if self._listing is None:
+            first = heapq.nsmallest(13, self.ids)
+            shown = [_visible(i) for i in first[:12]]
+            self._listing = ", ".join(shown) + (", ..." if len(first) > 12 else "")
+        return self._listing
+
+    def closest(self, wanted: str) -> str | None:
+        """The id most like ``wanted``, if one is close and the budget allows."""
+        if wanted in self._hints:
+            return self._hints[wanted]
+        if len(self._hints) >= MAX_SUGGESTIONS or len(self.ids) > MAX_CANDIDATES:
+            return None
+        close = difflib.get_close_matches(wanted[:100], self.ids, n=1)
+        self._hints[wanted] = close[0] if close else None
+        return self._hints[wanted]
+
+
+def _visible(text: str, limit: int = 40, quote: bool = False) -> str:
+    """``text`` as a message shows it: shortened to ``limit`` characters; as is (or in
+    single quotes) when plain ASCII, else as a Python literal, so that an invisible
+    U+200B shows as \\u200b."""
+    if len(text) > limit:
+        text = text[: limit - 3] + "..."
+    if text and text.isascii() and text.isprintable():
+        return f"'{text}'" if quote else text
+    return repr(text)
 
 
 @dataclass(frozen=True)
@@ -23,6 +81,7 @@ class CheckContext:
 
     raw: Mapping[str, Sequence[Any]]
     ids: Mapping[str, frozenset[str]]
+    _known: dict[str, Known] = dataclass_field(default_factory=dict, repr=False)
 
     def items(self, section: str) -> Iterator[tuple[int, dict[str, Any]]]:
         """(index, record) for every record of ``section`` that is a mapping."""
@@ -30,17 +89,22 @@ class CheckContext:
             if isinstance(item, dict):
                 yield index, item
 
+    def known(self, section: str) -> Known:
+        """The ids of ``section``, for reference checks (made once per section)."""
+        if section not in self._known:
+            self._known[section] = Known(self.ids.get(section, frozenset()))
+        return self._known[section]
 
-def _unknown(path: tuple[PathPart, ...], kind: str, wanted: str, known: Iterable[str]) -> Issue:
-    known = sorted(known)
-    close = difflib.get_close_matches(wanted, known, n=1)
-    listed = ", ".join(known[:12]) + (", ..." if len(known) > 12 else "")
+
+def _unknown(path: tuple[PathPart, ...], kind: str, wanted: str, known: Known) -> Issue:
+    close = known.closest(wanted)
+    listed = known.listing()
     return Issue(
         path=path,
-        message=f"unknown {kind} '{wanted}'",
-        found=repr(wanted),
-        expected=f"the id of a {kind} in the workspace" + (f" ({listed})" if known else ""),
-        hint=f"did you mean '{close[0]}'?" if close else None,
+        message=f"unknown {kind} {_visible(wanted, 60, quote=True)}",
+        found=repr(wanted if len(wanted) <= 60 else wanted[:57] + "..."),
+        expected=f"the id of a {kind} in the workspace" + (f" ({listed})" if listed else ""),
+        hint=f"did you mean '{close}'?" if close else None,
     )
 
 
@@ -61,7 +125,7 @@ def check_unique_ids(section: str, items: Sequence[Any]) -> Iterator[Issue]:
         if rid in first:
             yield Issue(
                 path=(section, index, "id"),
-                message=f"duplicate id '{rid}' (first used by {section}[{first[rid]}])",
+                message=f"duplicate id '{shown(rid)}' (first used by {section}[{first[rid]}])",
                 found=repr(rid),
                 expected="an id used once per section",
             )
@@ -79,10 +143,42 @@ def check_pledge_references(ctx: CheckContext) -> Iterator[Issue]:
         ):
             value = pledge.get(field)
             if isinstance(value, str) and value not in ctx.ids[section]:
-                yield _unknown((*base, field), kind, value, ctx.ids[section])
+                yield _unknown((*base, field), kind, value, ctx.known(section))
         for n, zone in _texts(pledge.get("zones")):
             if zone not in ctx.ids["zones"]:
-                yield _unknown((*base, "zones", n), "zone", zone, ctx.ids["zones"])
+                yield _unknown((*base, "zones", n), "zone", zone, ctx.known("zones"))
+
+
+def _figure(value: Any, bound: float) -> TypeGuard[int | float]:
+    """A number (not true/false) in (0, bound]; anything else is field validation's."""
+    return isinstance(value, int | float) and not isinstance(value, bool) and 0 < value <= bound
+
+
+def check_pledge_personnel(ctx: CheckContext) -> Iterator[Issue]:
+    """A pledge without ``personnel`` has quantity x its capability's personnel per unit
+    (see :meth:`Workspace.pledge_personnel`): that, too, is at most MAX_PERSONNEL."""
+    per_unit: dict[str, int | float] = {}
+    for _, record in ctx.items("capabilities"):
+        cid, strength = record.get("id"), record.get("personnel")
+        if isinstance(cid, str) and isinstance(strength, int) and _figure(strength, MAX_PERSONNEL):
+            per_unit.setdefault(cid, strength)
+    limit = LIMITS["MAX_PERSONNEL"]
+    for index, pledge in ctx.items("pledges"):
+        quantity, capability = pledge.get("quantity"), pledge.get("capability")
+        if pledge.get("personnel") is not None or not _figure(quantity, MAX_QUANTITY):
+            continue
+        if not isinstance(capability, str) or capability not in per_unit:
+            continue
+        strength = per_unit[capability]
+        derived = round(quantity * strength)
+        if derived > MAX_PERSONNEL:
+            yield Issue(
+                path=("pledges", index),
+                message=f"its personnel, quantity x personnel per unit of '{capability}' = "
+                f"{quantity:,g} x {strength:,} = {limit.refusal(derived)}",
+                expected=f"{limit.at_most()} per pledge",
+                hint="give a smaller quantity, or split the pledge",
+            )
 
 
 def check_headquarters_references(ctx: CheckContext) -> Iterator[Issue]:
@@ -90,7 +186,7 @@ def check_headquarters_references(ctx: CheckContext) -> Iterator[Issue]:
     for index, hq in ctx.items("headquarters"):
         lead = hq.get("lead")
         if isinstance(lead, str) and lead not in ctx.ids["nations"]:
-            yield _unknown(("headquarters", index, "lead"), "nation", lead, ctx.ids["nations"])
+            yield _unknown(("headquarters", index, "lead"), "nation", lead, ctx.known("nations"))
 
 
 def check_substitutes(ctx: CheckContext) -> Iterator[Issue]:
@@ -111,7 +207,7 @@ def check_substitutes(ctx: CheckContext) -> Iterator[Issue]:
                     expected="another capability",
                 )
             elif other not in ctx.ids["capabilities"]:
-                yield _unknown(path, "capability", other, ctx.ids["capabilities"])
+                yield _unknown(path, "capability", other, ctx.known("capabilities"))
 
 
 def check_requirement_references(ctx: CheckContext) -> Iterator[Issue]:
@@ -127,11 +223,11 @@ def check_requirement_references(ctx: CheckContext) -> Iterator[Issue]:
             capability = line.get("capability")
             if isinstance(capability, str) and capability not in ctx.ids["capabilities"]:
                 yield _unknown(
-                    (*base, "capability"), "capability", capability, ctx.ids["capabilities"]
+                    (*base, "capability"), "capability", capability, ctx.known("capabilities")
                 )
             zone = line.get("zone")
             if isinstance(zone, str) and zone not in ctx.ids["zones"]:
-                yield _unknown((*base, "zone"), "zone", zone, ctx.ids["zones"])
+                yield _unknown((*base, "zone"), "zone", zone, ctx.known("zones"))
 
 
 def check_scenario_references(ctx: CheckContext) -> Iterator[Issue]:
@@ -143,7 +239,7 @@ def check_scenario_references(ctx: CheckContext) -> Iterator[Issue]:
         for cid in assume:
             if isinstance(cid, str) and cid not in ctx.ids["conditions"]:
                 path = ("scenarios", index, "assume", cid)
-                yield _unknown(path, "condition", cid, ctx.ids["conditions"])
+                yield _unknown(path, "condition", cid, ctx.known("conditions"))
 
 
 def _given(condition: Mapping[str, Any]) -> list[str]:
@@ -158,7 +254,9 @@ def check_condition_ids(ctx: CheckContext) -> Iterator[Issue]:
     for index, condition in ctx.items("conditions"):
         base: tuple[PathPart, ...] = ("conditions", index)
         cid = condition.get("id")
-        if cid in KEYWORDS:
+        if not isinstance(cid, str):
+            cid = None  # field validation reports it; its given rules are still checked
+        elif cid in KEYWORDS:
             yield Issue(
                 path=(*base, "id"),
                 message=f"'{cid}' is a keyword of condition expressions",
@@ -174,7 +272,7 @@ def check_condition_ids(ctx: CheckContext) -> Iterator[Issue]:
                     expected="other conditions only",
                 )
             elif other not in ctx.ids["conditions"]:
-                yield _unknown(path, "condition", other, ctx.ids["conditions"])
+                yield _unknown(path, "condition", other, ctx.known("conditions"))
 
 
 def check_condition_cycles(ctx: CheckContext) -> Iterator[Issue]:
@@ -187,14 +285,17 @@ def check_condition_cycles(ctx: CheckContext) -> Iterator[Issue]:
             graph[cid] = [c for c in _given(condition) if c != cid]
             where[cid] = index
     reported: set[frozenset[str]] = set()
-    for cycle in find_cycles(graph):
+    for found, cycle in enumerate(find_cycles(graph)):
+        if found == MAX_CYCLES:
+            break  # a cycle is listed in full: many long ones would be quadratic
         key = frozenset(cycle)
         if key in reported:
             continue
         reported.add(key)
+        shown = cycle if len(cycle) <= 20 else [*cycle[:10], "...", *cycle[-10:]]
         yield Issue(
             path=("conditions", where[cycle[0]], "probability", "given"),
-            message="conditions depend on each other in a cycle: " + " -> ".join(cycle),
+            message="conditions depend on each other in a cycle: " + " -> ".join(shown),
             expected="given rules that can be evaluated in some order (no cycle)",
             hint="remove one of the given rules in the cycle",
         )
@@ -206,10 +307,12 @@ def find_cycles(graph: Mapping[str, Sequence[str]]) -> Iterator[list[str]]:
     Nodes absent from ``graph`` are ignored.
     """
     state: dict[str, int] = {}  # 1 = on the current path, 2 = done
+    position: dict[str, int] = {}  # where a node on the current path is
     for start in graph:
         if state.get(start):
             continue
         path: list[str] = [start]
+        position[start] = 0
         iters = [iter(graph[start])]
         state[start] = 1
         while iters:
@@ -221,9 +324,10 @@ def find_cycles(graph: Mapping[str, Sequence[str]]) -> Iterator[list[str]]:
             if nxt not in graph:
                 continue
             if state.get(nxt) == 1:
-                yield [*path[path.index(nxt) :], nxt]
+                yield [*path[position[nxt] :], nxt]
             elif not state.get(nxt):
                 state[nxt] = 1
+                position[nxt] = len(path)
                 path.append(nxt)
                 iters.append(iter(graph[nxt]))
 
@@ -237,12 +341,13 @@ def parse_requires(ctx: CheckContext) -> tuple[dict[str, Expression], list[Issue
     parsed: dict[str, Expression] = {}
     issues: list[Issue] = []
     known = ctx.ids["conditions"]
+    seen: dict[str, Expression] = {}  # many pledges share one text (and 'true')
     for index, pledge in ctx.items("pledges"):
         text = pledge.get("requires", "true")
         if not isinstance(text, str):
             continue  # field validation reports the wrong type
         try:
-            expression = parse(text, known)
+            expression = seen.get(text) or parse(text, known, hints=len(issues) < MAX_SUGGESTIONS)
         except ExpressionError as exc:
             shown = text if len(text) <= 60 else text[:57] + "..."
             issues.append(
@@ -254,6 +359,7 @@ def parse_requires(ctx: CheckContext) -> tuple[dict[str, Expression], list[Issue
                 )
             )
             continue
+        seen[text] = expression
         if isinstance(pledge.get("id"), str):
             parsed[pledge["id"]] = expression
     return parsed, issues
@@ -261,6 +367,7 @@ def parse_requires(ctx: CheckContext) -> tuple[dict[str, Expression], list[Issue
 
 CROSS_CHECKS = (
     check_pledge_references,
+    check_pledge_personnel,
     check_substitutes,
     check_headquarters_references,
     check_requirement_references,

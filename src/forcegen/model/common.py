@@ -8,6 +8,8 @@ Provenance rule (see ``docs/workspace.md``): every figure either carries a sourc
 from __future__ import annotations
 
 import datetime as dt
+import reprlib
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated, Any, ClassVar
 
@@ -16,36 +18,96 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
     Strict,
     StringConstraints,
     ValidationInfo,
     field_validator,
     model_validator,
 )
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import core_schema
+
+from forcegen.errors import describe_char
+from forcegen.limits import LIMITS, MAX_ID_CHARS, Limit
+from forcegen.model.scalars import DATE
+
+
+def id_checker(first: str, rest: str, rule: str) -> BeforeValidator:
+    """A check of id text that names the first character not allowed and its position
+    (an invisible U+200B, a look-alike letter), and the length limit.
+
+    ``first`` and ``rest`` are the characters allowed first and after; ``rule`` says
+    it in words. Values that are not text are left to the type check ("must be text").
+    """
+    allowed_first, allowed_rest = frozenset(first), frozenset(rest)
+    limit = LIMITS["MAX_ID_CHARS"]
+
+    def check(value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        if not value:
+            raise ValueError(f"an id cannot be empty; expected {rule}")
+        if len(value) > MAX_ID_CHARS:
+            raise ValueError(
+                f"the id is {len(value):,} characters long: {limit.refusal(len(value))}"
+                f"; expected {limit.at_most()}"
+            )
+        for position, char in enumerate(value, start=1):
+            if char not in (allowed_first if position == 1 else allowed_rest):
+                raise ValueError(
+                    f"character {describe_char(char)} at position {position} is not "
+                    f"allowed in an id; expected {rule}"
+                )
+        return value
+
+    return BeforeValidator(check)
+
+
+_LOWER = "abcdefghijklmnopqrstuvwxyz"
+_DIGITS = "0123456789"
 
 Id = Annotated[
     str,
-    StringConstraints(pattern=r"^[a-z0-9][a-z0-9_\-]*$", max_length=64),
+    id_checker(
+        _LOWER + _DIGITS,
+        _LOWER + _DIGITS + "_-",
+        "lower-case letters a-z, digits, _ and -, starting with a letter or digit",
+    ),
+    StringConstraints(pattern=r"^[a-z0-9][a-z0-9_\-]*$", max_length=MAX_ID_CHARS),
 ]
 """A record id: lower case letters, digits, ``_`` and ``-``, starting with a letter or digit."""
 
 ConditionId = Annotated[
     str,
-    StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64),
+    id_checker(
+        _LOWER,
+        _LOWER + _DIGITS + "_",
+        "snake_case: lower-case letters a-z, digits and _, starting with a letter",
+    ),
+    StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=MAX_ID_CHARS),
 ]
 """A condition id, usable in condition expressions: ``snake_case``."""
 
 
 def _parse_date(value: Any) -> Any:
-    """Accept ``YYYY-MM-DD`` text (YAML dates reach us as text) or a date; nothing else."""
+    """Accept ``YYYY-MM-DD`` text (YAML dates reach us as text) or a date; nothing else.
+
+    Not ``date.fromisoformat`` alone: since Python 3.11 it also reads week dates
+    (``2025-W18``), ordinal dates and ``20250102``.
+    """
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return value
     if isinstance(value, str):
         try:
-            return dt.date.fromisoformat(value.strip())
+            if DATE.match(value):
+                return dt.date.fromisoformat(value)
         except ValueError:
-            raise ValueError(f"'{value}' is not a calendar date; expected YYYY-MM-DD") from None
-    raise ValueError(f"{value!r} is not a date; expected YYYY-MM-DD")
+            pass
+        shown = value if len(value) <= 60 else value[:57] + "..."
+        raise ValueError(f"'{shown}' is not a calendar date; expected YYYY-MM-DD")
+    raise ValueError(f"{reprlib.repr(value)} is not a date; expected YYYY-MM-DD")
 
 
 Count = Annotated[int, Strict()]
@@ -53,6 +115,53 @@ Count = Annotated[int, Strict()]
 
 Number = Annotated[float, Strict()]
 """A finite number; true/false and text are refused (no silent conversion)."""
+
+
+@dataclass(frozen=True)
+class AtMost:
+    """Annotation metadata: refuse a value over ``limit`` with its reason (see
+    :mod:`forcegen.limits`); the JSON Schema and the field reference show the bound."""
+
+    limit: Limit
+
+    def check(self, value: Any) -> Any:
+        """Return ``value`` if it is within the limit."""
+        if value > self.limit.value:
+            huge = isinstance(value, int) and value >= 10**18
+            shown = f"a {len(str(value))}-digit number" if huge else value
+            raise ValueError(f"{self.limit.refusal(shown)}; expected {self.limit.at_most()}")
+        return value
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_after_validator_function(self.check, handler(source))
+
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        out = handler(schema)
+        out["maximum"] = self.limit.value
+        return out
+
+
+Units = Annotated[Number, AtMost(LIMITS["MAX_QUANTITY"])]
+"""A quantity of units [units], at most MAX_QUANTITY."""
+
+Persons = Annotated[Count, AtMost(LIMITS["MAX_PERSONNEL"])]
+"""A personnel figure [persons], at most MAX_PERSONNEL."""
+
+Days = Annotated[Count, AtMost(LIMITS["MAX_DAYS"])]
+"""A number of days [days], at most MAX_DAYS."""
+
+Months = Annotated[Count, AtMost(LIMITS["MAX_MONTHS"])]
+"""A number of months [months], at most MAX_MONTHS."""
+
+PerDay = Annotated[Number, AtMost(LIMITS["MAX_CAPACITY"])]
+"""A daily capacity [persons/day or short tons/day], at most MAX_CAPACITY."""
+
+RotationRatio = Annotated[Number, AtMost(LIMITS["MAX_ROTATION_RATIO"])]
+"""Persons in the rotation cycle per person deployed [ratio], at most MAX_ROTATION_RATIO."""
 
 Flag = Annotated[bool, Strict()]
 """true or false; 1, 0 and 'yes' are refused."""

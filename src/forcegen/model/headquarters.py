@@ -6,7 +6,7 @@ from typing import ClassVar
 
 from pydantic import Field, model_validator
 
-from forcegen.model.common import Count, Id, Sourced
+from forcegen.model.common import Id, Months, Sourced
 
 
 class Headquarters(Sourced):
@@ -19,8 +19,8 @@ class Headquarters(Sourced):
     name: str = Field(min_length=1, description="E.g. MNF-U headquarters (three-star).")
     location: str = Field(min_length=1, description="Where it sits, e.g. Mont-Valerien, Paris.")
     lead: str = Field(description="ISO alpha-3 id of the lead nation.")
-    from_month: Count = Field(default=1, ge=1, description="First month led [month].")
-    to_month: Count | None = Field(
+    from_month: Months = Field(default=1, ge=1, description="First month led [month].")
+    to_month: Months | None = Field(
         default=None, ge=1, description="Last month led [month]; omitted = open-ended."
     )
     description: str = Field(default="", description="What it does.")

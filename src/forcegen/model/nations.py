@@ -3,11 +3,25 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import ClassVar
+from typing import Annotated, ClassVar
 
 from pydantic import Field, field_validator
 
-from forcegen.model.common import Count, Day, Flag, Number, Record, Source, Sourced
+from forcegen.limits import LIMITS, MAX_PERSONNEL
+from forcegen.model.common import (
+    Day,
+    Flag,
+    Months,
+    Number,
+    Persons,
+    Record,
+    RotationRatio,
+    Source,
+    Sourced,
+    id_checker,
+)
+
+_CAPITALS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
 class NationRole(StrEnum):
@@ -35,9 +49,9 @@ class Commitment(Sourced):
     CLAIMS: ClassVar[tuple[str, ...]] = ("drawable",)
 
     name: str = Field(min_length=1, description="Operation or deployment, e.g. NATO FLF Estonia.")
-    personnel: Count = Field(ge=0, description="Deployed strength [persons].")
+    personnel: Persons = Field(ge=0, description="Deployed strength [persons].")
     location: str | None = Field(default=None, description="Where, in words or ISO alpha-3.")
-    rotation_ratio: Number | None = Field(
+    rotation_ratio: RotationRatio | None = Field(
         default=None,
         ge=1.0,
         description="Personnel in the cycle per person deployed [ratio]; default: the nation's.",
@@ -67,28 +81,30 @@ class Nation(Sourced):
         "tour_months",
     )
 
-    id: str = Field(description="ISO 3166-1 alpha-3 code, e.g. GBR.")
+    id: Annotated[
+        str, id_checker(_CAPITALS, _CAPITALS, "an ISO 3166-1 alpha-3 code in capitals, e.g. GBR")
+    ] = Field(description="ISO 3166-1 alpha-3 code, e.g. GBR.")
     name: str = Field(min_length=1, description="Name in words.")
     role: NationRole = Field(
         default=NationRole.MEMBER,
         description="member of the coalition, host nation, or reference row.",
     )
     memberships: tuple[str, ...] = Field(default=(), description="E.g. [NATO, EU].")
-    active_personnel: Count = Field(ge=0, description="Active military personnel [persons].")
-    land_personnel: Count = Field(ge=0, description="Army / land-forces personnel [persons].")
+    active_personnel: Persons = Field(ge=0, description="Active military personnel [persons].")
+    land_personnel: Persons = Field(ge=0, description="Army / land-forces personnel [persons].")
     deployable_fraction: Number | None = Field(
         default=None,
         gt=0.0,
         le=1.0,
         description="Share of land forces deployable [0-1]; default 0.5 (NATO usability target).",
     )
-    rotation_ratio: Number | None = Field(
+    rotation_ratio: RotationRatio | None = Field(
         default=None,
         ge=1.0,
         description="Personnel in the cycle per person deployed continuously [ratio]; "
         "default 5 (harmony 1:4).",
     )
-    tour_months: Count | None = Field(
+    tour_months: Months | None = Field(
         default=None, gt=0, description="Length of one tour [months]; default 6."
     )
     commitments: tuple[Commitment, ...] = Field(
@@ -97,6 +113,18 @@ class Nation(Sourced):
     statements: tuple[Statement, ...] = Field(
         default=(), description="Dated public positions (refusals, caveats, offers)."
     )
+
+    @field_validator("commitments")
+    @classmethod
+    def _committed_within_limit(cls, value: tuple[Commitment, ...]) -> tuple[Commitment, ...]:
+        total = sum(c.personnel for c in value)
+        if total > MAX_PERSONNEL:
+            limit = LIMITS["MAX_PERSONNEL"]
+            raise ValueError(
+                f"the commitments add up to more than any one figure may: {limit.refusal(total)}"
+                f"; expected {limit.at_most()} in all"
+            )
+        return value
 
     @field_validator("id")
     @classmethod

@@ -15,7 +15,7 @@ from typing import ClassVar
 
 from pydantic import Field, model_validator
 
-from forcegen.model.common import Count, Id, Number, Record, Sourced
+from forcegen.model.common import Days, Id, Number, PerDay, Record, Sourced
 
 
 class NodeKind(StrEnum):
@@ -41,10 +41,10 @@ class Mode(StrEnum):
 class Handling(Record):
     """Arrivals a node can receive per day; a field left out sets no limit."""
 
-    pax_per_day: Number | None = Field(
+    pax_per_day: PerDay | None = Field(
         default=None, ge=0, description="Personnel received per day [persons/day]."
     )
-    short_tons_per_day: Number | None = Field(
+    short_tons_per_day: PerDay | None = Field(
         default=None, ge=0, description="Cargo received per day [short tons/day]."
     )
 
@@ -52,8 +52,8 @@ class Handling(Record):
 class Capacity(Record):
     """Departures a leg can take per day, per kind of load."""
 
-    pax_per_day: Number = Field(ge=0, description="Personnel leaving per day [persons/day].")
-    short_tons_per_day: Number = Field(ge=0, description="Cargo leaving per day [short tons/day].")
+    pax_per_day: PerDay = Field(ge=0, description="Personnel leaving per day [persons/day].")
+    short_tons_per_day: PerDay = Field(ge=0, description="Cargo leaving per day [short tons/day].")
 
 
 class Node(Sourced):
@@ -72,8 +72,8 @@ class Node(Sourced):
     handling: Handling | None = Field(
         default=None, description="Arrivals received per day; omitted = no limit."
     )
-    dwell_days: Count = Field(
-        default=0, ge=0, le=365, description="Days an item stays before it may leave [days]."
+    dwell_days: Days = Field(
+        default=0, ge=0, description="Days an item stays before it may leave [days]."
     )
     description: str = Field(default="", description="What it is.")
 
@@ -88,8 +88,8 @@ class Leg(Sourced):
     from_: Id = Field(alias="from", description="Node id where the leg starts.")
     to: Id = Field(description="Node id where the leg ends.")
     mode: Mode = Field(description="road, rail, air or sea.")
-    transit_days: Count = Field(
-        ge=1, le=365, description="Days from departure to arrival [days]; at least 1."
+    transit_days: Days = Field(
+        ge=1, description="Days from departure to arrival [days]; at least 1."
     )
     capacity: Capacity = Field(description="Departures per day.")
     gauge_break: bool = Field(
@@ -135,12 +135,12 @@ class Disruption(Sourced):
     id: Id = Field(description="Disruption id, e.g. przemysl-strike.")
     target: Id = Field(description="Node or leg id.")
     probability: Number = Field(ge=0, le=1, description="Chance it happens [0-1].")
-    days: Count = Field(ge=1, le=365, description="How long it lasts [days].")
+    days: Days = Field(ge=1, description="How long it lasts [days].")
     reduction: Number = Field(
         default=1.0, gt=0, le=1, description="Share of capacity lost [0-1]; 1 = closed."
     )
-    earliest_day: Count = Field(default=0, ge=0, description="Earliest first day [day].")
-    latest_day: Count = Field(default=30, ge=0, description="Latest first day [day].")
+    earliest_day: Days = Field(default=0, ge=0, description="Earliest first day [day].")
+    latest_day: Days = Field(default=30, ge=0, description="Latest first day [day].")
     description: str = Field(default="", description="What happens, e.g. a missile strike.")
 
     @model_validator(mode="after")
@@ -170,9 +170,7 @@ class Network(Record):
     default_zone: Id | None = Field(
         default=None, description="Zone for units whose pledge names no zone."
     )
-    horizon_days: Count = Field(
-        default=180, ge=1, le=3650, description="Longest plan considered [days]."
-    )
+    horizon_days: Days = Field(default=180, ge=1, description="Longest plan considered [days].")
     line_of_contact: LineOfContact | None = Field(
         default=None, description="Polyline of the line of contact."
     )

@@ -1,7 +1,8 @@
 """Reference and reachability checks of the deployment network.
 
 Like :mod:`forcegen.model.checks` they run on the raw mapping (as read), so that one run
-reports every problem; values of the wrong type are left to field validation.
+reports every problem; values of the wrong type are left to field validation (and ids or
+references that are not text are never looked up in a set or dict).
 """
 
 from __future__ import annotations
@@ -10,8 +11,8 @@ from collections import deque
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from forcegen.errors import Issue
-from forcegen.model.checks import CheckContext, _unknown
+from forcegen.errors import Issue, shown
+from forcegen.model.checks import CheckContext, Known, _unknown
 
 NET = "network"
 
@@ -45,13 +46,88 @@ def reachable(adjacent: Mapping[str, list[str]], starts: list[str]) -> set[str]:
     return seen
 
 
+def reach_masks(
+    adjacent: Mapping[str, list[str]], starts: Mapping[int, list[str]]
+) -> dict[str, int]:
+    """For every node, the bit set of the keys of ``starts`` it is reachable from.
+
+    Linear in nodes + edges (each step an OR of bit sets), however many keys: the
+    strongly connected components are found once (Tarjan, iteratively) and the bits
+    flow through them in topological order. A breadth-first search per key would take
+    keys x (nodes + edges).
+    """
+    nodes = set(adjacent)
+    for targets in adjacent.values():
+        nodes.update(targets)
+    for group in starts.values():
+        nodes.update(group)
+    component = _components(adjacent, sorted(nodes))
+    count = max(component.values(), default=-1) + 1
+    masks = [0] * count
+    for bit, group in starts.items():
+        for node in group:
+            masks[component[node]] |= 1 << bit
+    # Tarjan numbers components in reverse topological order: the last found come first
+    later: list[list[int]] = [[] for _ in range(count)]
+    for node, targets in adjacent.items():
+        here = component[node]
+        later[here].extend(component[t] for t in targets if component[t] != here)
+    for here in range(count - 1, -1, -1):
+        for there in later[here]:
+            masks[there] |= masks[here]
+    return {node: masks[component[node]] for node in nodes}
+
+
+def _components(adjacent: Mapping[str, list[str]], nodes: list[str]) -> dict[str, int]:
+    """Strongly connected component of every node (Tarjan's algorithm, no recursion);
+    components are numbered in the order found, a reverse topological order."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    component: dict[str, int] = {}
+    found = 0
+    for root in nodes:
+        if root in index:
+            continue
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        work = [(root, iter(adjacent.get(root, ())))]
+        while work:
+            node, targets = work[-1]
+            for target in targets:
+                if target not in index:
+                    index[target] = low[target] = len(index)
+                    stack.append(target)
+                    on_stack.add(target)
+                    work.append((target, iter(adjacent.get(target, ()))))
+                    break
+                if target in on_stack:
+                    low[node] = min(low[node], index[target])
+            else:
+                work.pop()
+                if work:
+                    parent = work[-1][0]
+                    low[parent] = min(low[parent], low[node])
+                if low[node] == index[node]:
+                    while True:
+                        member = stack.pop()
+                        on_stack.discard(member)
+                        component[member] = found
+                        if member == node:
+                            break
+                    found += 1
+    return component
+
+
 def check_network(raw: Mapping[str, Any], ctx: CheckContext) -> Iterator[Issue]:
     """Unique ids; legs, origins, zones and disruptions naming known nodes, nations and
     zones; every destination a pledge may be sent to reachable from its nation's origins
     by legs that carry personnel (and cargo, when its capability has any), into nodes
     whose handling of that load is not zero."""
     nodes = _ids(raw, "nodes")
-    node_set = set(nodes)
+    node_set = Known(nodes)
     for part in ("nodes", "legs", "disruptions"):
         first: dict[str, int] = {}
         for index, item in _records(raw, part):
@@ -61,16 +137,18 @@ def check_network(raw: Mapping[str, Any], ctx: CheckContext) -> Iterator[Issue]:
             if rid in first:
                 yield Issue(
                     (NET, part, index, "id"),
-                    f"duplicate id '{rid}' (first at {part} item {first[rid] + 1})",
+                    f"duplicate id '{shown(rid)}' (first at {part} item {first[rid] + 1})",
                     expected="ids unique within the section",
                 )
             else:
                 first[rid] = index
-    legs = _ids(raw, "legs")
-    for rid in sorted(node_set & set(legs)):
-        index = legs.index(rid)
+    leg_index: dict[str, int] = {}
+    for index, item in _records(raw, "legs"):
+        if isinstance(item.get("id"), str):
+            leg_index.setdefault(item["id"], index)
+    for rid in sorted(node_set.ids & set(leg_index)):
         yield Issue(
-            (NET, "legs", index, "id"),
+            (NET, "legs", leg_index[rid], "id"),
             f"leg id '{rid}' is also a node id",
             expected="distinct ids for nodes and legs (disruptions name either)",
         )
@@ -104,47 +182,51 @@ def check_network(raw: Mapping[str, Any], ctx: CheckContext) -> Iterator[Issue]:
     origins = origins if isinstance(origins, dict) else {}
     for nation, starts in origins.items():
         if nation not in ctx.ids.get("nations", frozenset()):
-            yield _unknown((NET, "origins", nation), "nation", str(nation), ctx.ids["nations"])
+            path = (NET, "origins", str(nation))
+            yield _unknown(path, "nation", str(nation), ctx.known("nations"))
         if isinstance(starts, list):
             for n, node in enumerate(starts):
                 if isinstance(node, str) and node not in node_set:
-                    yield _unknown((NET, "origins", nation, n), "node", node, node_set)
+                    yield _unknown((NET, "origins", str(nation), n), "node", node, node_set)
     zones = raw.get("zones")
     zones = zones if isinstance(zones, dict) else {}
     for zone, node in zones.items():
         if zone not in ctx.ids.get("zones", frozenset()):
-            yield _unknown((NET, "zones", zone), "zone", str(zone), ctx.ids["zones"])
+            yield _unknown((NET, "zones", str(zone)), "zone", str(zone), ctx.known("zones"))
         if isinstance(node, str) and node not in node_set:
-            yield _unknown((NET, "zones", zone), "node", node, node_set)
+            yield _unknown((NET, "zones", str(zone)), "node", node, node_set)
     default_zone = raw.get("default_zone")
     if isinstance(default_zone, str) and default_zone not in zones:
+        listed = Known(z for z in zones if isinstance(z, str)).listing()
         yield Issue(
             (NET, "default_zone"),
             f"default_zone '{default_zone}' has no destination under network.zones",
             found=repr(default_zone),
-            expected="a zone listed under network.zones: " + ", ".join(map(str, zones)),
+            expected="a zone listed under network.zones" + (f": {listed}" if listed else ""),
         )
-    targets = node_set | set(legs)
+    targets = Known(node_set.ids | set(leg_index))
     for index, item in _records(raw, "disruptions"):
         target = item.get("target")
         if isinstance(target, str) and target not in targets:
             yield _unknown((NET, "disruptions", index, "target"), "node or leg", target, targets)
-    yield from _check_reachable(raw, ctx, node_set, pax, cargo, origins, zones)
+    yield from _check_reachable(raw, ctx, node_set.ids, pax, cargo, origins, zones)
 
 
 def _check_reachable(
     raw: Mapping[str, Any],
     ctx: CheckContext,
-    node_set: set[str],
+    node_set: frozenset[str],
     pax: Mapping[str, list[str]],
     cargo: Mapping[str, list[str]],
-    origins: Mapping[str, Any],
-    zones: Mapping[str, Any],
+    origins: Mapping[Any, Any],
+    zones: Mapping[Any, Any],
 ) -> Iterator[Issue]:
     has_cargo = {
-        item.get("id")
+        item["id"]
         for _, item in ctx.items("capabilities")
-        if isinstance(item.get("lift"), dict) and _positive(item["lift"].get("short_tons"))
+        if isinstance(item.get("id"), str)
+        and isinstance(item.get("lift"), dict)
+        and _positive(item["lift"].get("short_tons"))
     }
     default_zone = raw.get("default_zone")
     needs: dict[str, dict[str, set[str]]] = {}  # nation -> destination -> {"personnel", ..}
@@ -177,21 +259,32 @@ def _check_reachable(
                     expected=f"network.origins.{nation}: the node(s) its units leave from",
                 )
             continue
-        kinds = {"personnel"} | ({"cargo"} if pledge.get("capability") in has_cargo else set())
+        capability = pledge.get("capability")
+        moves_cargo = isinstance(capability, str) and capability in has_cargo
+        kinds = {"personnel"} | ({"cargo"} if moves_cargo else set())
         for destination in destinations:
             needs.setdefault(nation, {}).setdefault(destination, set()).update(kinds)
+    origin_nodes = {
+        nation: [s for s in origins[nation] if isinstance(s, str) and s in node_set]
+        for nation in needs
+    }
+    bits = {nation: bit for bit, nation in enumerate(n for n in needs if origin_nodes[n])}
+    starts_by_bit = {bit: origin_nodes[nation] for nation, bit in bits.items()}
+    reach = {
+        "personnel": reach_masks(pax, starts_by_bit),
+        "cargo": reach_masks(cargo, starts_by_bit),
+    }
     for nation, wanted in needs.items():
-        starts = [s for s in origins[nation] if isinstance(s, str) and s in node_set]
-        if not starts:
+        if nation not in bits:
             continue  # every origin is unknown: reported above
-        reach = {"personnel": reachable(pax, starts), "cargo": reachable(cargo, starts)}
+        bit = 1 << bits[nation]
         for destination, kinds in sorted(wanted.items()):
             for kind in sorted(kinds):
-                if destination not in reach[kind]:
+                if not reach[kind].get(destination, 0) & bit:
                     yield Issue(
                         (NET, "origins", nation),
                         f"destination '{destination}' cannot be reached with {kind} from "
-                        f"the origins of {nation} ({', '.join(starts)})",
+                        f"the origins of {nation} ({', '.join(origin_nodes[nation])})",
                         expected=f"legs carrying {kind} from one of these origins to "
                         f"'{destination}'",
                     )

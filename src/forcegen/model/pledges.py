@@ -7,7 +7,7 @@ from typing import ClassVar
 
 from pydantic import Field
 
-from forcegen.model.common import Count, Day, Id, Number, Sourced
+from forcegen.model.common import Day, Days, Id, Persons, Sourced, Units
 
 
 class PledgeStatus(StrEnum):
@@ -27,14 +27,14 @@ class Pledge(Sourced):
     id: Id = Field(description="Pledge id, e.g. gbr-brigade-1.")
     nation: str = Field(description="ISO alpha-3 id of a nation in the workspace.")
     capability: Id = Field(description="Capability id.")
-    quantity: Number = Field(gt=0, description="Units offered [units].")
-    personnel: Count | None = Field(
+    quantity: Units = Field(gt=0, description="Units offered [units].")
+    personnel: Persons | None = Field(
         default=None,
         gt=0,
         description="Personnel [persons]; default quantity x the capability's personnel per unit.",
     )
     requires: str = Field(default="true", description="Condition expression; default always.")
-    readiness_days: Count = Field(
+    readiness_days: Days = Field(
         default=0, ge=0, description="Days after activation until ready to move [days]."
     )
     zones: tuple[Id, ...] | None = Field(

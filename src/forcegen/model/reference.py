@@ -15,7 +15,7 @@ from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
 from forcegen.model.capabilities import Lift
-from forcegen.model.common import Source
+from forcegen.model.common import AtMost, Source
 from forcegen.model.conditions import ConditionalProbability
 from forcegen.model.nations import Commitment, Statement
 from forcegen.model.network import (
@@ -52,7 +52,7 @@ def _type_name(annotation: Any) -> str:
     origin = typing.get_origin(annotation)
     args = typing.get_args(annotation)
     if origin is typing.Annotated:
-        return _type_name(args[0])
+        return _type_name(args[0]) + _bound(args[1:])
     if origin in (typing.Union, types.UnionType):
         return " or ".join(_type_name(a) for a in args)
     if origin is tuple:
@@ -74,6 +74,14 @@ def _type_name(annotation: Any) -> str:
             "date": "date (YYYY-MM-DD)",
         }.get(annotation.__name__, annotation.__name__)
     return str(annotation)
+
+
+def _bound(metadata: typing.Iterable[Any]) -> str:
+    """`` (at most 100,000 units)`` for a field bounded by a limit (see forcegen.limits)."""
+    for item in metadata:
+        if isinstance(item, AtMost):
+            return f" ({item.limit.at_most()})"
+    return ""
 
 
 def _default(info: FieldInfo) -> str:
@@ -101,7 +109,8 @@ def model_table(model: type[BaseModel]) -> str:
         info = model.model_fields[name]
         meaning = (info.description or "").replace("|", "\\|")
         shown = info.alias or name
-        rows.append(f"| `{shown}` | {_type_name(info.annotation)} | {_default(info)} | {meaning} |")
+        kind = _type_name(info.annotation) + _bound(info.metadata)
+        rows.append(f"| `{shown}` | {kind} | {_default(info)} | {meaning} |")
     return "\n".join(rows)
 
 

@@ -2,25 +2,28 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Annotated, ClassVar
 
 from pydantic import Field
 
-from forcegen.model.common import Count, Id, Number, Record, Sourced
+from forcegen.limits import LIMITS
+from forcegen.model.common import AtMost, Count, Days, Id, Persons, Record, Sourced, Units
 
 
 class RequirementLine(Record):
     """``quantity`` units of ``capability`` (in ``zone``, if given), priority 1 = highest."""
 
     capability: Id = Field(description="Capability id.")
-    quantity: Number = Field(gt=0, description="Units required [units].")
+    quantity: Units = Field(gt=0, description="Units required [units].")
     zone: Id | None = Field(default=None, description="Zone id; omitted = anywhere.")
-    needed_by_day: Count | None = Field(
+    needed_by_day: Days | None = Field(
         default=None,
         ge=0,
         description="Latest readiness accepted [days after activation]; omitted = no deadline.",
     )
-    priority: Count = Field(default=1, ge=1, description="1 = highest.")
+    priority: Annotated[Count, AtMost(LIMITS["MAX_PRIORITY"])] = Field(
+        default=1, ge=1, description="1 = highest."
+    )
     description: str = Field(default="", description="What the line is for.")
 
 
@@ -31,7 +34,7 @@ class Requirement(Sourced):
 
     id: Id = Field(description="Requirement id, e.g. force-25k.")
     name: str = Field(min_length=1, description="Name in words.")
-    personnel: Count | None = Field(
+    personnel: Persons | None = Field(
         default=None, gt=0, description="Headline size as reported [persons]."
     )
     description: str = Field(default="", description="What the option is.")

@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
 
-from forcegen.errors import Issue, PathPart, UnknownIdError, WorkspaceError
+from forcegen.errors import Issue, PathPart, UnknownIdError, WorkspaceError, format_path, shown
 from forcegen.expressions import Expression
+from forcegen.limits import LIMITS, MAX_RECORDS
 from forcegen.model.capabilities import Capability
 from forcegen.model.checks import (
     CROSS_CHECKS,
@@ -34,6 +35,7 @@ from forcegen.model.network import Network
 from forcegen.model.network_checks import check_network
 from forcegen.model.pledges import Pledge
 from forcegen.model.requirements import Requirement
+from forcegen.model.scalars import hint_for
 from forcegen.model.scenarios import Scenario
 from forcegen.model.zones import Zone
 
@@ -121,22 +123,38 @@ class Workspace:
 
     @cached_property
     def condition_order(self) -> tuple[str, ...]:
-        """Condition ids in dependency order: each after the conditions it is given."""
-        done: list[str] = []
-        placed: set[str] = set()
-        pending = list(self.conditions)
-        while pending:
-            rest = []
-            for cid in pending:
-                if all(d in placed for d in self.conditions[cid].depends_on):
-                    done.append(cid)
-                    placed.add(cid)
-                else:
-                    rest.append(cid)
-            if len(rest) == len(pending):  # pragma: no cover - cycles are rejected at build
-                raise WorkspaceError([Issue(("conditions",), "cyclic given rules")])
-            pending = rest
-        return tuple(done)
+        """Condition ids in dependency order: each after the conditions it is given.
+
+        The order of repeated passes over the conditions in input order, each pass taking
+        every condition whose given conditions are already placed; found in one pass
+        over the dependencies (a chain of 100,000 conditions written last-first would
+        take 100,000 passes): a condition's pass is 1 + the latest pass among its given
+        conditions that come after it in the input, and at least the pass of those before.
+        """
+        ids = list(self.conditions)
+        position = {cid: n for n, cid in enumerate(ids)}
+        users: dict[str, list[str]] = {cid: [] for cid in ids}
+        waiting = {}
+        for cid in ids:
+            depends = [d for d in self.conditions[cid].depends_on if d in position]
+            waiting[cid] = len(depends)
+            for d in depends:
+                users[d].append(cid)
+        rank = dict.fromkeys(ids, 1)
+        ready = [cid for cid in ids if waiting[cid] == 0]
+        placed = 0
+        while ready:
+            cid = ready.pop()
+            placed += 1
+            for user in users[cid]:
+                later = position[cid] > position[user]
+                rank[user] = max(rank[user], rank[cid] + later)
+                waiting[user] -= 1
+                if waiting[user] == 0:
+                    ready.append(user)
+        if placed < len(ids):  # pragma: no cover - cycles are rejected at build
+            raise WorkspaceError([Issue(("conditions",), "cyclic given rules")])
+        return tuple(sorted(ids, key=lambda cid: (rank[cid], position[cid])))
 
     def unsourced_figures(self) -> list[Issue]:
         """Figures with neither a source nor an assumption label (provenance gaps)."""
@@ -247,7 +265,7 @@ def build_workspace(data: Any, origin: str = "") -> Workspace:
             issues.append(
                 Issue(
                     path=(str(key),),
-                    message=f"unknown section '{key}'",
+                    message=f"unknown section '{shown(key)}'",
                     expected="one of: " + ", ".join([*SECTIONS, NETWORK]),
                 )
             )
@@ -268,6 +286,9 @@ def build_workspace(data: Any, origin: str = "") -> Workspace:
                 )
             )
             items = []
+        if len(items) > MAX_RECORDS:
+            issues.append(_too_many((section,), items))
+            items = []  # not checked further: the workspace is refused
         issues.extend(check_unique_ids(section, items))
         ids[section] = frozenset(
             item["id"]
@@ -307,11 +328,19 @@ def build_workspace(data: Any, origin: str = "") -> Workspace:
                 )
             )
         else:
-            try:
-                network = Network.model_validate(raw_network)
-            except ValidationError as exc:
-                issues.extend(translate(exc, (NETWORK,), Network))
-            issues.extend(check_network(raw_network, ctx))
+            too_many = [
+                _too_many((NETWORK, part), raw_network[part])
+                for part in ("nodes", "legs", "disruptions", "origins", "zones")
+                if isinstance(raw_network.get(part), list | dict)
+                and len(raw_network[part]) > MAX_RECORDS
+            ]
+            issues.extend(too_many)
+            if not too_many:
+                try:
+                    network = Network.model_validate(raw_network)
+                except ValidationError as exc:
+                    issues.extend(translate(exc, (NETWORK,), Network))
+                issues.extend(check_network(raw_network, ctx))
     requires, expression_issues = parse_requires(ctx)
     issues.extend(expression_issues)
     if issues:
@@ -339,6 +368,15 @@ def build_workspace(data: Any, origin: str = "") -> Workspace:
     return workspace
 
 
+def _too_many(path: tuple[PathPart, ...], items: list[Any] | dict[Any, Any]) -> Issue:
+    limit = LIMITS["MAX_RECORDS"]
+    return Issue(
+        path=path,
+        message=f"{format_path(path)} has {len(items):,} records: {limit.refusal(len(items))}",
+        expected=f"{limit.at_most()} (split the work into several workspaces)",
+    )
+
+
 def _issue_order(issue: Issue) -> tuple[str, int, str]:
     section = str(issue.path[0]) if issue.path else ""
     index = issue.path[1] if len(issue.path) > 1 and isinstance(issue.path[1], int) else -1
@@ -346,7 +384,15 @@ def _issue_order(issue: Issue) -> tuple[str, int, str]:
 
 
 def _kind(value: Any) -> str:
-    names = {dict: "a mapping", list: "a list", str: "text", type(None): "nothing"}
+    names = {
+        dict: "a mapping",
+        list: "a list",
+        str: "text",
+        type(None): "nothing",
+        bool: "true/false",
+        int: "a whole number",
+        float: "a number",
+    }
     return names.get(type(value), type(value).__name__)
 
 
@@ -365,13 +411,15 @@ def translate(
     """Turn pydantic errors into issues that say what was found and what was expected."""
     out: list[Issue] = []
     errors = exc.errors(include_url=False)
-    failing = [tuple(e["loc"]) for e in errors]
+    # every proper prefix of a failing location: linear, where comparing each error with
+    # every other is quadratic in the errors of a record (a list of 100,000 bad items)
+    enclosing = {loc[:n] for loc in (tuple(e["loc"]) for e in errors) for n in range(len(loc))}
     for err in errors:
         here = tuple(err["loc"])
-        nested = any(len(f) > len(here) and f[: len(here)] == here for f in failing)
+        nested = here in enclosing
         if err["type"] == "too_short" and nested:
             continue  # "at least 1 item" only because its items failed: noise
-        loc = tuple(p for p in here if p not in UNION_TAGS and p != "function-after")
+        loc = tuple(p for p in here if p not in UNION_TAGS and p not in _LOC_NOISE)
         path = (*prefix, *loc)
         kind = err["type"]
         found: str | None = _short(err.get("input"))
@@ -382,7 +430,7 @@ def translate(
             expected = f"a value for '{loc[-1]}'"
             found = None
         elif kind == "extra_forbidden":
-            message = f"unknown field '{loc[-1]}'"
+            message = f"unknown field '{shown(loc[-1])}'"
             parent = _model_at(model, loc[:-1])
             allowed = list(parent.model_fields) if parent else []
             expected = "one of: " + ", ".join(allowed) if allowed else "no extra fields"
@@ -391,6 +439,15 @@ def translate(
 
             close = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
             hint = f"did you mean '{close[0]}'?" if close else None
+        elif kind in _WANTED and isinstance(err.get("input"), str):
+            wanted, what = _WANTED[kind]
+            message = f"{_field_name(loc, here)} must be {what}, not text"
+            expected = _expected_from(err["msg"])
+            hint = hint_for(err["input"], wanted)
+        elif kind == "string_type":
+            message = f"{_field_name(loc, here)} must be text"
+            expected = "text"
+            found = f"{_kind(err.get('input'))} {found}"
         elif kind == "model_type" or kind == "model_attributes_type":
             message = "wrong kind of value"
             expected = "a mapping of fields (key: value lines)"
@@ -404,6 +461,33 @@ def translate(
             expected = _expected_from(err["msg"])
         out.append(Issue(path=path, message=message, found=found, expected=expected, hint=hint))
     return out
+
+
+_WANTED = {
+    "int_type": ("number", "a whole number"),
+    "int_parsing": ("number", "a whole number"),
+    "float_type": ("number", "a number"),
+    "float_parsing": ("number", "a number"),
+    "bool_type": ("flag", "true or false"),
+    "bool_parsing": ("flag", "true or false"),
+}
+"""pydantic error types for text where a number or true/false belongs."""
+
+_LOC_NOISE = frozenset({"function-after", "function-before", "[key]"})
+"""Steps pydantic adds to error locations that are not field paths."""
+
+
+def _field_name(loc: tuple[PathPart, ...], raw: tuple[Any, ...]) -> str:
+    """How a message names the field at ``loc``: ``id``, ``zones[1]``, ``a key of assume``."""
+    if raw and raw[-1] == "[key]":
+        parent = next((p for p in reversed(loc[:-1]) if isinstance(p, str)), "the mapping")
+        return f"each key of {parent}"
+    tail: list[PathPart] = []
+    for part in reversed(loc):
+        tail.insert(0, part)
+        if isinstance(part, str):
+            break
+    return format_path(tail) if tail else "the value"
 
 
 def _expected_from(msg: str) -> str:
