@@ -21,6 +21,7 @@ from forcegen.engine.sampling import (
     PatternTable,
     Progress,
     check_draws,
+    check_workers,
     enumerate_patterns,
     pattern_values,
     sample_patterns,
@@ -275,12 +276,15 @@ def monte_carlo(
     of some conditions (see :func:`~forcegen.engine.condition_model.condition_model`).
     Bit-identical for the same workspace, scenario, seed and draws, whatever
     ``chunk_size`` and ``workers``. Sensitivity forces each free condition true and
-    false with the same random numbers for every other condition.
+    false with the same random numbers for every other condition. ``draws`` and
+    ``workers`` are checked against :data:`~forcegen.limits.MAX_DRAWS` and
+    :data:`~forcegen.limits.MAX_WORKERS` before any work.
     """
-    scenario_id, assume = _assume(workspace, scenario)
-    model = condition_model(workspace, assume, probabilities)
     if not exact:
         draws = check_draws(draws)
+    workers = check_workers(workers)
+    scenario_id, assume = _assume(workspace, scenario)
+    model = condition_model(workspace, assume, probabilities)
     passes = 1 + (2 * len(model.rules) if sensitivity else 0)
     done_before = 0
 

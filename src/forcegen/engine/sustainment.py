@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from forcegen.engine.activation import active_pledges, scenario_values
+from forcegen.engine.bounds import check_count
 from forcegen.engine.rotation import NationSustainment, coalition_curve, sustain_nation
-from forcegen.errors import ForcegenError
 from forcegen.model.capabilities import Domain
 from forcegen.model.pledges import PledgeStatus
 from forcegen.model.scenarios import Scenario
@@ -148,10 +148,10 @@ def sustainment(
     """Sustainability of the pledges active in ``scenario`` over ``months`` months.
 
     Without a scenario every pledge that is not withdrawn counts (the most that is on
-    offer). Only land and joint capabilities load a nation's land forces.
+    offer). Only land and joint capabilities load a nation's land forces. ``months`` is
+    at most :data:`~forcegen.limits.MAX_MONTHS`, checked before any work.
     """
-    if isinstance(months, bool) or not isinstance(months, int) or months < 1:
-        raise ForcegenError(f"months must be a whole number of at least 1; got {months!r}")
+    months = check_count("months", months, "MAX_MONTHS")
     if scenario is None:
         scenario_id = None
         pledge_ids = [
