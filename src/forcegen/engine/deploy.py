@@ -22,6 +22,7 @@ from forcegen.engine.movement import (
     taskings_from_sourcing,
 )
 from forcegen.engine.sampling import check_seed
+from forcegen.engine.totals import checked_personnel
 from forcegen.errors import ForcegenError
 from forcegen.model.network import Network
 from forcegen.model.workspace import Workspace
@@ -121,6 +122,7 @@ def deploy(
     :data:`~forcegen.limits.MAX_DISRUPTIONS`, checked before any work)."""
     draws = check_count("draws", draws, "MAX_DISRUPTIONS", least=0)
     check_seed(seed)
+    checked_personnel(workspace)  # every figure below is finite and its sums exact
     network = workspace.network
     if network is None:
         raise ForcegenError(

@@ -33,6 +33,7 @@ from forcegen.engine.statistics import (
     first_order_share,
     probability,
 )
+from forcegen.engine.totals import checked_personnel
 from forcegen.model.scenarios import Scenario
 from forcegen.model.workspace import Workspace
 
@@ -210,9 +211,10 @@ class _Evaluator:
         self.workspace = workspace
         self.model = model
         self.cache: dict[Any, Any] = {}  # sourcing results, shared by every pass
+        self.personnel = checked_personnel(workspace)
 
     def __call__(self, table: PatternTable) -> PatternOutcomes:
-        return pattern_outcomes(self.workspace, self.model, table.codes, self.cache)
+        return pattern_outcomes(self.workspace, self.model, table.codes, self.cache, self.personnel)
 
 
 def _summaries(
@@ -314,7 +316,7 @@ def monte_carlo(
     base = table_for(None)
     outcomes = evaluate(base)
     n = None if exact else draws
-    upper = float(sum(workspace.pledge_personnel(p) for p in workspace.pledges))
+    upper = float(sum(evaluate.personnel.values()))
     personnel, by_nation, by_capability, units, requirements, pledges = _summaries(
         outcomes, base, n, upper
     )

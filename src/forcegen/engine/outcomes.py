@@ -7,6 +7,7 @@ same rule and arithmetic as ``forcegen run``'s ``fill_requirement``).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +17,7 @@ from numpy.typing import NDArray
 from forcegen.engine.condition_model import ConditionModel
 from forcegen.engine.filling import fill_batch
 from forcegen.engine.sampling import pattern_values
+from forcegen.engine.totals import checked_personnel
 from forcegen.model.pledges import PledgeStatus
 from forcegen.model.workspace import Workspace
 
@@ -52,8 +54,16 @@ def pattern_outcomes(
     model: ConditionModel,
     codes: NDArray[np.uint64],
     cache: dict[Any, Any] | None = None,
+    personnel: Mapping[str, int] | None = None,
 ) -> PatternOutcomes:
-    """Evaluate every pattern in ``codes`` (vectorised over patterns)."""
+    """Evaluate every pattern in ``codes`` (vectorised over patterns).
+
+    ``personnel`` (pledge id -> [persons]) is :func:`~forcegen.engine.totals.checked_personnel`
+    of the workspace (worked out when None): its total is checked, so that no sum below
+    can wrap around in an int64 or lose precision in a float64.
+    """
+    if personnel is None:
+        personnel = checked_personnel(workspace)
     values = pattern_values(model, codes)
     n = codes.shape[0]
     pledge_ids = tuple(workspace.pledges)
@@ -62,9 +72,7 @@ def pattern_outcomes(
         if workspace.pledges[pid].status is PledgeStatus.WITHDRAWN:
             continue
         active[:, k] = np.broadcast_to(workspace.requires[pid].evaluate(values), (n,))
-    personnel_per_pledge = np.array(
-        [workspace.pledge_personnel(pid) for pid in pledge_ids], dtype=np.int64
-    )
+    personnel_per_pledge = np.array([personnel[pid] for pid in pledge_ids], dtype=np.int64)
     nations = tuple(dict.fromkeys(p.nation for p in workspace.pledges.values()))
     capabilities = tuple(dict.fromkeys(p.capability for p in workspace.pledges.values()))
     nation_of = np.zeros((len(pledge_ids), len(nations)), dtype=np.int64)
