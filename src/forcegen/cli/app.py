@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import ExitStack, contextmanager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
@@ -283,8 +283,37 @@ def montecarlo(
                 typer.echo(f"wrote {path}")
 
 
+def _verbose(ctx: typer.Context) -> bool:
+    """True when ``forcegen --verbose`` was given (an option of the root command)."""
+    return bool(ctx.find_root().params.get("verbose"))
+
+
+@contextmanager
+def _quiet_dask(quiet: bool) -> Iterator[None]:
+    """While ``quiet``: no log records or warnings from Dask, distributed and tornado in
+    this process (stderr stays empty on success); levels and filters restored after."""
+    if not quiet:
+        yield
+        return
+    import logging
+    import warnings
+
+    loggers = [logging.getLogger(name) for name in ("distributed", "dask", "tornado", "bokeh")]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.CRITICAL)
+    try:
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", module=r"(distributed|dask|tornado)(\.|$)")
+            yield
+    finally:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)
+
+
 @app.command()
 def sweep(
+    ctx: typer.Context,
     workspace: WorkspaceArg = None,
     vary: Annotated[
         list[str],
@@ -316,7 +345,7 @@ def sweep(
     ] = None,
 ) -> None:
     """Monte Carlo over a grid of probability assumptions, each point a Dask task."""
-    with _user_errors():
+    with _user_errors(), ExitStack() as stack:
         from forcegen.engine.sampling import check_draws, check_workers
         from forcegen.engine.sweep import (
             SweepAxis,
@@ -329,6 +358,13 @@ def sweep(
 
         check_draws(draws, "--draws")
         check_workers(workers, "--workers")
+        if scheduler is not None and not serial:
+            from forcegen.engine.scheduler import SchedulerAddressError, tcp_address
+
+            try:
+                tcp_address(scheduler)
+            except SchedulerAddressError as exc:
+                _fail(f"error: --scheduler {exc.text!r}: {exc.problem}; expected {exc.expected}")
         axes = []
         for text in vary:
             try:
@@ -345,7 +381,9 @@ def sweep(
             output_dir(plot)
         if csv is not None:
             output_file(csv)
-        client = None if serial else dask_client(scheduler, workers)
+        quiet = not _verbose(ctx)
+        stack.enter_context(_quiet_dask(quiet))
+        client = None if serial else dask_client(scheduler, workers, quiet=quiet)
         try:
             bar, update = progress_bar("sweep", len(grid(axes)), "points")
             with bar:

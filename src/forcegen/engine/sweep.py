@@ -8,6 +8,7 @@ distributed run gives exactly the rows of a serial run.
 from __future__ import annotations
 
 import itertools
+import logging
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from forcegen.limits import (
     MAX_EXACT_CONDITIONS,
     MAX_GRID_POINTS,
     MIN_SWEEP_STEP,
+    SCHEDULER_TIMEOUT_SECONDS,
 )
 from forcegen.model.scenarios import Scenario
 from forcegen.model.workspace import Workspace
@@ -301,8 +303,16 @@ def run_sweep(
     )
 
 
-def dask_client(scheduler: str | None = None, workers: int = 2) -> Any:
+def dask_client(scheduler: str | None = None, workers: int = 2, quiet: bool = True) -> Any:
     """A Dask client: connected to ``scheduler``, or on a new LocalCluster of ``workers``.
+
+    ``quiet``: the local cluster's scheduler and workers log only critical errors
+    (else as the logging configuration says).
+
+    A ``scheduler`` address (``tcp://HOST:PORT``) is probed first: the connection and
+    the Dask handshake must come within :data:`~forcegen.limits.SCHEDULER_TIMEOUT_SECONDS`
+    (:func:`~forcegen.engine.scheduler.probe_scheduler`), else
+    :class:`~forcegen.engine.scheduler.SchedulerUnreachable`.
 
     Close it (``client.close()``, and ``client.cluster.close()`` for a local cluster).
     """
@@ -311,12 +321,24 @@ def dask_client(scheduler: str | None = None, workers: int = 2) -> Any:
     except ImportError:  # pragma: no cover - depends on the installation
         raise ForcegenError("sweeps on Dask need: pip install 'forcegen[dask]'") from None
     if scheduler:
+        from forcegen.engine.scheduler import SchedulerUnreachable, probe_scheduler
+
+        probe_scheduler(scheduler)
         try:
-            return Client(scheduler, timeout="10s")
-        except (OSError, ValueError, TypeError) as exc:
-            raise ForcegenError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
+            return Client(scheduler, timeout=SCHEDULER_TIMEOUT_SECONDS)
+        except Exception as exc:  # whatever distributed raises, say so
+            raise SchedulerUnreachable(
+                scheduler, SCHEDULER_TIMEOUT_SECONDS, f"{type(exc).__name__}: {exc}"
+            ) from None
     workers = check_workers(workers)
     cluster = LocalCluster(
-        n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+        n_workers=workers,
+        threads_per_worker=1,
+        processes=True,
+        # no dashboard; its HTTP server on a free port of this machine only, so that a
+        # second cluster does not warn that port 8787 is taken
+        dashboard_address="127.0.0.1:0",
+        scheduler_kwargs={"dashboard": False},
+        silence_logs=logging.CRITICAL if quiet else False,
     )
     return Client(cluster)
