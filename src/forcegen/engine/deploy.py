@@ -96,6 +96,7 @@ class DeploymentResult:
                 {"unit": n.unit, "pledge": n.pledge, "nation": n.nation, "reason": n.reason}
                 for n in plan.not_moved
             ],
+            "beyond_horizon": [b.row() for b in plan.beyond_horizon],
             "bottlenecks": [b.row() for b in plan.bottlenecks],
             "disruptions": None
             if self.disruptions is None

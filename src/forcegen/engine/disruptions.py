@@ -19,6 +19,7 @@ from forcegen.engine.deployment import (
     LOADS,
     CapacityScale,
     DeploymentPlan,
+    beyond_horizon,
     build_graphs,
     build_groups,
     earliest_plan,
@@ -92,8 +93,11 @@ def scale_of(network: Network, pattern: Pattern, days: int) -> CapacityScale:
 def force_closure(
     network: Network, movements: Sequence[Movement], scale: CapacityScale, horizon: int
 ) -> int | None:
-    """The earliest day the whole force can close [day] (None = not by ``horizon``)."""
+    """The earliest day the whole force can close [day] (None = not by ``horizon``,
+    without planning when some unit provably cannot close by then)."""
     graphs = build_graphs(network, horizon, scale)
+    if beyond_horizon(network, graphs, movements, horizon):
+        return None
     closure = 0
     for load in LOADS:
         groups, _ = build_groups(network, movements, load)
@@ -147,12 +151,16 @@ def simulate_disruptions(
     known: dict[Pattern, int | None] = {}
     if base_plan is not None:
         known[()] = base_plan.closure_day
+    # a unit that cannot close undisrupted cannot close disrupted (capacity only shrinks)
+    never = base_plan is not None and base_plan.horizon == horizon and base_plan.beyond_horizon
     distinct: dict[Pattern, Pattern] = {}  # one copy of each pattern, shared by its draws
     patterns: list[Pattern] = []
     closures = []
     for drawn in iter_patterns(network, draws, seed):
         pattern = distinct.setdefault(drawn, drawn)
         patterns.append(pattern)
+        if never:
+            known.setdefault(pattern, None)
         if pattern not in known:
             scale = scale_of(network, pattern, horizon)
             if (
