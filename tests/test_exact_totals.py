@@ -7,6 +7,7 @@ import dataclasses
 import re
 from typing import Any
 
+import numpy as np
 import pytest
 
 import forcegen
@@ -203,3 +204,15 @@ def test_a_strength_per_unit_too_large_for_a_float_is_refused(
     bad = dataclasses.replace(bounds, capabilities=capabilities)
     with pytest.raises(ForcegenError, match=r"^pledge 'gbr': its personnel is not a finite number"):
         evaluate(bad, "all")
+
+
+def test_pattern_sums_in_float64_blas_are_the_exact_integers() -> None:
+    from forcegen.engine.outcomes import ELEMENTS_AT_ONCE, _rows_times
+
+    rng = np.random.default_rng(5)
+    active = np.asfortranarray(rng.random((3 * ELEMENTS_AT_ONCE // 4000 + 7, 4000)) < 0.7)
+    matrix = rng.integers(TEN_MILLION - 1000, TEN_MILLION + 1, size=(4000, 3), dtype=np.int64)
+    matrix[:, 2] = TEN_MILLION  # every pledge at the bound
+    exact = active.astype(object) @ matrix.astype(object)  # Python integers
+    assert (_rows_times(active, matrix) == exact).all()
+    assert _rows_times(active, matrix).dtype == np.int64

@@ -213,8 +213,10 @@ class _Evaluator:
         self.cache: dict[Any, Any] = {}  # sourcing results, shared by every pass
         self.personnel = checked_personnel(workspace)
 
-    def __call__(self, table: PatternTable) -> PatternOutcomes:
-        return pattern_outcomes(self.workspace, self.model, table.codes, self.cache, self.personnel)
+    def __call__(self, table: PatternTable, breakdown: bool = True) -> PatternOutcomes:
+        return pattern_outcomes(
+            self.workspace, self.model, table.codes, self.cache, self.personnel, breakdown
+        )
 
 
 def _summaries(
@@ -327,7 +329,7 @@ def monte_carlo(
             sides = {}
             for forced_value in (True, False):
                 table = table_for({rule.condition: forced_value})
-                forced_out = evaluate(table)
+                forced_out = evaluate(table, breakdown=False)
                 mean = float(np.dot(table.weights, forced_out.personnel) / table.total)
                 p_met = {
                     rid: float(np.dot(table.weights, forced_out.met[:, r]) / table.total)
