@@ -20,6 +20,7 @@ solver and MPS export, and is the solver linopy and PyPSA default to.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -108,6 +109,13 @@ def _components(problem: SourcingProblem) -> list[tuple[list[int], list[int], li
     return list(groups.values())
 
 
+def digest(*parts: object) -> bytes:
+    """A 20-byte key for the cache of parts: the key itself grows with the offers (some
+    kilobytes for hundreds of pledges), and a Monte Carlo run may cache a part per
+    distinct condition pattern (gigabytes)."""
+    return hashlib.blake2b(repr(parts).encode(), digest_size=20).digest()
+
+
 def solve(
     problem: SourcingProblem, full: bool = True, cache: dict[Any, Any] | None = None
 ) -> SourcingSolution:
@@ -124,7 +132,7 @@ def solve(
         part_fill: dict[int, float]
         part_assign: list[Assignment]
         if cache is not None:
-            key = (
+            key = digest(
                 full,
                 tuple((problem.lines[n].quantity, problem.lines[n].priority) for n in lines),
                 tuple(
