@@ -72,7 +72,8 @@ def test_a_unit_ready_after_the_horizon_is_reported_and_the_rest_planned_as_with
     built_alone = list(recorder.horizons)
     recorder.horizons.clear()
     plan = plan_deployment(network, [*on_time, late])
-    assert recorder.horizons == built_alone  # the late unit adds no model, no search
+    # the late unit adds no model, no search (the two loads are planned in parallel)
+    assert sorted(recorder.horizons) == sorted(built_alone)
     assert max(recorder.horizons) < 100  # nowhere near the 3,650-day horizon
     assert [u.closure_day for u in plan.units[:2]] == [u.closure_day for u in alone.units]
     assert alone.closure_day == 11 and plan.closure_day is None  # u2 leaves a on days 5-6
