@@ -128,6 +128,25 @@ MAX_PERSONNEL = int(
         "five times the largest armed force in the world; every total stays exact",
     )
 )
+MAX_TOTAL_UNITS = int(
+    _limit(
+        "MAX_TOTAL_UNITS",
+        MAX_RECORDS * MAX_QUANTITY,
+        "units",
+        "the quantities of all pledges added up (checked by the engines)",
+        "the most that MAX_RECORDS pledges of MAX_QUANTITY units can add up to; sums stay exact",
+    )
+)
+MAX_TOTAL_PERSONNEL = int(
+    _limit(
+        "MAX_TOTAL_PERSONNEL",
+        MAX_RECORDS * MAX_PERSONNEL,
+        "persons",
+        "the personnel of all pledges added up (checked by the engines)",
+        "the most that MAX_RECORDS pledges of MAX_PERSONNEL persons can add up to; every "
+        "total stays exact in a 64-bit integer and a float64 (below 2**53)",
+    )
+)
 MAX_DAYS = int(
     _limit(
         "MAX_DAYS",

@@ -6,11 +6,13 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import ExitStack, contextmanager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
+
+from forcegen.limits import MAX_DISRUPTIONS, MAX_DRAWS, MAX_MONTHS, MAX_WORKERS
 
 if TYPE_CHECKING:
     from forcegen.model.workspace import Workspace
@@ -233,12 +235,16 @@ def montecarlo(
         str | None,
         typer.Option("--scenario", "-s", help="Hold the conditions this scenario fixes."),
     ] = None,
-    draws: Annotated[int, typer.Option("--draws", "-n", help="Monte Carlo draws.")] = 100_000,
+    draws: Annotated[
+        int, typer.Option("--draws", "-n", help=f"Monte Carlo draws (at most {MAX_DRAWS:,}).")
+    ] = 100_000,
     seed: Annotated[int, typer.Option("--seed", min=0, help="Random seed (>= 0).")] = 0,
     exact: Annotated[
         bool, typer.Option("--exact", help="Enumerate every combination (up to 20 free).")
     ] = False,
-    workers: Annotated[int, typer.Option("--workers", help="Threads for sampling.")] = 1,
+    workers: Annotated[
+        int, typer.Option("--workers", help=f"Threads for sampling (at most {MAX_WORKERS:,}).")
+    ] = 1,
     as_json: JsonOpt = False,
     plot: Annotated[
         Path | None, typer.Option("--plot", help="Write distribution and tornado charts here.")
@@ -246,6 +252,10 @@ def montecarlo(
 ) -> None:
     """Odds of each force option and the spread of the force, over the conditions."""
     with _user_errors():
+        from forcegen.engine.sampling import check_draws, check_workers
+
+        check_draws(draws, "--draws")
+        check_workers(workers, "--workers")
         from forcegen.cli.progress import output_dir, progress_bar
         from forcegen.engine.montecarlo import monte_carlo
 
@@ -273,8 +283,37 @@ def montecarlo(
                 typer.echo(f"wrote {path}")
 
 
+def _verbose(ctx: typer.Context) -> bool:
+    """True when ``forcegen --verbose`` was given (an option of the root command)."""
+    return bool(ctx.find_root().params.get("verbose"))
+
+
+@contextmanager
+def _quiet_dask(quiet: bool) -> Iterator[None]:
+    """While ``quiet``: no log records or warnings from Dask, distributed and tornado in
+    this process (stderr stays empty on success); levels and filters restored after."""
+    if not quiet:
+        yield
+        return
+    import logging
+    import warnings
+
+    loggers = [logging.getLogger(name) for name in ("distributed", "dask", "tornado", "bokeh")]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.CRITICAL)
+    try:
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", module=r"(distributed|dask|tornado)(\.|$)")
+            yield
+    finally:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)
+
+
 @app.command()
 def sweep(
+    ctx: typer.Context,
     workspace: WorkspaceArg = None,
     vary: Annotated[
         list[str],
@@ -284,7 +323,9 @@ def sweep(
         str | None,
         typer.Option("--scenario", "-s", help="Hold the conditions this scenario fixes."),
     ] = None,
-    draws: Annotated[int, typer.Option("--draws", "-n", help="Draws per grid point.")] = 100_000,
+    draws: Annotated[
+        int, typer.Option("--draws", "-n", help=f"Draws per grid point (at most {MAX_DRAWS:,}).")
+    ] = 100_000,
     seed: Annotated[
         int, typer.Option("--seed", min=0, help="Random seed (>= 0), used at every point.")
     ] = 0,
@@ -293,7 +334,9 @@ def sweep(
         str | None,
         typer.Option("--scheduler", help="Address of a Dask scheduler (default: local cluster)."),
     ] = None,
-    workers: Annotated[int, typer.Option("--workers", help="Local cluster workers.")] = 2,
+    workers: Annotated[
+        int, typer.Option("--workers", help=f"Local cluster workers (at most {MAX_WORKERS:,}).")
+    ] = 2,
     serial: Annotated[bool, typer.Option("--serial", help="No Dask: run points in turn.")] = False,
     as_json: JsonOpt = False,
     csv: Annotated[Path | None, typer.Option("--csv", help="Write the table as CSV.")] = None,
@@ -302,22 +345,45 @@ def sweep(
     ] = None,
 ) -> None:
     """Monte Carlo over a grid of probability assumptions, each point a Dask task."""
-    with _user_errors():
+    with _user_errors(), ExitStack() as stack:
+        from forcegen.engine.sampling import check_draws, check_workers
+        from forcegen.engine.sweep import (
+            SweepAxis,
+            SweepAxisError,
+            check_sweep,
+            dask_client,
+            grid,
+            run_sweep,
+        )
+
+        check_draws(draws, "--draws")
+        check_workers(workers, "--workers")
+        if scheduler is not None and not serial:
+            from forcegen.engine.scheduler import SchedulerAddressError, tcp_address
+
+            try:
+                tcp_address(scheduler)
+            except SchedulerAddressError as exc:
+                _fail(f"error: --scheduler {exc.text!r}: {exc.problem}; expected {exc.expected}")
+        axes = []
+        for text in vary:
+            try:
+                axes.append(SweepAxis.parse(text))
+            except SweepAxisError as exc:
+                _fail(f"error: --vary {text!r}: {exc.problem}; expected {exc.expected}")
         from forcegen.cli.progress import output_dir, output_file, progress_bar
-        from forcegen.engine.sweep import SweepAxis, check_sweep, dask_client, grid, run_sweep
 
         ws = resolve_workspace(workspace)
-        axes = [SweepAxis.parse(text) for text in vary]
         check_sweep(ws, axes, scenario, draws=draws, exact=exact)
-        if workers < 1:
-            _fail(f"error: --workers must be at least 1; got {workers}")
         if plot is not None and len(axes) > 2:
             _fail("error: charts of a sweep need one or two --vary axes; use --csv for more")
         if plot is not None:
             output_dir(plot)
         if csv is not None:
             output_file(csv)
-        client = None if serial else dask_client(scheduler, workers)
+        quiet = not _verbose(ctx)
+        stack.enter_context(_quiet_dask(quiet))
+        client = None if serial else dask_client(scheduler, workers, quiet=quiet)
         try:
             bar, update = progress_bar("sweep", len(grid(axes)), "points")
             with bar:
@@ -421,7 +487,11 @@ def deploy(
         ),
     ] = None,
     disruptions: Annotated[
-        int, typer.Option("--disruptions", min=0, help="Seeded disruption draws to re-plan.")
+        int,
+        typer.Option(
+            "--disruptions",
+            help=f"Seeded disruption draws to re-plan (at most {MAX_DISRUPTIONS:,}).",
+        ),
     ] = 0,
     seed: Annotated[int, typer.Option("--seed", min=0, help="Seed of the disruption draws.")] = 0,
     as_json: JsonOpt = False,
@@ -439,6 +509,9 @@ def deploy(
 ) -> None:
     """Plan the deployment through the network: closure days, bottlenecks, disruptions."""
     with _user_errors():
+        from forcegen.engine.bounds import check_count
+
+        check_count("--disruptions", disruptions, "MAX_DISRUPTIONS", least=0)
         from forcegen.cli.progress import output_dir, output_file, progress_bar
         from forcegen.engine.deploy import deploy as plan
 
@@ -487,7 +560,9 @@ def deploy(
 def sustain(
     workspace: WorkspaceArg = None,
     scenario: ActiveScenarioOpt = None,
-    months: Annotated[int, typer.Option("--months", help="Horizon [months].")] = 36,
+    months: Annotated[
+        int, typer.Option("--months", help=f"Horizon [months], at most {MAX_MONTHS:,}.")
+    ] = 36,
     as_json: JsonOpt = False,
     plot: Annotated[
         Path | None,
@@ -497,6 +572,9 @@ def sustain(
     """Can each nation keep its pledge in the field through rotations, and what must it
     draw down?"""
     with _user_errors():
+        from forcegen.engine.bounds import check_count
+
+        check_count("--months", months, "MAX_MONTHS")
         from forcegen.cli.progress import output_dir
         from forcegen.engine.sustainment import sustainment
 

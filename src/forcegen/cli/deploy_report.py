@@ -91,6 +91,15 @@ def print_deploy_report(result: DeploymentResult) -> None:
             console.print(f"  ... {len(plan.bottlenecks) - MAX_BOTTLENECKS} more in --json")
     else:
         console.print("No binding capacity: every unit moves as fast as its route allows.")
+    if plan.beyond_horizon:
+        console.print(
+            f"Cannot close within the horizon (day {plan.horizon:,}), left out of the plan "
+            f"({len(plan.beyond_horizon)}): "
+            + "; ".join(f"{b.unit} ({b.reason})" for b in plan.beyond_horizon[:8])
+            + (" ..." if len(plan.beyond_horizon) > 8 else ""),
+            highlight=False,
+            markup=False,
+        )
     if plan.not_moved:
         console.print(
             f"Not moved through the network ({len(plan.not_moved)}): "

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from forcegen.engine.bounds import check_count
 from forcegen.engine.deployment import DeploymentPlan, plan_deployment
 from forcegen.engine.disruptions import DisruptionDraws, simulate_disruptions
 from forcegen.engine.geography import distance_to_line_km
@@ -20,6 +21,8 @@ from forcegen.engine.movement import (
     taskings_from_pledges,
     taskings_from_sourcing,
 )
+from forcegen.engine.sampling import check_seed
+from forcegen.engine.totals import checked_personnel
 from forcegen.errors import ForcegenError
 from forcegen.model.network import Network
 from forcegen.model.workspace import Workspace
@@ -93,6 +96,7 @@ class DeploymentResult:
                 {"unit": n.unit, "pledge": n.pledge, "nation": n.nation, "reason": n.reason}
                 for n in plan.not_moved
             ],
+            "beyond_horizon": [b.row() for b in plan.beyond_horizon],
             "bottlenecks": [b.row() for b in plan.bottlenecks],
             "disruptions": None
             if self.disruptions is None
@@ -115,14 +119,16 @@ def deploy(
 ) -> DeploymentResult:
     """Plan the deployment of the pledges active in ``scenario`` (all pledges not
     withdrawn when None), or of their optimal assignment to ``requirement``; with
-    ``draws`` > 0, also the closure day under that many seeded disruption draws."""
+    ``draws`` > 0, also the closure day under that many seeded disruption draws (at most
+    :data:`~forcegen.limits.MAX_DISRUPTIONS`, checked before any work)."""
+    draws = check_count("draws", draws, "MAX_DISRUPTIONS", least=0)
+    check_seed(seed)
+    checked_personnel(workspace)  # every figure below is finite and its sums exact
     network = workspace.network
     if network is None:
         raise ForcegenError(
             "the workspace has no network: add a 'network:' key (see docs/deployment.md)"
         )
-    if draws < 0:
-        raise ForcegenError(f"draws must be 0 or more, got {draws}")
     if requirement is not None:
         from forcegen.engine.force_sourcing import source_requirement
 

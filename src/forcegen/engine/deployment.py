@@ -14,7 +14,8 @@ give each unit its closure day: the day its last personnel and cargo arrive.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Mapping, Sequence
+import math
+from collections.abc import Container, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -100,6 +101,29 @@ class Bottleneck:
 
 
 @dataclass(frozen=True)
+class BeyondHorizon:
+    """A unit that cannot close within the horizon whatever else moves: ``earliest_day``
+    is a lower bound on its closure [day], ``reason`` says why in words. Such a unit is
+    left out of the plan (it would only take capacity from units that can close)."""
+
+    unit: str
+    pledge: str
+    nation: str
+    earliest_day: int
+    reason: str
+
+    def row(self) -> dict[str, object]:
+        """JSON-ready fields."""
+        return {
+            "unit": self.unit,
+            "pledge": self.pledge,
+            "nation": self.nation,
+            "earliest_day": self.earliest_day,
+            "reason": self.reason,
+        }
+
+
+@dataclass(frozen=True)
 class DeploymentPlan:
     """The plan: closure per unit and for the force, utilisation and bottlenecks."""
 
@@ -113,6 +137,9 @@ class DeploymentPlan:
     capacity (None = no limit), utilisation [share] (None without a limit)."""
     horizon: int
     closure_by_load: Mapping[str, int | None] = field(default_factory=dict)
+    beyond_horizon: tuple[BeyondHorizon, ...] = ()
+    """Units that cannot close within the horizon, proven before planning (their
+    closure day is None); the other units are planned as if they were not there."""
 
     @property
     def closure_day(self) -> int | None:
@@ -235,16 +262,20 @@ def _amount(movement: Movement, load: str) -> float:
 
 
 def build_groups(
-    network: Network, movements: Sequence[Movement], load: str
+    network: Network,
+    movements: Sequence[Movement],
+    load: str,
+    skip: Container[int] = (),
 ) -> tuple[list[Group], list[list[int]]]:
-    """Groups of units with the same origins and destination, and their members."""
+    """Groups of units with the same origins and destination, and their members
+    (indices into ``movements``; those in ``skip`` are left out)."""
     node_index = {node.id: i for i, node in enumerate(network.nodes)}
     keys: dict[tuple[tuple[int, ...], int], int] = {}
     supplies: list[dict[int, float]] = []
     members: list[list[int]] = []
     for m, movement in enumerate(movements):
         amount = _amount(movement, load)
-        if amount <= 0:
+        if amount <= 0 or m in skip:
             continue
         key = (tuple(node_index[o] for o in movement.origins), node_index[movement.destination])
         if key not in keys:
@@ -303,6 +334,111 @@ def _lower_bound(graph: Graph, groups: Sequence[Group], network: Network) -> int
         into = min(into, float(graph.handling[d].max()))  # valid: arrivals over legs count too
         bound = max(bound, _cut([(day, amount, 0.0) for day, amount in arrivals], into, 0))
     return bound
+
+
+def beyond_horizon(
+    network: Network,
+    graphs: Mapping[str, Graph],
+    movements: Sequence[Movement],
+    horizon: int,
+) -> dict[int, BeyondHorizon]:
+    """The units (by index) that cannot close by ``horizon`` [day] whatever else moves:
+    for each load, the ready day plus the fastest route (transit and dwell), or what the
+    legs out of its origins and into its destination can carry a day, already passes
+    the horizon. Linear in units x legs: no time-expanded model is built."""
+    out: dict[int, BeyondHorizon] = {}
+    index = {node.id: i for i, node in enumerate(network.nodes)}
+    for load in LOADS:
+        graph = graphs[load]
+        legs = [int(leg) for leg in graph.usable()]
+        most = graph.leg_capacity.max(axis=1)
+        times: dict[int, dict[int, float]] = {}
+        for m, movement in enumerate(movements):
+            amount = _amount(movement, load)
+            if amount <= 0 or m in out:
+                continue
+            dest = index[movement.destination]
+            if dest not in times:
+                times[dest] = time_to(graph, dest, legs)
+            origins = [index[o] for o in movement.origins]
+            earliest, reason = _unit_bound(
+                graph, legs, most, times[dest], movement, amount, load, origins, dest, network
+            )
+            if earliest is not None and earliest > horizon:
+                out[m] = BeyondHorizon(
+                    movement.unit,
+                    movement.pledge,
+                    movement.nation,
+                    earliest,
+                    f"{reason}: day {earliest:,} at the earliest, after the horizon "
+                    f"(day {horizon:,})",
+                )
+    return out
+
+
+def _unit_bound(
+    graph: Graph,
+    legs: Sequence[int],
+    most: np.ndarray,
+    remaining: Mapping[int, float],
+    movement: Movement,
+    amount: float,
+    load: str,
+    origins: Sequence[int],
+    dest: int,
+    network: Network,
+) -> tuple[int | None, str]:
+    """A lower bound on the day the unit's last item of ``load`` arrives, and why
+    (None when its destination cannot be reached: the planner says so)."""
+    if dest in origins:
+        return movement.ready_day, ""
+    route = min(remaining.get(o, np.inf) + float(graph.dwell[o]) for o in origins)
+    if not np.isfinite(route):
+        return None, ""
+    what = "personnel" if load == "personnel" else "cargo"
+    where = network.nodes[dest].id
+    best = (
+        movement.ready_day + int(route),
+        f"ready on day {movement.ready_day:,}, its {what} needs at least {int(route):,} "
+        f"days to reach {where}",
+    )
+    unit = "persons" if load == "personnel" else "short tons"
+    into = float(sum(most[leg] for leg in legs if int(graph.leg_to[leg]) == dest))
+    into = min(into, float(graph.handling[dest].max()))
+    if into > 0 and np.isfinite(into):
+        days = math.ceil(amount / into - 1e-9)
+        day = movement.ready_day + int(route) + days - 1
+        if day > best[0]:
+            best = (
+                day,
+                f"ready on day {movement.ready_day:,}, {amount:,.0f} {unit} arrive at "
+                f"{where} at most {into:,.0f} a day after a route of {int(route):,} days",
+            )
+    out = [(float(most[leg]), int(leg)) for leg in legs if int(graph.leg_from[leg]) in origins]
+    leave = sum(c for c, _ in out)
+    if leave > 0:
+        after = min(
+            float(graph.transit[leg])
+            + (
+                0.0
+                if int(graph.leg_to[leg]) == dest
+                else float(graph.dwell[int(graph.leg_to[leg])])
+                + remaining.get(int(graph.leg_to[leg]), np.inf)
+            )
+            for _, leg in out
+        )
+        first = movement.ready_day + min(int(graph.dwell[o]) for o in origins)
+        if np.isfinite(after):
+            days = math.ceil(amount / leave - 1e-9)
+            day = first + days - 1 + int(after)
+            if day > best[0]:
+                names = ", ".join(movement.origins)
+                best = (
+                    day,
+                    f"ready on day {movement.ready_day:,}, {amount:,.0f} {unit} leave "
+                    f"{names} at most {leave:,.0f} a day",
+                )
+    return best
 
 
 def _after(
@@ -412,13 +548,19 @@ def plan_deployment(
     scale: CapacityScale | None = None,
     horizon: int | None = None,
 ) -> DeploymentPlan:
-    """The exact earliest deployment of ``movements`` over ``network``."""
+    """The exact earliest deployment of ``movements`` over ``network``.
+
+    Units that provably cannot close within the horizon (:func:`beyond_horizon`) are
+    listed as such and left out; the others are planned as if they were not there, so
+    such a unit costs a bound, not a search of every horizon up to ``horizon``.
+    """
     horizon = network.horizon_days if horizon is None else horizon
     graphs = build_graphs(network, horizon, scale)
+    late = beyond_horizon(network, graphs, movements, horizon)
     days: dict[str, list[int | None]] = {}
     solutions: dict[str, LoadSolution] = {}
     closure_by_load: dict[str, int | None] = {}
-    grouped = {load: build_groups(network, movements, load) for load in LOADS}
+    grouped = {load: build_groups(network, movements, load, skip=late) for load in LOADS}
     with ThreadPoolExecutor(max_workers=len(LOADS)) as pool:  # HiGHS releases the GIL
         futures = {
             load: pool.submit(earliest_plan, graphs[load], grouped[load][0], network, horizon)
@@ -429,12 +571,14 @@ def plan_deployment(
             solutions[load] = future.result()
     for load in LOADS:
         groups, members = grouped[load]
+        left_out = any(_amount(movements[m], load) > 0 for m in late)
         if load not in solutions:
             days[load] = [None] * len(movements)
-            closure_by_load[load] = 0
+            closure_by_load[load] = None if left_out else 0
             continue
         solution = solutions[load]
-        closure_by_load[load] = solution.last_arrival if solution.complete() else None
+        complete = solution.complete() and not left_out
+        closure_by_load[load] = solution.last_arrival if complete else None
         days[load] = follow_units(graphs[load], groups, members, movements, solution, load)
     units = []
     for m, movement in enumerate(movements):
@@ -459,6 +603,7 @@ def plan_deployment(
         utilisation,
         horizon,
         closure_by_load,
+        tuple(late[m] for m in sorted(late)),
     )
 
 
@@ -676,10 +821,12 @@ def _bottlenecks(
 
 __all__ = [
     "LOADS",
+    "BeyondHorizon",
     "Bottleneck",
     "CapacityScale",
     "DeploymentPlan",
     "UnitClosure",
+    "beyond_horizon",
     "build_graphs",
     "build_groups",
     "earliest_plan",

@@ -9,15 +9,17 @@ disruptions are planned once.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
+from forcegen.engine.bounds import check_count
 from forcegen.engine.deployment import (
     LOADS,
     CapacityScale,
     DeploymentPlan,
+    beyond_horizon,
     build_graphs,
     build_groups,
     earliest_plan,
@@ -60,7 +62,11 @@ class DisruptionDraws:
 
 def draw_patterns(network: Network, draws: int, seed: int) -> list[Pattern]:
     """The disruptions of each of ``draws`` draws."""
-    out = []
+    return list(iter_patterns(network, draws, seed))
+
+
+def iter_patterns(network: Network, draws: int, seed: int) -> Iterator[Pattern]:
+    """The disruptions of each of ``draws`` draws, one draw at a time."""
     for i in range(draws):
         rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(i,)))
         hits = []
@@ -69,8 +75,7 @@ def draw_patterns(network: Network, draws: int, seed: int) -> list[Pattern]:
             first = int(rng.integers(disruption.earliest_day, disruption.latest_day + 1))
             if happens:
                 hits.append((disruption.id, first))
-        out.append(tuple(hits))
-    return out
+        yield tuple(hits)
 
 
 def scale_of(network: Network, pattern: Pattern, days: int) -> CapacityScale:
@@ -88,8 +93,11 @@ def scale_of(network: Network, pattern: Pattern, days: int) -> CapacityScale:
 def force_closure(
     network: Network, movements: Sequence[Movement], scale: CapacityScale, horizon: int
 ) -> int | None:
-    """The earliest day the whole force can close [day] (None = not by ``horizon``)."""
+    """The earliest day the whole force can close [day] (None = not by ``horizon``,
+    without planning when some unit provably cannot close by then)."""
     graphs = build_graphs(network, horizon, scale)
+    if beyond_horizon(network, graphs, movements, horizon):
+        return None
     closure = 0
     for load in LOADS:
         groups, _ = build_groups(network, movements, load)
@@ -135,14 +143,24 @@ def simulate_disruptions(
     """Closure day of the whole force in each of ``draws`` seeded draws.
     With ``base_plan`` (the undisrupted plan), a draw whose disruptions leave that plan
     feasible keeps its closure day without a re-plan (exact: see :func:`plan_fits`);
-    ``advance(n)`` is called as draws are done (progress)."""
+    ``advance(n)`` is called as draws are done (progress). Only the closure day and the
+    pattern of each draw are kept (no per-draw plan); ``draws`` is at most
+    :data:`~forcegen.limits.MAX_DISRUPTIONS`."""
+    draws = check_count("draws", draws, "MAX_DISRUPTIONS", least=0)
     horizon = network.horizon_days if horizon is None else horizon
-    patterns = draw_patterns(network, draws, seed)
     known: dict[Pattern, int | None] = {}
     if base_plan is not None:
         known[()] = base_plan.closure_day
+    # a unit that cannot close undisrupted cannot close disrupted (capacity only shrinks)
+    never = base_plan is not None and base_plan.horizon == horizon and base_plan.beyond_horizon
+    distinct: dict[Pattern, Pattern] = {}  # one copy of each pattern, shared by its draws
+    patterns: list[Pattern] = []
     closures = []
-    for pattern in patterns:
+    for drawn in iter_patterns(network, draws, seed):
+        pattern = distinct.setdefault(drawn, drawn)
+        patterns.append(pattern)
+        if never:
+            known.setdefault(pattern, None)
         if pattern not in known:
             scale = scale_of(network, pattern, horizon)
             if (

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from forcegen.engine.activation import active_pledges, assumed_false, scenario_values
 from forcegen.engine.filling import RequirementFill, fill_requirement
+from forcegen.engine.totals import checked_personnel
 from forcegen.engine.veto import veto
 from forcegen.model.pledges import PledgeStatus
 from forcegen.model.scenarios import Scenario
@@ -152,13 +153,17 @@ class ScenarioResult:
 
 
 def evaluate(workspace: Workspace, scenario: str | Scenario) -> ScenarioResult:
-    """Evaluate one scenario (by id or object) on ``workspace``."""
+    """Evaluate one scenario (by id or object) on ``workspace``.
+
+    Personnel sums are exact integers; totals beyond
+    :data:`~forcegen.limits.MAX_TOTAL_PERSONNEL` are refused (:mod:`~forcegen.engine.totals`).
+    """
     if isinstance(scenario, str):
         scenario = workspace.scenario(scenario)
     values = scenario_values(workspace, scenario)
     active = active_pledges(workspace, values)
     active_set = set(active)
-    personnel = {pid: workspace.pledge_personnel(pid) for pid in workspace.pledges}
+    personnel = checked_personnel(workspace)
     by_nation: dict[str, int] = {}
     by_capability: dict[str, float] = {}
     by_capability_personnel: dict[str, int] = {}
@@ -194,7 +199,7 @@ def evaluate(workspace: Workspace, scenario: str | Scenario) -> ScenarioResult:
         by_capability=by_capability,
         by_capability_personnel=by_capability_personnel,
         requirements=requirements,
-        veto=veto(workspace, values),
+        veto=veto(workspace, values, personnel),
         _provenance={
             "reported_personnel": solid,
             "assumed_size_personnel": size,

@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from forcegen.engine.sourcing import SourcingSolution, solve
+from forcegen.engine.sourcing import DIGITS, SourcingSolution, _components, solve
 from forcegen.engine.sourcing_problem import build_problem, relevant_pledges
 from forcegen.model.requirements import Requirement
 from forcegen.model.workspace import Workspace
@@ -168,37 +168,87 @@ def fill_batch(
 ) -> tuple[NDArray[np.bool_], NDArray[np.float64]]:
     """Met [rows] and fill ratio [rows, 0-1] for many sets of active pledges at once.
 
-    ``active`` is [rows x pledges] in workspace order. The optimiser runs once per
-    distinct set of active pledges that could serve the requirement (and, through
-    ``cache``, once per distinct independent part), never once per row.
+    ``active`` is [rows x pledges] in workspace order. A line that is alone in its part
+    of the offer-line graph (no pledge that could fill it could fill another line) is
+    filled in closed form, min(quantity, units of its active pledges / ratio), for every
+    row at once when those terms are whole numbers (then exact in any order); the
+    optimiser runs once per distinct set of the other pledges that could serve the
+    requirement (and, through ``cache``, once per distinct independent part), never
+    once per row. The numbers are those of :func:`fill_requirement`.
     """
+    position = {pid: k for k, pid in enumerate(workspace.pledges)}
     ids = list(workspace.pledges)
-    relevant = [ids.index(pid) for pid in relevant_pledges(workspace, requirement)]
+    relevant = [position[pid] for pid in relevant_pledges(workspace, requirement)]
     required = np.array([line.quantity for line in requirement.lines])
     total = float(np.sum(required))
-    met = np.zeros(active.shape[0], dtype=bool)
-    ratio = np.zeros(active.shape[0])
+    n_rows = active.shape[0]
     if not relevant:
-        met[:] = total == 0
-        ratio[:] = 0.0 if total else 1.0
-        return met, ratio
-    keys, inverse = np.unique(active[:, relevant], axis=0, return_inverse=True)
-    cache = cache if cache is not None else {}
-    for k, row in enumerate(keys):
-        key = ("fill", requirement.id, row.tobytes())
-        hit = cache.get(key)
-        if hit is None:
-            on = {
-                ids[relevant[j]]: workspace.pledges[ids[relevant[j]]].quantity
-                for j in np.flatnonzero(row)
-            }
-            problem = build_problem(workspace, requirement, on)
-            filled = np.array(solve(problem, full=False, cache=cache).filled)
-            hit = (
-                bool(np.all(filled >= required - TOLERANCE)),
-                float(np.sum(filled)) / total if total else 1.0,
+        return np.full(n_rows, total == 0), np.full(n_rows, 0.0 if total else 1.0)
+    whole = build_problem(
+        workspace, requirement, {ids[k]: workspace.pledges[ids[k]].quantity for k in relevant}
+    )
+    column = {ids[k]: j for j, k in enumerate(relevant)}  # pledge -> column of relevant
+    closed: list[int] = []  # lines filled in closed form
+    terms: list[NDArray[np.float64]] = []  # their units per relevant pledge [line units]
+    solver_columns: list[int] = []  # relevant pledges that need the optimiser
+    for lines, offers, edges in _components(whole):
+        units = np.zeros(len(relevant))
+        for e in edges:
+            edge = whole.edges[e]
+            units[column[whole.offers[edge.offer].pledge]] += (
+                whole.offers[edge.offer].quantity / edge.ratio
             )
-            cache[key] = hit
-        rows = inverse.reshape(-1) == k
-        met[rows], ratio[rows] = hit
-    return met, ratio
+        if len(lines) == 1 and np.all(units == np.rint(units)) and units.sum() < 2.0**52:
+            closed.append(lines[0])
+            terms.append(units)
+        else:
+            solver_columns += [column[whole.offers[o].pledge] for o in offers]
+    filled = np.zeros((n_rows, len(requirement.lines)))
+    on_relevant = active[:, relevant]
+    if closed:
+        capacity = _bool_times(on_relevant, np.stack(terms, axis=1))
+        values = np.minimum(capacity, required[closed])
+        distinct, where = np.unique(values, return_inverse=True)
+        filled[:, closed] = np.array([round(float(v), DIGITS) for v in distinct])[
+            where.reshape(values.shape)
+        ]
+    if solver_columns:
+        solver_columns.sort()
+        by_solver = [line for line in range(len(requirement.lines)) if line not in set(closed)]
+        keys, inverse = np.unique(on_relevant[:, solver_columns], axis=0, return_inverse=True)
+        cache = cache if cache is not None else {}
+        solved = np.zeros((keys.shape[0], len(requirement.lines)))
+        for k, row in enumerate(keys):
+            key = ("fill", requirement.id, np.packbits(row).tobytes())
+            hit = cache.get(key)
+            if hit is None:
+                on = {
+                    ids[relevant[solver_columns[j]]]: workspace.pledges[
+                        ids[relevant[solver_columns[j]]]
+                    ].quantity
+                    for j in np.flatnonzero(row)
+                }
+                problem = build_problem(workspace, requirement, on)
+                hit = np.array(solve(problem, full=False, cache=cache).filled)
+                cache[key] = hit
+            solved[k] = hit
+        filled[:, by_solver] = solved[inverse.reshape(-1)][:, by_solver]
+    distinct_rows, row_of = np.unique(filled, axis=0, return_inverse=True)
+    met_of = np.all(distinct_rows >= required - TOLERANCE, axis=1)
+    ratio_of = np.array([float(np.sum(row)) / total if total else 1.0 for row in distinct_rows])
+    row_of = row_of.reshape(-1)
+    return met_of[row_of], ratio_of[row_of]
+
+
+ELEMENTS_AT_ONCE = 1 << 22
+"""Elements of a boolean matrix converted to float64 at once (32 MB)."""
+
+
+def _bool_times(on: NDArray[np.bool_], matrix: NDArray[np.float64]) -> NDArray[np.float64]:
+    """``on @ matrix`` in row blocks; exact when ``matrix`` holds whole numbers whose
+    column sums are below 2**52."""
+    out = np.zeros((on.shape[0], matrix.shape[1]))
+    step = max(1, ELEMENTS_AT_ONCE // max(1, on.shape[1]))
+    for start in range(0, on.shape[0], step):
+        out[start : start + step] = on[start : start + step].astype(np.float64) @ matrix
+    return out

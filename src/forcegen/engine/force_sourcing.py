@@ -15,6 +15,7 @@ from forcegen.engine.activation import active_pledges, scenario_values
 from forcegen.engine.filling import RequirementFill, requirement_fill
 from forcegen.engine.sourcing import Assignment, SolverStatus, solve
 from forcegen.engine.sourcing_problem import SourcingProblem, build_problem
+from forcegen.engine.totals import check_units
 from forcegen.model.pledges import PledgeStatus
 from forcegen.model.scenarios import Scenario
 from forcegen.model.workspace import Workspace
@@ -122,6 +123,7 @@ def source_requirement(
     """Source ``requirement`` from the pledges active in ``scenario`` (every pledge that
     is not withdrawn when None), and measure the dependence on ``dependence_on``."""
     req = workspace.requirement(requirement)
+    check_units(workspace)
     scenario_id, active = active_pledge_ids(workspace, scenario)
     available = {pid: workspace.pledges[pid].quantity for pid in active}
     problem = build_problem(workspace, req, available)

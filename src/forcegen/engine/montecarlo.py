@@ -21,6 +21,7 @@ from forcegen.engine.sampling import (
     PatternTable,
     Progress,
     check_draws,
+    check_workers,
     enumerate_patterns,
     pattern_values,
     sample_patterns,
@@ -32,6 +33,7 @@ from forcegen.engine.statistics import (
     first_order_share,
     probability,
 )
+from forcegen.engine.totals import checked_personnel
 from forcegen.model.scenarios import Scenario
 from forcegen.model.workspace import Workspace
 
@@ -209,9 +211,12 @@ class _Evaluator:
         self.workspace = workspace
         self.model = model
         self.cache: dict[Any, Any] = {}  # sourcing results, shared by every pass
+        self.personnel = checked_personnel(workspace)
 
-    def __call__(self, table: PatternTable) -> PatternOutcomes:
-        return pattern_outcomes(self.workspace, self.model, table.codes, self.cache)
+    def __call__(self, table: PatternTable, breakdown: bool = True) -> PatternOutcomes:
+        return pattern_outcomes(
+            self.workspace, self.model, table.codes, self.cache, self.personnel, breakdown
+        )
 
 
 def _summaries(
@@ -275,12 +280,15 @@ def monte_carlo(
     of some conditions (see :func:`~forcegen.engine.condition_model.condition_model`).
     Bit-identical for the same workspace, scenario, seed and draws, whatever
     ``chunk_size`` and ``workers``. Sensitivity forces each free condition true and
-    false with the same random numbers for every other condition.
+    false with the same random numbers for every other condition. ``draws`` and
+    ``workers`` are checked against :data:`~forcegen.limits.MAX_DRAWS` and
+    :data:`~forcegen.limits.MAX_WORKERS` before any work.
     """
-    scenario_id, assume = _assume(workspace, scenario)
-    model = condition_model(workspace, assume, probabilities)
     if not exact:
         draws = check_draws(draws)
+    workers = check_workers(workers)
+    scenario_id, assume = _assume(workspace, scenario)
+    model = condition_model(workspace, assume, probabilities)
     passes = 1 + (2 * len(model.rules) if sensitivity else 0)
     done_before = 0
 
@@ -310,7 +318,7 @@ def monte_carlo(
     base = table_for(None)
     outcomes = evaluate(base)
     n = None if exact else draws
-    upper = float(sum(workspace.pledge_personnel(p) for p in workspace.pledges))
+    upper = float(sum(evaluate.personnel.values()))
     personnel, by_nation, by_capability, units, requirements, pledges = _summaries(
         outcomes, base, n, upper
     )
@@ -321,7 +329,7 @@ def monte_carlo(
             sides = {}
             for forced_value in (True, False):
                 table = table_for({rule.condition: forced_value})
-                forced_out = evaluate(table)
+                forced_out = evaluate(table, breakdown=False)
                 mean = float(np.dot(table.weights, forced_out.personnel) / table.total)
                 p_met = {
                     rid: float(np.dot(table.weights, forced_out.met[:, r]) / table.total)

@@ -7,6 +7,7 @@ same rule and arithmetic as ``forcegen run``'s ``fill_requirement``).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +17,7 @@ from numpy.typing import NDArray
 from forcegen.engine.condition_model import ConditionModel
 from forcegen.engine.filling import fill_batch
 from forcegen.engine.sampling import pattern_values
+from forcegen.engine.totals import checked_personnel
 from forcegen.model.pledges import PledgeStatus
 from forcegen.model.workspace import Workspace
 
@@ -52,29 +54,51 @@ def pattern_outcomes(
     model: ConditionModel,
     codes: NDArray[np.uint64],
     cache: dict[Any, Any] | None = None,
+    personnel: Mapping[str, int] | None = None,
+    breakdown: bool = True,
 ) -> PatternOutcomes:
-    """Evaluate every pattern in ``codes`` (vectorised over patterns)."""
+    """Evaluate every pattern in ``codes`` (vectorised over patterns).
+
+    Without ``breakdown`` (sensitivity passes need only personnel and P(met)),
+    ``by_nation``, ``by_capability`` and ``by_capability_personnel`` have no columns.
+
+    ``personnel`` (pledge id -> [persons]) is :func:`~forcegen.engine.totals.checked_personnel`
+    of the workspace (worked out when None): its total is checked, so that no sum below
+    can wrap around in an int64 or lose precision in a float64.
+    """
+    if personnel is None:
+        personnel = checked_personnel(workspace)
     values = pattern_values(model, codes)
     n = codes.shape[0]
     pledge_ids = tuple(workspace.pledges)
-    active = np.zeros((n, len(pledge_ids)), dtype=bool)
+    # one contiguous column per pledge: written and read a pledge at a time
+    active = np.zeros((n, len(pledge_ids)), dtype=bool, order="F")
     for k, pid in enumerate(pledge_ids):
         if workspace.pledges[pid].status is PledgeStatus.WITHDRAWN:
             continue
         active[:, k] = np.broadcast_to(workspace.requires[pid].evaluate(values), (n,))
-    personnel_per_pledge = np.array(
-        [workspace.pledge_personnel(pid) for pid in pledge_ids], dtype=np.int64
-    )
+    personnel_per_pledge = np.array([personnel[pid] for pid in pledge_ids], dtype=np.int64)
     nations = tuple(dict.fromkeys(p.nation for p in workspace.pledges.values()))
     capabilities = tuple(dict.fromkeys(p.capability for p in workspace.pledges.values()))
     nation_of = np.zeros((len(pledge_ids), len(nations)), dtype=np.int64)
     units_of = np.zeros((len(pledge_ids), len(capabilities)))
     capability_personnel_of = np.zeros((len(pledge_ids), len(capabilities)), dtype=np.int64)
+    nation_column = {nation: j for j, nation in enumerate(nations)}
+    capability_column = {capability: j for j, capability in enumerate(capabilities)}
     for k, pid in enumerate(pledge_ids):
         pledge = workspace.pledges[pid]
-        nation_of[k, nations.index(pledge.nation)] = personnel_per_pledge[k]
-        units_of[k, capabilities.index(pledge.capability)] = pledge.quantity
-        capability_personnel_of[k, capabilities.index(pledge.capability)] = personnel_per_pledge[k]
+        nation_of[k, nation_column[pledge.nation]] = personnel_per_pledge[k]
+        units_of[k, capability_column[pledge.capability]] = pledge.quantity
+        capability_personnel_of[k, capability_column[pledge.capability]] = personnel_per_pledge[k]
+    if not breakdown:
+        nation_of = nation_of[:, :0]
+        units_of = units_of[:, :0]
+        capability_personnel_of = capability_personnel_of[:, :0]
+    # every integer sum in one product: ``active`` is converted once
+    n_nations = nation_of.shape[1]
+    sums = _rows_times(
+        active, np.hstack([personnel_per_pledge[:, None], nation_of, capability_personnel_of])
+    )
     requirement_ids = tuple(workspace.requirements)
     met = np.zeros((n, len(requirement_ids)), dtype=bool)
     ratio = np.zeros((n, len(requirement_ids)))
@@ -87,10 +111,10 @@ def pattern_outcomes(
         capabilities=capabilities,
         requirements=requirement_ids,
         active=active,
-        personnel=_rows_times(active, personnel_per_pledge[:, None])[:, 0],
-        by_nation=_rows_times(active, nation_of),
+        personnel=sums[:, 0],
+        by_nation=sums[:, 1 : 1 + n_nations],
         by_capability=_rows_times(active, units_of),
-        by_capability_personnel=_rows_times(active, capability_personnel_of),
+        by_capability_personnel=sums[:, 1 + n_nations :],
         nation_pledged=nation_of.sum(axis=0),
         capability_pledged=capability_personnel_of.sum(axis=0),
         met=met,
@@ -99,13 +123,37 @@ def pattern_outcomes(
 
 
 ROWS_AT_ONCE = 1 << 16
-"""Patterns multiplied at once: bounds the temporary integer copy of ``active``."""
+"""Patterns multiplied at once by a float matrix: bounds the temporary copy of ``active``."""
+
+ELEMENTS_AT_ONCE = 1 << 22
+"""Elements of ``active`` converted at once for an integer matrix (32 MB as float64)."""
+
+FLOAT_EXACT = 2.0**52
+"""Integer sums below this are exact in float64 whatever the order of the additions."""
 
 
 def _rows_times(active: NDArray[np.bool_], matrix: NDArray[Any]) -> NDArray[Any]:
-    """``active @ matrix`` for a boolean ``active``, in row blocks (exact for integers)."""
-    out = np.zeros((active.shape[0], matrix.shape[1]), dtype=matrix.dtype)
-    for start in range(0, active.shape[0], ROWS_AT_ONCE):
+    """``active @ matrix`` for a boolean ``active``, in row blocks (exact for integers).
+
+    An integer matrix whose columns add up to less than :data:`FLOAT_EXACT` (always, under
+    :data:`~forcegen.limits.MAX_TOTAL_PERSONNEL`) is multiplied in float64 (BLAS): every
+    partial sum is a whole number below 2**53, so the result is the exact integer.
+    """
+    rows, columns = active.shape[0], matrix.shape[1]
+    out = np.zeros((rows, columns), dtype=matrix.dtype)
+    if columns == 0:
+        return out
+    if (
+        matrix.dtype.kind in "iu"
+        and float(np.abs(matrix.astype(np.float64)).sum(axis=0).max(initial=0.0)) < FLOAT_EXACT
+    ):
+        as_float = matrix.astype(np.float64)
+        step = max(1, ELEMENTS_AT_ONCE // max(1, active.shape[1]))
+        for start in range(0, rows, step):
+            block = active[start : start + step].astype(np.float64)
+            out[start : start + step] = np.rint(block @ as_float).astype(matrix.dtype)
+        return out
+    for start in range(0, rows, ROWS_AT_ONCE):
         block = active[start : start + ROWS_AT_ONCE].astype(matrix.dtype)
         out[start : start + ROWS_AT_ONCE] = block @ matrix
     return out

@@ -21,6 +21,7 @@ from functools import lru_cache
 import numpy as np
 from numpy.typing import NDArray
 
+from forcegen.engine.bounds import check_count
 from forcegen.engine.condition_model import ConditionModel
 from forcegen.errors import ForcegenError
 from forcegen.limits import MAX_EXACT_CONDITIONS
@@ -166,11 +167,14 @@ def _chunks(draws: int, chunk: int) -> Iterator[tuple[int, int]]:
         yield start, min(draws, start + chunk)
 
 
-def check_draws(draws: object) -> int:
-    """Validate a draw count: a whole number of at least 1."""
-    if isinstance(draws, bool) or not isinstance(draws, int | np.integer) or draws < 1:
-        raise ForcegenError(f"draws must be a whole number of at least 1; got {draws!r}")
-    return int(draws)
+def check_draws(draws: object, what: str = "draws") -> int:
+    """Validate a draw count: a whole number from 1 to :data:`~forcegen.limits.MAX_DRAWS`."""
+    return check_count(what, draws, "MAX_DRAWS")
+
+
+def check_workers(workers: object, what: str = "workers") -> int:
+    """Validate a worker count: a whole number from 1 to :data:`~forcegen.limits.MAX_WORKERS`."""
+    return check_count(what, workers, "MAX_WORKERS")
 
 
 def check_seed(seed: object) -> int:
@@ -200,8 +204,7 @@ def sample_patterns(
     check_seed(seed)
     if chunk_size < 1:
         raise ForcegenError(f"chunk size must be at least 1; got {chunk_size}")
-    if workers < 1:
-        raise ForcegenError(f"workers must be at least 1; got {workers}")
+    workers = check_workers(workers)
     forced = dict(forced or {})
     totals = _Counts(len(model.rules))
     done = 0

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from forcegen.engine.activation import active_pledges, scenario_values
+from forcegen.engine.bounds import check_count
 from forcegen.engine.rotation import NationSustainment, coalition_curve, sustain_nation
-from forcegen.errors import ForcegenError
+from forcegen.engine.totals import checked_personnel
 from forcegen.model.capabilities import Domain
 from forcegen.model.pledges import PledgeStatus
 from forcegen.model.scenarios import Scenario
@@ -130,13 +131,21 @@ class SustainmentResult:
         return frame
 
 
-def land_pledged(workspace: Workspace, pledge_ids: list[str] | tuple[str, ...]) -> dict[str, int]:
-    """Personnel of the given pledges drawn from land forces (land and joint), by nation."""
+def land_pledged(
+    workspace: Workspace,
+    pledge_ids: list[str] | tuple[str, ...],
+    personnel: Mapping[str, int] | None = None,
+) -> dict[str, int]:
+    """Personnel of the given pledges drawn from land forces (land and joint), by nation
+    [persons]; ``personnel`` as :func:`~forcegen.engine.totals.checked_personnel` gives it
+    (worked out when None). Exact integers."""
+    if personnel is None:
+        personnel = checked_personnel(workspace)
     out: dict[str, int] = {}
     for pid in pledge_ids:
         pledge = workspace.pledges[pid]
         if workspace.capabilities[pledge.capability].domain in LAND_POOL_DOMAINS:
-            out[pledge.nation] = out.get(pledge.nation, 0) + workspace.pledge_personnel(pid)
+            out[pledge.nation] = out.get(pledge.nation, 0) + personnel[pid]
     return out
 
 
@@ -148,10 +157,11 @@ def sustainment(
     """Sustainability of the pledges active in ``scenario`` over ``months`` months.
 
     Without a scenario every pledge that is not withdrawn counts (the most that is on
-    offer). Only land and joint capabilities load a nation's land forces.
+    offer). Only land and joint capabilities load a nation's land forces. ``months`` is
+    at most :data:`~forcegen.limits.MAX_MONTHS`, checked before any work.
     """
-    if isinstance(months, bool) or not isinstance(months, int) or months < 1:
-        raise ForcegenError(f"months must be a whole number of at least 1; got {months!r}")
+    months = check_count("months", months, "MAX_MONTHS")
+    personnel = checked_personnel(workspace)
     if scenario is None:
         scenario_id = None
         pledge_ids = [
@@ -162,7 +172,7 @@ def sustainment(
             scenario = workspace.scenario(scenario)
         scenario_id = scenario.id
         pledge_ids = list(active_pledges(workspace, scenario_values(workspace, scenario)))
-    pledged = land_pledged(workspace, pledge_ids)
+    pledged = land_pledged(workspace, pledge_ids, personnel)
     nations = {
         iso3: sustain_nation(workspace.nations[iso3], personnel)
         for iso3, personnel in sorted(pledged.items(), key=lambda kv: -kv[1])

@@ -8,6 +8,7 @@ distributed run gives exactly the rows of a serial run.
 from __future__ import annotations
 
 import itertools
+import logging
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -15,14 +16,98 @@ from typing import TYPE_CHECKING, Any
 
 from forcegen.engine.condition_model import condition_model
 from forcegen.engine.montecarlo import monte_carlo
-from forcegen.engine.sampling import check_draws
+from forcegen.engine.sampling import check_draws, check_workers
 from forcegen.errors import ForcegenError, UnknownIdError
-from forcegen.limits import MAX_AXIS_VALUES, MAX_EXACT_CONDITIONS, MAX_GRID_POINTS
+from forcegen.limits import (
+    LIMITS,
+    MAX_AXIS_VALUES,
+    MAX_EXACT_CONDITIONS,
+    MAX_GRID_POINTS,
+    MIN_SWEEP_STEP,
+    SCHEDULER_TIMEOUT_SECONDS,
+)
 from forcegen.model.scenarios import Scenario
 from forcegen.model.workspace import Workspace
 
 if TYPE_CHECKING:
     import pandas as pd
+
+
+AXIS_FORMS = (
+    f"CONDITION=START:STOP:STEP with 0 <= START <= STOP <= 1 and STEP >= {MIN_SWEEP_STEP:g}, "
+    "or CONDITION=V1,V2,... with each value from 0 to 1"
+)
+"""What a sweep axis may look like, for error messages."""
+
+
+class SweepAxisError(ForcegenError):
+    """A sweep axis (``--vary``) that cannot be read: ``text`` as given, ``problem`` in
+    words and what was ``expected``."""
+
+    def __init__(self, text: str, problem: str, expected: str = AXIS_FORMS) -> None:
+        self.text = text
+        self.problem = problem
+        self.expected = expected
+        super().__init__(f"sweep axis {text!r}: {problem}; expected {expected}")
+
+
+def _number(part: str, whole: str) -> float:
+    """``part`` of the axis ``whole`` as a finite float."""
+    try:
+        value = float(part)
+    except ValueError:
+        raise SweepAxisError(whole, f"{part.strip()!r} is not a number") from None
+    if not math.isfinite(value):
+        raise SweepAxisError(whole, f"{part.strip()!r} is not a finite number")
+    return value
+
+
+def _probabilities(whole: str, values: Sequence[float]) -> None:
+    bad = [v for v in values if not 0.0 <= v <= 1.0]
+    if bad:
+        shown = ", ".join(f"{v:g}" for v in bad[:5]) + (", ..." if len(bad) > 5 else "")
+        raise SweepAxisError(whole, f"probabilities {shown} are outside [0, 1]")
+
+
+def _too_many(found: str) -> str:
+    limit = LIMITS["MAX_AXIS_VALUES"]
+    return f"{found}, over the limit of {limit.value:,} {limit.unit}: {limit.why}"
+
+
+def _range_values(whole: str, spec: str) -> tuple[float, ...]:
+    """The values of ``START:STOP:STEP`` (stop included), counted before any is made."""
+    parts = spec.split(":")
+    if len(parts) != 3:
+        raise SweepAxisError(whole, f"a range has three parts, START:STOP:STEP; found {len(parts)}")
+    start, stop, step = (_number(part, whole) for part in parts)
+    _probabilities(whole, [start, stop])
+    if stop < start:
+        raise SweepAxisError(whole, f"STOP {stop:g} is below START {start:g}")
+    if step < MIN_SWEEP_STEP:
+        limit = LIMITS["MIN_SWEEP_STEP"]
+        raise SweepAxisError(
+            whole,
+            f"STEP {parts[2].strip()} is below the smallest step of {MIN_SWEEP_STEP:g}: "
+            f"{limit.why}",
+        )
+    # 0 <= stop - start <= 1 and step >= MIN_SWEEP_STEP: the quotient is finite and small
+    intervals = math.floor((stop - start) / step + 1e-9)
+    count = intervals + 1
+    if count > MAX_AXIS_VALUES:
+        raise SweepAxisError(
+            whole, _too_many(f"the range has {count:,} values") + "; use a larger STEP"
+        )
+    return tuple(min(round(start + i * step, 10), stop) for i in range(count))
+
+
+def _list_values(whole: str, spec: str) -> tuple[float, ...]:
+    """The values of ``V1,V2,...``."""
+    items = spec.split(",")
+    if len(items) > MAX_AXIS_VALUES:
+        raise SweepAxisError(whole, _too_many(f"the list has {len(items):,} values"))
+    values = tuple(_number(item, whole) for item in items)
+    _probabilities(whole, values)
+    return values
 
 
 @dataclass(frozen=True)
@@ -34,45 +119,22 @@ class SweepAxis:
 
     @classmethod
     def parse(cls, text: str) -> SweepAxis:
-        """``cid=start:stop:step`` (stop included) or ``cid=v1,v2,...``."""
+        """``cid=start:stop:step`` (stop included) or ``cid=v1,v2,...``.
+
+        Probabilities are from 0 to 1, a step is at least
+        :data:`~forcegen.limits.MIN_SWEEP_STEP` and an axis has at most
+        :data:`~forcegen.limits.MAX_AXIS_VALUES` values, counted before any is made.
+        Raises :class:`SweepAxisError` (text, problem, expected) otherwise.
+        """
         condition, sep, spec = text.partition("=")
         condition = condition.strip()
-        if not sep or not condition or not spec.strip():
-            raise ForcegenError(
-                f"cannot read sweep axis {text!r}; expected CONDITION=START:STOP:STEP "
-                "or CONDITION=V1,V2,..."
-            )
-        try:
-            if ":" in spec:
-                parts = [float(x) for x in spec.split(":")]
-                if len(parts) != 3 or not all(math.isfinite(x) for x in parts):
-                    raise ValueError
-                start, stop, step = parts
-                if step <= 0 or stop < start:
-                    raise ValueError
-                count = math.floor((stop - start) / step + 1e-9) + 1
-                if count > MAX_AXIS_VALUES:
-                    raise ForcegenError(
-                        f"sweep axis {condition}: {count:,} values; at most "
-                        f"{MAX_AXIS_VALUES:,} (use a larger step)"
-                    )
-                values = tuple(round(start + i * step, 10) for i in range(count))
-            else:
-                values = tuple(float(x) for x in spec.split(","))
-                if not all(math.isfinite(v) for v in values):
-                    raise ValueError
-                if len(values) > MAX_AXIS_VALUES:
-                    raise ForcegenError(
-                        f"sweep axis {condition}: at most {MAX_AXIS_VALUES:,} values"
-                    )
-        except ValueError:
-            raise ForcegenError(
-                f"cannot read sweep axis {text!r}; expected CONDITION=START:STOP:STEP with "
-                "START <= STOP and STEP > 0, or CONDITION=V1,V2,..."
-            ) from None
-        bad = [v for v in values if not 0.0 <= v <= 1.0]
-        if bad:
-            raise ForcegenError(f"sweep axis {condition}: probabilities {bad} are outside [0, 1]")
+        if not sep:
+            raise SweepAxisError(text, "no '=' between the condition and its values")
+        if not condition:
+            raise SweepAxisError(text, "no condition before '='")
+        if not spec.strip():
+            raise SweepAxisError(text, "no values after '='")
+        values = _range_values(text, spec) if ":" in spec else _list_values(text, spec)
         return cls(condition, values)
 
 
@@ -241,8 +303,16 @@ def run_sweep(
     )
 
 
-def dask_client(scheduler: str | None = None, workers: int = 2) -> Any:
+def dask_client(scheduler: str | None = None, workers: int = 2, quiet: bool = True) -> Any:
     """A Dask client: connected to ``scheduler``, or on a new LocalCluster of ``workers``.
+
+    ``quiet``: the local cluster's scheduler and workers log only critical errors
+    (else as the logging configuration says).
+
+    A ``scheduler`` address (``tcp://HOST:PORT``) is probed first: the connection and
+    the Dask handshake must come within :data:`~forcegen.limits.SCHEDULER_TIMEOUT_SECONDS`
+    (:func:`~forcegen.engine.scheduler.probe_scheduler`), else
+    :class:`~forcegen.engine.scheduler.SchedulerUnreachable`.
 
     Close it (``client.close()``, and ``client.cluster.close()`` for a local cluster).
     """
@@ -251,13 +321,24 @@ def dask_client(scheduler: str | None = None, workers: int = 2) -> Any:
     except ImportError:  # pragma: no cover - depends on the installation
         raise ForcegenError("sweeps on Dask need: pip install 'forcegen[dask]'") from None
     if scheduler:
+        from forcegen.engine.scheduler import SchedulerUnreachable, probe_scheduler
+
+        probe_scheduler(scheduler)
         try:
-            return Client(scheduler, timeout="10s")
-        except (OSError, ValueError, TypeError) as exc:
-            raise ForcegenError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
-    if workers < 1:
-        raise ForcegenError(f"workers must be at least 1; got {workers}")
+            return Client(scheduler, timeout=SCHEDULER_TIMEOUT_SECONDS)
+        except Exception as exc:  # whatever distributed raises, say so
+            raise SchedulerUnreachable(
+                scheduler, SCHEDULER_TIMEOUT_SECONDS, f"{type(exc).__name__}: {exc}"
+            ) from None
+    workers = check_workers(workers)
     cluster = LocalCluster(
-        n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+        n_workers=workers,
+        threads_per_worker=1,
+        processes=True,
+        # no dashboard; its HTTP server on a free port of this machine only, so that a
+        # second cluster does not warn that port 8787 is taken
+        dashboard_address="127.0.0.1:0",
+        scheduler_kwargs={"dashboard": False},
+        silence_logs=logging.CRITICAL if quiet else False,
     )
     return Client(cluster)
