@@ -248,6 +248,7 @@ def montecarlo(
     with _user_errors():
         from forcegen.cli.progress import output_dir, progress_bar
         from forcegen.engine.montecarlo import monte_carlo
+        from forcegen.io.atomic import OutputTransaction
 
         ws = resolve_workspace(workspace)
         if plot is not None:
@@ -257,19 +258,19 @@ def montecarlo(
             result = monte_carlo(
                 ws, scenario, draws=draws, seed=seed, exact=exact, workers=workers, progress=update
             )
-        written: list[Path] = []
-        if plot is not None:
-            from forcegen.plots.montecarlo import distribution_chart, tornado_chart
+        with OutputTransaction() as out:
+            if plot is not None:
+                from forcegen.plots.montecarlo import distribution_chart, tornado_chart
 
-            written += distribution_chart(result, plot)
-            written += tornado_chart(result, plot)
+                distribution_chart(result, plot, out)
+                tornado_chart(result, plot, out)
         if as_json:
             _print_json(result.to_json())
         else:
             from forcegen.cli.montecarlo_report import print_montecarlo_report
 
             print_montecarlo_report(ws, result)
-            for path in written:
+            for path in out.paths:
                 typer.echo(f"wrote {path}")
 
 
@@ -305,6 +306,7 @@ def sweep(
     with _user_errors():
         from forcegen.cli.progress import output_dir, output_file, progress_bar
         from forcegen.engine.sweep import SweepAxis, check_sweep, dask_client, grid, run_sweep
+        from forcegen.io.atomic import OutputTransaction
 
         ws = resolve_workspace(workspace)
         axes = [SweepAxis.parse(text) for text in vary]
@@ -338,23 +340,20 @@ def sweep(
                 if cluster is not None and scheduler is None:
                     cluster.close()
         frame = result.frame()
-        if csv is not None:
-            try:
-                frame.to_csv(csv, index=False)
-            except OSError as exc:
-                _fail(f"error: cannot write {csv}: {exc.strerror or exc}")
-        written = []
-        if plot is not None:
-            from forcegen.plots.sweep import sweep_chart
+        with OutputTransaction() as out:
+            if csv is not None:
+                out.write(csv, lambda temp: frame.to_csv(temp, index=False))
+            if plot is not None:
+                from forcegen.plots.sweep import sweep_chart
 
-            written = sweep_chart(result, plot)
+                sweep_chart(result, plot, out)
         if as_json:
             _print_json(result.to_json())
             return
         from forcegen.cli.sweep_report import print_sweep_report
 
         print_sweep_report(ws, result)
-        for path in [*([csv] if csv else []), *written]:
+        for path in out.paths:
             typer.echo(f"wrote {path}")
 
 
@@ -378,6 +377,7 @@ def source(
     with _user_errors():
         from forcegen.cli.progress import output_file
         from forcegen.engine.force_sourcing import source_requirement
+        from forcegen.io.atomic import OutputTransaction
 
         ws = resolve_workspace(workspace)
         if not requirement:
@@ -390,24 +390,21 @@ def source(
             if path is not None:
                 output_file(path)
         result = source_requirement(ws, requirement, scenario, dependence_on)
-        if export_model is not None:
-            from forcegen.io.mps import export_mps
+        with OutputTransaction() as out:
+            if csv is not None:
+                out.write(csv, result.lines_frame().to_csv)
+            if export_model is not None:
+                from forcegen.io.mps import export_mps
 
-            export_mps(result.problem, export_model)
-        if csv is not None:
-            try:
-                result.lines_frame().to_csv(csv)
-            except OSError as exc:
-                _fail(f"error: cannot write {csv}: {exc.strerror or exc}")
+                export_mps(result.problem, export_model, out)
         if as_json:
             _print_json(result.to_json())
             return
         from forcegen.cli.source_report import print_source_report
 
         print_source_report(ws, result)
-        for path in (csv, export_model):
-            if path is not None:
-                typer.echo(f"wrote {path}")
+        for path in out.paths:
+            typer.echo(f"wrote {path}")
 
 
 @app.command()
@@ -441,6 +438,7 @@ def deploy(
     with _user_errors():
         from forcegen.cli.progress import output_dir, output_file, progress_bar
         from forcegen.engine.deploy import deploy as plan
+        from forcegen.io.atomic import OutputTransaction
 
         ws = resolve_workspace(workspace)
         if plot is not None:
@@ -458,28 +456,24 @@ def deploy(
 
         with bar:
             result = plan(ws, scenario, requirement, disruptions, seed, advance)
-        written: list[Path] = []
-        for path, frame in (
-            (csv, result.plan.units_frame),
-            (utilisation, lambda: result.plan.utilisation),
-        ):
-            if path is not None:
-                try:
-                    frame().to_csv(path, index=False)
-                    written.append(path)
-                except OSError as exc:
-                    _fail(f"error: cannot write {path}: {exc.strerror or exc}")
-        if plot is not None:
-            from forcegen.plots.deployment import deployment_charts
+        with OutputTransaction() as out:
+            if csv is not None:
+                units = result.plan.units_frame()
+                out.write(csv, lambda temp: units.to_csv(temp, index=False))
+            if utilisation is not None:
+                daily = result.plan.utilisation
+                out.write(utilisation, lambda temp: daily.to_csv(temp, index=False))
+            if plot is not None:
+                from forcegen.plots.deployment import deployment_charts
 
-            written += deployment_charts(result, plot)
+                deployment_charts(result, plot, out)
         if as_json:
             _print_json(result.to_json())
             return
         from forcegen.cli.deploy_report import print_deploy_report
 
         print_deploy_report(result)
-        for path in written:
+        for path in out.paths:
             typer.echo(f"wrote {path}")
 
 
@@ -499,24 +493,25 @@ def sustain(
     with _user_errors():
         from forcegen.cli.progress import output_dir
         from forcegen.engine.sustainment import sustainment
+        from forcegen.io.atomic import OutputTransaction
 
         ws = resolve_workspace(workspace)
         result = sustainment(ws, scenario, months)
         if plot is not None:
             output_dir(plot)
-        written: list[Path] = []
-        if plot is not None:
-            from forcegen.plots.sustainment import coalition_chart, rotation_gantt
+        with OutputTransaction() as out:
+            if plot is not None:
+                from forcegen.plots.sustainment import coalition_chart, rotation_gantt
 
-            written += coalition_chart(result, plot)
-            written += rotation_gantt(ws, result, plot)
+                coalition_chart(result, plot, out)
+                rotation_gantt(ws, result, plot, out)
         if as_json:
             _print_json(result.to_json())
             return
         from forcegen.cli.sustain_report import print_sustain_report
 
         print_sustain_report(ws, result)
-        for path in written:
+        for path in out.paths:
             typer.echo(f"wrote {path}")
 
 
