@@ -27,9 +27,7 @@ import contextlib
 import os
 import secrets
 import shutil
-import signal
 import stat
-import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +35,7 @@ from types import TracebackType
 from typing import Any
 
 from forcegen.errors import ForcegenError
+from forcegen.sigint import HeldInterrupts
 
 TEMP_MARK = ".tmp"
 """Temporary files are named ``.<name>.<random>.tmp<suffix>``."""
@@ -189,7 +188,7 @@ class OutputTransaction:
         """
         if self._closed:
             raise RuntimeError("this output transaction is already committed or aborted")
-        hold = _InterruptHold()
+        hold = HeldInterrupts()
         try:
             for item in self._staged.values():  # a link or folder may have appeared since
                 check_target(item.final)
@@ -309,36 +308,3 @@ def _remove(path: Path | None) -> None:
     if path is not None:
         with contextlib.suppress(OSError):
             os.unlink(path)
-
-
-class _InterruptHold:
-    """Inside ``with``, Ctrl-C (SIGINT) is noted instead of raised; :meth:`deliver`
-    passes it on afterwards to the handler it was held from.
-
-    Only where a Python handler is in charge of SIGINT, in the main thread; elsewhere
-    the block runs unguarded.
-    """
-
-    def __init__(self) -> None:
-        self.interrupted = False
-        self._previous: Any = None
-
-    def __enter__(self) -> _InterruptHold:
-        previous = signal.getsignal(signal.SIGINT)
-        if threading.current_thread() is threading.main_thread() and callable(previous):
-            self._previous = previous
-            signal.signal(signal.SIGINT, self._note)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._previous is not None:
-            signal.signal(signal.SIGINT, self._previous)
-
-    def _note(self, signum: int, frame: Any) -> None:
-        self.interrupted = True
-
-    def deliver(self) -> None:
-        """Call the handler the interrupt was held from; raise ``KeyboardInterrupt`` if
-        it does not raise."""
-        self._previous(signal.SIGINT, None)
-        raise KeyboardInterrupt
