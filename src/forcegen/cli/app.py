@@ -304,8 +304,9 @@ def sweep(
 ) -> None:
     """Monte Carlo over a grid of probability assumptions, each point a Dask task."""
     with _user_errors():
+        from forcegen.cli.interrupt import dask_session
         from forcegen.cli.progress import output_dir, output_file, progress_bar
-        from forcegen.engine.sweep import SweepAxis, check_sweep, dask_client, grid, run_sweep
+        from forcegen.engine.sweep import SweepAxis, check_sweep, grid, run_sweep
         from forcegen.io.atomic import OutputTransaction
 
         ws = resolve_workspace(workspace)
@@ -319,8 +320,7 @@ def sweep(
             output_dir(plot)
         if csv is not None:
             output_file(csv)
-        client = None if serial else dask_client(scheduler, workers)
-        try:
+        with nullcontext(None) if serial else dask_session(scheduler, workers) as client:
             bar, update = progress_bar("sweep", len(grid(axes)), "points")
             with bar:
                 result = run_sweep(
@@ -333,12 +333,6 @@ def sweep(
                     client=client,
                     progress=update,
                 )
-        finally:
-            if client is not None:
-                cluster = getattr(client, "cluster", None)
-                client.close()
-                if cluster is not None and scheduler is None:
-                    cluster.close()
         frame = result.frame()
         with OutputTransaction() as out:
             if csv is not None:
@@ -531,9 +525,24 @@ def schema(
 
 
 def main(argv: list[str] | None = None) -> Any:
-    """Console-script entry point."""
+    """Console-script entry point.
+
+    Ctrl-C in any command: the command unwinds (staged outputs removed, Dask cluster
+    closed), then the process ends with exit code 130 and ``interrupted`` on stderr
+    (see :mod:`forcegen.cli.interrupt`).
+    """
+    from forcegen.cli.interrupt import EXIT_INTERRUPTED, exit_interrupted, handling_interrupts
+
     command: Callable[..., Any] = typer.main.get_command(app)
-    return command(args=argv, prog_name="forcegen")
+    with handling_interrupts() as state:
+        try:
+            return command(args=argv, prog_name="forcegen")
+        except KeyboardInterrupt:
+            exit_interrupted()
+        except SystemExit as exc:
+            if state.interrupted or exc.code == EXIT_INTERRUPTED:
+                exit_interrupted()
+            raise
 
 
 if __name__ == "__main__":  # pragma: no cover

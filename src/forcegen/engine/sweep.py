@@ -258,6 +258,12 @@ def dask_client(scheduler: str | None = None, workers: int = 2) -> Any:
     if workers < 1:
         raise ForcegenError(f"workers must be at least 1; got {workers}")
     cluster = LocalCluster(
-        n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+        n_workers=workers,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=None,
+        # no dashboard, and its HTTP server on a free port: no "port 8787 is already
+        # in use" warning on stderr when another cluster runs on this machine
+        scheduler_kwargs={"dashboard_address": ":0"},
     )
     return Client(cluster)
