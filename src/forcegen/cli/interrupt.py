@@ -97,6 +97,11 @@ def exit_interrupted() -> NoReturn:
 
 
 def _finish() -> NoReturn:
+    # a solver thread still alive may be constructing a HiGHS object, with fd 1 and 2
+    # pointed at /dev/null for that moment (forcegen.solvers.highs): wait for its lock
+    construct = getattr(sys.modules.get("forcegen.solvers.highs"), "_CONSTRUCT", None)
+    if construct is not None:
+        construct.acquire(timeout=1.0)
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(Exception):
             stream.flush()
@@ -121,6 +126,16 @@ def _reap_children() -> None:
         if child.is_alive():
             child.kill()
             child.join(CHILD_GRACE)
+    # both may wait for other processes: a bounded wait, in a thread
+    waiting = threading.Thread(target=_release_multiprocessing, daemon=True)
+    waiting.start()
+    waiting.join(CHILD_GRACE)
+
+
+def _release_multiprocessing() -> None:
+    """What multiprocessing's ``atexit`` hook would do (its finalizers release its
+    semaphores), then stop its resource tracker, which warns on stderr about
+    semaphores left registered."""
     util = sys.modules.get("multiprocessing.util")
     run_finalizers = getattr(util, "_run_finalizers", None)
     if run_finalizers is not None:
@@ -128,10 +143,7 @@ def _reap_children() -> None:
     tracker = sys.modules.get("multiprocessing.resource_tracker")
     stop = getattr(getattr(tracker, "_resource_tracker", None), "_stop", None)
     if stop is not None:
-        # it ends when every process holding its pipe has: bounded wait, in a thread
-        waiting = threading.Thread(target=stop, daemon=True)
-        waiting.start()
-        waiting.join(CHILD_GRACE)
+        stop()
 
 
 def _stop_workers(client: Any) -> None:
