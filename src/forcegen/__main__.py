@@ -2,7 +2,8 @@
 
 Until ``main()`` installs its own handler (:mod:`forcegen.cli.interrupt`), Ctrl-C ends
 the process at once with exit code 130 and ``interrupted`` on stderr: while the
-modules load, nothing has been started or written that would need cleaning up.
+modules load, nothing has been started or written that would need cleaning up. Once
+``main()`` is done, Ctrl-C is ignored.
 """
 
 from __future__ import annotations
@@ -25,7 +26,12 @@ def run() -> None:
         signal.signal(signal.SIGINT, _interrupted)
     from forcegen.cli.app import main
 
-    main()
+    try:
+        main()
+    finally:
+        # the command is over and its exit code stands: a Ctrl-C while Python shuts
+        # down is ignored (Python would restore the default action: death by SIGINT)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 if __name__ == "__main__":
