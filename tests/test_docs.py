@@ -96,5 +96,5 @@ def test_limits_doc_lists_every_limit_as_the_code_states_it() -> None:
     assert match, "docs/limits.md lacks the generated table of limits"
     assert match.group(1) == limits_markdown(), (
         "regenerate with: python -c 'from forcegen.limits import limits_markdown as m; "
-        "print(m(), end=\"\")' (between the limits markers)"
+        'print(m(), end="")\' (between the limits markers)'
     )

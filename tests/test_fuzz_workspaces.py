@@ -23,11 +23,11 @@ from pathlib import Path
 
 import pytest
 import yaml
-from helpers.workspace_mutator import Case, cases
 from hypothesis import HealthCheck, Phase, given, settings
 from typer.testing import CliRunner
 
 from forcegen.cli.app import app
+from helpers.workspace_mutator import Case, cases
 
 CASE_SECONDS = 60
 """Most time one case may take [s] (all its commands)."""

@@ -258,6 +258,7 @@ def montecarlo(
         check_workers(workers, "--workers")
         from forcegen.cli.progress import output_dir, progress_bar
         from forcegen.engine.montecarlo import monte_carlo
+        from forcegen.io.atomic import OutputTransaction
 
         ws = resolve_workspace(workspace)
         if plot is not None:
@@ -267,19 +268,19 @@ def montecarlo(
             result = monte_carlo(
                 ws, scenario, draws=draws, seed=seed, exact=exact, workers=workers, progress=update
             )
-        written: list[Path] = []
-        if plot is not None:
-            from forcegen.plots.montecarlo import distribution_chart, tornado_chart
+        with OutputTransaction() as out:
+            if plot is not None:
+                from forcegen.plots.montecarlo import distribution_chart, tornado_chart
 
-            written += distribution_chart(result, plot)
-            written += tornado_chart(result, plot)
+                distribution_chart(result, plot, out)
+                tornado_chart(result, plot, out)
         if as_json:
             _print_json(result.to_json())
         else:
             from forcegen.cli.montecarlo_report import print_montecarlo_report
 
             print_montecarlo_report(ws, result)
-            for path in written:
+            for path in out.paths:
                 typer.echo(f"wrote {path}")
 
 
@@ -351,7 +352,6 @@ def sweep(
             SweepAxis,
             SweepAxisError,
             check_sweep,
-            dask_client,
             grid,
             run_sweep,
         )
@@ -371,7 +371,9 @@ def sweep(
                 axes.append(SweepAxis.parse(text))
             except SweepAxisError as exc:
                 _fail(f"error: --vary {text!r}: {exc.problem}; expected {exc.expected}")
+        from forcegen.cli.interrupt import dask_session
         from forcegen.cli.progress import output_dir, output_file, progress_bar
+        from forcegen.io.atomic import OutputTransaction
 
         ws = resolve_workspace(workspace)
         check_sweep(ws, axes, scenario, draws=draws, exact=exact)
@@ -383,8 +385,9 @@ def sweep(
             output_file(csv)
         quiet = not _verbose(ctx)
         stack.enter_context(_quiet_dask(quiet))
-        client = None if serial else dask_client(scheduler, workers, quiet=quiet)
-        try:
+        with (
+            nullcontext(None) if serial else dask_session(scheduler, workers, quiet=quiet)
+        ) as client:
             bar, update = progress_bar("sweep", len(grid(axes)), "points")
             with bar:
                 result = run_sweep(
@@ -397,30 +400,21 @@ def sweep(
                     client=client,
                     progress=update,
                 )
-        finally:
-            if client is not None:
-                cluster = getattr(client, "cluster", None)
-                client.close()
-                if cluster is not None and scheduler is None:
-                    cluster.close()
         frame = result.frame()
-        if csv is not None:
-            try:
-                frame.to_csv(csv, index=False)
-            except OSError as exc:
-                _fail(f"error: cannot write {csv}: {exc.strerror or exc}")
-        written = []
-        if plot is not None:
-            from forcegen.plots.sweep import sweep_chart
+        with OutputTransaction() as out:
+            if csv is not None:
+                out.write(csv, lambda temp: frame.to_csv(temp, index=False))
+            if plot is not None:
+                from forcegen.plots.sweep import sweep_chart
 
-            written = sweep_chart(result, plot)
+                sweep_chart(result, plot, out)
         if as_json:
             _print_json(result.to_json())
             return
         from forcegen.cli.sweep_report import print_sweep_report
 
         print_sweep_report(ws, result)
-        for path in [*([csv] if csv else []), *written]:
+        for path in out.paths:
             typer.echo(f"wrote {path}")
 
 
@@ -444,6 +438,7 @@ def source(
     with _user_errors():
         from forcegen.cli.progress import output_file
         from forcegen.engine.force_sourcing import source_requirement
+        from forcegen.io.atomic import OutputTransaction
 
         ws = resolve_workspace(workspace)
         if not requirement:
@@ -456,24 +451,21 @@ def source(
             if path is not None:
                 output_file(path)
         result = source_requirement(ws, requirement, scenario, dependence_on)
-        if export_model is not None:
-            from forcegen.io.mps import export_mps
+        with OutputTransaction() as out:
+            if csv is not None:
+                out.write(csv, result.lines_frame().to_csv)
+            if export_model is not None:
+                from forcegen.io.mps import export_mps
 
-            export_mps(result.problem, export_model)
-        if csv is not None:
-            try:
-                result.lines_frame().to_csv(csv)
-            except OSError as exc:
-                _fail(f"error: cannot write {csv}: {exc.strerror or exc}")
+                export_mps(result.problem, export_model, out)
         if as_json:
             _print_json(result.to_json())
             return
         from forcegen.cli.source_report import print_source_report
 
         print_source_report(ws, result)
-        for path in (csv, export_model):
-            if path is not None:
-                typer.echo(f"wrote {path}")
+        for path in out.paths:
+            typer.echo(f"wrote {path}")
 
 
 @app.command()
@@ -514,6 +506,7 @@ def deploy(
         check_count("--disruptions", disruptions, "MAX_DISRUPTIONS", least=0)
         from forcegen.cli.progress import output_dir, output_file, progress_bar
         from forcegen.engine.deploy import deploy as plan
+        from forcegen.io.atomic import OutputTransaction
 
         ws = resolve_workspace(workspace)
         if plot is not None:
@@ -531,28 +524,24 @@ def deploy(
 
         with bar:
             result = plan(ws, scenario, requirement, disruptions, seed, advance)
-        written: list[Path] = []
-        for path, frame in (
-            (csv, result.plan.units_frame),
-            (utilisation, lambda: result.plan.utilisation),
-        ):
-            if path is not None:
-                try:
-                    frame().to_csv(path, index=False)
-                    written.append(path)
-                except OSError as exc:
-                    _fail(f"error: cannot write {path}: {exc.strerror or exc}")
-        if plot is not None:
-            from forcegen.plots.deployment import deployment_charts
+        with OutputTransaction() as out:
+            if csv is not None:
+                units = result.plan.units_frame()
+                out.write(csv, lambda temp: units.to_csv(temp, index=False))
+            if utilisation is not None:
+                daily = result.plan.utilisation
+                out.write(utilisation, lambda temp: daily.to_csv(temp, index=False))
+            if plot is not None:
+                from forcegen.plots.deployment import deployment_charts
 
-            written += deployment_charts(result, plot)
+                deployment_charts(result, plot, out)
         if as_json:
             _print_json(result.to_json())
             return
         from forcegen.cli.deploy_report import print_deploy_report
 
         print_deploy_report(result)
-        for path in written:
+        for path in out.paths:
             typer.echo(f"wrote {path}")
 
 
@@ -577,24 +566,25 @@ def sustain(
         check_count("--months", months, "MAX_MONTHS")
         from forcegen.cli.progress import output_dir
         from forcegen.engine.sustainment import sustainment
+        from forcegen.io.atomic import OutputTransaction
 
         ws = resolve_workspace(workspace)
         result = sustainment(ws, scenario, months)
         if plot is not None:
             output_dir(plot)
-        written: list[Path] = []
-        if plot is not None:
-            from forcegen.plots.sustainment import coalition_chart, rotation_gantt
+        with OutputTransaction() as out:
+            if plot is not None:
+                from forcegen.plots.sustainment import coalition_chart, rotation_gantt
 
-            written += coalition_chart(result, plot)
-            written += rotation_gantt(ws, result, plot)
+                coalition_chart(result, plot, out)
+                rotation_gantt(ws, result, plot, out)
         if as_json:
             _print_json(result.to_json())
             return
         from forcegen.cli.sustain_report import print_sustain_report
 
         print_sustain_report(ws, result)
-        for path in written:
+        for path in out.paths:
             typer.echo(f"wrote {path}")
 
 
@@ -614,9 +604,24 @@ def schema(
 
 
 def main(argv: list[str] | None = None) -> Any:
-    """Console-script entry point."""
+    """Console-script entry point.
+
+    Ctrl-C in any command: the command unwinds (staged outputs removed, Dask cluster
+    closed), then the process ends with exit code 130 and ``interrupted`` on stderr
+    (see :mod:`forcegen.cli.interrupt`).
+    """
+    from forcegen.cli.interrupt import EXIT_INTERRUPTED, exit_interrupted, handling_interrupts
+
     command: Callable[..., Any] = typer.main.get_command(app)
-    return command(args=argv, prog_name="forcegen")
+    with handling_interrupts() as state:
+        try:
+            return command(args=argv, prog_name="forcegen")
+        except KeyboardInterrupt:
+            exit_interrupted()
+        except SystemExit as exc:
+            if state.interrupted or exc.code == EXIT_INTERRUPTED:
+                exit_interrupted()
+            raise
 
 
 if __name__ == "__main__":  # pragma: no cover

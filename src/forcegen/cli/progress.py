@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
@@ -12,7 +11,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TimeRemainingColumn
 
 from forcegen.cli.console import make_console
-from forcegen.errors import ForcegenError
+from forcegen.io.atomic import check_folder, check_target
 
 Update = Callable[[int, int], None]
 
@@ -45,25 +44,20 @@ def progress_bar(
 
 
 def output_dir(path: Path) -> Path:
-    """Create the folder ``path`` for charts, or fail clearly before any work is done."""
-    if path.exists() and not path.is_dir():
-        raise ForcegenError(f"cannot write charts to {path}: it exists and is not a folder")
-    try:
-        path.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise ForcegenError(f"cannot create the folder {path}: {exc.strerror or exc}") from None
-    if not os.access(path, os.W_OK):
-        raise ForcegenError(f"cannot write to the folder {path}: permission denied")
-    return path
+    """Check, before any work is done, that charts can be written to the folder ``path``.
+
+    Nothing is created here: the folder (and missing parents) is created when the
+    command's outputs are written, and removed again if the command fails. A symbolic
+    link to a folder is followed; chart files inside that are symbolic links are
+    refused when they are staged (:func:`forcegen.io.atomic.check_target`).
+    """
+    return check_folder(path, create=True)
 
 
 def output_file(path: Path) -> Path:
-    """Check that ``path`` can be written as a file, before any work is done."""
-    if path.is_dir():
-        raise ForcegenError(f"cannot write {path}: it is a folder")
-    parent = path.parent
-    if not parent.is_dir():
-        raise ForcegenError(f"cannot write {path}: the folder {parent} does not exist")
-    if not os.access(parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
-        raise ForcegenError(f"cannot write {path}: permission denied")
+    """Check, before any work is done, that ``path`` can be written as an output file:
+    not a symbolic link (never followed), a folder or a device, and in an existing,
+    writable folder."""
+    check_target(path)
+    check_folder(path.parent, output=path)
     return path

@@ -7,10 +7,14 @@ from pathlib import Path
 from forcegen.engine.sourcing import build_highs, weighted_costs
 from forcegen.engine.sourcing_problem import SourcingProblem
 from forcegen.errors import ForcegenError
+from forcegen.io.atomic import OutputTransaction, output_transaction
 
 
-def export_mps(problem: SourcingProblem, path: str | Path) -> Path:
-    """Write the whole problem as one MIP in free MPS format.
+def export_mps(
+    problem: SourcingProblem, path: str | Path, out: OutputTransaction | None = None
+) -> Path:
+    """Write the whole problem as one MIP in free MPS format, staged in the output
+    transaction ``out`` (without it: written at once, atomically).
 
     Its objective maximises the lexicographic stages as one weighted sum: fill of each
     priority level weighted so that one unit of a higher priority outweighs every unit
@@ -30,7 +34,10 @@ def export_mps(problem: SourcingProblem, path: str | Path) -> Path:
 
         h.changeColsCost(n, np.arange(n, dtype=np.int32), costs)
     h.changeObjectiveSense(highspy.ObjSense.kMaximize)
-    status = h.writeModel(str(path))  # kWarning only notes that columns are unnamed
-    if status == highspy.HighsStatus.kError or not path.exists():
-        raise ForcegenError(f"cannot write the model to {path}")
+    with output_transaction(out) as tx:
+        # the temporary file keeps the suffix: HiGHS picks the format by the file name
+        temp = tx.stage(path)
+        status = h.writeModel(str(temp))  # kWarning only notes that columns are unnamed
+        if status == highspy.HighsStatus.kError or temp.stat().st_size == 0:
+            raise ForcegenError(f"cannot write the model to {path}")
     return path

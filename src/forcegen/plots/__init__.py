@@ -1,5 +1,10 @@
 """Charts (matplotlib, optional extra ``forcegen[plot]``). Each function writes PNG and SVG
-files and returns their paths; nothing here is imported by the engines."""
+files and returns their paths; nothing here is imported by the engines.
+
+Charts never write their final paths themselves: each chart function takes the output
+transaction of its command (``out``, :class:`forcegen.io.atomic.OutputTransaction`)
+and stages its files there, so that a command that fails later leaves no chart behind;
+without ``out`` a function commits its own files when it has written them all."""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from forcegen.errors import ForcegenError
+from forcegen.io.atomic import OutputTransaction, output_transaction
 
 FORMATS = ("png", "svg")
 
@@ -23,15 +29,25 @@ def pyplot() -> Any:
     return plt
 
 
-def save(figure: Any, directory: Path, stem: str) -> list[Path]:
-    """Write ``figure`` as ``stem.png`` and ``stem.svg`` in ``directory``."""
+def save(
+    figure: Any, directory: Path, stem: str, out: OutputTransaction | None = None
+) -> list[Path]:
+    """Stage ``figure`` as ``stem.png`` and ``stem.svg`` in ``directory`` (created if
+    missing) in the transaction ``out`` (or one of its own, committed here).
+
+    Matplotlib writes to the temporary files with an explicit ``format``, so their
+    names do not matter.
+    """
     paths = []
     try:
-        directory.mkdir(parents=True, exist_ok=True)
-        for fmt in FORMATS:
-            path = directory / f"{stem}.{fmt}"
-            figure.savefig(path, dpi=150, bbox_inches="tight", metadata=_metadata(fmt))
-            paths.append(path)
+        with output_transaction(out) as tx:
+            for fmt in FORMATS:
+                path = directory / f"{stem}.{fmt}"
+                temp = tx.stage(path, mkdir=True)
+                figure.savefig(
+                    temp, format=fmt, dpi=150, bbox_inches="tight", metadata=_metadata(fmt)
+                )
+                paths.append(path)
     except OSError as exc:
         raise ForcegenError(f"cannot write charts to {directory}: {exc.strerror or exc}") from None
     finally:

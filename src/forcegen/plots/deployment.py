@@ -21,6 +21,7 @@ import numpy.typing as npt
 
 from forcegen.engine.deploy import DeploymentResult
 from forcegen.errors import ForcegenError
+from forcegen.io.atomic import OutputTransaction, output_transaction
 from forcegen.model.network import Leg, Network, Node, NodeKind
 from forcegen.plots import pyplot, save
 
@@ -54,7 +55,9 @@ PARALLEL_OFFSET = 0.07
 """Sideways gap between legs that join the same two nodes [degrees]."""
 
 
-def closure_curve(result: DeploymentResult, directory: Path) -> list[Path]:
+def closure_curve(
+    result: DeploymentResult, directory: Path, out: OutputTransaction | None = None
+) -> list[Path]:
     """Personnel in place by day, stacked by nation [persons], with the closure day."""
     plt = pyplot()
     fig, ax = plt.subplots(figsize=(9, 4.8))
@@ -108,10 +111,12 @@ def closure_curve(result: DeploymentResult, directory: Path) -> list[Path]:
     if ax.get_legend_handles_labels()[0]:
         ax.legend(fontsize=7, ncol=2, frameon=False, loc="upper left")
     ax.set_title(_title(result, "personnel in place by day"))
-    return save(fig, directory, "deploy_closure")
+    return save(fig, directory, "deploy_closure", out)
 
 
-def network_map(result: DeploymentResult, directory: Path) -> list[Path]:
+def network_map(
+    result: DeploymentResult, directory: Path, out: OutputTransaction | None = None
+) -> list[Path]:
     """The network on country outlines: legs coloured by their peak utilisation over
     days and loads (grey dashed when unused), gauge breaks marked, nodes by kind, and
     the line of contact when the workspace has one."""
@@ -266,10 +271,12 @@ def network_map(result: DeploymentResult, directory: Path) -> list[Path]:
     ax.set_ylabel("latitude [degrees north]")
     ax.legend(handles=handles, fontsize=7, loc="upper right", framealpha=0.9)
     ax.set_title(f"Deployment network: peak utilisation ({_which(result)})")
-    return save(fig, directory, "deploy_map")
+    return save(fig, directory, "deploy_map", out)
 
 
-def disruption_histogram(result: DeploymentResult, directory: Path) -> list[Path]:
+def disruption_histogram(
+    result: DeploymentResult, directory: Path, out: OutputTransaction | None = None
+) -> list[Path]:
     """Closure day of the force over the disruption draws, with its 5/50/95 %
     quantiles; draws that do not close are shown past the horizon. Nothing (an empty
     list) without draws."""
@@ -333,14 +340,18 @@ def disruption_histogram(result: DeploymentResult, directory: Path) -> list[Path
             f"closure day over {len(draws.closure_days)} disruption draws (seed {draws.seed})",
         )
     )
-    return save(fig, directory, "deploy_disruptions")
+    return save(fig, directory, "deploy_disruptions", out)
 
 
-def deployment_charts(result: DeploymentResult, directory: Path) -> list[Path]:
-    """Every chart that applies: closure curve, map and (with draws) the histogram."""
-    written = closure_curve(result, directory)
-    written += network_map(result, directory)
-    written += disruption_histogram(result, directory)
+def deployment_charts(
+    result: DeploymentResult, directory: Path, out: OutputTransaction | None = None
+) -> list[Path]:
+    """Every chart that applies: closure curve, map and (with draws) the histogram, all
+    staged in the output transaction ``out`` (without it: all written, or none)."""
+    with output_transaction(out) as tx:
+        written = closure_curve(result, directory, tx)
+        written += network_map(result, directory, tx)
+        written += disruption_histogram(result, directory, tx)
     return written
 
 

@@ -6,10 +6,13 @@ from itertools import pairwise
 from pathlib import Path
 
 from forcegen.engine.montecarlo import MonteCarloResult
+from forcegen.io.atomic import OutputTransaction
 from forcegen.plots import pyplot, save
 
 
-def distribution_chart(result: MonteCarloResult, directory: Path) -> list[Path]:
+def distribution_chart(
+    result: MonteCarloResult, directory: Path, out: OutputTransaction | None = None
+) -> list[Path]:
     """Histogram of materialised personnel with its 5/50/95 % quantiles."""
     plt = pyplot()
     dist = result.personnel
@@ -37,10 +40,12 @@ def distribution_chart(result: MonteCarloResult, directory: Path) -> list[Path]:
     ax.set_xlabel("personnel that materialises [persons]")
     ax.set_ylabel("probability [%]")
     ax.set_title(_title(result, f"mean {dist.mean:,.0f}"))
-    return save(fig, directory, "personnel_distribution")
+    return save(fig, directory, "personnel_distribution", out)
 
 
-def tornado_chart(result: MonteCarloResult, directory: Path) -> list[Path]:
+def tornado_chart(
+    result: MonteCarloResult, directory: Path, out: OutputTransaction | None = None
+) -> list[Path]:
     """Expected personnel with each free condition forced false / true, ranked."""
     plt = pyplot()
     rows = list(reversed(result.sensitivity))
@@ -60,7 +65,7 @@ def tornado_chart(result: MonteCarloResult, directory: Path) -> list[Path]:
     ax.set_yticks(range(len(rows)), [s.condition for s in rows])
     ax.set_xlabel("expected personnel [persons]: red = condition forced false, green = true")
     ax.set_title(_title(result, "which condition matters most"))
-    return save(fig, directory, "sensitivity_tornado")
+    return save(fig, directory, "sensitivity_tornado", out)
 
 
 def _title(result: MonteCarloResult, detail: str) -> str:

@@ -5,11 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from forcegen.engine.sustainment import SustainmentResult
+from forcegen.io.atomic import OutputTransaction
 from forcegen.model.workspace import Workspace
 from forcegen.plots import pyplot, save
 
 
-def coalition_chart(result: SustainmentResult, directory: Path) -> list[Path]:
+def coalition_chart(
+    result: SustainmentResult, directory: Path, out: OutputTransaction | None = None
+) -> list[Path]:
     """Strength in the field by month, stacked by nation [persons]."""
     plt = pyplot()
     fig, ax = plt.subplots(figsize=(9, 4.8))
@@ -30,10 +33,15 @@ def coalition_chart(result: SustainmentResult, directory: Path) -> list[Path]:
     ax.set_xlim(0.5, max(months) + 0.5)
     ax.legend(fontsize=7, ncol=2, frameon=False, loc="upper right")
     ax.set_title(_title(result, "coalition strength over time"))
-    return save(fig, directory, "sustain_coalition")
+    return save(fig, directory, "sustain_coalition", out)
 
 
-def rotation_gantt(workspace: Workspace, result: SustainmentResult, directory: Path) -> list[Path]:
+def rotation_gantt(
+    workspace: Workspace,
+    result: SustainmentResult,
+    directory: Path,
+    out: OutputTransaction | None = None,
+) -> list[Path]:
     """One row per nation (tours, coloured until the contribution fails) and per HQ lead."""
     plt = pyplot()
     rows = len(result.nations) + len(result.headquarters)
@@ -66,7 +74,7 @@ def rotation_gantt(workspace: Workspace, result: SustainmentResult, directory: P
         "months after activation (green: tours kept in full; red: beyond what rotation sustains)"
     )
     ax.set_title(_title(result, "rotations and headquarters leads"))
-    return save(fig, directory, "sustain_gantt")
+    return save(fig, directory, "sustain_gantt", out)
 
 
 def _title(result: SustainmentResult, detail: str) -> str:

@@ -8,15 +8,19 @@ import numpy as np
 
 from forcegen.engine.sweep import SweepResult
 from forcegen.errors import ForcegenError
+from forcegen.io.atomic import OutputTransaction
 from forcegen.plots import pyplot, save
 
 
-def sweep_chart(result: SweepResult, directory: Path) -> list[Path]:
-    """Expected personnel and P(met) of each requirement over the grid."""
+def sweep_chart(
+    result: SweepResult, directory: Path, out: OutputTransaction | None = None
+) -> list[Path]:
+    """Expected personnel and P(met) of each requirement over the grid, staged in the
+    output transaction ``out`` (or written at once without it)."""
     if len(result.axes) == 1:
-        return _lines(result, directory)
+        return _lines(result, directory, out)
     if len(result.axes) == 2:
-        return _heatmaps(result, directory)
+        return _heatmaps(result, directory, out)
     raise ForcegenError("charts of a sweep need one or two axes; use --csv for more")
 
 
@@ -25,7 +29,9 @@ def _requirements(result: SweepResult) -> list[str]:
     return [k.split(":", 1)[1] for k in first if k.startswith("p_met:")]
 
 
-def _lines(result: SweepResult, directory: Path) -> list[Path]:
+def _lines(
+    result: SweepResult, directory: Path, out: OutputTransaction | None = None
+) -> list[Path]:
     plt = pyplot()
     axis = result.axes[0]
     x = [row[axis.condition] for row in result.rows]
@@ -53,10 +59,12 @@ def _lines(result: SweepResult, directory: Path) -> list[Path]:
     bottom.set_xlabel(f"P({axis.condition})")
     bottom.legend(frameon=False, fontsize=8)
     fig.suptitle(_title(result))
-    return save(fig, directory, "sweep")
+    return save(fig, directory, "sweep", out)
 
 
-def _heatmaps(result: SweepResult, directory: Path) -> list[Path]:
+def _heatmaps(
+    result: SweepResult, directory: Path, out: OutputTransaction | None = None
+) -> list[Path]:
     plt = pyplot()
     a, b = result.axes
     metrics = ["personnel_mean"] + [f"fill:{rid}" for rid in _requirements(result)]
@@ -83,7 +91,7 @@ def _heatmaps(result: SweepResult, directory: Path) -> list[Path]:
         axes[k // cols][k % cols].axis("off")
     fig.suptitle(_title(result))
     fig.tight_layout()
-    return save(fig, directory, "sweep")
+    return save(fig, directory, "sweep", out)
 
 
 def _title(result: SweepResult) -> str:

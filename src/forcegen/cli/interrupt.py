@@ -1,0 +1,204 @@
+"""Ctrl-C: every command stops cleanly with exit code 130 and one line on stderr.
+
+:func:`handling_interrupts` (used by ``main()``) installs the SIGINT handler: the first
+Ctrl-C raises ``KeyboardInterrupt`` once and silences library noise from then on
+(logging, warnings, errors of background threads), so that context managers unwind
+quietly: the Dask cluster is shut down, staged output files are removed. A second
+Ctrl-C does not cut that cleanup short; a third stops at once. ``main()`` then calls
+:func:`exit_interrupted`, which reaps any child process left, writes
+``interrupted`` on stderr, flushes, and ends the process with ``os._exit(130)``: no
+interpreter shutdown, so no C++ static destructor runs while a solver thread may still
+be alive (HiGHS aborts with "terminate called without an active exception" when
+it does), and no ``atexit`` handler runs; nothing of forcegen depends on one.
+
+:func:`dask_session` gives the ``sweep`` command its Dask client. The worker processes
+of a local cluster start with SIGINT blocked, so that a Ctrl-C in a terminal (sent to
+every process of the foreground group) reaches only the command, which then stops them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import signal
+import sys
+import threading
+import warnings
+from collections.abc import Iterator
+from typing import Any, NoReturn
+
+from forcegen.sigint import HeldInterrupts
+
+EXIT_INTERRUPTED = 130
+"""Exit code after Ctrl-C (128 + SIGINT), as shells report it."""
+
+FORCE_AFTER = 3
+"""The Ctrl-C that ends the process at once, without cleanup [count]."""
+
+CHILD_GRACE = 5.0
+"""How long a child process may take to end after SIGTERM before it is killed [s]."""
+
+
+class InterruptState:
+    """How many times Ctrl-C was pressed while :func:`handling_interrupts` was active."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    @property
+    def interrupted(self) -> bool:
+        return self.count > 0
+
+    def handler(self, signum: int, frame: Any) -> None:
+        """The SIGINT handler: raise ``KeyboardInterrupt`` the first time only."""
+        self.count += 1
+        if self.count == 1:
+            quiet()
+            raise KeyboardInterrupt
+        if self.count >= FORCE_AFTER:
+            _finish()
+
+
+@contextlib.contextmanager
+def handling_interrupts() -> Iterator[InterruptState]:
+    """Install the SIGINT handler of :class:`InterruptState` for the block (main thread
+    only, and not where SIGINT is ignored; there the state stays unused)."""
+    state = InterruptState()
+    if (
+        threading.current_thread() is not threading.main_thread()
+        or signal.getsignal(signal.SIGINT) is signal.SIG_IGN  # e.g. started with `&`
+    ):
+        yield state
+        return
+    previous = signal.signal(signal.SIGINT, state.handler)
+    try:
+        yield state
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def quiet() -> None:
+    """Silence what libraries would print on stderr from now on: log records, warnings,
+    exceptions of background threads and exceptions ignored in finalizers."""
+    logging.disable(logging.CRITICAL)
+    warnings.simplefilter("ignore")
+    threading.excepthook = lambda args: None
+    sys.unraisablehook = lambda unraisable: None
+
+
+def exit_interrupted() -> NoReturn:
+    """End the process after Ctrl-C, once the command has unwound: stop child
+    processes, print ``interrupted`` on stderr and exit with code 130."""
+    quiet()
+    with contextlib.suppress(Exception):
+        _reap_children()
+    _finish()
+
+
+def _finish() -> NoReturn:
+    # a solver thread still alive may be constructing a HiGHS object, with fd 1 and 2
+    # pointed at /dev/null for that moment (forcegen.solvers.highs): wait for its lock
+    construct = getattr(sys.modules.get("forcegen.solvers.highs"), "_CONSTRUCT", None)
+    if construct is not None:
+        construct.acquire(timeout=1.0)
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    with contextlib.suppress(Exception):
+        sys.stderr.write("interrupted\n")
+        sys.stderr.flush()
+    os._exit(EXIT_INTERRUPTED)
+
+
+def _reap_children() -> None:
+    """Stop and reap the child processes started through ``multiprocessing`` (Dask's
+    workers, if the cluster did not close), run its finalizers (which release its
+    semaphores; its ``atexit`` hook would) and stop its resource tracker."""
+    mp = sys.modules.get("multiprocessing")
+    if mp is None:
+        return
+    children = mp.active_children()
+    for child in children:
+        child.terminate()
+    for child in children:
+        child.join(CHILD_GRACE)
+        if child.is_alive():
+            child.kill()
+            child.join(CHILD_GRACE)
+    # both may wait for other processes: a bounded wait, in a thread
+    waiting = threading.Thread(target=_release_multiprocessing, daemon=True)
+    waiting.start()
+    waiting.join(CHILD_GRACE)
+
+
+def _release_multiprocessing() -> None:
+    """What multiprocessing's ``atexit`` hook would do (its finalizers release its
+    semaphores), then stop its resource tracker, which warns on stderr about
+    semaphores left registered."""
+    util = sys.modules.get("multiprocessing.util")
+    run_finalizers = getattr(util, "_run_finalizers", None)
+    if run_finalizers is not None:
+        run_finalizers()
+    tracker = sys.modules.get("multiprocessing.resource_tracker")
+    stop = getattr(getattr(tracker, "_resource_tracker", None), "_stop", None)
+    if stop is not None:
+        stop()
+
+
+def _stop_workers(client: Any) -> None:
+    """Stop the worker processes of the local cluster of ``client`` at once (SIGTERM),
+    their nannies told first not to restart them, so that closing the cluster does not
+    wait for the tasks they are running."""
+    nannies = list(getattr(getattr(client, "cluster", None), "workers", {}).values())
+    for nanny in nannies:
+        with contextlib.suppress(Exception):
+            nanny.close_gracefully(reason="interrupted")
+    for nanny in nannies:
+        with contextlib.suppress(Exception):
+            if nanny.pid:
+                os.kill(nanny.pid, signal.SIGTERM)
+
+
+@contextlib.contextmanager
+def dask_session(scheduler: str | None, workers: int, quiet: bool = True) -> Iterator[Any]:
+    """A Dask client connected to ``scheduler``, or on a new local cluster of
+    ``workers`` processes, closed (with the local cluster) at the end of the block;
+    ``quiet``: the local cluster logs only critical errors.
+
+    The local workers start with SIGINT blocked (the signal mask is inherited through
+    fork and exec), so that they never see a Ctrl-C. A Ctrl-C pressed while the
+    cluster starts is held until it is up, then raised inside the block; on Ctrl-C the
+    workers are stopped before the cluster is closed.
+    """
+    from forcegen.engine.sweep import dask_client
+
+    local = scheduler is None
+    main = threading.current_thread() is threading.main_thread()
+    blocked: set[int | signal.Signals] = {signal.SIGINT}
+    held = HeldInterrupts()
+    with held:
+        if local and main:
+            from multiprocessing import resource_tracker
+
+            # started now: starting it later would unblock SIGINT in the thread that does
+            resource_tracker.ensure_running()
+            blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            client = dask_client(scheduler, workers, quiet=quiet)
+        finally:
+            if signal.SIGINT not in blocked:
+                signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    try:
+        if held.interrupted:
+            held.deliver()
+        yield client
+    except KeyboardInterrupt:
+        if local:
+            _stop_workers(client)
+        raise
+    finally:
+        cluster = getattr(client, "cluster", None)
+        client.close()
+        if cluster is not None and local:
+            cluster.close()
