@@ -34,7 +34,7 @@ assert TEN_MILLION == MAX_PERSONNEL and MAX_QUANTITY == 100_000
 def at_the_bounds() -> dict[str, Any]:
     """Four nations' pledges at 10,000,000 persons, two of them also at 100,000 units."""
     cap = {"domain": "land", "basis": "assumption"}
-    nation = {"active_personnel": 30_000_000, "land_personnel": 20_000_000, "basis": "assumption"}
+    nation = {"active_personnel": TEN_MILLION, "land_personnel": TEN_MILLION, "basis": "assumption"}
     return {
         "conditions": [
             {"id": "ceasefire", "description": "x", "probability": 0.5, "basis": "assumption"},
@@ -57,7 +57,8 @@ def at_the_bounds() -> dict[str, Any]:
         ],
         "requirements": [
             {"id": "big", "name": "Big", "basis": "assumption",
-             "lines": [{"capability": "coy", "quantity": 2 * MAX_QUANTITY, "priority": 1}]},
+             "lines": [{"capability": "coy", "quantity": MAX_QUANTITY, "priority": 1},
+                       {"capability": "coy", "quantity": MAX_QUANTITY, "priority": 1}]},
         ],
         "scenarios": [
             {"id": "all", "name": "All", "assume": {"ceasefire": True, "backstop": True}},
@@ -102,7 +103,8 @@ def test_pledges_at_the_bounds_add_up_exactly_in_sustainment_and_sourcing(
     assert {k: n.pledged for k, n in result.nations.items()} == dict.fromkeys(
         ("GBR", "FRA", "DEU", "POL"), TEN_MILLION
     )
-    assert result.deployed[0] == 4.0 * TEN_MILLION
+    assert result.deployed[0] == sum(n.deployed(1) for n in result.nations.values())
+    assert result.deployed[0] == 4.0 * 1_000_000  # each nation's ceiling: 10,000,000 x 0.5 / 5
     sourced = source_requirement(bounds, "big", "all")
     assert sourced.fill.filled_units == 2.0 * MAX_QUANTITY and sourced.fill.met
     assert {a.pledge: a.units for a in sourced.assignments} == {

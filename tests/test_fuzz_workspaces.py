@@ -22,7 +22,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-import yaml
 from hypothesis import HealthCheck, Phase, given, settings
 from typer.testing import CliRunner
 
@@ -98,14 +97,6 @@ def _invoke(case: Case, args: list[str], folder: Path) -> int:
     return result.exit_code
 
 
-def _first_ids(path: Path, section: str) -> list[str]:
-    """Ids of ``section`` in the (valid) workspace, read back with the public loader."""
-    import forcegen
-
-    ws = forcegen.load_workspace(path)
-    return list(getattr(ws, section))
-
-
 def _check_case(case: Case, deploy_builtin: bool) -> None:
     with tempfile.TemporaryDirectory(prefix="forcegen-fuzz-") as tmp:
         folder = Path(tmp)
@@ -121,9 +112,11 @@ def _check_case(case: Case, deploy_builtin: bool) -> None:
 
 def _run_commands(case: Case, target: Path, folder: Path, deploy_builtin: bool) -> None:
     ws = str(target)
-    scenarios = _first_ids(target, "scenarios")
-    requirements = _first_ids(target, "requirements")
-    nations = _first_ids(target, "nations")
+    import forcegen
+
+    workspace = forcegen.load_workspace(target)  # valid: validate said so
+    scenarios, requirements = list(workspace.scenarios), list(workspace.requirements)
+    nations = list(workspace.nations)
     builtin = case.base.name.startswith("builtin")
     pick = ["-s", scenarios[0]] if scenarios else []
     _invoke(case, ["run", ws, *(pick if builtin else [])], folder)
@@ -136,10 +129,7 @@ def _run_commands(case: Case, target: Path, folder: Path, deploy_builtin: bool) 
             ["source", ws, "-r", requirements[0], *pick, "--dependence-on", dependence, "--json"],
             folder,
         )
-    has_network = "network" in (yaml.safe_load(case.files[case.base.target]) or {}) or (
-        builtin and "network.yaml" in case.files
-    )
-    if has_network and (deploy_builtin or not builtin):
+    if workspace.network is not None and (deploy_builtin or not builtin):
         _invoke(case, ["deploy", ws, *pick, "--json"], folder)
 
 

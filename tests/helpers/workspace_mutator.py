@@ -9,6 +9,7 @@ duplicate keys), and writes the result to a folder.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -24,6 +25,9 @@ TESTS = Path(__file__).resolve().parent.parent
 DOCS = TESTS.parent / "docs"
 
 PathPart = str | int
+
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
 @dataclass(frozen=True)
@@ -42,15 +46,16 @@ def _deployment_example() -> str:
     return match.group(1)
 
 
-def bases() -> list[Base]:
-    """Every base workspace; the built-in dataset once per file."""
+@functools.cache
+def bases() -> tuple[Base, ...]:
+    """Every base workspace; the built-in dataset once per file (read once)."""
     out = [
         Base("small", {"ws.yaml": (TESTS / "data" / "small.yaml").read_text("utf-8")}, "ws.yaml"),
         Base("network", {"ws.yaml": _deployment_example()}, "ws.yaml"),
     ]
     builtin = {p.name: p.read_text("utf-8") for p in sorted(builtin_path().glob("*.yaml"))}
     out += [Base(f"builtin/{name}", builtin, name) for name in builtin]
-    return out
+    return tuple(out)
 
 
 def paths(data: Any, prefix: tuple[PathPart, ...] = ()) -> Iterator[tuple[PathPart, ...]]:
@@ -228,15 +233,16 @@ def _edit_text(draw: st.DrawFn, text: str, edits: list[str]) -> bytes:
 @st.composite
 def cases(draw: st.DrawFn, base_names: tuple[str, ...] | None = None) -> Case:
     """A mutated workspace: data mutations, then (one time in three) a text edit."""
-    pool = [b for b in bases() if base_names is None or b.name.split("/")[0] in base_names]
-    base = draw(st.sampled_from(pool))
+    kinds = sorted(base_names or {b.name.split("/")[0] for b in bases()})
+    kind = draw(st.sampled_from(kinds))  # each kind equally often, then one of its files
+    base = draw(st.sampled_from([b for b in bases() if b.name.split("/")[0] == kind]))
     edits: list[str] = [base.name]
     files = {name: text.encode("utf-8") for name, text in base.files.items()}
     text = base.files[base.target]
     if draw(st.integers(0, 3)) > 0:
-        data = _mutate_data(draw, yaml.safe_load(text), edits)
+        data = _mutate_data(draw, yaml.load(text, Loader=_LOADER), edits)
         try:
-            text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+            text = yaml.dump(data, Dumper=_DUMPER, sort_keys=False, allow_unicode=True)
         except (yaml.YAMLError, ValueError, OverflowError, RecursionError):
             edits.append("(mutation could not be written as YAML: base kept)")
     if draw(st.integers(0, 2)) == 0:
