@@ -340,3 +340,27 @@ def test_run_and_montecarlo_use_the_optimiser(builtin: forcegen.Workspace) -> No
         assert requirement_fill.fill_ratio == pytest.approx(direct.fill_ratio, abs=1e-9)
         assert exact.fill_ratio[rid] == pytest.approx(direct.fill_ratio, abs=1e-6)
         assert exact.requirements[rid].p == float(direct.met)
+
+
+def test_export_of_too_many_priority_levels_is_refused_not_an_overflow() -> None:
+    from forcegen.engine.sourcing import build_highs, weighted_costs
+    from forcegen.engine.sourcing_problem import build_problem
+    from forcegen.errors import ForcegenError
+
+    data = {
+        "capabilities": [{"id": "coy", "name": "Company", "personnel": 100,
+                          "domain": "land", "basis": "assumption"}],
+        "nations": [{"id": "GBR", "name": "UK", "active_personnel": 1000,
+                     "land_personnel": 500, "basis": "assumption"}],
+        "pledges": [{"id": "p", "nation": "GBR", "capability": "coy", "quantity": 1,
+                     "basis": "assumption"}],
+        "requirements": [{"id": "r", "name": "R", "basis": "assumption", "lines": [
+            {"capability": "coy", "quantity": 100_000, "priority": k} for k in range(1, 101)
+        ]}],
+    }  # fmt: skip
+    ws = forcegen.build_workspace(data)
+    problem = build_problem(ws, ws.requirements["r"], {"p": 1.0})
+    n = list(range(len(problem.lines)))
+    _, meta = build_highs(problem, n, [0], list(range(len(problem.edges))), full=True)
+    with pytest.raises(ForcegenError, match="cannot fold 100 priority levels"):
+        weighted_costs(problem, meta, list(range(len(problem.edges))))

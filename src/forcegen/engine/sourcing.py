@@ -21,6 +21,7 @@ solver and MPS export, and is the solver linopy and PyPSA default to.
 from __future__ import annotations
 
 import hashlib
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -267,6 +268,12 @@ def weighted_costs(
     """
     priorities = sorted({line.priority for line in problem.lines})
     total = sum(line.quantity for line in problem.lines) + 1.0
+    if len(priorities) * math.log10(total) > 300:  # beyond a float64: refuse, do not crash
+        raise ForcegenError(
+            f"cannot fold {len(priorities)} priority levels over {total - 1:,.0f} required "
+            "units into one objective: its weights would exceed 1e300; export a "
+            "requirement with fewer distinct priorities"
+        )
     weight = {p: total ** (len(priorities) - i) for i, p in enumerate(priorities)}
     n_pairs = len(meta["pairs"])
     units = sum(o.quantity for o in problem.offers) + 1.0
