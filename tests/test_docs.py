@@ -8,6 +8,7 @@ from pathlib import Path
 
 import forcegen
 from forcegen.model.reference import field_reference_markdown
+from helpers.workspaces import deployment_example_text
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 
@@ -78,11 +79,8 @@ def test_deploy_json_doc_lists_the_keys_produced() -> None:
 def test_deployment_example_runs_as_documented(tmp_path: Path) -> None:
     from forcegen.engine.deploy import deploy
 
-    text = (DOCS / "deployment.md").read_text(encoding="utf-8")
-    example = re.search(r"```yaml\n(.*?)```", text, re.S)
-    assert example
     path = tmp_path / "example.yaml"
-    path.write_text(example.group(1), encoding="utf-8")
+    path.write_text(deployment_example_text(), encoding="utf-8")
     plan = deploy(forcegen.load_workspace(path)).plan
     assert plan.closure_day == 10
     assert dict(plan.closure_by_load) == {"personnel": 8, "cargo": 10}

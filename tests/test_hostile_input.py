@@ -20,27 +20,16 @@ from typer.testing import CliRunner, Result
 import forcegen
 from conftest import SMALL
 from forcegen.cli.app import app
-from forcegen.errors import Issue, WorkspaceError
+from forcegen.errors import WorkspaceError
 from forcegen.io import yaml_source
 from forcegen.io.datasets import builtin_path
 from forcegen.io.yaml_depth import depth_bound, first_too_deep
 from forcegen.limits import MAX_FILE_BYTES, MAX_RECORDS, MAX_YAML_DEPTH
 from forcegen.model.checks import MAX_SUGGESTIONS
 from forcegen.model.network_checks import reach_masks, reachable
+from helpers.workspaces import issues_of, only
 
 Write = Callable[..., Path]
-
-
-def issues_of(path: Path) -> list[Issue]:
-    with pytest.raises(WorkspaceError) as info:
-        forcegen.load_workspace(path)
-    return list(info.value.issues)
-
-
-def only(path: Path) -> Issue:
-    found = issues_of(path)
-    assert len(found) == 1, [i.render() for i in found]
-    return found[0]
 
 
 def exact_depth(text: str) -> int:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -18,16 +17,12 @@ from pathlib import Path
 import pytest
 
 from conftest import SMALL
-
-DOCS = Path(__file__).parent.parent / "docs"
+from helpers.workspaces import deployment_example_text
 
 
 def _deployment_example(folder: Path) -> Path:
-    text = (DOCS / "deployment.md").read_text(encoding="utf-8")
-    example = re.search(r"```yaml\n(.*?)```", text, re.S)
-    assert example
     path = folder / "network-example.yaml"
-    path.write_text(example.group(1), encoding="utf-8")
+    path.write_text(deployment_example_text(), encoding="utf-8")
     return path
 
 

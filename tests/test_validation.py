@@ -5,10 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-import pytest
-
 import forcegen
-from forcegen.errors import Issue, WorkspaceError
+from helpers.workspaces import issues_of, only
 
 Write = Callable[..., Path]
 
@@ -24,18 +22,6 @@ zones:
 nations:
   - {id: GBR, name: United Kingdom, active_personnel: 100, land_personnel: 50}
 """
-
-
-def issues_of(path: Path) -> list[Issue]:
-    with pytest.raises(WorkspaceError) as info:
-        forcegen.load_workspace(path)
-    return list(info.value.issues)
-
-
-def only(path: Path) -> Issue:
-    found = issues_of(path)
-    assert len(found) == 1, [i.render() for i in found]
-    return found[0]
 
 
 def test_valid_workspace_loads(write_yaml: Write) -> None:

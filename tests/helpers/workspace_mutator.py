@@ -21,8 +21,9 @@ from hypothesis import strategies as st
 
 from forcegen.io.datasets import builtin_path
 
+from .workspaces import deployment_example_text
+
 TESTS = Path(__file__).resolve().parent.parent
-DOCS = TESTS.parent / "docs"
 
 PathPart = str | int
 
@@ -39,19 +40,12 @@ class Base:
     target: str
 
 
-def _deployment_example() -> str:
-    text = (DOCS / "deployment.md").read_text(encoding="utf-8")
-    match = re.search(r"```yaml\n(.*?)```", text, re.S)
-    assert match, "docs/deployment.md lost its example workspace"
-    return match.group(1)
-
-
 @functools.cache
 def bases() -> tuple[Base, ...]:
     """Every base workspace; the built-in dataset once per file (read once)."""
     out = [
         Base("small", {"ws.yaml": (TESTS / "data" / "small.yaml").read_text("utf-8")}, "ws.yaml"),
-        Base("network", {"ws.yaml": _deployment_example()}, "ws.yaml"),
+        Base("network", {"ws.yaml": deployment_example_text()}, "ws.yaml"),
     ]
     builtin = {p.name: p.read_text("utf-8") for p in sorted(builtin_path().glob("*.yaml"))}
     out += [Base(f"builtin/{name}", builtin, name) for name in builtin]
