@@ -99,9 +99,9 @@ def exit_interrupted() -> NoReturn:
 def _finish() -> NoReturn:
     # a solver thread still alive may be constructing a HiGHS object, with fd 1 and 2
     # pointed at /dev/null for that moment (forcegen.solvers.highs): wait for its lock
-    construct = getattr(sys.modules.get("forcegen.solvers.highs"), "_CONSTRUCT", None)
-    if construct is not None:
-        construct.acquire(timeout=1.0)
+    highs = sys.modules.get("forcegen.solvers.highs")
+    if highs is not None:
+        highs.wait_for_quiet_construction(timeout=1.0)
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(Exception):
             stream.flush()

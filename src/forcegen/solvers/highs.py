@@ -65,6 +65,13 @@ def _quiet_file_descriptors() -> Iterator[None]:
         os.close(devnull)
 
 
+def wait_for_quiet_construction(timeout: float) -> None:
+    """Wait (at most ``timeout`` [s]) until no thread has fd 1 and 2 pointed at
+    /dev/null; held afterwards, so that what is written next is not lost (used only on
+    the way out of the process, by the Ctrl-C handler)."""
+    _CONSTRUCT.acquire(timeout=timeout)
+
+
 def new_highs() -> Any:
     """A ``highspy.Highs`` with its output off (or routed to the solver log stream)."""
     import highspy
