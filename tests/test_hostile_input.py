@@ -820,7 +820,7 @@ def test_a_section_over_the_record_limit_is_refused_before_validation() -> None:
     assert [i.path for i in issues] == [("pledges",), ("zones", 0, "id"), ("zones", 0, "name")]
     assert issues[0].message == (
         "pledges has 100,001 records: 100,001 is over the limit of 100,000 records per section: "
-        "validation is linear in the records (about 15 s and 0.6 GB at this size on a 2-core "
+        "validation is linear in the records (about 11 s and 0.4 GB at this size on a 2-core "
         "machine)"
     )
 

@@ -84,7 +84,7 @@ MAX_RECORDS = int(
         100_000,
         "records per section",
         "nations, pledges, conditions, requirements... and network nodes and legs",
-        "validation is linear in the records (about 15 s and 0.6 GB at this size on a 2-core "
+        "validation is linear in the records (about 11 s and 0.4 GB at this size on a 2-core "
         "machine)",
     )
 )
