@@ -37,7 +37,12 @@ def cases() -> dict[str, list[str]]:
     for r in REQUIREMENTS:
         out[f"source-{r}.json"] = ["source", "-r", r, "--json"]
         out[f"deploy-{r}-ceasefire-only.json"] = [
-            "deploy", "-r", r, "-s", "ceasefire-only", "--json",
+            "deploy",
+            "-r",
+            r,
+            "-s",
+            "ceasefire-only",
+            "--json",
         ]
     return out
 
