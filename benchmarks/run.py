@@ -53,6 +53,9 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+# run as a script (python benchmarks/run.py): the repository root makes `benchmarks` importable
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
 PY = sys.executable
 
 
@@ -91,7 +94,7 @@ def baseline_loop(workspace: Any, draws: int, seed: int, cached: bool = False) -
     run`` makes). With ``cached``, results are memoised by the set of active pledges (the
     obvious first optimisation of such a loop).
     """
-    from forcegen.engine.filling import fill_requirement
+    from forcegen.engine.sourcing.fill import fill_requirement
     from forcegen.model.conditions import ConditionalProbability
 
     rng = random.Random(seed)
@@ -136,7 +139,7 @@ def baseline_loop(workspace: Any, draws: int, seed: int, cached: bool = False) -
 
 def bench_montecarlo(repeat: int, baseline_draws: int = 200, big: bool = False) -> dict[str, float]:
     import forcegen
-    from forcegen.engine.montecarlo import monte_carlo
+    from forcegen.engine.odds.montecarlo import monte_carlo
 
     _pin_to_one_core()
     ws = forcegen.load_builtin()
@@ -176,17 +179,17 @@ def bench_montecarlo(repeat: int, baseline_draws: int = 200, big: bool = False) 
 
 
 def bench_sourcing(repeat: int) -> dict[str, float]:
-    """Synthetic coalition (forcegen.synthetic): 40 nations, 5,000 pledge units, 500 lines,
+    """Synthetic coalition (benchmarks.synthetic): 40 nations, 5,000 pledge units, 500 lines,
     20 capabilities with substitutes, zones and readiness. ``seconds`` is the exact
     lexicographic fill (every priority stage proven optimal); ``baseline_seconds`` the
     greedy fill of the first release on the same problem; ``fill_vs_greedy`` the ratio of
     filled units. ``full_seconds`` adds the tie-break stages (nations, firm, units), each
-    stopped at forcegen.engine.sourcing.TIE_BREAK_SECONDS with its gap reported."""
+    stopped at forcegen.engine.sourcing.solve.TIE_BREAK_SECONDS with its gap reported."""
     import forcegen
-    from forcegen.engine.greedy import greedy_fill
-    from forcegen.engine.sourcing import solve
-    from forcegen.engine.sourcing_problem import build_problem
-    from forcegen.synthetic import synthetic_coalition
+    from benchmarks.baselines.greedy import greedy_fill
+    from benchmarks.synthetic import synthetic_coalition
+    from forcegen.engine.sourcing.problem import build_problem
+    from forcegen.engine.sourcing.solve import solve
 
     ws = forcegen.build_workspace(synthetic_coalition(seed=0))
     requirement = ws.requirements["synthetic"]
@@ -231,11 +234,11 @@ def bench_deploy(repeat: int) -> dict[str, float]:
     100,000 personnel and 300,000 short tons) on an 80-node network, horizon 180 days.
     ``seconds`` is the exact plan (earliest closure proven by the LP, closure per unit,
     utilisation, bottlenecks); ``baseline_seconds`` a per-item first-come-first-served
-    simulation of the same movements (forcegen.engine.fcfs); ``closure_day`` must never
+    simulation of the same movements (benchmarks.baselines.fcfs); ``closure_day`` must never
     be later than ``baseline_closure_day``."""
-    from forcegen.engine.deployment import plan_deployment
-    from forcegen.engine.fcfs import simulate_fcfs
-    from forcegen.synthetic import synthetic_deployment
+    from benchmarks.baselines.fcfs import simulate_fcfs
+    from benchmarks.synthetic import synthetic_deployment
+    from forcegen.engine.deployment.planner import plan_deployment
 
     network, movements = synthetic_deployment(seed=0)
     plans: list[Any] = []

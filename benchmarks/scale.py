@@ -43,7 +43,7 @@ def political_coalition(pledges: int, conditions: int, seed: int = 0) -> dict[st
     """Workspace data: ``pledges`` pledges over 40 nations, each requiring one to three of
     ``conditions`` independent conditions (and/or/not), one scenario fixing the first
     condition, and a 20-line requirement."""
-    from forcegen.synthetic import synthetic_coalition
+    from benchmarks.synthetic import synthetic_coalition
 
     rng = np.random.default_rng(seed)
     data = synthetic_coalition(units=pledges * 5, lines=20, seed=seed)
@@ -147,7 +147,7 @@ def _curve(
 
 def bench_scale(quick: bool = False, timeout: float = 600.0) -> dict[str, Any]:
     """Every curve of the module docstring; ``quick`` uses the smaller sizes only."""
-    from forcegen.synthetic import synthetic_coalition, synthetic_deployment
+    from benchmarks.synthetic import synthetic_coalition, synthetic_deployment
 
     curves: dict[str, Any] = {}
     with tempfile.TemporaryDirectory(prefix="forcegen-scale-") as tmp:

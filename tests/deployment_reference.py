@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import numpy as np
 import pulp
 
-from forcegen.engine.time_expanded import Graph, Group
+from forcegen.engine.deployment.time_expanded import Graph, Group
 
 
 def feasible(graph: Graph, groups: Sequence[Group], last_day: int) -> bool:

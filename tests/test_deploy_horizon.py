@@ -13,10 +13,10 @@ from typer.testing import CliRunner
 
 import forcegen
 from forcegen.cli.app import app
-from forcegen.engine import deployment
-from forcegen.engine.deployment import plan_deployment
-from forcegen.engine.disruptions import simulate_disruptions
-from forcegen.engine.movement import Movement
+from forcegen.engine.deployment import planner as deployment
+from forcegen.engine.deployment.disruptions import simulate_disruptions
+from forcegen.engine.deployment.movement import Movement
+from forcegen.engine.deployment.planner import plan_deployment
 from forcegen.model.network import Network
 
 

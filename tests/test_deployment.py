@@ -9,13 +9,13 @@ from typing import Any
 
 import numpy as np
 import pytest
+from benchmarks.baselines.fcfs import simulate_fcfs
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from forcegen.engine.deployment import plan_deployment
-from forcegen.engine.disruptions import simulate_disruptions
-from forcegen.engine.fcfs import simulate_fcfs
-from forcegen.engine.movement import Movement
+from forcegen.engine.deployment.disruptions import simulate_disruptions
+from forcegen.engine.deployment.movement import Movement
+from forcegen.engine.deployment.planner import plan_deployment
 from forcegen.model.network import Network
 from test_cli import forcegen_cli
 
@@ -447,7 +447,7 @@ def test_deploy_a_sourced_requirement_uses_the_lines_deadlines(
     write_yaml: Callable[[str, str], Path],
 ) -> None:
     import forcegen
-    from forcegen.engine.deploy import deploy
+    from forcegen.engine.deployment.deploy import deploy
 
     ws = forcegen.load_workspace(write_yaml(SOURCED, "ws.yaml"))
     result = deploy(ws, requirement="req")
@@ -492,7 +492,7 @@ def test_earliest_closure_matches_an_independent_lp(seed: int, host_unit: bool) 
     with PuLP and solved by CBC; a host-nation unit already at its destination is
     included half the time (it arrives without using any leg)."""
     from deployment_reference import earliest_day
-    from forcegen.engine.deployment import build_graphs, build_groups
+    from forcegen.engine.deployment.planner import build_graphs, build_groups
 
     net, movements = random_network(seed)
     if host_unit:

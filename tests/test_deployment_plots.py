@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 import forcegen
-from forcegen.engine.deploy import DeploymentResult, deploy
-from forcegen.engine.disruptions import DisruptionDraws
+from forcegen.engine.deployment.deploy import DeploymentResult, deploy
+from forcegen.engine.deployment.disruptions import DisruptionDraws
 
 pytest.importorskip("matplotlib")
 

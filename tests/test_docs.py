@@ -61,7 +61,7 @@ def test_dataset_doc_figures_match_a_run() -> None:
 
 
 def test_deploy_json_doc_lists_the_keys_produced() -> None:
-    from forcegen.engine.deploy import deploy
+    from forcegen.engine.deployment.deploy import deploy
 
     doc = (DOCS / "json.md").read_text(encoding="utf-8")
     section = doc.split("## `forcegen deploy --json`")[1]
@@ -77,7 +77,7 @@ def test_deploy_json_doc_lists_the_keys_produced() -> None:
 
 
 def test_deployment_example_runs_as_documented(tmp_path: Path) -> None:
-    from forcegen.engine.deploy import deploy
+    from forcegen.engine.deployment.deploy import deploy
 
     path = tmp_path / "example.yaml"
     path.write_text(deployment_example_text(), encoding="utf-8")

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 import forcegen
 from forcegen.engine.activation import active_pledges
-from forcegen.engine.filling import fill_batch
+from forcegen.engine.sourcing.fill import fill_batch
 from forcegen.errors import UnknownIdError
 from forcegen.model import Requirement
 

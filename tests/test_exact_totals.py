@@ -11,13 +11,13 @@ import numpy as np
 import pytest
 
 import forcegen
-from forcegen.engine.deploy import deploy
-from forcegen.engine.evaluate import evaluate
-from forcegen.engine.force_sourcing import source_requirement
-from forcegen.engine.montecarlo import monte_carlo
-from forcegen.engine.sustainment import sustainment
+from forcegen.engine.deployment.deploy import deploy
+from forcegen.engine.evaluation.evaluate import evaluate
+from forcegen.engine.evaluation.veto import veto
+from forcegen.engine.odds.montecarlo import monte_carlo
+from forcegen.engine.rotation.coalition import sustainment
+from forcegen.engine.sourcing.source import source_requirement
 from forcegen.engine.totals import check_units
-from forcegen.engine.veto import veto
 from forcegen.errors import ForcegenError
 from forcegen.limits import (
     MAX_PERSONNEL,
@@ -209,7 +209,7 @@ def test_a_strength_per_unit_too_large_for_a_float_is_refused(
 
 
 def test_pattern_sums_in_float64_blas_are_the_exact_integers() -> None:
-    from forcegen.engine.outcomes import ELEMENTS_AT_ONCE, _rows_times
+    from forcegen.engine.odds.outcomes import ELEMENTS_AT_ONCE, _rows_times
 
     rng = np.random.default_rng(5)
     active = np.asfortranarray(rng.random((3 * ELEMENTS_AT_ONCE // 4000 + 7, 4000)) < 0.7)

@@ -9,14 +9,14 @@ from typing import Any
 
 import numpy as np
 import pytest
+from benchmarks.synthetic import synthetic_coalition
 
 import forcegen
-from forcegen.engine import filling
-from forcegen.engine.filling import TOLERANCE, fill_batch
-from forcegen.engine.sourcing import solve
-from forcegen.engine.sourcing_problem import build_problem
+from forcegen.engine.sourcing import fill as filling
+from forcegen.engine.sourcing.fill import TOLERANCE, fill_batch
+from forcegen.engine.sourcing.problem import build_problem
+from forcegen.engine.sourcing.solve import solve
 from forcegen.model.requirements import Requirement
-from forcegen.synthetic import synthetic_coalition
 
 
 def one_solve_per_row(

@@ -9,9 +9,9 @@ import pytest
 import yaml
 
 import forcegen
-from forcegen.engine.condition_model import condition_model
-from forcegen.engine.montecarlo import monte_carlo
-from forcegen.engine.sampling import BLOCK, enumerate_patterns, sample_patterns
+from forcegen.engine.odds.condition_model import condition_model
+from forcegen.engine.odds.montecarlo import monte_carlo
+from forcegen.engine.odds.sampling import BLOCK, enumerate_patterns, sample_patterns
 from forcegen.errors import ForcegenError
 
 INDEPENDENT = """
@@ -183,7 +183,7 @@ def test_frames(small: forcegen.Workspace) -> None:
 def test_memory_is_bounded_by_the_chunk(
     small: forcegen.Workspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import forcegen.engine.sampling as sampling
+    import forcegen.engine.odds.sampling as sampling
 
     sizes: list[int] = []
     real = sampling._draw_chunk

@@ -19,14 +19,14 @@ from typer.testing import CliRunner
 import forcegen
 from conftest import SMALL
 from forcegen.cli.app import app
-from forcegen.engine import scheduler as probe_module
-from forcegen.engine.scheduler import (
+from forcegen.engine.odds import scheduler as probe_module
+from forcegen.engine.odds.scheduler import (
     SchedulerAddressError,
     SchedulerUnreachable,
     probe_scheduler,
     tcp_address,
 )
-from forcegen.engine.sweep import SweepAxis, dask_client, run_sweep
+from forcegen.engine.odds.sweep import SweepAxis, dask_client, run_sweep
 
 
 def cli(*args: str) -> tuple[int, str, str]:

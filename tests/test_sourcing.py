@@ -7,15 +7,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from benchmarks.baselines.greedy import greedy_fill
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import forcegen
 from conftest import SMALL
-from forcegen.engine.force_sourcing import source_requirement
-from forcegen.engine.greedy import greedy_fill
-from forcegen.engine.sourcing import solve
-from forcegen.engine.sourcing_problem import Edge, Offer, SourcingProblem
+from forcegen.engine.sourcing.problem import Edge, Offer, SourcingProblem
+from forcegen.engine.sourcing.solve import solve
+from forcegen.engine.sourcing.source import source_requirement
 from forcegen.errors import UnknownIdError, WorkspaceError
 from forcegen.io.mps import export_mps
 from forcegen.model import RequirementLine
@@ -331,7 +331,7 @@ def test_source_cli(tmp_path: Path) -> None:
 
 
 def test_run_and_montecarlo_use_the_optimiser(builtin: forcegen.Workspace) -> None:
-    from forcegen.engine.montecarlo import monte_carlo
+    from forcegen.engine.odds.montecarlo import monte_carlo
 
     run = forcegen.evaluate(builtin, "ceasefire-consent-backstop")
     exact = monte_carlo(builtin, "ceasefire-consent-backstop", exact=True, sensitivity=False)
@@ -343,8 +343,8 @@ def test_run_and_montecarlo_use_the_optimiser(builtin: forcegen.Workspace) -> No
 
 
 def test_export_of_too_many_priority_levels_is_refused_not_an_overflow() -> None:
-    from forcegen.engine.sourcing import build_highs, weighted_costs
-    from forcegen.engine.sourcing_problem import build_problem
+    from forcegen.engine.sourcing.problem import build_problem
+    from forcegen.engine.sourcing.solve import build_highs, weighted_costs
     from forcegen.errors import ForcegenError
 
     data = {

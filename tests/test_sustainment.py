@@ -10,8 +10,8 @@ import yaml
 
 import forcegen
 from conftest import SMALL
-from forcegen.engine.rotation import sustain_nation
-from forcegen.engine.sustainment import sustainment
+from forcegen.engine.rotation.coalition import sustainment
+from forcegen.engine.rotation.rotation import sustain_nation
 from forcegen.errors import ForcegenError, WorkspaceError
 from forcegen.model import Nation
 from test_cli import forcegen_cli

@@ -8,7 +8,7 @@ import pytest
 
 import forcegen
 from conftest import SMALL
-from forcegen.engine.sweep import SweepAxis, dask_client, grid, run_sweep
+from forcegen.engine.odds.sweep import SweepAxis, dask_client, grid, run_sweep
 from forcegen.errors import ForcegenError, UnknownIdError
 from test_cli import forcegen_cli
 

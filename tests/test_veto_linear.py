@@ -12,8 +12,8 @@ import pytest
 
 import forcegen
 from forcegen.engine.activation import active_personnel
-from forcegen.engine.evaluate import evaluate
-from forcegen.engine.veto import BLOCK, veto
+from forcegen.engine.evaluation.evaluate import evaluate
+from forcegen.engine.evaluation.veto import BLOCK, veto
 from forcegen.expressions import Expression
 
 

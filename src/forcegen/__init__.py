@@ -1,13 +1,21 @@
 """forcegen: plan and stress-test a multinational military force.
 
-The public Python API::
+The public Python API (docs/api.md)::
 
     import forcegen
-    ws = forcegen.load_builtin("mnf-ukraine")        # or forcegen.load_workspace(path)
+    ws = forcegen.load_builtin("mnf-ukraine")        # or forcegen.open_workspace(path)
     result = forcegen.evaluate(ws, "ceasefire-only")
     result.nations_frame()                            # pandas DataFrame
+    odds = forcegen.monte_carlo(ws, "ceasefire-only", draws=100_000, seed=1)
+    fill = forcegen.source_requirement(ws, "force-25k", "ceasefire-only")
+    plan = forcegen.deploy(ws, "ceasefire-only", requirement="force-25k")
+    rota = forcegen.sustainment(ws, "ceasefire-only", months=36)
 
-Names are imported lazily so that the command line starts quickly.
+The command line, the reports and any other front end are thin layers over these names.
+
+The one list of the public API is the block of imports under ``TYPE_CHECKING`` below: type
+checkers read it, and at run time the same names are imported lazily from it (on first
+use, so that ``forcegen --help`` starts quickly); ``__all__`` is derived from it.
 """
 
 from __future__ import annotations
@@ -17,77 +25,91 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-_EXPORTS: dict[str, str] = {
-    "ForcegenError": "forcegen.errors",
-    "WorkspaceError": "forcegen.errors",
-    "ExpressionError": "forcegen.errors",
-    "UnknownIdError": "forcegen.errors",
-    "Issue": "forcegen.errors",
-    "Workspace": "forcegen.model.workspace",
-    "build_workspace": "forcegen.model.workspace",
-    "load_workspace": "forcegen.io.loader",
-    "load_builtin": "forcegen.io.datasets",
-    "builtin_path": "forcegen.io.datasets",
-    "write_workspace": "forcegen.io.writer",
-    "parse_expression": "forcegen.expressions",
-    "evaluate": "forcegen.engine.evaluate",
-    "evaluate_all": "forcegen.engine.evaluate",
-    "ScenarioResult": "forcegen.engine.evaluate",
-    "RequirementFill": "forcegen.engine.filling",
-    "LineFill": "forcegen.engine.filling",
-    "fill_requirement": "forcegen.engine.filling",
-    "deploy": "forcegen.engine.deploy",
-    "DeploymentResult": "forcegen.engine.deploy",
-}
+if TYPE_CHECKING:
+    # the public API: every name imported here is exported (docs/api.md lists them all)
+    from forcegen.engine.bounds import check_count as check_count
+    from forcegen.engine.deployment import DeploymentResult as DeploymentResult
+    from forcegen.engine.deployment import deploy as deploy
+    from forcegen.engine.evaluation import ScenarioResult as ScenarioResult
+    from forcegen.engine.evaluation import evaluate as evaluate
+    from forcegen.engine.evaluation import evaluate_all as evaluate_all
+    from forcegen.engine.odds import MonteCarloResult as MonteCarloResult
+    from forcegen.engine.odds import SchedulerAddressError as SchedulerAddressError
+    from forcegen.engine.odds import SchedulerUnreachable as SchedulerUnreachable
+    from forcegen.engine.odds import SweepAxis as SweepAxis
+    from forcegen.engine.odds import SweepAxisError as SweepAxisError
+    from forcegen.engine.odds import SweepResult as SweepResult
+    from forcegen.engine.odds import dask_cluster as dask_cluster
+    from forcegen.engine.odds import monte_carlo as monte_carlo
+    from forcegen.engine.odds import sweep as sweep
+    from forcegen.engine.odds.sampling import check_draws as check_draws
+    from forcegen.engine.odds.sampling import check_workers as check_workers
+    from forcegen.engine.rotation import SustainmentResult as SustainmentResult
+    from forcegen.engine.rotation import sustainment as sustainment
+    from forcegen.engine.sourcing import LineFill as LineFill
+    from forcegen.engine.sourcing import RequirementFill as RequirementFill
+    from forcegen.engine.sourcing import SourcingResult as SourcingResult
+    from forcegen.engine.sourcing import fill_requirement as fill_requirement
+    from forcegen.engine.sourcing import source_requirement as source_requirement
+    from forcegen.errors import ExpressionError as ExpressionError
+    from forcegen.errors import ForcegenError as ForcegenError
+    from forcegen.errors import Issue as Issue
+    from forcegen.errors import UnknownIdError as UnknownIdError
+    from forcegen.errors import WorkspaceError as WorkspaceError
+    from forcegen.expressions import parse_expression as parse_expression
+    from forcegen.io.atomic import OutputTransaction as OutputTransaction
+    from forcegen.io.atomic import check_folder as check_folder
+    from forcegen.io.atomic import check_target as check_target
+    from forcegen.io.datasets import BUILTIN_DATASETS as BUILTIN_DATASETS
+    from forcegen.io.datasets import DEFAULT_DATASET as DEFAULT_DATASET
+    from forcegen.io.datasets import builtin_path as builtin_path
+    from forcegen.io.datasets import load_builtin as load_builtin
+    from forcegen.io.datasets import open_workspace as open_workspace
+    from forcegen.io.loader import load_workspace as load_workspace
+    from forcegen.io.mps import export_mps as export_mps
+    from forcegen.io.writer import write_workspace as write_workspace
+    from forcegen.model.reference import field_reference_markdown as field_reference_markdown
+    from forcegen.model.reference import workspace_json_schema as workspace_json_schema
+    from forcegen.model.scenarios import Scenario as Scenario
+    from forcegen.model.workspace import Workspace as Workspace
+    from forcegen.model.workspace import build_workspace as build_workspace
+    from forcegen.solvers.highs import set_solver_log as set_solver_log
 
-__all__ = [
-    "DeploymentResult",
-    "ExpressionError",
-    "ForcegenError",
-    "Issue",
-    "LineFill",
-    "RequirementFill",
-    "ScenarioResult",
-    "UnknownIdError",
-    "Workspace",
-    "WorkspaceError",
-    "__version__",
-    "build_workspace",
-    "builtin_path",
-    "deploy",
-    "evaluate",
-    "evaluate_all",
-    "fill_requirement",
-    "load_builtin",
-    "load_workspace",
-    "parse_expression",
-    "write_workspace",
-]
+_exports: dict[str, tuple[str, str]] | None = None
+
+
+def _public() -> dict[str, tuple[str, str]]:
+    """Exported name -> (module, attribute), read once from the ``TYPE_CHECKING`` block."""
+    global _exports
+    if _exports is None:
+        import ast
+        from pathlib import Path
+
+        tree = ast.parse(Path(__file__).read_text(encoding="utf-8"))
+        block = next(
+            node
+            for node in tree.body
+            if isinstance(node, ast.If) and ast.unparse(node.test) == "TYPE_CHECKING"
+        )
+        _exports = {
+            alias.asname or alias.name: (node.module, alias.name)
+            for node in block.body
+            if isinstance(node, ast.ImportFrom) and node.module
+            for alias in node.names
+        }
+    return _exports
 
 
 def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
+    if name == "__all__":
+        return sorted([*_public(), "__version__"])
+    target = _public().get(name)
+    if target is None:
         raise AttributeError(f"module 'forcegen' has no attribute {name!r}")
-    attr = "parse" if name == "parse_expression" else name
-    value = getattr(import_module(module), attr)
+    value = getattr(import_module(target[0]), target[1])
     globals()[name] = value
     return value
 
 
-if TYPE_CHECKING:
-    from forcegen.engine.deploy import DeploymentResult, deploy
-    from forcegen.engine.evaluate import ScenarioResult, evaluate, evaluate_all
-    from forcegen.engine.filling import LineFill, RequirementFill, fill_requirement
-    from forcegen.errors import (
-        ExpressionError,
-        ForcegenError,
-        Issue,
-        UnknownIdError,
-        WorkspaceError,
-    )
-    from forcegen.expressions import parse as parse_expression
-    from forcegen.io.datasets import builtin_path, load_builtin
-    from forcegen.io.loader import load_workspace
-    from forcegen.io.writer import write_workspace
-    from forcegen.model.workspace import Workspace, build_workspace
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_public()})

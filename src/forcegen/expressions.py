@@ -225,3 +225,7 @@ def _listing(ids: frozenset[str]) -> str:
     """The first 12 ids in order (made once per set: a workspace may have 100,000)."""
     first = heapq.nsmallest(13, ids)
     return ", ".join(first[:12]) + (", ..." if len(first) > 12 else "")
+
+
+parse_expression = parse
+"""The name of :func:`parse` in the public API (``forcegen.parse_expression``)."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager, nullcontext
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
@@ -15,7 +15,7 @@ import typer
 from forcegen.limits import MAX_DISRUPTIONS, MAX_DRAWS, MAX_MONTHS, MAX_WORKERS
 
 if TYPE_CHECKING:
-    from forcegen.model.workspace import Workspace
+    from forcegen import Workspace
 
 EXIT_BAD_INPUT = 2
 
@@ -58,7 +58,7 @@ def _fail(text: str) -> NoReturn:
 @contextmanager
 def _user_errors() -> Iterator[None]:
     """Turn forcegen's own errors into a message on stderr and exit code 2."""
-    from forcegen.errors import ForcegenError, WorkspaceError
+    from forcegen import ForcegenError, WorkspaceError
 
     try:
         yield
@@ -73,28 +73,9 @@ def _user_errors() -> Iterator[None]:
 
 def resolve_workspace(spec: str | None) -> Workspace:
     """Load a workspace from a path, or a built-in dataset by name (default one if None)."""
-    from forcegen.errors import Issue, WorkspaceError
-    from forcegen.io.datasets import BUILTIN_DATASETS, DEFAULT_DATASET, load_builtin
-    from forcegen.io.loader import load_workspace
+    import forcegen
 
-    if spec is None:
-        return load_builtin(DEFAULT_DATASET)
-    path = Path(spec)
-    if path.exists():
-        return load_workspace(path)
-    if spec in BUILTIN_DATASETS:
-        return load_builtin(spec)
-    raise WorkspaceError(
-        [
-            Issue(
-                (),
-                f"no such file or folder: {spec}",
-                file=spec,
-                expected="a workspace YAML file, a folder of them, or a built-in dataset "
-                f"({', '.join(BUILTIN_DATASETS)})",
-            )
-        ]
-    )
+    return forcegen.open_workspace(spec)
 
 
 def _print_json(payload: Any) -> None:
@@ -128,9 +109,9 @@ def _root(
     if verbose:
         import logging
 
-        from forcegen.solvers.highs import set_solver_log
+        import forcegen
 
-        set_solver_log(sys.stderr)
+        forcegen.set_solver_log(sys.stderr)
         logging.basicConfig(level=logging.INFO, stream=sys.stderr)
 
 
@@ -145,13 +126,13 @@ def run(
 ) -> None:
     """Evaluate scenarios: the force that materialises, force-option fill, vetoes."""
     with _user_errors():
-        from forcegen.engine.evaluate import evaluate, evaluate_all
+        import forcegen
 
         ws = resolve_workspace(workspace)
         if scenario is not None:
-            results = {scenario: evaluate(ws, ws.scenario(scenario))}
+            results = {scenario: forcegen.evaluate(ws, scenario)}
         else:
-            results = evaluate_all(ws)
+            results = forcegen.evaluate_all(ws)
         if not results:
             _fail(f"error: {ws.origin}: defines no scenarios; expected a 'scenarios' section")
         if as_json:
@@ -170,7 +151,7 @@ def validate(
     as_json: JsonOpt = False,
 ) -> None:
     """Check a workspace against the schema; list every problem with file and line."""
-    from forcegen.errors import WorkspaceError
+    from forcegen import WorkspaceError
 
     try:
         with _user_errors() if not as_json else nullcontext():
@@ -221,7 +202,7 @@ def init(
 ) -> None:
     """Write a built-in dataset out as an editable workspace folder."""
     with _user_errors():
-        from forcegen.io.writer import write_workspace
+        from forcegen import write_workspace
 
         written = write_workspace(directory, dataset=dataset, force=force)
         typer.echo(f"wrote {len(written)} files to {directory}")
@@ -252,23 +233,21 @@ def montecarlo(
 ) -> None:
     """Odds of each force option and the spread of the force, over the conditions."""
     with _user_errors():
-        from forcegen.engine.sampling import check_draws, check_workers
+        import forcegen
 
-        check_draws(draws, "--draws")
-        check_workers(workers, "--workers")
+        forcegen.check_draws(draws, "--draws")
+        forcegen.check_workers(workers, "--workers")
         from forcegen.cli.progress import output_dir, progress_bar
-        from forcegen.engine.montecarlo import monte_carlo
-        from forcegen.io.atomic import OutputTransaction
 
         ws = resolve_workspace(workspace)
         if plot is not None:
             output_dir(plot)
         bar, update = progress_bar("sampling", 0 if exact else draws, "draws")
         with bar:
-            result = monte_carlo(
+            result = forcegen.monte_carlo(
                 ws, scenario, draws=draws, seed=seed, exact=exact, workers=workers, progress=update
             )
-        with OutputTransaction() as out:
+        with forcegen.OutputTransaction() as out:
             if plot is not None:
                 from forcegen.plots.montecarlo import distribution_chart, tornado_chart
 
@@ -287,29 +266,6 @@ def montecarlo(
 def _verbose(ctx: typer.Context) -> bool:
     """True when ``forcegen --verbose`` was given (an option of the root command)."""
     return bool(ctx.find_root().params.get("verbose"))
-
-
-@contextmanager
-def _quiet_dask(quiet: bool) -> Iterator[None]:
-    """While ``quiet``: no log records or warnings from Dask, distributed and tornado in
-    this process (stderr stays empty on success); levels and filters restored after."""
-    if not quiet:
-        yield
-        return
-    import logging
-    import warnings
-
-    loggers = [logging.getLogger(name) for name in ("distributed", "dask", "tornado", "bokeh")]
-    levels = [logger.level for logger in loggers]
-    for logger in loggers:
-        logger.setLevel(logging.CRITICAL)
-    try:
-        with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", module=r"(distributed|dask|tornado)(\.|$)")
-            yield
-    finally:
-        for logger, level in zip(loggers, levels, strict=True):
-            logger.setLevel(level)
 
 
 @app.command()
@@ -346,62 +302,46 @@ def sweep(
     ] = None,
 ) -> None:
     """Monte Carlo over a grid of probability assumptions, each point a Dask task."""
-    with _user_errors(), ExitStack() as stack:
-        from forcegen.engine.sampling import check_draws, check_workers
-        from forcegen.engine.sweep import (
-            SweepAxis,
-            SweepAxisError,
-            check_sweep,
-            grid,
-            run_sweep,
-        )
+    with _user_errors():
+        import forcegen
 
-        check_draws(draws, "--draws")
-        check_workers(workers, "--workers")
-        if scheduler is not None and not serial:
-            from forcegen.engine.scheduler import SchedulerAddressError, tcp_address
-
-            try:
-                tcp_address(scheduler)
-            except SchedulerAddressError as exc:
-                _fail(f"error: --scheduler {exc.text!r}: {exc.problem}; expected {exc.expected}")
-        axes = []
-        for text in vary:
-            try:
-                axes.append(SweepAxis.parse(text))
-            except SweepAxisError as exc:
-                _fail(f"error: --vary {text!r}: {exc.problem}; expected {exc.expected}")
-        from forcegen.cli.interrupt import dask_session
+        forcegen.check_draws(draws, "--draws")
+        forcegen.check_workers(workers, "--workers")
         from forcegen.cli.progress import output_dir, output_file, progress_bar
-        from forcegen.io.atomic import OutputTransaction
 
         ws = resolve_workspace(workspace)
-        check_sweep(ws, axes, scenario, draws=draws, exact=exact)
-        if plot is not None and len(axes) > 2:
+        if plot is not None and len(vary) > 2:
             _fail("error: charts of a sweep need one or two --vary axes; use --csv for more")
         if plot is not None:
             output_dir(plot)
         if csv is not None:
             output_file(csv)
-        quiet = not _verbose(ctx)
-        stack.enter_context(_quiet_dask(quiet))
-        with (
-            nullcontext(None) if serial else dask_session(scheduler, workers, quiet=quiet)
-        ) as client:
-            bar, update = progress_bar("sweep", len(grid(axes)), "points")
+        points = 1
+        for text in vary:
+            try:
+                points *= len(forcegen.SweepAxis.parse(text).values)
+            except forcegen.SweepAxisError as exc:
+                _fail(f"error: --vary {text!r}: {exc.problem}; expected {exc.expected}")
+        bar, update = progress_bar("sweep", points if vary else 0, "points")
+        try:
             with bar:
-                result = run_sweep(
+                result = forcegen.sweep(
                     ws,
-                    axes,
+                    vary,
                     scenario,
                     draws=draws,
                     seed=seed,
                     exact=exact,
-                    client=client,
+                    scheduler=scheduler,
+                    workers=workers,
+                    serial=serial,
+                    quiet=not _verbose(ctx),
                     progress=update,
                 )
+        except forcegen.SchedulerAddressError as exc:
+            _fail(f"error: --scheduler {exc.text!r}: {exc.problem}; expected {exc.expected}")
         frame = result.frame()
-        with OutputTransaction() as out:
+        with forcegen.OutputTransaction() as out:
             if csv is not None:
                 out.write(csv, lambda temp: frame.to_csv(temp, index=False))
             if plot is not None:
@@ -436,28 +376,21 @@ def source(
 ) -> None:
     """Source a requirement from the pledges: the optimal fill, shortfalls and US dependence."""
     with _user_errors():
+        import forcegen
         from forcegen.cli.progress import output_file
-        from forcegen.engine.force_sourcing import source_requirement
-        from forcegen.io.atomic import OutputTransaction
 
         ws = resolve_workspace(workspace)
         if not requirement:
             _fail("error: --requirement is required; one of: " + ", ".join(ws.requirements))
-        if dependence_on not in ws.nations:
-            from forcegen.errors import UnknownIdError
-
-            raise UnknownIdError("nation", dependence_on, ws.nations)
         for path in (csv, export_model):
             if path is not None:
                 output_file(path)
-        result = source_requirement(ws, requirement, scenario, dependence_on)
-        with OutputTransaction() as out:
+        result = forcegen.source_requirement(ws, requirement, scenario, dependence_on)
+        with forcegen.OutputTransaction() as out:
             if csv is not None:
                 out.write(csv, result.lines_frame().to_csv)
             if export_model is not None:
-                from forcegen.io.mps import export_mps
-
-                export_mps(result.problem, export_model, out)
+                forcegen.export_mps(result.problem, export_model, out)
         if as_json:
             _print_json(result.to_json())
             return
@@ -501,12 +434,10 @@ def deploy(
 ) -> None:
     """Plan the deployment through the network: closure days, bottlenecks, disruptions."""
     with _user_errors():
-        from forcegen.engine.bounds import check_count
+        import forcegen
 
-        check_count("--disruptions", disruptions, "MAX_DISRUPTIONS", least=0)
+        forcegen.check_count("--disruptions", disruptions, "MAX_DISRUPTIONS", least=0)
         from forcegen.cli.progress import output_dir, output_file, progress_bar
-        from forcegen.engine.deploy import deploy as plan
-        from forcegen.io.atomic import OutputTransaction
 
         ws = resolve_workspace(workspace)
         if plot is not None:
@@ -523,8 +454,8 @@ def deploy(
                 update(done[0], disruptions)
 
         with bar:
-            result = plan(ws, scenario, requirement, disruptions, seed, advance)
-        with OutputTransaction() as out:
+            result = forcegen.deploy(ws, scenario, requirement, disruptions, seed, advance)
+        with forcegen.OutputTransaction() as out:
             if csv is not None:
                 units = result.plan.units_frame()
                 out.write(csv, lambda temp: units.to_csv(temp, index=False))
@@ -561,18 +492,16 @@ def sustain(
     """Can each nation keep its pledge in the field through rotations, and what must it
     draw down?"""
     with _user_errors():
-        from forcegen.engine.bounds import check_count
+        import forcegen
 
-        check_count("--months", months, "MAX_MONTHS")
+        forcegen.check_count("--months", months, "MAX_MONTHS")
         from forcegen.cli.progress import output_dir
-        from forcegen.engine.sustainment import sustainment
-        from forcegen.io.atomic import OutputTransaction
 
         ws = resolve_workspace(workspace)
-        result = sustainment(ws, scenario, months)
+        result = forcegen.sustainment(ws, scenario, months)
         if plot is not None:
             output_dir(plot)
-        with OutputTransaction() as out:
+        with forcegen.OutputTransaction() as out:
             if plot is not None:
                 from forcegen.plots.sustainment import coalition_chart, rotation_gantt
 
@@ -595,7 +524,7 @@ def schema(
     ] = False,
 ) -> None:
     """Print the workspace schema: Markdown field tables, or JSON Schema for editors."""
-    from forcegen.model.reference import field_reference_markdown, workspace_json_schema
+    from forcegen import field_reference_markdown, workspace_json_schema
 
     if as_json:
         _print_json(workspace_json_schema())

@@ -5,8 +5,8 @@ from __future__ import annotations
 from rich.table import Table
 from rich.text import Text
 
+from forcegen import DeploymentResult
 from forcegen.cli.console import make_console
-from forcegen.engine.deploy import DeploymentResult
 
 MAX_BOTTLENECKS = 10
 """Bottlenecks listed in the terminal report (all are in --json)."""

@@ -11,9 +11,8 @@ interpreter shutdown, so no C++ static destructor runs while a solver thread may
 be alive (HiGHS aborts with "terminate called without an active exception" when
 it does), and no ``atexit`` handler runs; nothing of forcegen depends on one.
 
-:func:`dask_session` gives the ``sweep`` command its Dask client. The worker processes
-of a local cluster start with SIGINT blocked, so that a Ctrl-C in a terminal (sent to
-every process of the foreground group) reaches only the command, which then stops them.
+The Dask cluster of a sweep is opened and closed by the API
+(:func:`forcegen.dask_cluster`), also on Ctrl-C.
 """
 
 from __future__ import annotations
@@ -27,8 +26,6 @@ import threading
 import warnings
 from collections.abc import Iterator
 from typing import Any, NoReturn
-
-from forcegen.sigint import HeldInterrupts
 
 EXIT_INTERRUPTED = 130
 """Exit code after Ctrl-C (128 + SIGINT), as shells report it."""
@@ -144,61 +141,3 @@ def _release_multiprocessing() -> None:
     stop = getattr(getattr(tracker, "_resource_tracker", None), "_stop", None)
     if stop is not None:
         stop()
-
-
-def _stop_workers(client: Any) -> None:
-    """Stop the worker processes of the local cluster of ``client`` at once (SIGTERM),
-    their nannies told first not to restart them, so that closing the cluster does not
-    wait for the tasks they are running."""
-    nannies = list(getattr(getattr(client, "cluster", None), "workers", {}).values())
-    for nanny in nannies:
-        with contextlib.suppress(Exception):
-            nanny.close_gracefully(reason="interrupted")
-    for nanny in nannies:
-        with contextlib.suppress(Exception):
-            if nanny.pid:
-                os.kill(nanny.pid, signal.SIGTERM)
-
-
-@contextlib.contextmanager
-def dask_session(scheduler: str | None, workers: int, quiet: bool = True) -> Iterator[Any]:
-    """A Dask client connected to ``scheduler``, or on a new local cluster of
-    ``workers`` processes, closed (with the local cluster) at the end of the block;
-    ``quiet``: the local cluster logs only critical errors.
-
-    The local workers start with SIGINT blocked (the signal mask is inherited through
-    fork and exec), so that they never see a Ctrl-C. A Ctrl-C pressed while the
-    cluster starts is held until it is up, then raised inside the block; on Ctrl-C the
-    workers are stopped before the cluster is closed.
-    """
-    from forcegen.engine.sweep import dask_client
-
-    local = scheduler is None
-    main = threading.current_thread() is threading.main_thread()
-    blocked: set[int | signal.Signals] = {signal.SIGINT}
-    held = HeldInterrupts()
-    with held:
-        if local and main:
-            from multiprocessing import resource_tracker
-
-            # started now: starting it later would unblock SIGINT in the thread that does
-            resource_tracker.ensure_running()
-            blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-        try:
-            client = dask_client(scheduler, workers, quiet=quiet)
-        finally:
-            if signal.SIGINT not in blocked:
-                signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
-    try:
-        if held.interrupted:
-            held.deliver()
-        yield client
-    except KeyboardInterrupt:
-        if local:
-            _stop_workers(client)
-        raise
-    finally:
-        cluster = getattr(client, "cluster", None)
-        client.close()
-        if cluster is not None and local:
-            cluster.close()

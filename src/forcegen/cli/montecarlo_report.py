@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from rich.table import Table
 
+from forcegen import MonteCarloResult, Workspace
 from forcegen.cli.console import make_console
-from forcegen.engine.montecarlo import MonteCarloResult
-from forcegen.model.workspace import Workspace
 
 
 def print_montecarlo_report(workspace: Workspace, result: MonteCarloResult) -> None:

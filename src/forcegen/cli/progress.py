@@ -10,8 +10,8 @@ from typing import Any
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TimeRemainingColumn
 
+from forcegen import check_folder, check_target
 from forcegen.cli.console import make_console
-from forcegen.io.atomic import check_folder, check_target
 
 Update = Callable[[int, int], None]
 

@@ -9,9 +9,8 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from forcegen import ScenarioResult, Workspace
 from forcegen.cli.console import make_console
-from forcegen.engine.evaluate import ScenarioResult
-from forcegen.model.workspace import Workspace
 
 
 def _pct(x: float) -> str:

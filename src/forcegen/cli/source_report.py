@@ -5,9 +5,8 @@ from __future__ import annotations
 from rich.table import Table
 from rich.text import Text
 
+from forcegen import SourcingResult, Workspace
 from forcegen.cli.console import make_console
-from forcegen.engine.force_sourcing import SourcingResult
-from forcegen.model.workspace import Workspace
 
 
 def _u(x: float) -> str:

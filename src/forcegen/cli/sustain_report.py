@@ -5,9 +5,8 @@ from __future__ import annotations
 from rich.table import Table
 from rich.text import Text
 
+from forcegen import SustainmentResult, Workspace
 from forcegen.cli.console import make_console
-from forcegen.engine.sustainment import SustainmentResult
-from forcegen.model.workspace import Workspace
 
 
 def print_sustain_report(workspace: Workspace, result: SustainmentResult) -> None:

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from rich.table import Table
 
+from forcegen import SweepResult, Workspace
 from forcegen.cli.console import make_console
 from forcegen.cli.report import option_label
-from forcegen.engine.sweep import SweepResult
-from forcegen.model.workspace import Workspace
 
 
 def print_sweep_report(workspace: Workspace, result: SweepResult) -> None:

@@ -1,4 +1,9 @@
-"""Which pledges are active under a truth assignment of the conditions."""
+"""Which pledges are active: in a scenario, or under a truth assignment of the conditions.
+
+:func:`resolve_scenario` is the one place a scenario argument (an id, a
+:class:`~forcegen.model.scenarios.Scenario`, or None) is resolved; every engine entry point
+calls it once and passes the object on.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,24 @@ from collections.abc import Mapping
 from forcegen.model.pledges import PledgeStatus
 from forcegen.model.scenarios import Scenario
 from forcegen.model.workspace import Workspace
+
+
+def resolve_scenario(workspace: Workspace, scenario: str | Scenario | None) -> Scenario | None:
+    """The scenario object for an id (a clear error listing the known ids if there is no
+    such scenario), the object itself, or None."""
+    if scenario is None or isinstance(scenario, Scenario):
+        return scenario
+    return workspace.scenario(scenario)
+
+
+def scenario_pledges(workspace: Workspace, scenario: Scenario | None) -> tuple[str, ...]:
+    """Ids of the pledges active in ``scenario``, in workspace order; with no scenario,
+    every pledge that is not withdrawn (the most that is on offer)."""
+    if scenario is None:
+        return tuple(
+            pid for pid, p in workspace.pledges.items() if p.status is not PledgeStatus.WITHDRAWN
+        )
+    return active_pledges(workspace, scenario_values(workspace, scenario))
 
 
 def scenario_values(workspace: Workspace, scenario: Scenario) -> dict[str, bool]:

@@ -30,3 +30,30 @@ def load_builtin(name: str = DEFAULT_DATASET) -> Workspace:
     from forcegen.io.loader import load_workspace
 
     return load_workspace(builtin_path(name), origin=f"builtin:{name}")
+
+
+def open_workspace(spec: str | Path | None = None) -> Workspace:
+    """A workspace from a path (a YAML file or a folder of them), or a built-in dataset by
+    name; the default built-in dataset when None. An unknown ``spec`` is a
+    :class:`~forcegen.errors.WorkspaceError` naming it and what was expected."""
+    from forcegen.errors import Issue, WorkspaceError
+    from forcegen.io.loader import load_workspace
+
+    if spec is None:
+        return load_builtin(DEFAULT_DATASET)
+    path = Path(spec)
+    if path.exists():
+        return load_workspace(path)
+    if str(spec) in BUILTIN_DATASETS:
+        return load_builtin(str(spec))
+    raise WorkspaceError(
+        [
+            Issue(
+                (),
+                f"no such file or folder: {spec}",
+                file=str(spec),
+                expected="a workspace YAML file, a folder of them, or a built-in dataset "
+                f"({', '.join(BUILTIN_DATASETS)})",
+            )
+        ]
+    )

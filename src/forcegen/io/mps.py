@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from forcegen.engine.sourcing import build_highs, weighted_costs
-from forcegen.engine.sourcing_problem import SourcingProblem
+from forcegen.engine.sourcing.problem import SourcingProblem
+from forcegen.engine.sourcing.solve import build_highs, weighted_costs
 from forcegen.errors import ForcegenError
 from forcegen.io.atomic import OutputTransaction, output_transaction
 

@@ -113,7 +113,7 @@ def synthetic_deployment(
     personnel and 3 short tons per person (about 100,000 personnel and 300,000 short
     tons for 1,000 units), ready on days 0-30, half with a required day. Returns
     ``(Network, [Movement])``; the same seed gives the same case."""
-    from forcegen.engine.movement import Movement
+    from forcegen.engine.deployment.movement import Movement
     from forcegen.model.network import Network
 
     rng = np.random.default_rng(seed)

@@ -11,12 +11,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from forcegen.engine.activation import active_pledges, scenario_values
-from forcegen.engine.filling import RequirementFill, requirement_fill
-from forcegen.engine.sourcing import Assignment, SolverStatus, solve
-from forcegen.engine.sourcing_problem import SourcingProblem, build_problem
+from forcegen.engine.activation import resolve_scenario, scenario_pledges
+from forcegen.engine.sourcing.fill import RequirementFill, requirement_fill
+from forcegen.engine.sourcing.problem import SourcingProblem, build_problem
+from forcegen.engine.sourcing.solve import Assignment, SolverStatus, SourcingSolution, solve
 from forcegen.engine.totals import check_units
-from forcegen.model.pledges import PledgeStatus
+from forcegen.errors import UnknownIdError
+from forcegen.model.requirements import Requirement
 from forcegen.model.scenarios import Scenario
 from forcegen.model.workspace import Workspace
 
@@ -51,7 +52,8 @@ class SourcingResult:
     fill: RequirementFill
     unused: Mapping[str, float]
     """Units of active pledges that could serve some line but are left unassigned [units]."""
-    dependence_nation: str
+    dependence_nation: str | None
+    """The nation whose pledges were tested (None: dependence not measured)."""
     dependence: tuple[LineDependence, ...]
     status: SolverStatus
     problem: SourcingProblem
@@ -89,42 +91,37 @@ class SourcingResult:
         """One row per line: required, filled, shortfall [units] and the nations filling it."""
         import pandas as pd
 
-        rows = [
-            {
+        rows = []
+        for i, line in enumerate(self.fill.lines):
+            row = {
                 **line.row(),
                 "by_nation": "; ".join(f"{k} {v:g}" for k, v in line.by_nation.items()),
-                f"lost_without_{self.dependence_nation}": dep.fill_lost,
-                f"only_{self.dependence_nation}": dep.only_that_nation,
             }
-            for line, dep in zip(self.fill.lines, self.dependence, strict=True)
-        ]
+            if self.dependence:
+                dep = self.dependence[i]
+                row[f"lost_without_{self.dependence_nation}"] = dep.fill_lost
+                row[f"only_{self.dependence_nation}"] = dep.only_that_nation
+            rows.append(row)
         return pd.DataFrame(rows).set_index("line")
-
-
-def active_pledge_ids(
-    workspace: Workspace, scenario: str | Scenario | None
-) -> tuple[str | None, list[str]]:
-    """(scenario id, ids of the pledges active in it); with no scenario, every pledge
-    that is not withdrawn."""
-    if scenario is None:
-        ids = [p for p, pl in workspace.pledges.items() if pl.status is not PledgeStatus.WITHDRAWN]
-        return None, ids
-    if isinstance(scenario, str):
-        scenario = workspace.scenario(scenario)
-    return scenario.id, list(active_pledges(workspace, scenario_values(workspace, scenario)))
 
 
 def source_requirement(
     workspace: Workspace,
     requirement: str,
     scenario: str | Scenario | None = None,
-    dependence_on: str = UNITED_STATES,
+    dependence_on: str | None = UNITED_STATES,
 ) -> SourcingResult:
     """Source ``requirement`` from the pledges active in ``scenario`` (every pledge that
-    is not withdrawn when None), and measure the dependence on ``dependence_on``."""
+    is not withdrawn when None), and measure the dependence on the nation
+    ``dependence_on`` (an ISO 3166-1 alpha-3 code; None: not measured, one solve less).
+    """
     req = workspace.requirement(requirement)
+    if dependence_on is not None and dependence_on not in workspace.nations:
+        raise UnknownIdError("nation", dependence_on, workspace.nations)
     check_units(workspace)
-    scenario_id, active = active_pledge_ids(workspace, scenario)
+    resolved = resolve_scenario(workspace, scenario)
+    scenario_id = None if resolved is None else resolved.id
+    active = scenario_pledges(workspace, resolved)
     available = {pid: workspace.pledges[pid].quantity for pid in active}
     problem = build_problem(workspace, req, available)
     solution = solve(problem, full=True)
@@ -138,8 +135,33 @@ def source_requirement(
         for pid, units in available.items()
         if pid in useful and units - used.get(pid, 0.0) > 1e-6
     }
+    dependence = []
+    if dependence_on is not None:
+        dependence = _dependence(workspace, req, available, problem, solution, dependence_on)
+    return SourcingResult(
+        scenario_id,
+        fill,
+        unused,
+        dependence_on,
+        tuple(dependence),
+        solution.status,
+        problem,
+        solution.assignments,
+    )
+
+
+def _dependence(
+    workspace: Workspace,
+    req: Requirement,
+    available: dict[str, float],
+    problem: SourcingProblem,
+    solution: SourcingSolution,
+    nation: str,
+) -> list[LineDependence]:
+    """Per line: the fill with and without ``nation``'s pledges, and whether only that
+    nation may fill it."""
     without = solve(
-        build_problem(workspace, req, available, exclude_nations=frozenset({dependence_on})),
+        build_problem(workspace, req, available, exclude_nations=frozenset({nation})),
         full=False,
     )
     dependence = []
@@ -152,16 +174,7 @@ def source_requirement(
                 zone=line.zone,
                 filled=solution.filled[i],
                 filled_without=without.filled[i],
-                only_that_nation=eligible == {dependence_on},
+                only_that_nation=eligible == {nation},
             )
         )
-    return SourcingResult(
-        scenario_id,
-        fill,
-        unused,
-        dependence_on,
-        tuple(dependence),
-        solution.status,
-        problem,
-        solution.assignments,
-    )
+    return dependence

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from forcegen.engine.sourcing_problem import may_fill
+from forcegen.engine.sourcing.problem import may_fill
 from forcegen.model.pledges import PledgeStatus
 from forcegen.model.requirements import Requirement
 from forcegen.model.workspace import Workspace

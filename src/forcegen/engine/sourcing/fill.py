@@ -1,12 +1,12 @@
 """Filling a requirement's lines from active pledges: the one definition of "met".
 
 Every "filled", "met" and "fill ratio" in forcegen comes from the sourcing optimiser
-(:mod:`forcegen.engine.sourcing`): the exact lexicographic optimum of an integer
+(:mod:`forcegen.engine.sourcing.solve`): the exact lexicographic optimum of an integer
 programme. This module wraps it for one scenario (:func:`fill_requirement`) and for
 many condition patterns at once (:func:`fill_batch`).
 
 Historical note: the first release filled lines greedily; that rule survives only as
-the benchmark baseline in :mod:`forcegen.engine.greedy`.
+the benchmark baseline in :mod:`benchmarks.baselines.greedy`.
 
 Lines are served in priority order (1 first); within a priority, lines bound to a
 zone before lines that take any zone (they have fewer candidates), then input order. Each line
@@ -27,8 +27,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from forcegen.engine.sourcing import DIGITS, SourcingSolution, _components, solve
-from forcegen.engine.sourcing_problem import build_problem, relevant_pledges
+from forcegen.engine.sourcing.problem import build_problem, relevant_pledges
+from forcegen.engine.sourcing.solve import DIGITS, SourcingSolution, _components, solve
 from forcegen.model.requirements import Requirement
 from forcegen.model.workspace import Workspace
 

@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from forcegen.engine.sourcing_problem import SourcingProblem
+from forcegen.engine.sourcing.problem import SourcingProblem
 from forcegen.errors import ForcegenError
 
 TOLERANCE = 1e-6

@@ -2,7 +2,7 @@
 and what holds it up.
 
 Personnel and cargo use separate capacities (``pax_per_day``, ``short_tons_per_day``),
-so each is planned by its own time-expanded LP (:mod:`forcegen.engine.time_expanded`).
+so each is planned by its own time-expanded LP (:mod:`forcegen.engine.deployment.time_expanded`).
 For each, the planner finds the earliest day T by which everything can arrive (a
 search over horizons: doubling, then bisection; the LP is feasible for every horizon
 from T on), and then, among plans that finish by T, the one with the fewest item-days
@@ -22,8 +22,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from forcegen.engine.movement import Movement, NotMoved
-from forcegen.engine.time_expanded import (
+from forcegen.engine.deployment.movement import Movement, NotMoved
+from forcegen.engine.deployment.time_expanded import (
     INJECT,
     LEG,
     Graph,

@@ -11,20 +11,22 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from forcegen.engine.activation import resolve_scenario, scenario_pledges
 from forcegen.engine.bounds import check_count
-from forcegen.engine.deployment import DeploymentPlan, plan_deployment
-from forcegen.engine.disruptions import DisruptionDraws, simulate_disruptions
-from forcegen.engine.geography import distance_to_line_km
-from forcegen.engine.movement import (
+from forcegen.engine.deployment.disruptions import DisruptionDraws, simulate_disruptions
+from forcegen.engine.deployment.geography import distance_to_line_km
+from forcegen.engine.deployment.movement import (
     Movement,
     movements,
     taskings_from_pledges,
     taskings_from_sourcing,
 )
-from forcegen.engine.sampling import check_seed
+from forcegen.engine.deployment.planner import DeploymentPlan, plan_deployment
+from forcegen.engine.odds.sampling import check_seed
 from forcegen.engine.totals import checked_personnel
 from forcegen.errors import ForcegenError
 from forcegen.model.network import Network
+from forcegen.model.scenarios import Scenario
 from forcegen.model.workspace import Workspace
 
 
@@ -111,7 +113,7 @@ class DeploymentResult:
 
 def deploy(
     workspace: Workspace,
-    scenario: str | None = None,
+    scenario: str | Scenario | None = None,
     requirement: str | None = None,
     draws: int = 0,
     seed: int = 0,
@@ -129,17 +131,17 @@ def deploy(
         raise ForcegenError(
             "the workspace has no network: add a 'network:' key (see docs/deployment.md)"
         )
+    resolved = resolve_scenario(workspace, scenario)
     if requirement is not None:
-        from forcegen.engine.force_sourcing import source_requirement
+        from forcegen.engine.sourcing.source import source_requirement
 
-        sourced = source_requirement(workspace, requirement, scenario)
+        # one solve: the dependence on a nation is not part of a deployment plan
+        sourced = source_requirement(workspace, requirement, resolved, dependence_on=None)
         tasks = taskings_from_sourcing(
             workspace, requirement, [(a.line, a.pledge, a.units) for a in sourced.assignments]
         )
     else:
-        from forcegen.engine.force_sourcing import active_pledge_ids
-
-        _, ids = active_pledge_ids(workspace, scenario)
+        ids = scenario_pledges(workspace, resolved)
         tasks = taskings_from_pledges({pid: workspace.pledges[pid].quantity for pid in ids})
     moving, left = movements(workspace, network, tasks)
     plan = plan_deployment(network, moving, left)
@@ -148,4 +150,5 @@ def deploy(
         draws_result = simulate_disruptions(
             network, moving, draws, seed, base_plan=plan, advance=advance
         )
-    return DeploymentResult(scenario, requirement, network, tuple(moving), plan, draws_result)
+    scenario_id = None if resolved is None else resolved.id
+    return DeploymentResult(scenario_id, requirement, network, tuple(moving), plan, draws_result)

@@ -6,10 +6,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from forcegen.engine.activation import active_pledges, assumed_false, scenario_values
-from forcegen.engine.filling import RequirementFill, fill_requirement
+from forcegen.engine.activation import (
+    active_pledges,
+    assumed_false,
+    resolve_scenario,
+    scenario_values,
+)
+from forcegen.engine.evaluation.veto import veto
+from forcegen.engine.sourcing.fill import RequirementFill, fill_requirement
 from forcegen.engine.totals import checked_personnel
-from forcegen.engine.veto import veto
+from forcegen.errors import ForcegenError
 from forcegen.model.pledges import PledgeStatus
 from forcegen.model.scenarios import Scenario
 from forcegen.model.workspace import Workspace
@@ -158,8 +164,10 @@ def evaluate(workspace: Workspace, scenario: str | Scenario) -> ScenarioResult:
     Personnel sums are exact integers; totals beyond
     :data:`~forcegen.limits.MAX_TOTAL_PERSONNEL` are refused (:mod:`~forcegen.engine.totals`).
     """
-    if isinstance(scenario, str):
-        scenario = workspace.scenario(scenario)
+    resolved = resolve_scenario(workspace, scenario)
+    if resolved is None:
+        raise ForcegenError("evaluate needs a scenario: an id or a Scenario")
+    scenario = resolved
     values = scenario_values(workspace, scenario)
     active = active_pledges(workspace, values)
     active_set = set(active)

@@ -6,12 +6,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from forcegen.engine.activation import active_pledges, scenario_values
+from forcegen.engine.activation import resolve_scenario, scenario_pledges
 from forcegen.engine.bounds import check_count
-from forcegen.engine.rotation import NationSustainment, coalition_curve, sustain_nation
+from forcegen.engine.rotation.rotation import NationSustainment, coalition_curve, sustain_nation
 from forcegen.engine.totals import checked_personnel
 from forcegen.model.capabilities import Domain
-from forcegen.model.pledges import PledgeStatus
 from forcegen.model.scenarios import Scenario
 from forcegen.model.workspace import Workspace
 
@@ -162,16 +161,9 @@ def sustainment(
     """
     months = check_count("months", months, "MAX_MONTHS")
     personnel = checked_personnel(workspace)
-    if scenario is None:
-        scenario_id = None
-        pledge_ids = [
-            pid for pid, p in workspace.pledges.items() if p.status is not PledgeStatus.WITHDRAWN
-        ]
-    else:
-        if isinstance(scenario, str):
-            scenario = workspace.scenario(scenario)
-        scenario_id = scenario.id
-        pledge_ids = list(active_pledges(workspace, scenario_values(workspace, scenario)))
+    resolved = resolve_scenario(workspace, scenario)
+    scenario_id = None if resolved is None else resolved.id
+    pledge_ids = scenario_pledges(workspace, resolved)
     pledged = land_pledged(workspace, pledge_ids, personnel)
     nations = {
         iso3: sustain_nation(workspace.nations[iso3], personnel)

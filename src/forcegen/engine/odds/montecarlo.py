@@ -14,9 +14,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
-from forcegen.engine.condition_model import ConditionModel, condition_model
-from forcegen.engine.outcomes import PatternOutcomes, pattern_outcomes
-from forcegen.engine.sampling import (
+from forcegen.engine.activation import resolve_scenario
+from forcegen.engine.odds.condition_model import ConditionModel, condition_model
+from forcegen.engine.odds.outcomes import PatternOutcomes, pattern_outcomes
+from forcegen.engine.odds.sampling import (
     DEFAULT_CHUNK,
     PatternTable,
     Progress,
@@ -26,7 +27,7 @@ from forcegen.engine.sampling import (
     pattern_values,
     sample_patterns,
 )
-from forcegen.engine.statistics import (
+from forcegen.engine.odds.statistics import (
     Distribution,
     Probability,
     distribution,
@@ -197,11 +198,10 @@ class MonteCarloResult:
 def _assume(
     workspace: Workspace, scenario: str | Scenario | None
 ) -> tuple[str | None, dict[str, bool]]:
-    if scenario is None:
+    resolved = resolve_scenario(workspace, scenario)
+    if resolved is None:
         return None, {}
-    if isinstance(scenario, str):
-        scenario = workspace.scenario(scenario)
-    return scenario.id, dict(scenario.assume)
+    return resolved.id, dict(resolved.assume)
 
 
 class _Evaluator:
@@ -277,7 +277,7 @@ def monte_carlo(
     """Sample (or, with ``exact``, enumerate) the free conditions of ``scenario``.
 
     ``scenario`` None leaves every condition free. ``probabilities`` overrides P(true)
-    of some conditions (see :func:`~forcegen.engine.condition_model.condition_model`).
+    of some conditions (see :func:`~forcegen.engine.odds.condition_model.condition_model`).
     Bit-identical for the same workspace, scenario, seed and draws, whatever
     ``chunk_size`` and ``workers``. Sensitivity forces each free condition true and
     false with the same random numbers for every other condition. ``draws`` and

@@ -1,7 +1,7 @@
 """What each condition pattern yields: active pledges, personnel, requirement fill.
 
 Condition expressions are evaluated as NumPy array operations over all patterns at
-once, and so is the requirement fill (:func:`~forcegen.engine.filling.fill_batch`, the
+once, and so is the requirement fill (:func:`~forcegen.engine.sourcing.fill.fill_batch`, the
 same rule and arithmetic as ``forcegen run``'s ``fill_requirement``).
 """
 
@@ -14,9 +14,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from forcegen.engine.condition_model import ConditionModel
-from forcegen.engine.filling import fill_batch
-from forcegen.engine.sampling import pattern_values
+from forcegen.engine.odds.condition_model import ConditionModel
+from forcegen.engine.odds.sampling import pattern_values
+from forcegen.engine.sourcing.fill import fill_batch
 from forcegen.engine.totals import checked_personnel
 from forcegen.model.pledges import PledgeStatus
 from forcegen.model.workspace import Workspace

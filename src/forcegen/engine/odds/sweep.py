@@ -8,15 +8,15 @@ distributed run gives exactly the rows of a serial run.
 from __future__ import annotations
 
 import itertools
-import logging
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from forcegen.engine.condition_model import condition_model
-from forcegen.engine.montecarlo import monte_carlo
-from forcegen.engine.sampling import check_draws, check_workers
+from forcegen.engine.activation import resolve_scenario
+from forcegen.engine.odds.condition_model import condition_model
+from forcegen.engine.odds.montecarlo import monte_carlo
+from forcegen.engine.odds.sampling import check_draws, check_workers
 from forcegen.errors import ForcegenError, UnknownIdError
 from forcegen.limits import (
     LIMITS,
@@ -24,7 +24,6 @@ from forcegen.limits import (
     MAX_EXACT_CONDITIONS,
     MAX_GRID_POINTS,
     MIN_SWEEP_STEP,
-    SCHEDULER_TIMEOUT_SECONDS,
 )
 from forcegen.model.scenarios import Scenario
 from forcegen.model.workspace import Workspace
@@ -176,7 +175,7 @@ def grid(axes: Sequence[SweepAxis]) -> list[dict[str, float]]:
 
 def sweep_point(
     workspace: Workspace,
-    scenario: str | None,
+    scenario: Scenario | None,
     probabilities: Mapping[str, float],
     draws: int,
     seed: int,
@@ -213,19 +212,20 @@ def sweep_point(
 def check_sweep(
     workspace: Workspace,
     axes: Sequence[SweepAxis],
-    scenario: str | None,
+    scenario: str | Scenario | None,
     *,
     draws: int,
     exact: bool,
 ) -> None:
     """Refuse a sweep that cannot run, before any task is submitted."""
+    scenario = resolve_scenario(workspace, scenario)
     _check_axes(workspace, scenario, axes)
     points = math.prod(len(a.values) for a in axes)
     if points > MAX_GRID_POINTS:
         raise ForcegenError(f"the sweep has {points:,} grid points; at most {MAX_GRID_POINTS:,}")
     if not exact:
         check_draws(draws)
-    assume = workspace.scenario(scenario).assume if scenario else {}
+    assume = scenario.assume if scenario is not None else {}
     model = condition_model(workspace, assume, {a.condition: a.values[0] for a in axes})
     if exact and len(model.rules) > MAX_EXACT_CONDITIONS:
         raise ForcegenError(
@@ -234,17 +234,18 @@ def check_sweep(
         )
 
 
-def _check_axes(workspace: Workspace, scenario: str | None, axes: Sequence[SweepAxis]) -> None:
+def _check_axes(workspace: Workspace, scenario: Scenario | None, axes: Sequence[SweepAxis]) -> None:
     if not axes:
         raise ForcegenError("a sweep needs at least one axis (--vary CONDITION=...)")
-    fixed: Mapping[str, bool] = workspace.scenario(scenario).assume if scenario else {}
+    fixed: Mapping[str, bool] = scenario.assume if scenario is not None else {}
     seen = set()
     for axis in axes:
         if axis.condition not in workspace.conditions:
             raise UnknownIdError("condition", axis.condition, workspace.conditions)
         if axis.condition in fixed:
             raise ForcegenError(
-                f"scenario '{scenario}' fixes '{axis.condition}'; vary a free condition"
+                f"scenario '{scenario.id if scenario else None}' fixes '{axis.condition}'; "
+                "vary a free condition"
             )
         if axis.condition in seen:
             raise ForcegenError(f"condition '{axis.condition}' is varied twice")
@@ -266,13 +267,13 @@ def run_sweep(
 
     Rows come back in grid order whatever order the tasks finish in.
     """
-    scenario_id = scenario.id if isinstance(scenario, Scenario) else scenario
-    check_sweep(workspace, axes, scenario_id, draws=draws, exact=exact)
+    resolved = resolve_scenario(workspace, scenario)
+    check_sweep(workspace, axes, resolved, draws=draws, exact=exact)
     points = grid(axes)
     rows: list[dict[str, float] | None] = [None] * len(points)
     if client is None:
         for i, point in enumerate(points):
-            rows[i] = sweep_point(workspace, scenario_id, point, draws, seed, exact)
+            rows[i] = sweep_point(workspace, resolved, point, draws, seed, exact)
             if progress is not None:
                 progress(i + 1, len(points))
     else:
@@ -283,7 +284,7 @@ def run_sweep(
             client.submit(
                 sweep_point,
                 shared,
-                scenario_id,
+                resolved,
                 point,
                 draws,
                 seed,
@@ -303,42 +304,58 @@ def run_sweep(
     )
 
 
-def dask_client(scheduler: str | None = None, workers: int = 2, quiet: bool = True) -> Any:
-    """A Dask client: connected to ``scheduler``, or on a new LocalCluster of ``workers``.
+def parse_axes(vary: Sequence[str | SweepAxis]) -> list[SweepAxis]:
+    """Axes from ``CONDITION=START:STOP:STEP`` or ``CONDITION=V1,V2,...`` texts (or axes
+    already parsed); a malformed text raises :class:`SweepAxisError`."""
+    return [axis if isinstance(axis, SweepAxis) else SweepAxis.parse(axis) for axis in vary]
 
-    ``quiet``: the local cluster's scheduler and workers log only critical errors
-    (else as the logging configuration says).
 
-    A ``scheduler`` address (``tcp://HOST:PORT``) is probed first: the connection and
-    the Dask handshake must come within :data:`~forcegen.limits.SCHEDULER_TIMEOUT_SECONDS`
-    (:func:`~forcegen.engine.scheduler.probe_scheduler`), else
-    :class:`~forcegen.engine.scheduler.SchedulerUnreachable`.
+def sweep(
+    workspace: Workspace,
+    vary: Sequence[str | SweepAxis],
+    scenario: str | Scenario | None = None,
+    *,
+    draws: int = 100_000,
+    seed: int = 0,
+    exact: bool = False,
+    scheduler: str | None = None,
+    workers: int = 2,
+    serial: bool = False,
+    quiet: bool = True,
+    progress: Callable[[int, int], None] | None = None,
+) -> SweepResult:
+    """Monte Carlo over a grid of probability assumptions (the entry point of sweeps).
 
-    Close it (``client.close()``, and ``client.cluster.close()`` for a local cluster).
+    ``vary``: one axis per condition (:func:`parse_axes`); the grid is their product, at
+    most :data:`~forcegen.limits.MAX_GRID_POINTS` points of ``draws`` draws each (or exact
+    enumeration), all with the same ``seed``. Points run as tasks on the Dask scheduler at
+    ``scheduler`` (``tcp://HOST:PORT``), else on a local cluster of ``workers`` processes
+    opened and closed by this call (:func:`~forcegen.engine.odds.cluster.dask_cluster`),
+    or one after another in this process when ``serial``. Everything that can be refused
+    (axes, scheduler address, draws, grid size) is refused before a cluster starts.
     """
-    try:
-        from dask.distributed import Client, LocalCluster
-    except ImportError:  # pragma: no cover - depends on the installation
-        raise ForcegenError("sweeps on Dask need: pip install 'forcegen[dask]'") from None
-    if scheduler:
-        from forcegen.engine.scheduler import SchedulerUnreachable, probe_scheduler
+    from forcegen.engine.odds.cluster import dask_cluster
+    from forcegen.engine.odds.scheduler import tcp_address
 
-        probe_scheduler(scheduler)
-        try:
-            return Client(scheduler, timeout=SCHEDULER_TIMEOUT_SECONDS)
-        except Exception as exc:  # whatever distributed raises, say so
-            raise SchedulerUnreachable(
-                scheduler, SCHEDULER_TIMEOUT_SECONDS, f"{type(exc).__name__}: {exc}"
-            ) from None
-    workers = check_workers(workers)
-    cluster = LocalCluster(
-        n_workers=workers,
-        threads_per_worker=1,
-        processes=True,
-        # no dashboard; its HTTP server on a free port of this machine only, so that a
-        # second cluster does not warn that port 8787 is taken
-        dashboard_address="127.0.0.1:0",
-        scheduler_kwargs={"dashboard": False},
-        silence_logs=logging.CRITICAL if quiet else False,
-    )
-    return Client(cluster)
+    check_draws(draws)
+    check_workers(workers)
+    if scheduler is not None and not serial:
+        tcp_address(scheduler)
+    axes = parse_axes(vary)
+    resolved = resolve_scenario(workspace, scenario)
+    check_sweep(workspace, axes, resolved, draws=draws, exact=exact)
+    if serial:
+        return run_sweep(
+            workspace, axes, resolved, draws=draws, seed=seed, exact=exact, progress=progress
+        )
+    with dask_cluster(scheduler, workers, quiet=quiet) as client:
+        return run_sweep(
+            workspace,
+            axes,
+            resolved,
+            draws=draws,
+            seed=seed,
+            exact=exact,
+            client=client,
+            progress=progress,
+        )

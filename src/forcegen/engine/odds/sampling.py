@@ -22,7 +22,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from forcegen.engine.bounds import check_count
-from forcegen.engine.condition_model import ConditionModel
+from forcegen.engine.odds.condition_model import ConditionModel
 from forcegen.errors import ForcegenError
 from forcegen.limits import MAX_EXACT_CONDITIONS
 

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from forcegen.engine.bounds import check_count
-from forcegen.engine.deployment import (
+from forcegen.engine.deployment.movement import Movement
+from forcegen.engine.deployment.planner import (
     LOADS,
     CapacityScale,
     DeploymentPlan,
@@ -24,7 +25,6 @@ from forcegen.engine.deployment import (
     build_groups,
     earliest_plan,
 )
-from forcegen.engine.movement import Movement
 from forcegen.model.network import Network
 
 Pattern = tuple[tuple[str, int], ...]

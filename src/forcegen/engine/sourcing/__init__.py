@@ -1,0 +1,17 @@
+"""Force sourcing: the optimal fill of a requirement's lines from the pledges (an integer
+programme solved lexicographically with HiGHS), shortfalls and dependence on one nation.
+
+Entry points: :func:`source_requirement` (result :class:`SourcingResult`) and
+:func:`fill_requirement` (result :class:`RequirementFill`, the one definition of "met").
+"""
+
+from forcegen.engine.sourcing.fill import LineFill, RequirementFill, fill_requirement
+from forcegen.engine.sourcing.source import SourcingResult, source_requirement
+
+__all__ = [
+    "LineFill",
+    "RequirementFill",
+    "SourcingResult",
+    "fill_requirement",
+    "source_requirement",
+]
