@@ -11,10 +11,11 @@ from conftest import SMALL
 from forcegen.cli.app import app
 from forcegen.engine.deployment.deploy import deploy
 from forcegen.engine.deployment.disruptions import simulate_disruptions
+from forcegen.engine.odds.cluster import dask_client
 from forcegen.engine.odds.condition_model import condition_model
 from forcegen.engine.odds.montecarlo import monte_carlo
 from forcegen.engine.odds.sampling import sample_patterns
-from forcegen.engine.odds.sweep import SweepAxis, SweepAxisError, dask_client, run_sweep
+from forcegen.engine.odds.sweep import SweepAxis, SweepAxisError, run_sweep
 from forcegen.engine.rotation.coalition import sustainment
 from forcegen.errors import ForcegenError
 from forcegen.limits import (

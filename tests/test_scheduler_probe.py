@@ -20,13 +20,14 @@ import forcegen
 from conftest import SMALL
 from forcegen.cli.app import app
 from forcegen.engine.odds import scheduler as probe_module
+from forcegen.engine.odds.cluster import dask_client
 from forcegen.engine.odds.scheduler import (
     SchedulerAddressError,
     SchedulerUnreachable,
     probe_scheduler,
     tcp_address,
 )
-from forcegen.engine.odds.sweep import SweepAxis, dask_client, run_sweep
+from forcegen.engine.odds.sweep import SweepAxis, run_sweep
 
 
 def cli(*args: str) -> tuple[int, str, str]:

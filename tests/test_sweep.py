@@ -8,7 +8,7 @@ import pytest
 
 import forcegen
 from conftest import SMALL
-from forcegen.engine.odds.sweep import SweepAxis, dask_client, grid, run_sweep
+from forcegen.engine.odds.sweep import SweepAxis, grid, run_sweep
 from forcegen.errors import ForcegenError, UnknownIdError
 from test_cli import forcegen_cli
 
@@ -49,15 +49,12 @@ def test_sweep_refuses_fixed_unknown_and_repeated_conditions(small: forcegen.Wor
 def test_dask_local_cluster_gives_the_serial_rows(small: forcegen.Workspace) -> None:
     axes = [SweepAxis("consent", (0.0, 0.5, 1.0)), SweepAxis("backstop", (0.2, 0.8))]
     serial = run_sweep(small, axes, draws=30_000, seed=4)
-    client = dask_client(workers=2)
-    try:
+    with forcegen.dask_cluster(workers=2) as client:
         assert len(client.scheduler_info()["workers"]) == 2
         distributed = run_sweep(small, axes, draws=30_000, seed=4, client=client)
-    finally:
-        cluster = client.cluster
-        client.close()
-        cluster.close()
     assert distributed.rows == serial.rows
+    api = forcegen.sweep(small, ["consent=0,0.5,1", "backstop=0.2,0.8"], draws=30_000, seed=4)
+    assert api.rows == serial.rows
     assert json.dumps(distributed.to_json()) == json.dumps(serial.to_json())
 
 
