@@ -25,6 +25,7 @@ from forcegen.engine.deployment.planner import (
     build_groups,
     earliest_plan,
 )
+from forcegen.engine.tolerances import LOAD, LOAD_RELATIVE
 from forcegen.model.network import Network
 
 Pattern = tuple[tuple[str, int], ...]
@@ -126,7 +127,7 @@ def plan_fits(network: Network, plan: DeploymentPlan, scale: CapacityScale) -> b
             capacity = graph.leg_capacity[legs[resource], day]
         else:
             capacity = graph.handling[nodes[resource], day]
-        if flow > capacity * (1 + 1e-9) + 1e-6:
+        if flow > capacity * (1 + LOAD_RELATIVE) + LOAD:
             return False
     return True
 

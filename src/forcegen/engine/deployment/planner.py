@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections.abc import Container, Mapping, Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -32,6 +32,7 @@ from forcegen.engine.deployment.time_expanded import (
     LoadSolution,
     time_to,
 )
+from forcegen.engine.tolerances import DAYS, LOAD, LOAD_RELATIVE, SOLVER_GAP
 from forcegen.errors import ForcegenError
 from forcegen.model.network import Network
 
@@ -292,14 +293,30 @@ def build_groups(
 # -- planning ----------------------------------------------------------------------
 
 
-def _lower_bound(graph: Graph, groups: Sequence[Group], network: Network) -> int:
+Routes = dict[int, dict[int, float]]
+"""Per destination node: the fastest time [days] from each node that can reach it."""
+
+
+def fastest_routes(graph: Graph, destinations: Iterable[int]) -> Routes:
+    """The fastest route (transit and dwell) [days] from every node to each destination,
+    over the legs with capacity: the one route search of a plan, shared by its bounds, its
+    LP horizon search and the following of units."""
+    legs = [int(leg) for leg in graph.usable()]
+    return {d: time_to(graph, d, legs) for d in sorted(set(destinations))}
+
+
+def _lower_bound(
+    graph: Graph, groups: Sequence[Group], network: Network, routes: Routes | None = None
+) -> int:
     """A day before which not everything can arrive [day]: the latest of each group's
     first ready day plus its fastest route, and of two cuts: everything leaving an
     origin must pass its outgoing legs, everything bound for a destination its incoming
     legs, at most their capacity a day."""
     legs = [int(leg) for leg in graph.usable()]
     most = graph.leg_capacity.max(axis=1)
-    remaining = {d: time_to(graph, d, legs) for d in {g.destination for g in groups}}
+    if routes is None:
+        routes = fastest_routes(graph, (g.destination for g in groups))
+    remaining = routes
     bound = 0
     leaving: dict[int, list[tuple[int, float, float]]] = {}  # origin -> (day, amount, time)
     arriving: dict[int, list[tuple[float, float]]] = {}  # destination -> (day, amount)
@@ -323,12 +340,12 @@ def _lower_bound(graph: Graph, groups: Sequence[Group], network: Network) -> int
                 o = group.origins[0]
                 leaving.setdefault(o, []).append((day, amount, times.get(o, np.inf)))
     for o, items in leaving.items():
-        routes = [
+        out_of = [
             (float(most[leg]), float(graph.transit[leg]) + _after(graph, leg, o, groups, remaining))
             for leg in legs
             if graph.leg_from[leg] == o
         ]
-        bound = max(bound, _origin_cut(items, routes, int(graph.dwell[o])))
+        bound = max(bound, _origin_cut(items, out_of, int(graph.dwell[o])))
     for d, arrivals in arriving.items():
         into = float(sum(most[leg] for leg in legs if graph.leg_to[leg] == d))
         into = min(into, float(graph.handling[d].max()))  # valid: arrivals over legs count too
@@ -341,6 +358,7 @@ def beyond_horizon(
     graphs: Mapping[str, Graph],
     movements: Sequence[Movement],
     horizon: int,
+    routes: Mapping[str, Routes] | None = None,
 ) -> dict[int, BeyondHorizon]:
     """The units (by index) that cannot close by ``horizon`` [day] whatever else moves:
     for each load, the ready day plus the fastest route (transit and dwell), or what the
@@ -352,7 +370,7 @@ def beyond_horizon(
         graph = graphs[load]
         legs = [int(leg) for leg in graph.usable()]
         most = graph.leg_capacity.max(axis=1)
-        times: dict[int, dict[int, float]] = {}
+        times: dict[int, dict[int, float]] = dict(routes[load]) if routes is not None else {}
         for m, movement in enumerate(movements):
             amount = _amount(movement, load)
             if amount <= 0 or m in out:
@@ -406,7 +424,7 @@ def _unit_bound(
     into = float(sum(most[leg] for leg in legs if int(graph.leg_to[leg]) == dest))
     into = min(into, float(graph.handling[dest].max()))
     if into > 0 and np.isfinite(into):
-        days = math.ceil(amount / into - 1e-9)
+        days = math.ceil(amount / into - DAYS)
         day = movement.ready_day + int(route) + days - 1
         if day > best[0]:
             best = (
@@ -429,7 +447,7 @@ def _unit_bound(
         )
         first = movement.ready_day + min(int(graph.dwell[o]) for o in origins)
         if np.isfinite(after):
-            days = math.ceil(amount / leave - 1e-9)
+            days = math.ceil(amount / leave - DAYS)
             day = first + days - 1 + int(after)
             if day > best[0]:
                 names = ", ".join(movement.origins)
@@ -504,13 +522,17 @@ def _cut(items: Sequence[tuple[float, float, float]], capacity: float, delay: in
     for day, amount, time_after in items:
         total += amount
         after = min(after, time_after)
-        days = int(np.ceil(total / capacity - 1e-9))
+        days = int(np.ceil(total / capacity - DAYS))
         bound = max(bound, day + delay + days - 1 + (after if np.isfinite(after) else 0))
     return int(bound)
 
 
 def earliest_plan(
-    graph: Graph, groups: Sequence[Group], network: Network, horizon: int
+    graph: Graph,
+    groups: Sequence[Group],
+    network: Network,
+    horizon: int,
+    routes: Routes | None = None,
 ) -> LoadSolution:
     """The plan of one load that finishes earliest, then with the fewest item-days, up
     to ``horizon`` [days]; if not everything can arrive by then, the plan delivering the
@@ -522,7 +544,7 @@ def earliest_plan(
     last basis with arrivals after day M - 1 forbidden, M the last arrival of
     the plan in hand, until that is infeasible: M is then the earliest finish.
     """
-    low = _lower_bound(graph, groups, network)
+    low = _lower_bound(graph, groups, network, routes)
     trial = min(horizon, low + max(5, low // 4))
     while True:
         model = LoadModel(graph, groups, trial)
@@ -556,14 +578,24 @@ def plan_deployment(
     """
     horizon = network.horizon_days if horizon is None else horizon
     graphs = build_graphs(network, horizon, scale)
-    late = beyond_horizon(network, graphs, movements, horizon)
+    index = {node.id: i for i, node in enumerate(network.nodes)}
+    routes = {
+        load: fastest_routes(
+            graphs[load],
+            (index[m.destination] for m in movements if _amount(m, load) > 0),
+        )
+        for load in LOADS
+    }
+    late = beyond_horizon(network, graphs, movements, horizon, routes)
     days: dict[str, list[int | None]] = {}
     solutions: dict[str, LoadSolution] = {}
     closure_by_load: dict[str, int | None] = {}
     grouped = {load: build_groups(network, movements, load, skip=late) for load in LOADS}
     with ThreadPoolExecutor(max_workers=len(LOADS)) as pool:  # HiGHS releases the GIL
         futures = {
-            load: pool.submit(earliest_plan, graphs[load], grouped[load][0], network, horizon)
+            load: pool.submit(
+                earliest_plan, graphs[load], grouped[load][0], network, horizon, routes[load]
+            )
             for load in LOADS
             if grouped[load][0]
         }
@@ -579,7 +611,9 @@ def plan_deployment(
         solution = solutions[load]
         complete = solution.complete() and not left_out
         closure_by_load[load] = solution.last_arrival if complete else None
-        days[load] = follow_units(graphs[load], groups, members, movements, solution, load)
+        days[load] = follow_units(
+            graphs[load], groups, members, movements, solution, load, routes[load]
+        )
     units = []
     for m, movement in enumerate(movements):
         per_load = []
@@ -594,8 +628,9 @@ def plan_deployment(
                 per_load.append(day)
         closure = max(per_load, default=movement.ready_day) if closed else None
         units.append(UnitClosure(movement, closure, days["personnel"][m], days["cargo"][m]))
-    utilisation = _utilisation(network, graphs, solutions)
-    bottlenecks = _bottlenecks(network, graphs, solutions)
+    usage = {load: _usage(graphs[load], solution) for load, solution in solutions.items()}
+    utilisation = _utilisation(network, graphs, solutions, usage)
+    bottlenecks = _bottlenecks(network, graphs, solutions, usage)
     return DeploymentPlan(
         tuple(units),
         tuple(not_moved),
@@ -617,6 +652,7 @@ def follow_units(
     movements: Sequence[Movement],
     solution: LoadSolution,
     load: str,
+    routes: Routes | None = None,
 ) -> list[int | None]:
     """Day each unit's last item of ``load`` arrives (None = not all by the horizon),
     following the plan's flows day by day; at every node the units with the earliest
@@ -634,7 +670,7 @@ def follow_units(
         return (float("inf") if required is None else required, movements[m].ready_day, m)
 
     # columns with flow, by day
-    active = np.flatnonzero(solution.flow > 1e-9)
+    active = np.flatnonzero(solution.flow > LOAD)
     by_day: dict[int, list[int]] = {}
     for c in (int(x) for x in active):
         if solution.kind[c] in (LEG, INJECT):
@@ -646,9 +682,10 @@ def follow_units(
             ready.setdefault(movements[m].ready_day, []).append((g, m))
     queues: dict[tuple[int, int], list[tuple[tuple[float, int, int], int, float]]] = {}
     pending: dict[int, list[tuple[int, int, int, float]]] = {}  # day -> (dest, node, unit, amount)
-    legs = [int(leg) for leg in graph.usable()]
-    remaining_time = {d: time_to(graph, d, legs) for d in {g.destination for g in groups}}
-    amount_tol = 1e-7
+    if routes is None:
+        routes = fastest_routes(graph, (g.destination for g in groups))
+    remaining_time = routes
+    amount_tol = LOAD_RELATIVE
 
     def arrive(m: int, amount: float, day: int) -> None:
         remaining[m] -= amount
@@ -708,7 +745,7 @@ def follow_units(
     out: list[int | None] = []
     for m, movement in enumerate(movements):
         amount = _amount(movement, load)
-        if amount <= 0 or remaining[m] > 1e-6 * max(1.0, amount):
+        if amount <= 0 or remaining[m] > LOAD_RELATIVE * max(1.0, amount):
             out.append(None)
         else:
             out.append(last_day[m])
@@ -740,16 +777,23 @@ def _leg_name(network: Network, index: int) -> str:
     return f"{names[leg.from_]} - {names[leg.to]} ({leg.mode.value})"
 
 
+Usage = tuple[np.ndarray, np.ndarray]
+"""Departures per (leg, day) and arrivals per (node, day) of one load [persons or short tons]."""
+
+
 def _utilisation(
-    network: Network, graphs: Mapping[str, Graph], solutions: Mapping[str, LoadSolution]
+    network: Network,
+    graphs: Mapping[str, Graph],
+    solutions: Mapping[str, LoadSolution],
+    usage_of: Mapping[str, Usage],
 ) -> pd.DataFrame:
     import pandas as pd
 
     rows = []
-    for load, solution in solutions.items():
+    for load in solutions:
         graph = graphs[load]
-        legs, nodes = _usage(graph, solution)
-        busy = np.flatnonzero((legs > 1e-9).any(axis=0) | (nodes > 1e-9).any(axis=0))
+        legs, nodes = usage_of[load]
+        busy = np.flatnonzero((legs > LOAD).any(axis=0) | (nodes > LOAD).any(axis=0))
         last = int(busy.max()) if busy.size else -1
         for kind, usage, capacity, records in (
             ("leg", legs, graph.leg_capacity, network.legs),
@@ -757,7 +801,7 @@ def _utilisation(
         ):
             limited = np.isfinite(capacity) & (capacity > 0)
             limited[:, last + 1 :] = False
-            for i_, d_ in zip(*np.nonzero((usage > 1e-9) | limited), strict=True):
+            for i_, d_ in zip(*np.nonzero((usage > LOAD) | limited), strict=True):
                 i, d = int(i_), int(d_)
                 cap = float(capacity[i, d])
                 record = records[i]
@@ -790,12 +834,15 @@ def _runs(days: np.ndarray) -> list[tuple[int, int]]:
 
 
 def _bottlenecks(
-    network: Network, graphs: Mapping[str, Graph], solutions: Mapping[str, LoadSolution]
+    network: Network,
+    graphs: Mapping[str, Graph],
+    solutions: Mapping[str, LoadSolution],
+    usage_of: Mapping[str, Usage],
 ) -> list[Bottleneck]:
     found: list[Bottleneck] = []
     for load, solution in solutions.items():
         graph = graphs[load]
-        legs, nodes = _usage(graph, solution)
+        legs, nodes = usage_of[load]
         leg_dual = np.zeros_like(legs)
         leg_dual[solution.cap_rows, solution.cap_days] = np.abs(solution.cap_duals)
         node_dual = np.zeros_like(nodes)
@@ -811,7 +858,7 @@ def _bottlenecks(
                 record = records[i]
                 for first, last in _runs(np.flatnonzero(full[i])):
                     price = float(dual[i, first : last + 1].sum())
-                    if price <= 1e-9:
+                    if price <= SOLVER_GAP:
                         continue  # saturated but not holding anything up
                     name = _leg_name(network, i) if what == "departures" else record.name
                     found.append(Bottleneck(record.id, name, what, load, first, last, price))

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from forcegen.engine.tolerances import PROBABILITY
+
 QUANTILES = (0.05, 0.50, 0.95)
 HISTOGRAM_BINS = 20
-_TOLERANCE = 1e-12
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,7 @@ def quantiles(
     cumulative = np.cumsum(weights[order])
     out = []
     for q in qs:
-        index = int(np.searchsorted(cumulative, q * total * (1 - _TOLERANCE), side="left"))
+        index = int(np.searchsorted(cumulative, q * total * (1 - PROBABILITY), side="left"))
         out.append(float(ordered[min(index, len(order) - 1)]))
     return tuple(out)
 

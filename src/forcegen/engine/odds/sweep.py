@@ -17,6 +17,7 @@ from forcegen.engine.activation import resolve_scenario
 from forcegen.engine.odds.condition_model import condition_model
 from forcegen.engine.odds.montecarlo import monte_carlo
 from forcegen.engine.odds.sampling import check_draws, check_workers
+from forcegen.engine.tolerances import FRACTION
 from forcegen.errors import ForcegenError, UnknownIdError
 from forcegen.limits import (
     LIMITS,
@@ -90,7 +91,7 @@ def _range_values(whole: str, spec: str) -> tuple[float, ...]:
             f"{limit.why}",
         )
     # 0 <= stop - start <= 1 and step >= MIN_SWEEP_STEP: the quotient is finite and small
-    intervals = math.floor((stop - start) / step + 1e-9)
+    intervals = math.floor((stop - start) / step + FRACTION)
     count = intervals + 1
     if count > MAX_AXIS_VALUES:
         raise SweepAxisError(

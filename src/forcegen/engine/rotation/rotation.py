@@ -18,6 +18,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from forcegen.engine.tolerances import FRACTION, PERSONS
 from forcegen.model.nations import Nation
 
 DEFAULT_DEPLOYABLE_FRACTION = 0.5
@@ -116,14 +117,14 @@ def sustain_nation(nation: Nation, pledged: int) -> NationSustainment:
             f"{pool:,.0f}; nothing is left for a new operation"
         )
     fails_at: int | None = None
-    if pledged > ceiling + 1e-9 and pledged > 0:
-        tours = math.floor(available / pledged + 1e-9) if available > 0 else 0
+    if pledged > ceiling + PERSONS and pledged > 0:
+        tours = math.floor(available / pledged + FRACTION) if available > 0 else 0
         fails_at = tours * tour
     deficit = pledged * ratio - available  # rotation-weighted strength still needed
     draws: list[DrawDown] = []
     if fails_at is not None:
         for commitment in nation.commitments:
-            if deficit <= 1e-9:
+            if deficit <= PERSONS:
                 break
             if not commitment.drawable or commitment.personnel <= 0:
                 continue
@@ -144,7 +145,7 @@ def sustain_nation(nation: Nation, pledged: int) -> NationSustainment:
         draw_down_needed=float(sum((d.personnel for d in draws), 0.0))
         + (max(deficit, 0.0) / ratio if fails_at is not None else 0.0),
         draw_down_from=tuple(draws),
-        draw_down_enough=fails_at is None or deficit <= 1e-6,
+        draw_down_enough=fails_at is None or deficit <= PERSONS,
         warnings=tuple(warnings),
     )
 

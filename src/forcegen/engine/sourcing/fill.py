@@ -29,11 +29,9 @@ from numpy.typing import NDArray
 
 from forcegen.engine.sourcing.problem import build_problem, relevant_pledges
 from forcegen.engine.sourcing.solve import DIGITS, SourcingSolution, _components, solve
+from forcegen.engine.tolerances import UNITS
 from forcegen.model.requirements import Requirement
 from forcegen.model.workspace import Workspace
-
-TOLERANCE = 1e-6
-"""Units of slack when comparing filled and required quantities [units]."""
 
 
 @dataclass(frozen=True)
@@ -57,7 +55,7 @@ class LineFill:
     @property
     def met(self) -> bool:
         """True when the line is filled."""
-        return self.filled >= self.required - TOLERANCE
+        return self.filled >= self.required - UNITS
 
     def row(self) -> dict[str, object]:
         """Line, capability, zone, priority, required, filled and shortfall [units]."""
@@ -234,7 +232,7 @@ def fill_batch(
             solved[k] = hit
         filled[:, by_solver] = solved[inverse.reshape(-1)][:, by_solver]
     distinct_rows, row_of = np.unique(filled, axis=0, return_inverse=True)
-    met_of = np.all(distinct_rows >= required - TOLERANCE, axis=1)
+    met_of = np.all(distinct_rows >= required - UNITS, axis=1)
     ratio_of = np.array([float(np.sum(row)) / total if total else 1.0 for row in distinct_rows])
     row_of = row_of.reshape(-1)
     return met_of[row_of], ratio_of[row_of]

@@ -15,6 +15,7 @@ from forcegen.engine.activation import resolve_scenario, scenario_pledges
 from forcegen.engine.sourcing.fill import RequirementFill, requirement_fill
 from forcegen.engine.sourcing.problem import SourcingProblem, build_problem
 from forcegen.engine.sourcing.solve import Assignment, SolverStatus, SourcingSolution, solve
+from forcegen.engine.tolerances import UNITS
 from forcegen.engine.totals import check_units
 from forcegen.errors import UnknownIdError
 from forcegen.model.requirements import Requirement
@@ -133,7 +134,7 @@ def source_requirement(
     unused = {
         pid: round(units - used.get(pid, 0.0), 6)
         for pid, units in available.items()
-        if pid in useful and units - used.get(pid, 0.0) > 1e-6
+        if pid in useful and units - used.get(pid, 0.0) > UNITS
     }
     dependence = []
     if dependence_on is not None:
