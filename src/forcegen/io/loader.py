@@ -7,6 +7,7 @@ with its file and line.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -180,5 +181,5 @@ def load_workspace(path: str | Path, origin: str | None = None) -> Workspace:
         raise WorkspaceError(raw.locate(i) for i in (*raw.issues, *exc.issues)) from None
     if raw.issues:
         raise WorkspaceError(raw.locate(i) for i in raw.issues)
-    object.__setattr__(workspace, "warnings", tuple(raw.locate(w) for w in workspace.warnings))
-    return workspace
+    # the warnings located in their files: a new frozen object, never a mutation
+    return dataclasses.replace(workspace, warnings=tuple(raw.locate(w) for w in workspace.warnings))

@@ -8,6 +8,7 @@ listing every problem with its field path. The loader adds file and line.
 
 from __future__ import annotations
 
+import dataclasses
 import reprlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -364,8 +365,8 @@ def build_workspace(data: Any, origin: str = "") -> Workspace:
         headquarters=keyed("headquarters"),
         network=network,
     )
-    object.__setattr__(workspace, "warnings", tuple(workspace.unsourced_figures()))
-    return workspace
+    # warnings are found on the built workspace; the result is a new frozen object
+    return dataclasses.replace(workspace, warnings=tuple(workspace.unsourced_figures()))
 
 
 def _too_many(path: tuple[PathPart, ...], items: list[Any] | dict[Any, Any]) -> Issue:
