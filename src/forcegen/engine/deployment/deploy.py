@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from forcegen.engine.activation import resolve_scenario, scenario_pledges
 from forcegen.engine.bounds import check_count
@@ -29,6 +30,9 @@ from forcegen.model.network import Network
 from forcegen.model.scenarios import Scenario
 from forcegen.model.workspace import Workspace
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 
 @dataclass(frozen=True)
 class DeploymentResult:
@@ -40,6 +44,42 @@ class DeploymentResult:
     movements: tuple[Movement, ...]
     plan: DeploymentPlan
     disruptions: DisruptionDraws | None
+
+    def units_frame(self) -> pd.DataFrame:
+        """One row per moving unit: nation, pledge, ready day and closure days [day]."""
+        return self.plan.units_frame()
+
+    def in_place_frame(self) -> pd.DataFrame:
+        """Personnel in place day by day, by nation [persons]."""
+        return self.plan.in_place()
+
+    def utilisation_frame(self) -> pd.DataFrame:
+        """Daily flow and capacity of every node and leg used [persons or short tons/day]."""
+        return self.plan.utilisation
+
+    def bottlenecks_frame(self) -> pd.DataFrame:
+        """The capacities that hold the closure up, with their shadow price [item-days
+        saved per extra item a day], most binding first."""
+        import pandas as pd
+
+        columns = [
+            "resource",
+            "name",
+            "what",
+            "load",
+            "first_day",
+            "last_day",
+            "shadow_price",
+            "text",
+        ]
+        return pd.DataFrame([b.row() for b in self.plan.bottlenecks], columns=columns)
+
+    def destinations_frame(self) -> pd.DataFrame:
+        """One row per destination: zone, closure day, personnel, distance to the line of
+        contact [km]."""
+        import pandas as pd
+
+        return pd.DataFrame(self.destinations())
 
     def destinations(self) -> list[dict[str, object]]:
         """Each destination: zone, closure day, personnel and distance to the line of

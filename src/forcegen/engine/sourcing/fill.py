@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -30,6 +30,9 @@ from numpy.typing import NDArray
 from forcegen.engine.sourcing.problem import build_problem, relevant_pledges
 from forcegen.engine.sourcing.solve import DIGITS, SourcingSolution, _components, solve
 from forcegen.engine.tolerances import UNITS
+
+if TYPE_CHECKING:
+    import pandas as pd
 from forcegen.model.requirements import Requirement
 from forcegen.model.workspace import Workspace
 
@@ -111,6 +114,12 @@ class RequirementFill:
     def met(self) -> bool:
         """True when every line is filled."""
         return all(line.met for line in self.lines)
+
+    def lines_frame(self) -> pd.DataFrame:
+        """One row per line: capability, zone, required, filled and shortfall [units]."""
+        import pandas as pd
+
+        return pd.DataFrame([line.row() for line in self.lines]).set_index("line")
 
     def to_json(self) -> dict[str, object]:
         """The documented JSON shape of a requirement result."""
