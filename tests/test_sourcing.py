@@ -155,7 +155,7 @@ def test_us_dependence() -> None:
         ],
         [{"capability": "isr", "quantity": 1}, {"capability": "bg", "quantity": 2}],
     )
-    result = source_requirement(ws, "r")
+    result = source_requirement(ws, "r", dependence_on="USA")
     deps = result.dependence
     assert deps[0].only_that_nation and deps[0].fill_lost == 1.0
     assert not deps[1].only_that_nation and deps[1].fill_lost == 1.0
@@ -364,3 +364,15 @@ def test_export_of_too_many_priority_levels_is_refused_not_an_overflow() -> None
     _, meta = build_highs(problem, n, [0], list(range(len(problem.edges))), full=True)
     with pytest.raises(ForcegenError, match="cannot fold 100 priority levels"):
         weighted_costs(problem, meta, list(range(len(problem.edges))))
+
+
+def test_dependence_is_measured_only_when_asked(builtin: forcegen.Workspace) -> None:
+    plain = source_requirement(builtin, "force-25k", "ceasefire-only")
+    asked = source_requirement(builtin, "force-25k", "ceasefire-only", dependence_on="USA")
+    assert plain.dependence == () and plain.dependence_nation is None
+    assert len(asked.dependence) == len(asked.fill.lines)
+    assert plain.fill == asked.fill and plain.assignments == asked.assignments
+    assert "lost_without_USA" in asked.lines_frame().columns
+    assert "lost_without_USA" not in plain.lines_frame().columns
+    with pytest.raises(forcegen.UnknownIdError, match="unknown nation 'XXX'"):
+        source_requirement(builtin, "force-25k", dependence_on="XXX")

@@ -110,11 +110,12 @@ def source_requirement(
     workspace: Workspace,
     requirement: str,
     scenario: str | Scenario | None = None,
-    dependence_on: str | None = UNITED_STATES,
+    dependence_on: str | None = None,
 ) -> SourcingResult:
     """Source ``requirement`` from the pledges active in ``scenario`` (every pledge that
     is not withdrawn when None), and measure the dependence on the nation
-    ``dependence_on`` (an ISO 3166-1 alpha-3 code; None: not measured, one solve less).
+    ``dependence_on`` when asked (an ISO 3166-1 alpha-3 code such as
+    :data:`UNITED_STATES`; it costs a second solve without that nation's pledges).
     """
     req = workspace.requirement(requirement)
     if dependence_on is not None and dependence_on not in workspace.nations:
