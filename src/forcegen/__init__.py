@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from forcegen.engine.odds import sweep as sweep
     from forcegen.engine.odds.sampling import check_draws as check_draws
     from forcegen.engine.odds.sampling import check_workers as check_workers
+    from forcegen.engine.odds.scheduler import tcp_address as tcp_address
     from forcegen.engine.rotation import SustainmentResult as SustainmentResult
     from forcegen.engine.rotation import sustainment as sustainment
     from forcegen.engine.sourcing import LineFill as LineFill

@@ -307,6 +307,17 @@ def sweep(
 
         forcegen.check_draws(draws, "--draws")
         forcegen.check_workers(workers, "--workers")
+        if scheduler is not None and not serial:
+            try:
+                forcegen.tcp_address(scheduler)
+            except forcegen.SchedulerAddressError as exc:
+                _fail(f"error: --scheduler {exc.text!r}: {exc.problem}; expected {exc.expected}")
+        points = 1
+        for text in vary:
+            try:
+                points *= len(forcegen.SweepAxis.parse(text).values)
+            except forcegen.SweepAxisError as exc:
+                _fail(f"error: --vary {text!r}: {exc.problem}; expected {exc.expected}")
         from forcegen.cli.progress import output_dir, output_file, progress_bar
 
         ws = resolve_workspace(workspace)
@@ -316,30 +327,21 @@ def sweep(
             output_dir(plot)
         if csv is not None:
             output_file(csv)
-        points = 1
-        for text in vary:
-            try:
-                points *= len(forcegen.SweepAxis.parse(text).values)
-            except forcegen.SweepAxisError as exc:
-                _fail(f"error: --vary {text!r}: {exc.problem}; expected {exc.expected}")
         bar, update = progress_bar("sweep", points if vary else 0, "points")
-        try:
-            with bar:
-                result = forcegen.sweep(
-                    ws,
-                    vary,
-                    scenario,
-                    draws=draws,
-                    seed=seed,
-                    exact=exact,
-                    scheduler=scheduler,
-                    workers=workers,
-                    serial=serial,
-                    quiet=not _verbose(ctx),
-                    progress=update,
-                )
-        except forcegen.SchedulerAddressError as exc:
-            _fail(f"error: --scheduler {exc.text!r}: {exc.problem}; expected {exc.expected}")
+        with bar:
+            result = forcegen.sweep(
+                ws,
+                vary,
+                scenario,
+                draws=draws,
+                seed=seed,
+                exact=exact,
+                scheduler=scheduler,
+                workers=workers,
+                serial=serial,
+                quiet=not _verbose(ctx),
+                progress=update,
+            )
         frame = result.frame()
         with forcegen.OutputTransaction() as out:
             if csv is not None:
