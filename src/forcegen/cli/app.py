@@ -448,21 +448,16 @@ def deploy(
             if path is not None:
                 output_file(path)
         bar, update = progress_bar("disruption draws", disruptions, "draws")
-        done = [0]
-
-        def advance(n: int) -> None:
-            done[0] += n
-            if update is not None:
-                update(done[0], disruptions)
-
         with bar:
-            result = forcegen.deploy(ws, scenario, requirement, disruptions, seed, advance)
+            result = forcegen.deploy(
+                ws, scenario, requirement, draws=disruptions, seed=seed, progress=update
+            )
         with forcegen.OutputTransaction() as out:
             if csv is not None:
-                units = result.plan.units_frame()
+                units = result.units_frame()
                 out.write(csv, lambda temp: units.to_csv(temp, index=False))
             if utilisation is not None:
-                daily = result.plan.utilisation
+                daily = result.utilisation_frame()
                 out.write(utilisation, lambda temp: daily.to_csv(temp, index=False))
             if plot is not None:
                 from forcegen.plots.deployment import deployment_charts

@@ -155,14 +155,16 @@ def deploy(
     workspace: Workspace,
     scenario: str | Scenario | None = None,
     requirement: str | None = None,
+    *,
     draws: int = 0,
     seed: int = 0,
-    advance: Callable[[int], None] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> DeploymentResult:
     """Plan the deployment of the pledges active in ``scenario`` (all pledges not
     withdrawn when None), or of their optimal assignment to ``requirement``; with
     ``draws`` > 0, also the closure day under that many seeded disruption draws (at most
-    :data:`~forcegen.limits.MAX_DISRUPTIONS`, checked before any work)."""
+    :data:`~forcegen.limits.MAX_DISRUPTIONS`, checked before any work), ``progress(done,
+    total)`` called as draws are done."""
     draws = check_count("draws", draws, "MAX_DISRUPTIONS", least=0)
     check_seed(seed)
     checked_personnel(workspace)  # every figure below is finite and its sums exact
@@ -186,6 +188,14 @@ def deploy(
     moving, left = movements(workspace, network, tasks)
     plan = plan_deployment(network, moving, left)
     draws_result = None
+    done = 0
+
+    def advance(n: int) -> None:
+        nonlocal done
+        done += n
+        if progress is not None:
+            progress(done, draws)
+
     if draws:
         draws_result = simulate_disruptions(
             network, moving, draws, seed, base_plan=plan, advance=advance
