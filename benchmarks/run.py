@@ -230,7 +230,7 @@ def bench_sourcing(repeat: int) -> dict[str, float]:
 
 
 def bench_deploy(repeat: int) -> dict[str, float]:
-    """Synthetic deployment (forcegen.synthetic.synthetic_deployment): 1,000 units (about
+    """Synthetic deployment (benchmarks.synthetic.synthetic_deployment): 1,000 units (about
     100,000 personnel and 300,000 short tons) on an 80-node network, horizon 180 days.
     ``seconds`` is the exact plan (earliest closure proven by the LP, closure per unit,
     utilisation, bottlenecks); ``baseline_seconds`` a per-item first-come-first-served

@@ -95,9 +95,12 @@ def test_engines_do_no_io_and_never_print() -> None:
     for path in sorted((SRC / "engine").rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
-                if node.func.id in {"print", "open", "input", "eval", "exec"}:
-                    bad.append(f"{path.relative_to(SRC)}:{node.lineno}: {node.func.id}()")
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id in {"print", "open", "input", "eval", "exec"}
+            ):
+                bad.append(f"{path.relative_to(SRC)}:{node.lineno}: {node.func.id}()")
         for line, module in imports(path):
             if module in {"sys.argv", "argparse", "typer", "rich"}:
                 bad.append(f"{path.relative_to(SRC)}:{line}: {module}")

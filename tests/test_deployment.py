@@ -492,7 +492,7 @@ def test_earliest_closure_matches_an_independent_lp(seed: int, host_unit: bool) 
     with PuLP and solved by CBC; a host-nation unit already at its destination is
     included half the time (it arrives without using any leg)."""
     from deployment_reference import earliest_day
-    from forcegen.engine.deployment.planner import build_graphs, build_groups
+    from forcegen.engine.deployment.graphs import build_graphs, build_groups
 
     net, movements = random_network(seed)
     if host_unit:

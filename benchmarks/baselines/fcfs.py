@@ -16,8 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from forcegen.engine.deployment.graphs import LOADS, build_graphs
 from forcegen.engine.deployment.movement import Movement
-from forcegen.engine.deployment.planner import LOADS, build_graphs
 from forcegen.engine.deployment.time_expanded import Graph, time_to
 from forcegen.model.network import Network
 

@@ -15,16 +15,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from forcegen.engine.bounds import check_count
+from forcegen.engine.deployment.closure_bounds import beyond_horizon
+from forcegen.engine.deployment.graphs import LOADS, CapacityScale, build_graphs, build_groups
 from forcegen.engine.deployment.movement import Movement
-from forcegen.engine.deployment.planner import (
-    LOADS,
-    CapacityScale,
-    DeploymentPlan,
-    beyond_horizon,
-    build_graphs,
-    build_groups,
-    earliest_plan,
-)
+from forcegen.engine.deployment.planner import DeploymentPlan, earliest_plan
 from forcegen.engine.tolerances import LOAD, LOAD_RELATIVE
 from forcegen.model.network import Network
 
