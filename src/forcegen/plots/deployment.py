@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from forcegen.engine.deployment.deploy import DeploymentResult
+from forcegen import DeploymentResult
 from forcegen.errors import ForcegenError
 from forcegen.io.atomic import OutputTransaction, output_transaction
 from forcegen.model.network import Leg, Network, Node, NodeKind

@@ -5,7 +5,7 @@ from __future__ import annotations
 from itertools import pairwise
 from pathlib import Path
 
-from forcegen.engine.odds.montecarlo import MonteCarloResult
+from forcegen import MonteCarloResult
 from forcegen.io.atomic import OutputTransaction
 from forcegen.plots import pyplot, save
 

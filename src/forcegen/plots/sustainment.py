@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from forcegen.engine.rotation.coalition import SustainmentResult
+from forcegen import SustainmentResult
 from forcegen.io.atomic import OutputTransaction
 from forcegen.model.workspace import Workspace
 from forcegen.plots import pyplot, save

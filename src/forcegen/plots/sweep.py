@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
-from forcegen.engine.odds.sweep import SweepResult
+from forcegen import SweepResult
 from forcegen.errors import ForcegenError
 from forcegen.io.atomic import OutputTransaction
 from forcegen.plots import pyplot, save
