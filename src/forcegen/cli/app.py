@@ -159,18 +159,7 @@ def validate(
     except WorkspaceError as exc:  # only reached with --json
         _print_json({"valid": False, "errors": [i.to_dict() for i in exc.issues], "warnings": []})
         raise typer.Exit(EXIT_BAD_INPUT) from None
-    counts = {
-        "nations": len(ws.nations),
-        "capabilities": len(ws.capabilities),
-        "zones": len(ws.zones),
-        "conditions": len(ws.conditions),
-        "pledges": len(ws.pledges),
-        "requirements": len(ws.requirements),
-        "scenarios": len(ws.scenarios),
-        "headquarters": len(ws.headquarters),
-        "network_nodes": len(ws.network.nodes) if ws.network else 0,
-        "network_legs": len(ws.network.legs) if ws.network else 0,
-    }
+    counts = ws.counts()
     if as_json:
         _print_json(
             {

@@ -157,6 +157,21 @@ class Workspace:
             raise WorkspaceError([Issue(("conditions",), "cyclic given rules")])
         return tuple(sorted(ids, key=lambda cid: (rank[cid], position[cid])))
 
+    def counts(self) -> dict[str, int]:
+        """Records per section [records], network nodes and legs included."""
+        return {
+            "nations": len(self.nations),
+            "capabilities": len(self.capabilities),
+            "zones": len(self.zones),
+            "conditions": len(self.conditions),
+            "pledges": len(self.pledges),
+            "requirements": len(self.requirements),
+            "scenarios": len(self.scenarios),
+            "headquarters": len(self.headquarters),
+            "network_nodes": len(self.network.nodes) if self.network else 0,
+            "network_legs": len(self.network.legs) if self.network else 0,
+        }
+
     def unsourced_figures(self) -> list[Issue]:
         """Figures with neither a source nor an assumption label (provenance gaps)."""
         out: list[Issue] = []
