@@ -1,13 +1,20 @@
-"""Export a sourcing problem as an MPS file, to solve it with another solver."""
+"""Export a sourcing problem as an MPS file, to solve it with another solver.
+
+The model is the sourcing package's (:func:`forcegen.engine.sourcing.solve.sourcing_model`,
+solver-neutral); the solver adapter writes it (:func:`forcegen.solvers.write_model`); this
+module only stages the file in the output transaction. Figures in the file are capability
+units [units] and binary nation-serves-line variables.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from forcegen.engine.sourcing.problem import SourcingProblem
-from forcegen.engine.sourcing.solve import build_highs, weighted_costs
+from forcegen.engine.sourcing.solve import sourcing_model
 from forcegen.errors import ForcegenError
 from forcegen.io.atomic import OutputTransaction, output_transaction
+from forcegen.solvers import SolverError, write_model
 
 
 def export_mps(
@@ -20,24 +27,13 @@ def export_mps(
     priority level weighted so that one unit of a higher priority outweighs every unit
     below it, minus a small weight per nation serving a line and per stated unit used.
     """
-    import highspy
-
     path = Path(path)
-    lines = list(range(len(problem.lines)))
-    offers = list(range(len(problem.offers)))
-    edges = list(range(len(problem.edges)))
-    h, meta = build_highs(problem, lines, offers, edges, full=True)
-    costs = weighted_costs(problem, meta, edges)
-    n = costs.shape[0]
-    if n:
-        import numpy as np
-
-        h.changeColsCost(n, np.arange(n, dtype=np.int32), costs)
-    h.changeObjectiveSense(highspy.ObjSense.kMaximize)
+    model = sourcing_model(problem)
     with output_transaction(out) as tx:
-        # the temporary file keeps the suffix: HiGHS picks the format by the file name
+        # the temporary file keeps the suffix: the solver picks the format by the file name
         temp = tx.stage(path)
-        status = h.writeModel(str(temp))  # kWarning only notes that columns are unnamed
-        if status == highspy.HighsStatus.kError or temp.stat().st_size == 0:
-            raise ForcegenError(f"cannot write the model to {path}")
+        try:
+            write_model(model, temp)
+        except SolverError as error:
+            raise ForcegenError(f"cannot write the model to {path}") from error
     return path

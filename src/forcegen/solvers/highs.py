@@ -1,8 +1,14 @@
-"""A silent HiGHS: construct ``highspy.Highs`` without anything reaching stdout.
+"""The HiGHS adapter: the only module that touches ``highspy``.
 
-HiGHS 1.16 prints a two-line banner on the C-level stdout when the first ``Highs``
-object of a process is constructed, before any option (``output_flag``) can be set.
-No option or environment variable turns it off, so :func:`new_highs` points file
+:class:`HighsSolver` loads a solver-neutral :class:`~forcegen.solvers.model.LinearModel`
+into HiGHS, changes it in place (objective, added rows, row and column bounds, options)
+and returns solver-neutral :class:`~forcegen.solvers.model.Solution` objects;
+:func:`write_model` writes a model as an MPS file. Values pass through unscaled, in the
+engine's units; ``inf`` is HiGHS's infinity.
+
+A silent HiGHS: HiGHS 1.16 prints a two-line banner on the C-level stdout when the first
+``Highs`` object of a process is constructed, before any option (``output_flag``) can be
+set. No option or environment variable turns it off, so :func:`new_highs` points file
 descriptors 1 and 2 at ``/dev/null`` for the duration of the constructor, flushes the
 C library's buffers, and puts them back. A lock makes this safe when several threads
 construct solvers at once (the deployment planner solves two LPs in threads).
@@ -19,7 +25,12 @@ import os
 import sys
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any, TextIO
+
+import numpy as np
+
+from forcegen.solvers.model import LinearModel, Method, Sense, Solution, SolverError, Status
 
 _CONSTRUCT = threading.Lock()
 _log_stream: TextIO | None = None
@@ -90,3 +101,168 @@ def new_highs() -> Any:
 
         h.cbLogging += forward
     return h
+
+
+_STATUS = {
+    "kOptimal": Status.OPTIMAL,
+    "kInfeasible": Status.INFEASIBLE,
+    "kUnboundedOrInfeasible": Status.INFEASIBLE_OR_UNBOUNDED,
+    "kUnbounded": Status.UNBOUNDED,
+    "kTimeLimit": Status.TIME_LIMIT,
+}
+_FEASIBLE_POINT = 2
+"""HiGHS's ``primal_solution_status`` of a feasible point (kSolutionStatusFeasible)."""
+
+
+class HighsSolver:
+    """One :class:`LinearModel` loaded into HiGHS, to be changed and re-solved in place.
+
+    HiGHS keeps the last basis of an LP between solves, so a re-solve after
+    :meth:`set_objective`, :meth:`add_row`, :meth:`set_row_bounds` or
+    :meth:`set_col_bounds` is a warm restart (with :attr:`Method.SIMPLEX`). For a MIP,
+    :meth:`set_start` gives branch and bound a first feasible point.
+
+    ``time_limit`` [seconds, None: none], ``mip_rel_gap`` [fraction] and ``mip_abs_gap``
+    [objective units] (None: HiGHS's defaults) bound the effort of each solve.
+    """
+
+    def __init__(
+        self,
+        model: LinearModel,
+        *,
+        method: Method = Method.CHOOSE,
+        time_limit: float | None = None,
+        mip_rel_gap: float | None = None,
+        mip_abs_gap: float | None = None,
+    ) -> None:
+        import highspy
+
+        self._h = new_highs()
+        self._mip = model.is_mip
+        self._sense = model.sense
+        if mip_rel_gap is not None:
+            self._set("mip_rel_gap", float(mip_rel_gap))
+        if mip_abs_gap is not None:
+            self._set("mip_abs_gap", float(mip_abs_gap))
+        if time_limit is not None:
+            self.set_time_limit(time_limit)
+        if method != Method.CHOOSE:
+            self.set_method(method)
+        lp = highspy.HighsLp()
+        lp.num_col_ = model.n_cols
+        lp.num_row_ = model.n_rows
+        lp.col_cost_ = model.cost
+        lp.col_lower_ = model.col_lower
+        lp.col_upper_ = model.col_upper
+        lp.row_lower_ = model.row_lower
+        lp.row_upper_ = model.row_upper
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        lp.a_matrix_.start_ = model.start
+        lp.a_matrix_.index_ = model.index
+        lp.a_matrix_.value_ = model.value
+        lp.sense_ = _objective_sense(model.sense)
+        if self._mip:
+            whole, real = highspy.HighsVarType.kInteger, highspy.HighsVarType.kContinuous
+            lp.integrality_ = [whole if flag else real for flag in model.integral.tolist()]
+        if self._h.passModel(lp) == highspy.HighsStatus.kError:
+            raise SolverError("HiGHS refused the model")
+
+    def _set(self, option: str, value: object) -> None:
+        import highspy
+
+        if self._h.setOptionValue(option, value) == highspy.HighsStatus.kError:
+            raise SolverError(f"HiGHS refused the option {option} = {value!r}")
+
+    @property
+    def n_rows(self) -> int:
+        """Rows of the model as it is now (those added by :meth:`add_row` included)."""
+        return int(self._h.getNumRow())
+
+    def set_method(self, method: Method) -> None:
+        """The algorithm of the next LP solves."""
+        self._set("solver", method.value)
+
+    def set_time_limit(self, seconds: float) -> None:
+        """Stop each later solve after ``seconds`` [s] (inf: no limit)."""
+        self._set("time_limit", float(seconds))
+
+    def set_objective(self, cost: np.ndarray, sense: Sense) -> None:
+        """Replace the cost of every column, and the direction."""
+        n = cost.shape[0]
+        self._h.changeColsCost(n, np.arange(n, dtype=np.int32), cost)
+        self._h.changeObjectiveSense(_objective_sense(sense))
+        self._sense = sense
+
+    def add_row(self, lower: float, upper: float, index: np.ndarray, value: np.ndarray) -> int:
+        """Add ``lower <= value @ x[index] <= upper``; returns the new row's number."""
+        row = self.n_rows
+        index = np.asarray(index, dtype=np.int32)
+        self._h.addRow(lower, upper, index.shape[0], index, np.asarray(value, dtype=np.float64))
+        return row
+
+    def set_row_bounds(self, row: int, lower: float, upper: float) -> None:
+        """New bounds of one row."""
+        self._h.changeRowBounds(row, lower, upper)
+
+    def set_col_bounds(self, cols: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> None:
+        """New bounds of the columns ``cols`` (int32)."""
+        self._h.changeColsBounds(cols.shape[0], cols, lower, upper)
+
+    def set_start(self, x: np.ndarray) -> None:
+        """A first point for the next solve (a MIP's incumbent if it is feasible)."""
+        import highspy
+
+        start = highspy.HighsSolution()
+        start.col_value = list(x)
+        start.value_valid = True
+        self._h.setSolution(start)
+
+    def solve(self) -> Solution:
+        """Solve the model as it is now."""
+        h = self._h
+        h.run()
+        status = h.getModelStatus()
+        ours = _STATUS.get(status.name, Status.FAILED)
+        detail = str(h.modelStatusToString(status))
+        info = h.getInfo()
+        objective = float(info.objective_function_value)
+        if ours != Status.OPTIMAL and not (
+            info.primal_solution_status == _FEASIBLE_POINT and np.isfinite(objective)
+        ):
+            return Solution(ours, self._sense, detail=detail)
+        values = h.getSolution()
+        if self._mip:
+            bound = float(info.mip_dual_bound) if ours != Status.OPTIMAL else objective
+            row_dual = np.zeros(0)
+        else:
+            bound = objective if ours == Status.OPTIMAL else float("nan")
+            row_dual = np.asarray(values.row_dual)
+        return Solution(
+            ours, self._sense, np.asarray(values.col_value), objective, bound, row_dual, detail
+        )
+
+    def write_model(self, path: str | Path) -> None:
+        """Write the model as it is now to ``path``, in the format its suffix names
+        (``.mps``: free MPS; ``.lp``: CPLEX LP); columns and rows unnamed (c0, r0, ...)."""
+        import highspy
+
+        status = self._h.writeModel(str(path))  # kWarning only notes that columns are unnamed
+        if status == highspy.HighsStatus.kError or not os.path.isfile(path):
+            raise SolverError(f"HiGHS cannot write the model to {path}")
+        if os.path.getsize(path) == 0:
+            raise SolverError(f"HiGHS wrote nothing to {path}")
+
+
+def _objective_sense(sense: Sense) -> Any:
+    import highspy
+
+    if sense == Sense.MAXIMISE:
+        return highspy.ObjSense.kMaximize
+    return highspy.ObjSense.kMinimize
+
+
+def write_model(model: LinearModel, path: str | Path) -> None:
+    """Write ``model`` to ``path``: free MPS for ``.mps`` (CPLEX LP for ``.lp``; any other
+    suffix is refused with :class:`SolverError`). The caller chooses the path (stage it in
+    an output transaction for a user's file)."""
+    HighsSolver(model).write_model(path)

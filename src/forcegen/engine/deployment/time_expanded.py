@@ -20,6 +20,11 @@ arrive by the horizon, :meth:`LoadModel.deliver_what_can_be` first maximises wha
 
 Only the (node, day) pairs from which the destination can still be reached in time and
 which an item can have reached are modelled (pruned by earliest and latest times).
+
+The LP is built solver-neutral (:class:`forcegen.solvers.LinearModel`) and solved through
+the adapter :class:`forcegen.solvers.HighsSolver`: interior point for the first solve,
+then simplex from the last basis after :meth:`LoadModel.finish_by`. Duals of the capacity
+and handling rows are in item-days per item of capacity.
 """
 
 from __future__ import annotations
@@ -30,10 +35,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from forcegen.engine.tolerances import LOAD_RELATIVE
 from forcegen.errors import ForcegenError
+from forcegen.solvers import HighsSolver, LinearModel, Method, Sense, Solution, Status
 
 DETOUR_COST = 1e-4
 """Cost of one item leaving over one leg [item-days]; far below one day of delay."""
+
+DELIVERY_ROW_SLACK = 1e-10
+"""Relative slack of the row "everything is delivered" [fraction of the load supplied]: a
+solver's rounding never makes a plan that delivers everything infeasible. Far below
+LOAD_RELATIVE, so that a plan the row admits is always complete."""
 
 LEG, HOLD, INJECT, HOME = 0, 1, 2, 3
 """Column kinds."""
@@ -100,8 +112,8 @@ class LoadSolution:
         return max(0.0, self.supplied - self.delivered)
 
     def complete(self) -> bool:
-        """True when everything arrives by the horizon (to a relative 1e-7)."""
-        return self.undelivered <= 1e-7 * max(1.0, self.supplied)
+        """True when everything arrives by the horizon (to a relative LOAD_RELATIVE)."""
+        return self.undelivered <= LOAD_RELATIVE * max(1.0, self.supplied)
 
 
 def _dijkstra(
@@ -277,7 +289,7 @@ def _build(graph: Graph, groups: Sequence[Group], horizon: int) -> _Built:
             np.zeros(0),
             np.zeros(0),
             np.zeros(0),
-            z,
+            np.zeros(1, np.int32),  # start: one more than the columns
             z,
             np.zeros(0),
             {},
@@ -332,8 +344,8 @@ class _Built:
 
 
 class LoadModel:
-    """The LP of one load at one horizon, kept in HiGHS so that it can be re-solved from
-    its last basis after :meth:`finish_by` forbids late arrivals.
+    """The LP of one load at one horizon, kept in the solver so that it can be re-solved
+    from its last basis after :meth:`finish_by` forbids late arrivals.
 
     Objective: the fewest item-days to arrival [item-days], with every item delivered
     (a row); when that cannot be, :meth:`run` falls back to delivering as much as can be
@@ -341,95 +353,80 @@ class LoadModel:
     """
 
     def __init__(self, graph: Graph, groups: Sequence[Group], horizon: int) -> None:
-        import highspy
-
-        from forcegen.solvers.highs import new_highs
-
         self.graph, self.groups, self.horizon = graph, groups, horizon
         built = _build(graph, groups, horizon)
         self.built = built
         self.arrival = _arrival_days(built.kind, built.owner, built.place, built.day, graph, groups)
         self.delivering = np.flatnonzero(self.arrival >= 0).astype(np.int32)
+        self.tolerance = LOAD_RELATIVE * max(1.0, built.supplied)
+        self.last: Solution | None = None
         n_cols = built.kind.shape[0]
-        lp = highspy.HighsLp()
-        lp.num_col_ = n_cols
-        lp.num_row_ = built.row_lower.shape[0]
-        lp.col_cost_ = built.cost
-        lp.col_lower_ = np.zeros(n_cols)
-        lp.col_upper_ = np.full(n_cols, highspy.kHighsInf)
-        inf = highspy.kHighsInf
-        lp.row_lower_ = np.where(np.isfinite(built.row_lower), built.row_lower, -inf)
-        lp.row_upper_ = np.where(np.isfinite(built.row_upper), built.row_upper, inf)
-        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-        lp.a_matrix_.start_ = built.start
-        lp.a_matrix_.index_ = built.index
-        lp.a_matrix_.value_ = built.value
-        self.h = new_highs()
-        self.h.setOptionValue("solver", "ipm")  # first solve; re-solves use simplex
-        self.h.passModel(lp)
-        self.tolerance = 1e-7 * max(1.0, built.supplied)
-        self.delivery_row = self.h.getNumRow()
-        self.h.addRow(
-            built.supplied * (1 - 1e-10),
-            inf,
-            self.delivering.shape[0],
+        model = LinearModel(
+            cost=built.cost,
+            col_lower=np.zeros(n_cols),
+            col_upper=np.full(n_cols, np.inf),
+            row_lower=built.row_lower,
+            row_upper=built.row_upper,
+            start=built.start,
+            index=built.index,
+            value=built.value,
+            sense=Sense.MINIMISE,
+        )
+        # interior point for the first solve; re-solves use simplex (see run)
+        self.solver = HighsSolver(model, method=Method.IPM)
+        self.delivery_row = self.solver.add_row(
+            built.supplied * (1 - DELIVERY_ROW_SLACK),
+            np.inf,
             self.delivering,
             np.ones(self.delivering.shape[0]),
         )
 
     def run(self) -> bool:
         """Solve; False when not everything can be delivered by the horizon."""
-        import highspy
-
         if self.built.kind.shape[0] == 0:
             return self.built.supplied <= self.tolerance
-        self.h.run()
-        self.h.setOptionValue("solver", "simplex")
-        status = self.h.getModelStatus()
-        if status == highspy.HighsModelStatus.kOptimal:
+        self.last = solution = self.solver.solve()
+        self.solver.set_method(Method.SIMPLEX)
+        if solution.status == Status.OPTIMAL:
             return True
-        if status in (
-            highspy.HighsModelStatus.kInfeasible,
-            highspy.HighsModelStatus.kUnboundedOrInfeasible,
-        ):
+        if solution.status in (Status.INFEASIBLE, Status.INFEASIBLE_OR_UNBOUNDED):
             return False
-        raise ForcegenError(f"the deployment planner failed: {self.h.modelStatusToString(status)}")
+        raise ForcegenError(f"the deployment planner failed: {solution.detail}")
 
     def finish_by(self, day: int) -> None:
         """Forbid arrivals after ``day``."""
         late = np.flatnonzero(self.arrival > day).astype(np.int32)
-        self.h.changeColsBounds(
-            late.shape[0], late, np.zeros(late.shape[0]), np.zeros(late.shape[0])
-        )
+        self.solver.set_col_bounds(late, np.zeros(late.shape[0]), np.zeros(late.shape[0]))
 
     def deliver_what_can_be(self) -> None:
         """The fallback: the most delivered, then the fewest item-days."""
-        import highspy
-
         n = self.built.kind.shape[0]
         if n == 0:
             return
-        inf = highspy.kHighsInf
-        self.h.changeRowBounds(self.delivery_row, -inf, inf)
+        self.solver.set_row_bounds(self.delivery_row, -np.inf, np.inf)
         costs = np.where(self.arrival >= 0, -1.0, 0.0) + np.where(
             self.built.kind == LEG, DETOUR_COST, 0.0
         )
-        self.h.changeColsCost(n, np.arange(n, dtype=np.int32), costs)
-        self.h.run()
-        most = float(np.asarray(self.h.getSolution().col_value)[self.delivering].sum())
-        self.h.changeRowBounds(self.delivery_row, most - self.tolerance, inf)
-        self.h.changeColsCost(n, np.arange(n, dtype=np.int32), self.built.cost)
+        self.solver.set_objective(costs, Sense.MINIMISE)
+        most_solution = self.solver.solve()
+        if not most_solution.feasible:  # pragma: no cover - zero flows are feasible
+            raise ForcegenError(f"the deployment planner failed: {most_solution.detail}")
+        most = float(most_solution.x[self.delivering].sum())
+        self.solver.set_row_bounds(self.delivery_row, most - self.tolerance, np.inf)
+        self.solver.set_objective(self.built.cost, Sense.MINIMISE)
         if not self.run():  # pragma: no cover - the row holds what was just found
             raise ForcegenError("the deployment planner failed to re-solve")
 
     def solution(self) -> LoadSolution:
-        """The current solution, with the duals of the capacity and handling rows."""
+        """The solution of the last :meth:`run`, with the duals of the capacity and
+        handling rows."""
         built = self.built
         if built.kind.shape[0] == 0:
             return _empty(self.horizon, built.supplied)
-        sol = self.h.getSolution()
-        flow = np.maximum(np.asarray(sol.col_value), 0.0)
-        duals = np.asarray(sol.row_dual)
+        if self.last is None or not self.last.feasible:
+            raise ForcegenError("the deployment planner has no solution to report")
+        flow = np.maximum(self.last.x, 0.0)
+        duals = self.last.row_dual
         arrived = (self.arrival >= 0) & (flow > self.tolerance)
         delivered = float(flow[self.arrival >= 0].sum())
         last = int(self.arrival[arrived].max()) if arrived.any() else None

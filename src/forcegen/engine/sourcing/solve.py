@@ -1,4 +1,4 @@
-"""Force sourcing as an integer programme (HiGHS), solved lexicographically.
+"""Force sourcing as an integer programme, solved lexicographically.
 
 Objective, in order (each stage keeps the optimum of the ones before):
 1. the filled units of priority-1 lines, then priority 2, and so on [line units];
@@ -14,12 +14,16 @@ assigned that adds nothing. Independent parts (connected components
 of the offer-line graph) are solved separately; a part with one line needs no solver
 for its fill.
 
-HiGHS was chosen over OR-Tools because it is a single, small wheel with an exact MIP
-solver and MPS export, and is the solver linopy and PyPSA default to.
+The model is built solver-neutral (:func:`build_model`, :func:`sourcing_model` for the
+whole problem as one weighted MIP, as exported to MPS) and solved through the adapter in
+:mod:`forcegen.solvers` (HiGHS: chosen over OR-Tools because it is a single, small wheel
+with an exact MIP solver and MPS export, and is the solver linopy and PyPSA default to).
+Units: x and f in capability units [units], y binary; objectives in units or nations.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import math
 from collections.abc import Mapping
@@ -30,17 +34,13 @@ from typing import Any
 import numpy as np
 
 from forcegen.engine.sourcing.problem import SourcingProblem
+from forcegen.engine.tolerances import SOLVER_GAP, UNITS
 from forcegen.errors import ForcegenError
-
-TOLERANCE = 1e-6
-"""Units of slack when comparing fills and when holding a stage's optimum [units]."""
+from forcegen.solvers import HighsSolver, LinearModel, Sense, Solution, Status
 
 DIGITS = 6
 """Fills are rounded to this many decimals [units], far below any unit that matters, so that
 the same problem gives the same numbers however it is solved."""
-
-HOLD = 1e-9
-"""Relative slack when a later stage must keep an earlier stage's optimum."""
 
 
 class SolverStatus(StrEnum):
@@ -179,28 +179,39 @@ def solve(
     for n, line in enumerate(problem.lines):
         by_priority[line.priority] = by_priority.get(line.priority, 0.0) + filled[n]
     assignments.sort(key=lambda a: (a.line, a.pledge))
-    status = SolverStatus.OPTIMAL if gap <= 1e-9 else SolverStatus.FILL_OPTIMAL
+    status = SolverStatus.OPTIMAL if gap <= SOLVER_GAP else SolverStatus.FILL_OPTIMAL
     return SourcingSolution(tuple(filled), tuple(assignments), status, by_priority, gap)
 
 
-def build_highs(
+@dataclass(frozen=True)
+class Layout:
+    """Where the variables of one part's model are: x (units through each edge, in the
+    order of the part's edges) in columns 0 .. n_x - 1, f (fill of each line) in
+    ``f_col[line]``, then y (nation serves line, one per pair in ``pairs``; full mode
+    only)."""
+
+    pairs: list[tuple[str, int]]
+    f_col: dict[int, int]
+    n_x: int
+    n_f: int
+
+    @property
+    def n_cols(self) -> int:
+        """Number of columns."""
+        return self.n_x + self.n_f + len(self.pairs)
+
+
+def build_model(
     problem: SourcingProblem, lines: list[int], offers: list[int], edges: list[int], full: bool
-) -> tuple[Any, dict[str, Any]]:
-    """The HiGHS model of one part.
+) -> tuple[LinearModel, Layout]:
+    """The solver-neutral model of one part, without an objective (all costs 0).
 
     Columns: x (units through each edge), then f (fill of each line, at most its
     quantity), then y (nation serves line, full mode only). Rows: f <= sum x / ratio per
     line (a whole unit may over-fill a line; the fill counts only up to the quantity);
     sum x <= quantity per offer; what a nation gives a line <= (quantity + one unit) x y.
     """
-    import highspy
-
-    from forcegen.solvers.highs import new_highs
-
-    inf = highspy.kHighsInf
-    h = new_highs()
-    h.setOptionValue("mip_rel_gap", 0.0)
-    h.setOptionValue("mip_abs_gap", 1e-9)
+    inf = np.inf
     pairs: list[tuple[str, int]] = []
     if full:
         pairs = sorted(
@@ -216,25 +227,23 @@ def build_highs(
         + [problem.lines[n].quantity for n in lines]
         + [1.0] * len(pairs)
     )
-    integrality = (
-        [
-            highspy.HighsVarType.kInteger
-            if problem.offers[problem.edges[e].offer].integral
-            else highspy.HighsVarType.kContinuous
-            for e in edges
-        ]
-        + [highspy.HighsVarType.kContinuous] * n_f
-        + [highspy.HighsVarType.kInteger] * len(pairs)
+    integral = (
+        [problem.offers[problem.edges[e].offer].integral for e in edges]
+        + [False] * n_f
+        + [True] * len(pairs)
     )
-    h.addVars(n_cols, lower, upper)
-    h.changeColsIntegrality(n_cols, np.arange(n_cols, dtype=np.int32), np.array(integrality))
+    by_line: dict[int, list[int]] = {n: [] for n in lines}
+    by_offer: dict[int, list[int]] = {o: [] for o in offers}
+    for i, e in enumerate(edges):  # edge positions in ascending order within each row
+        by_line.setdefault(problem.edges[e].line, []).append(i)
+        by_offer.setdefault(problem.edges[e].offer, []).append(i)
     rows: list[tuple[float, float, list[int], list[float]]] = []
     for n in lines:
-        idx = [i for i, e in enumerate(edges) if problem.edges[e].line == n]
+        idx = by_line[n]
         vals = [-1.0 / problem.edges[edges[i]].ratio for i in idx]
         rows.append((-inf, 0.0, [f_col[n], *idx], [1.0, *vals]))
     for o in offers:
-        idx = [i for i, e in enumerate(edges) if problem.edges[e].offer == o]
+        idx = by_offer[o]
         rows.append((-inf, problem.offers[o].quantity, idx, [1.0] * len(idx)))
     if full:  # what a nation gives a line is at most the line's quantity, and 0 unless y
         members: dict[tuple[str, int], list[int]] = {}
@@ -252,15 +261,35 @@ def build_highs(
             )
             cap = min(line.quantity + max(1.0 / problem.edges[edges[i]].ratio for i in idx), reach)
             rows.append((-inf, 0.0, [*idx, pair_index[pair]], [*vals, -cap]))
-    for lo, up, idx, vals in rows:
-        h.addRow(lo, up, len(idx), np.array(idx, dtype=np.int32), np.array(vals))
-    meta = {"pairs": pairs, "f_col": f_col, "n_x": n_x, "n_f": n_f}
-    return h, meta
+    model = LinearModel.from_rows(np.zeros(n_cols), lower, upper, rows, integral)
+    return model, Layout(pairs, f_col, n_x, n_f)
 
 
-def weighted_costs(
-    problem: SourcingProblem, meta: Mapping[str, Any], edges: list[int]
-) -> np.ndarray:
+build_highs = build_model
+"""Former name of :func:`build_model` (tests/test_sourcing.py still imports it)."""
+
+
+def sourcing_model(problem: SourcingProblem) -> LinearModel:
+    """The whole problem as one MIP to maximise, its objective :func:`weighted_costs` (the
+    lexicographic stages as one weighted sum): the model that is exported to MPS.
+
+    Raises :class:`ForcegenError` when the weights would not fit a float64.
+    """
+    lines = list(range(len(problem.lines)))
+    offers = list(range(len(problem.offers)))
+    edges = list(range(len(problem.edges)))
+    model, layout = build_model(problem, lines, offers, edges, full=True)
+    costs = weighted_costs(problem, layout, edges)
+    return dataclasses.replace(model, cost=costs, sense=Sense.MAXIMISE)
+
+
+def _solver(model: LinearModel, time_limit: float | None = None) -> HighsSolver:
+    """The model in the solver, proving each optimum exactly (no relative gap, an absolute
+    gap of SOLVER_GAP)."""
+    return HighsSolver(model, time_limit=time_limit, mip_rel_gap=0.0, mip_abs_gap=SOLVER_GAP)
+
+
+def weighted_costs(problem: SourcingProblem, meta: Layout, edges: list[int]) -> np.ndarray:
     """One weighted objective (to maximise) equivalent to the lexicographic stages.
 
     A unit of fill of priority k outweighs all fill of lower priorities; nations per
@@ -275,40 +304,33 @@ def weighted_costs(
             "requirement with fewer distinct priorities"
         )
     weight = {p: total ** (len(priorities) - i) for i, p in enumerate(priorities)}
-    n_pairs = len(meta["pairs"])
+    n_pairs = len(meta.pairs)
     units = sum(o.quantity for o in problem.offers) + 1.0
-    costs = np.zeros(meta["n_x"] + meta["n_f"] + n_pairs)
-    for n, col in meta["f_col"].items():
+    costs = np.zeros(meta.n_cols)
+    for n, col in meta.f_col.items():
         costs[col] = weight[problem.lines[n].priority]
     small = 1.0 / (n_pairs + 1)
-    costs[meta["n_x"] + meta["n_f"] :] = -small
+    costs[meta.n_x + meta.n_f :] = -small
     for i, e in enumerate(edges):
         firm = problem.offers[problem.edges[e].offer].firm
         costs[i] = -(small / (units + 1)) * (1.0 if firm else 2.0)
     return costs
 
 
-def _stage(h: Any, costs: np.ndarray, maximise: bool) -> float:
-    import highspy
-
-    n = costs.shape[0]
-    h.changeColsCost(n, np.arange(n, dtype=np.int32), costs)
-    h.changeObjectiveSense(highspy.ObjSense.kMaximize if maximise else highspy.ObjSense.kMinimize)
-    h.run()
-    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-        raise ForcegenError(
-            f"the sourcing solver failed: {h.modelStatusToString(h.getModelStatus())}"
-        )
-    return float(h.getInfo().objective_function_value)
+def _stage(solver: HighsSolver, costs: np.ndarray, maximise: bool) -> Solution:
+    solver.set_objective(costs, Sense.MAXIMISE if maximise else Sense.MINIMISE)
+    solution = solver.solve()
+    if solution.status != Status.OPTIMAL:
+        raise ForcegenError(f"the sourcing solver failed: {solution.detail}")
+    return solution
 
 
-def _hold(h: Any, costs: np.ndarray, value: float, maximise: bool) -> None:
-    import highspy
-
+def _hold(solver: HighsSolver, costs: np.ndarray, value: float, maximise: bool) -> None:
+    """Keep ``costs @ x`` at ``value`` [objective units], to a relative SOLVER_GAP."""
     idx = np.flatnonzero(costs).astype(np.int32)
-    slack = HOLD * max(1.0, abs(value))
-    lo, up = (value - slack, highspy.kHighsInf) if maximise else (-highspy.kHighsInf, value + slack)
-    h.addRow(lo, up, len(idx), idx, costs[idx])
+    slack = SOLVER_GAP * max(1.0, abs(value))
+    lo, up = (value - slack, np.inf) if maximise else (-np.inf, value + slack)
+    solver.add_row(lo, up, idx, costs[idx])
 
 
 TIE_BREAK_SECONDS = 2.0
@@ -319,20 +341,24 @@ stage before, and the result says so (``status`` and ``tie_break_gap``)."""
 
 def _fill_stages(
     problem: SourcingProblem, lines: list[int], offers: list[int], edges: list[int]
-) -> tuple[dict[int, float], np.ndarray, dict[str, Any]]:
+) -> tuple[dict[int, float], np.ndarray, Layout]:
     """Exact lexicographic fill by priority, on the model without nation variables."""
-    h, meta = build_highs(problem, lines, offers, edges, full=False)
-    n_cols = meta["n_x"] + meta["n_f"]
+    model, meta = build_model(problem, lines, offers, edges, full=False)
+    solver = _solver(model)
+    n_cols = meta.n_cols
     optimum: dict[int, float] = {}
+    solution = None
     for priority in sorted({problem.lines[n].priority for n in lines}):
         costs = np.zeros(n_cols)
         for n in lines:
             if problem.lines[n].priority == priority:
-                costs[meta["f_col"][n]] = 1.0
-        value = _stage(h, costs, maximise=True)
-        _hold(h, costs, value, maximise=True)
+                costs[meta.f_col[n]] = 1.0
+        solution = _stage(solver, costs, maximise=True)
+        value = solution.objective
+        _hold(solver, costs, value, maximise=True)
         optimum[priority] = value
-    return optimum, np.array(h.getSolution().col_value), meta
+    assert solution is not None  # a part has at least one line
+    return optimum, solution.x, meta
 
 
 def _tie_breaks(
@@ -342,28 +368,27 @@ def _tie_breaks(
     edges: list[int],
     optimum: Mapping[int, float],
     start: np.ndarray,
-) -> tuple[np.ndarray, dict[str, Any], float]:
+) -> tuple[np.ndarray, Layout, float]:
     """Nations, then stated units, then units used, keeping every fill optimum."""
-    import highspy
-
-    h, meta = build_highs(problem, lines, offers, edges, full=True)
-    n_x, n_f = meta["n_x"], meta["n_f"]
-    n_cols = n_x + n_f + len(meta["pairs"])
+    model, meta = build_model(problem, lines, offers, edges, full=True)
+    solver = _solver(model)
+    n_x, n_f = meta.n_x, meta.n_f
+    n_cols = meta.n_cols
     for priority, value in optimum.items():
         costs = np.zeros(n_cols)
         for n in lines:
             if problem.lines[n].priority == priority:
-                costs[meta["f_col"][n]] = 1.0
-        _hold(h, costs, value, maximise=True)
+                costs[meta.f_col[n]] = 1.0
+        _hold(solver, costs, value, maximise=True)
     used = {
         (problem.offers[problem.edges[e].offer].nation, problem.edges[e].line)
         for i, e in enumerate(edges)
-        if start[i] > TOLERANCE
+        if start[i] > UNITS
     }
     current = np.concatenate(
-        [start[: n_x + n_f], [1.0 if pair in used else 0.0 for pair in meta["pairs"]]]
+        [start[: n_x + n_f], [1.0 if pair in used else 0.0 for pair in meta.pairs]]
     )
-    h.setOptionValue("time_limit", TIE_BREAK_SECONDS)
+    solver.set_time_limit(TIE_BREAK_SECONDS)
     nations = np.zeros(n_cols)
     nations[n_x + n_f :] = 1.0
     stated = np.zeros(n_cols)
@@ -376,37 +401,22 @@ def _tie_breaks(
     for costs in (nations, stated, units):
         if not costs.any():
             continue
-        n = costs.shape[0]
-        h.changeColsCost(n, np.arange(n, dtype=np.int32), costs)
-        h.changeObjectiveSense(highspy.ObjSense.kMinimize)
-        h.setSolution(_solution(current))
-        h.run()
-        status = h.getModelStatus()
-        info = h.getInfo()
-        if status == highspy.HighsModelStatus.kOptimal:
-            value = float(info.objective_function_value)
-        elif info.primal_solution_status == 2 and np.isfinite(info.objective_function_value):
-            value = float(info.objective_function_value)  # feasible, stopped by the limit
-            bound = float(info.mip_dual_bound)
-            stage_gap = (value - bound) / max(abs(value), 1.0) if np.isfinite(bound) else 1.0
-            gap = max(gap, min(stage_gap, 1.0))
+        solver.set_objective(costs, Sense.MINIMISE)
+        solver.set_start(current)
+        solution = solver.solve()
+        if solution.status == Status.OPTIMAL:
+            value = solution.objective
+        elif solution.feasible:  # stopped by the limit with a point at least as good
+            value = solution.objective
+            gap = max(gap, min(solution.gap, 1.0))  # 1: no bound known
         else:  # nothing better than the warm start: keep it
             value = float(np.dot(costs, current))
             gap = max(gap, 1.0)
-            _hold(h, costs, value, maximise=False)
+            _hold(solver, costs, value, maximise=False)
             continue
-        current = np.array(h.getSolution().col_value)
-        _hold(h, costs, value, maximise=False)
+        current = solution.x
+        _hold(solver, costs, value, maximise=False)
     return current, meta, gap
-
-
-def _solution(values: np.ndarray) -> Any:
-    import highspy
-
-    solution = highspy.HighsSolution()
-    solution.col_value = list(values)
-    solution.value_valid = True
-    return solution
 
 
 def _solve_part(
@@ -418,7 +428,7 @@ def _solve_part(
         solution, _, gap = _tie_breaks(problem, lines, offers, edges, optimum, solution)
     # The fill of a line is what its assigned units give, up to its quantity: worked out
     # from the units (whole numbers for whole-unit pledges), not read from the fill
-    # column, which a later stage may leave up to the hold slack (HOLD, relative) below
+    # column, which a later stage may leave up to the hold slack (SOLVER_GAP, relative) below
     # it: 2e-4 units short of a 200,000-unit line.
     given = {i: round(float(solution[i]), DIGITS) for i in range(len(edges))}
     supplied = dict.fromkeys(lines, 0.0)
@@ -431,7 +441,7 @@ def _solve_part(
         for i, e in enumerate(edges):
             edge = problem.edges[e]
             units = given[i]
-            if units <= TOLERANCE:
+            if units <= UNITS:
                 continue
             offer = problem.offers[edge.offer]
             gives = round(min(units / edge.ratio, left[edge.line]), DIGITS)
