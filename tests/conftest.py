@@ -9,9 +9,7 @@ from pathlib import Path
 import pytest
 
 import forcegen
-
-DATA = Path(__file__).parent / "data"
-SMALL = DATA / "small.yaml"
+from helpers.data import SMALL
 
 
 @pytest.fixture(scope="session")

@@ -1,31 +1,23 @@
-"""The command line end to end, in a subprocess, as a user runs it."""
+"""The command line: every command in this process (``CliRunner``); start-up, the
+installed command and exit codes of the process end to end, in a subprocess."""
 
 from __future__ import annotations
 
 import json
 import subprocess
 import sys
+import sysconfig
 from pathlib import Path
 
 import forcegen
-from conftest import SMALL
-
-
-def forcegen_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "forcegen", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        timeout=120,
-        env={"COLUMNS": "120", "PATH": "/usr/bin:/bin", "PYTHONIOENCODING": "utf-8"},
-    )
+from helpers.cli import ENV, cli, forcegen_process
+from helpers.data import SMALL
 
 
 def test_run_json_on_a_workspace() -> None:
-    proc = forcegen_cli("run", str(SMALL), "--scenario", "cf", "--json")
-    assert proc.returncode == 0, proc.stderr
-    payload = json.loads(proc.stdout)
+    result = cli("run", str(SMALL), "--scenario", "cf", "--json")
+    assert result.code == 0, result.stderr
+    payload = json.loads(result.stdout)
     assert list(payload) == ["cf"]
     cf = payload["cf"]
     assert cf["personnel"] == 5300
@@ -37,9 +29,9 @@ def test_run_json_on_a_workspace() -> None:
 
 
 def test_run_report_on_the_builtin_dataset() -> None:
-    proc = forcegen_cli("run")
-    assert proc.returncode == 0, proc.stderr
-    out = proc.stdout
+    result = cli("run")
+    assert result.code == 0, result.stderr
+    out = result.stdout
     assert "Scenarios at a glance" in out
     assert "biggest vetoes" in out
     assert "assumed false" in out
@@ -49,9 +41,9 @@ def test_run_report_on_the_builtin_dataset() -> None:
 
 
 def test_run_json_on_the_builtin_dataset_covers_every_scenario() -> None:
-    proc = forcegen_cli("run", "mnf-ukraine", "--json")
-    assert proc.returncode == 0, proc.stderr
-    payload = json.loads(proc.stdout)
+    result = cli("run", "mnf-ukraine", "--json")
+    assert result.code == 0, result.stderr
+    payload = json.loads(result.stdout)
     ws = forcegen.load_builtin()
     assert list(payload) == list(ws.scenarios)
     for result in payload.values():
@@ -67,45 +59,45 @@ def test_bad_workspace_exits_2_with_nothing_on_stdout(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     for command in (["run", str(bad), "--json"], ["run", str(bad)], ["validate", str(bad)]):
-        proc = forcegen_cli(*command)
-        assert proc.returncode == 2, command
-        assert proc.stdout == "", command
-        assert "bad.yaml:" in proc.stderr
-        assert "pledges[3].quantity" in proc.stderr
-        assert "Traceback" not in proc.stderr
+        result = cli(*command)
+        assert result.code == 2, command
+        assert result.stdout == "", command
+        assert "bad.yaml:" in result.stderr
+        assert "pledges[3].quantity" in result.stderr
+        assert "Traceback" not in result.stderr
 
 
 def test_validate_reports_ok_and_json(tmp_path: Path) -> None:
-    proc = forcegen_cli("validate", str(SMALL))
-    assert proc.returncode == 0 and "valid" in proc.stdout
-    proc = forcegen_cli("validate", str(SMALL), "--json")
-    payload = json.loads(proc.stdout)
+    result = cli("validate", str(SMALL))
+    assert result.code == 0 and "valid" in result.stdout
+    result = cli("validate", str(SMALL), "--json")
+    payload = json.loads(result.stdout)
     assert payload["valid"] is True and payload["counts"]["pledges"] == 6
     bad = tmp_path / "bad.yaml"
     bad.write_text("nations: 3\n", encoding="utf-8")
-    proc = forcegen_cli("validate", str(bad), "--json")
-    assert proc.returncode == 2
-    payload = json.loads(proc.stdout)
+    result = cli("validate", str(bad), "--json")
+    assert result.code == 2
+    payload = json.loads(result.stdout)
     assert payload["valid"] is False and payload["errors"][0]["line"] == 1
 
 
 def test_unknown_scenario_and_missing_workspace_exit_2() -> None:
-    proc = forcegen_cli("run", str(SMALL), "--scenario", "ful")
-    assert proc.returncode == 2 and "did you mean 'full'" in proc.stderr.lower()
-    proc = forcegen_cli("run", "no/such/place.yaml")
-    assert proc.returncode == 2 and "no such file" in proc.stderr
+    result = cli("run", str(SMALL), "--scenario", "ful")
+    assert result.code == 2 and "did you mean 'full'" in result.stderr.lower()
+    result = cli("run", "no/such/place.yaml")
+    assert result.code == 2 and "no such file" in result.stderr
 
 
 def test_init_writes_an_editable_workspace_that_validates(tmp_path: Path) -> None:
     target = tmp_path / "mnf"
-    proc = forcegen_cli("init", str(target))
-    assert proc.returncode == 0, proc.stderr
+    result = cli("init", str(target))
+    assert result.code == 0, result.stderr
     assert (target / "pledges.yaml").exists()
-    assert forcegen_cli("validate", str(target)).returncode == 0
-    again = forcegen_cli("init", str(target))
-    assert again.returncode == 2 and "not empty" in again.stderr
-    builtin = forcegen_cli("run", "--json").stdout
-    assert forcegen_cli("run", str(target), "--json").stdout == builtin
+    assert cli("validate", str(target)).code == 0
+    again = cli("init", str(target))
+    assert again.code == 2 and "not empty" in again.stderr
+    builtin = cli("run", "--json").stdout
+    assert cli("run", str(target), "--json").stdout == builtin
 
 
 def test_help_and_version_do_not_import_heavy_libraries() -> None:
@@ -118,23 +110,62 @@ def test_help_and_version_do_not_import_heavy_libraries() -> None:
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert "HEAVY []" in proc.stdout, proc.stdout + proc.stderr
-    version = forcegen_cli("--version")
-    assert version.returncode == 0 and version.stdout.startswith("forcegen ")
+    version = cli("--version")
+    assert version.code == 0 and version.stdout.startswith("forcegen ")
+
+
+def test_the_installed_command_starts_and_answers_help_and_version() -> None:
+    """End to end: the console script that installing forcegen creates."""
+    command = Path(sysconfig.get_path("scripts")) / "forcegen"
+    assert command.exists(), f"{command}: forcegen is not installed in this environment"
+    help_ = subprocess.run(
+        [str(command), "--help"], capture_output=True, text=True, timeout=60, env=ENV
+    )
+    assert help_.returncode == 0, help_.stderr
+    assert help_.stdout.lstrip().startswith("Usage: forcegen ")
+    for name in ("run", "validate", "montecarlo", "sweep", "source", "deploy", "sustain"):
+        assert f" {name} " in help_.stdout, name
+    assert help_.stderr == ""
+    version = subprocess.run(
+        [str(command), "--version"], capture_output=True, text=True, timeout=60, env=ENV
+    )
+    assert version.returncode == 0, version.stderr
+    assert version.stdout == f"forcegen {forcegen.__version__}\n"
+
+
+def test_exit_codes_of_the_process(tmp_path: Path) -> None:
+    """End to end, in a subprocess: 0 with the result on stdout, 2 for bad input with
+    nothing on stdout and the message on stderr, 2 for a usage error."""
+    ok = forcegen_process("run", str(SMALL), "--scenario", "cf", "--json")
+    assert ok.returncode == 0, ok.stderr
+    assert json.loads(ok.stdout)["cf"]["personnel"] == 5300
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        SMALL.read_text(encoding="utf-8").replace("quantity: 2, req", "quantity: -2, req"),
+        encoding="utf-8",
+    )
+    refused = forcegen_process("run", str(bad), "--json")
+    assert refused.returncode == 2 and refused.stdout == ""
+    assert "bad.yaml:" in refused.stderr and "pledges[3].quantity" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    usage = forcegen_process("run", "--no-such-option")
+    assert usage.returncode == 2 and usage.stdout == ""
+    assert "No such option" in usage.stderr and "Traceback" not in usage.stderr
 
 
 def test_init_into_unwritable_places_exits_2(tmp_path: Path) -> None:
     afile = tmp_path / "afile"
     afile.write_text("x", encoding="utf-8")
     for target in (afile / "sub", tmp_path / "no" / "such" / "parent", afile):
-        proc = forcegen_cli("init", str(target))
-        assert proc.returncode == 2, (target, proc.stderr)
-        assert "Traceback" not in proc.stderr and proc.stdout == ""
+        result = cli("init", str(target))
+        assert result.code == 2, (target, result.stderr)
+        assert "Traceback" not in result.stderr and result.stdout == ""
 
 
 def test_montecarlo_json_shape_and_determinism(tmp_path: Path) -> None:
     args = ("montecarlo", str(SMALL), "--draws", "50000", "--seed", "5", "--json")
-    first = forcegen_cli(*args)
-    assert first.returncode == 0, first.stderr
+    first = cli(*args)
+    assert first.code == 0, first.stderr
     payload = json.loads(first.stdout)
     assert payload["draws"] == 50000 and payload["seed"] == 5
     assert set(payload["personnel"]) == {"mean", "stderr", "p05", "p50", "p95"}
@@ -144,16 +175,16 @@ def test_montecarlo_json_shape_and_determinism(tmp_path: Path) -> None:
     assert set(sens) == {"ceasefire", "consent", "backstop"}
     assert set(sens["ceasefire"]) >= {"swing_personnel", "swing_p_met", "variance_share"}
     assert set(sens["ceasefire"]["swing_p_met"]) == {"opt-a", "opt-b"}
-    again = forcegen_cli(*args, "--workers", "2")
+    again = cli(*args, "--workers", "2")
     assert again.stdout == first.stdout
-    exact = json.loads(forcegen_cli("montecarlo", str(SMALL), "--exact", "--json").stdout)
+    exact = json.loads(cli("montecarlo", str(SMALL), "--exact", "--json").stdout)
     assert exact["exact"] is True and exact["personnel"]["mean"] == 4210.0
 
 
 def test_montecarlo_report_and_plots(tmp_path: Path) -> None:
-    proc = forcegen_cli("montecarlo", "--draws", "20000", "--plot", str(tmp_path))
-    assert proc.returncode == 0, proc.stderr
-    assert "Sensitivity" in proc.stdout and "P(met)" in proc.stdout
+    result = cli("montecarlo", "--draws", "20000", "--plot", str(tmp_path))
+    assert result.code == 0, result.stderr
+    assert "Sensitivity" in result.stdout and "P(met)" in result.stdout
     for stem in ("personnel_distribution", "sensitivity_tornado"):
         for suffix in ("png", "svg"):
             assert (tmp_path / f"{stem}.{suffix}").stat().st_size > 1000
@@ -161,9 +192,9 @@ def test_montecarlo_report_and_plots(tmp_path: Path) -> None:
 
 def test_montecarlo_bad_input_exits_2(tmp_path: Path) -> None:
     for draws in ("0", "-3", "many"):
-        proc = forcegen_cli("montecarlo", str(SMALL), "--draws", draws)
-        assert proc.returncode == 2 and proc.stdout == "", draws
-        assert "Traceback" not in proc.stderr
+        result = cli("montecarlo", str(SMALL), "--draws", draws)
+        assert result.code == 2 and result.stdout == "", draws
+        assert "Traceback" not in result.stderr
     text = SMALL.read_text(encoding="utf-8")
     bad_p = tmp_path / "p.yaml"
     bad_p.write_text(text.replace("probability: 0.3", "probability: 1.3"), encoding="utf-8")
@@ -177,9 +208,9 @@ def test_montecarlo_bad_input_exits_2(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     for path, fragment in ((bad_p, "less than or equal to 1"), (cyclic, "cycle")):
-        proc = forcegen_cli("montecarlo", str(path), "--json")
-        assert proc.returncode == 2 and proc.stdout == ""
-        assert fragment in proc.stderr
+        result = cli("montecarlo", str(path), "--json")
+        assert result.code == 2 and result.stdout == ""
+        assert fragment in result.stderr
 
 
 def test_progress_bar_renders_on_a_terminal() -> None:
@@ -225,6 +256,6 @@ def test_montecarlo_and_sweep_refuse_bad_options(tmp_path: Path) -> None:
         ("sweep", str(SMALL), "--vary", "consent=0,1", "--scheduler", "notaproto://x"),
     ]
     for args in cases:
-        proc = forcegen_cli(*args)
-        assert proc.returncode == 2, (args, proc.stderr)
-        assert proc.stdout == "" and "Traceback" not in proc.stderr, args
+        result = cli(*args)
+        assert result.code == 2, (args, result.stderr)
+        assert result.stdout == "" and "Traceback" not in result.stderr, args

@@ -17,7 +17,7 @@ from forcegen.engine.deployment.disruptions import simulate_disruptions
 from forcegen.engine.deployment.movement import Movement
 from forcegen.engine.deployment.planner import plan_deployment
 from forcegen.model.network import Network
-from test_cli import forcegen_cli
+from helpers.cli import cli
 
 
 def node(nid: str, kind: str = "staging", **extra: Any) -> dict[str, Any]:
@@ -401,8 +401,8 @@ def test_bad_networks_give_file_line_and_exit_2(
     expected: list[str],
 ) -> None:
     path = write_yaml(BASE + NETWORK.format(**fields), "ws.yaml")
-    result = forcegen_cli("validate", str(path))
-    assert result.returncode == 2, result.stdout
+    result = cli("validate", str(path))
+    assert result.code == 2, result.stdout
     assert result.stdout == ""
     for text in expected:
         assert text in result.stderr, result.stderr
@@ -412,8 +412,8 @@ def test_deploy_without_a_network_is_a_clear_error(
     write_yaml: Callable[[str, str], Path],
 ) -> None:
     path = write_yaml(BASE, "ws.yaml")
-    result = forcegen_cli("deploy", str(path))
-    assert result.returncode != 0
+    result = cli("deploy", str(path))
+    assert result.code != 0
     assert "no network" in result.stderr
 
 
@@ -471,9 +471,9 @@ def test_deploy_a_sourced_requirement_uses_the_lines_deadlines(
 def test_cli_deploy_json_shape_on_the_builtin_dataset() -> None:
     import json
 
-    proc = forcegen_cli("deploy", "-s", "ceasefire-only", "--disruptions", "3", "--json")
-    assert proc.returncode == 0, proc.stderr
-    payload = json.loads(proc.stdout)
+    result = cli("deploy", "-s", "ceasefire-only", "--disruptions", "3", "--json")
+    assert result.code == 0, result.stderr
+    payload = json.loads(result.stdout)
     for key in ("closure_day", "units", "bottlenecks", "disruptions"):
         assert key in payload
     assert isinstance(payload["closure_day"], int)
@@ -491,8 +491,8 @@ def test_earliest_closure_matches_an_independent_lp(seed: int, host_unit: bool) 
     """The planner's closure day per load equals that of a naive, unpruned LP written
     with PuLP and solved by CBC; a host-nation unit already at its destination is
     included half the time (it arrives without using any leg)."""
-    from deployment_reference import earliest_day
     from forcegen.engine.deployment.graphs import build_graphs, build_groups
+    from helpers.deployment_reference import earliest_day
 
     net, movements = random_network(seed)
     if host_unit:

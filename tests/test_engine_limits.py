@@ -7,7 +7,6 @@ import pytest
 from typer.testing import CliRunner
 
 import forcegen
-from conftest import SMALL
 from forcegen.cli.app import app
 from forcegen.engine.deployment.deploy import deploy
 from forcegen.engine.deployment.disruptions import simulate_disruptions
@@ -25,6 +24,7 @@ from forcegen.limits import (
     MAX_MONTHS,
     MAX_WORKERS,
 )
+from helpers.data import SMALL
 
 MISSING = "no-such-workspace.yaml"
 """A workspace that does not exist: a refusal about an option proves the option was

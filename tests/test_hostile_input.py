@@ -18,7 +18,6 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner, Result
 
 import forcegen
-from conftest import SMALL
 from forcegen.cli.app import app
 from forcegen.errors import WorkspaceError
 from forcegen.io import yaml_source
@@ -27,6 +26,7 @@ from forcegen.io.yaml_depth import depth_bound, first_too_deep
 from forcegen.limits import MAX_FILE_BYTES, MAX_RECORDS, MAX_YAML_DEPTH
 from forcegen.model.checks import MAX_SUGGESTIONS
 from forcegen.model.network_checks import reach_masks, reachable
+from helpers.data import SMALL
 from helpers.workspaces import issues_of, only
 
 Write = Callable[..., Path]

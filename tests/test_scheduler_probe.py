@@ -14,11 +14,8 @@ from contextlib import contextmanager, suppress
 
 import msgpack  # type: ignore[import-untyped]
 import pytest
-from typer.testing import CliRunner
 
 import forcegen
-from conftest import SMALL
-from forcegen.cli.app import app
 from forcegen.engine.odds import scheduler as probe_module
 from forcegen.engine.odds.cluster import dask_client
 from forcegen.engine.odds.scheduler import (
@@ -28,11 +25,8 @@ from forcegen.engine.odds.scheduler import (
     tcp_address,
 )
 from forcegen.engine.odds.sweep import SweepAxis, run_sweep
-
-
-def cli(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(app, list(args))
-    return result.exit_code, result.stdout, result.stderr
+from helpers.cli import cli
+from helpers.data import SMALL
 
 
 @contextmanager

@@ -12,14 +12,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import forcegen
-from conftest import SMALL
 from forcegen.engine.sourcing.problem import Edge, Offer, SourcingProblem
 from forcegen.engine.sourcing.solve import solve
 from forcegen.engine.sourcing.source import source_requirement
 from forcegen.errors import UnknownIdError, WorkspaceError
 from forcegen.io.mps import export_mps
 from forcegen.model import RequirementLine
-from test_cli import forcegen_cli
+from helpers.cli import cli
+from helpers.data import SMALL
 
 NATIONS = [
     {"id": iso, "name": iso, "active_personnel": 1, "land_personnel": 1}
@@ -298,7 +298,7 @@ def test_mps_export_is_a_model_another_solver_reads(tmp_path: Path, builtin) -> 
 def test_source_cli(tmp_path: Path) -> None:
     mps = tmp_path / "m.mps"
     csv = tmp_path / "m.csv"
-    proc = forcegen_cli(
+    result = cli(
         "source",
         "--requirement",
         "force-10k",
@@ -310,8 +310,8 @@ def test_source_cli(tmp_path: Path) -> None:
         "--csv",
         str(csv),
     )
-    assert proc.returncode == 0, proc.stderr
-    payload = json.loads(proc.stdout)
+    assert result.code == 0, result.stderr
+    payload = json.loads(result.stdout)
     assert payload["requirement"] == "force-10k"
     assert set(payload) >= {"filled_units", "required_units", "lines", "us_dependence"}
     assert set(payload["lines"][0]) == {
@@ -324,10 +324,10 @@ def test_source_cli(tmp_path: Path) -> None:
         "shortfall",
     }
     assert mps.stat().st_size > 100 and csv.read_text(encoding="utf-8").count("\n") > 5
-    assert forcegen_cli("source", str(SMALL)).returncode == 2
-    assert forcegen_cli("source", str(SMALL), "-r", "nope").returncode == 2
-    report = forcegen_cli("source", "-r", "force-25k")
-    assert report.returncode == 0 and "only USA" in report.stdout
+    assert cli("source", str(SMALL)).code == 2
+    assert cli("source", str(SMALL), "-r", "nope").code == 2
+    report = cli("source", "-r", "force-25k")
+    assert report.code == 0 and "only USA" in report.stdout
 
 
 def test_run_and_montecarlo_use_the_optimiser(builtin: forcegen.Workspace) -> None:

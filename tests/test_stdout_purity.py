@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SMALL
+from helpers.data import SMALL
 from helpers.workspaces import deployment_example_text
 
 

@@ -9,12 +9,12 @@ import pytest
 import yaml
 
 import forcegen
-from conftest import SMALL
 from forcegen.engine.rotation.coalition import sustainment
 from forcegen.engine.rotation.rotation import sustain_nation
 from forcegen.errors import ForcegenError, WorkspaceError
 from forcegen.model import Nation
-from test_cli import forcegen_cli
+from helpers.cli import cli
+from helpers.data import SMALL
 
 
 def nation(**fields: object) -> Nation:
@@ -114,8 +114,8 @@ def test_invalid_parameters_are_rejected_with_file_and_line(
     (issue,) = info.value.issues
     assert issue.path == ("nations", 0, field)
     assert fragment in (issue.expected or "") and issue.line is not None
-    proc = forcegen_cli("sustain", str(path))
-    assert proc.returncode == 2 and proc.stdout == "" and f"nations[0].{field}" in proc.stderr
+    result = cli("sustain", str(path))
+    assert result.code == 2 and result.stdout == "" and f"nations[0].{field}" in result.stderr
 
 
 def test_commitment_ratio_below_one_rejected(tmp_path: Path) -> None:
@@ -153,11 +153,9 @@ def test_builtin_answers_the_estonia_and_cyprus_question(builtin: forcegen.Works
 
 
 def test_sustain_cli_json_and_plots(tmp_path: Path) -> None:
-    proc = forcegen_cli(
-        "sustain", "--scenario", "ceasefire-only", "--json", "--plot", str(tmp_path)
-    )
-    assert proc.returncode == 0, proc.stderr
-    payload = json.loads(proc.stdout)
+    result = cli("sustain", "--scenario", "ceasefire-only", "--json", "--plot", str(tmp_path))
+    assert result.code == 0, result.stderr
+    payload = json.loads(result.stdout)
     uk = payload["nations"]["GBR"]
     assert set(uk) >= {
         "pledged",
@@ -173,9 +171,9 @@ def test_sustain_cli_json_and_plots(tmp_path: Path) -> None:
     assert len(payload["coalition"]["month"]) == 36 == len(payload["coalition"]["deployed"])
     for stem in ("sustain_coalition", "sustain_gantt"):
         assert (tmp_path / f"{stem}.png").exists() and (tmp_path / f"{stem}.svg").exists()
-    report = forcegen_cli("sustain", "--months", "24")
-    assert report.returncode == 0 and "draw-down" in report.stdout
-    assert forcegen_cli("sustain", "--months", "0").returncode == 2
+    report = cli("sustain", "--months", "24")
+    assert report.code == 0 and "draw-down" in report.stdout
+    assert cli("sustain", "--months", "0").code == 2
 
 
 def test_float_edge_of_a_whole_number_of_tours() -> None:

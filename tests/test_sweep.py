@@ -7,10 +7,10 @@ import json
 import pytest
 
 import forcegen
-from conftest import SMALL
 from forcegen.engine.odds.sweep import SweepAxis, grid, run_sweep
 from forcegen.errors import ForcegenError, UnknownIdError
-from test_cli import forcegen_cli
+from helpers.cli import cli
+from helpers.data import SMALL
 
 
 def test_axis_parsing() -> None:
@@ -60,7 +60,7 @@ def test_dask_local_cluster_gives_the_serial_rows(small: forcegen.Workspace) -> 
 
 def test_sweep_cli_json_csv_and_chart(tmp_path) -> None:  # type: ignore[no-untyped-def]
     csv = tmp_path / "sweep.csv"
-    proc = forcegen_cli(
+    result = cli(
         "sweep",
         str(SMALL),
         "--vary",
@@ -78,12 +78,12 @@ def test_sweep_cli_json_csv_and_chart(tmp_path) -> None:  # type: ignore[no-unty
         "--plot",
         str(tmp_path),
     )
-    assert proc.returncode == 0, proc.stderr
-    payload = json.loads(proc.stdout)
+    assert result.code == 0, result.stderr
+    payload = json.loads(result.stdout)
     assert payload["axes"] == {"consent": [0.0, 0.5, 1.0], "backstop": [0.0, 1.0]}
     assert len(payload["rows"]) == 6
     assert {"consent", "backstop", "personnel_mean", "p_met:opt-a"} <= set(payload["rows"][0])
     assert csv.read_text(encoding="utf-8").count("\n") == 7
     assert (tmp_path / "sweep.png").exists() and (tmp_path / "sweep.svg").exists()
-    bad = forcegen_cli("sweep", str(SMALL), "--vary", "consent=0:2:0.5", "--serial")
-    assert bad.returncode == 2 and "outside [0, 1]" in bad.stderr and bad.stdout == ""
+    bad = cli("sweep", str(SMALL), "--vary", "consent=0:2:0.5", "--serial")
+    assert bad.code == 2 and "outside [0, 1]" in bad.stderr and bad.stdout == ""
