@@ -9,15 +9,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
 import forcegen
-from forcegen.cli.app import app
 from forcegen.engine.deployment import planner as deployment
 from forcegen.engine.deployment.disruptions import simulate_disruptions
 from forcegen.engine.deployment.movement import Movement
 from forcegen.engine.deployment.planner import plan_deployment
 from forcegen.model.network import Network
+from helpers.cli import invoke
 
 
 def line_network(horizon: int, **extra: Any) -> Network:
@@ -154,7 +153,7 @@ def test_deploy_cli_reports_a_pledge_ready_after_the_horizon(
           zones: {west: b}
         """
     )
-    result = CliRunner().invoke(app, ["deploy", str(path), "--json"])
+    result = invoke("deploy", str(path), "--json")
     assert result.exit_code == 0, result.stderr
     payload = json.loads(result.stdout)
     assert payload["closure_day"] is None
@@ -169,7 +168,7 @@ def test_deploy_cli_reports_a_pledge_ready_after_the_horizon(
             "day 1,502 at the earliest, after the horizon (day 1,000)",
         }
     ]
-    report = CliRunner().invoke(app, ["deploy", str(path)])
+    report = invoke("deploy", str(path))
     assert report.exit_code == 0
     assert "Cannot close within the horizon (day 1,000), left out of the plan (1): later" in (
         " ".join(report.stdout.split())

@@ -4,10 +4,8 @@ axes): refused before any work, with a message naming the option and stating the
 from __future__ import annotations
 
 import pytest
-from typer.testing import CliRunner
 
 import forcegen
-from forcegen.cli.app import app
 from forcegen.engine.deployment.deploy import deploy
 from forcegen.engine.deployment.disruptions import simulate_disruptions
 from forcegen.engine.odds.cluster import dask_client
@@ -24,16 +22,12 @@ from forcegen.limits import (
     MAX_MONTHS,
     MAX_WORKERS,
 )
+from helpers.cli import cli
 from helpers.data import SMALL
 
 MISSING = "no-such-workspace.yaml"
 """A workspace that does not exist: a refusal about an option proves the option was
 checked before the workspace was even read."""
-
-
-def cli(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(app, list(args))
-    return result.exit_code, result.stdout, result.stderr
 
 
 # -- sustain --months (D4) --------------------------------------------------------------

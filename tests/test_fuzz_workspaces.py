@@ -23,9 +23,8 @@ from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
-from typer.testing import CliRunner
 
-from forcegen.cli.app import app
+from helpers.cli import invoke
 from helpers.workspace_mutator import Case, cases
 
 CASE_SECONDS = 60
@@ -36,8 +35,6 @@ MAX_RSS = 3 * 1024**3
 
 BOUNDED_EXAMPLES = 300
 LONG_EXAMPLES = int(os.environ.get("FORCEGEN_FUZZ_EXAMPLES", "5000"))
-
-runner = CliRunner()
 
 
 class CaseTimeout(Exception):
@@ -82,7 +79,7 @@ def _check_refusal(case: Case, args: list[str], stderr: str, folder: Path) -> No
 
 
 def _invoke(case: Case, args: list[str], folder: Path) -> int:
-    result = runner.invoke(app, args)
+    result = invoke(*args)
     shown = f"forcegen {' '.join(args)} on {' / '.join(case.edits)}"
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         import traceback

@@ -15,10 +15,9 @@ import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from typer.testing import CliRunner, Result
+from typer.testing import Result
 
 import forcegen
-from forcegen.cli.app import app
 from forcegen.errors import WorkspaceError
 from forcegen.io import yaml_source
 from forcegen.io.datasets import builtin_path
@@ -26,6 +25,7 @@ from forcegen.io.yaml_depth import depth_bound, first_too_deep
 from forcegen.limits import MAX_FILE_BYTES, MAX_RECORDS, MAX_YAML_DEPTH
 from forcegen.model.checks import MAX_SUGGESTIONS
 from forcegen.model.network_checks import reach_masks, reachable
+from helpers.cli import invoke
 from helpers.data import SMALL
 from helpers.workspaces import issues_of, only
 
@@ -147,7 +147,7 @@ def test_depth_bound_never_underestimates_odd_layouts(parts: list[str]) -> None:
 
 
 def validate_cli(path: Path) -> Result:
-    return CliRunner().invoke(app, ["validate", str(path)])
+    return invoke("validate", str(path))
 
 
 def test_a_condition_id_that_is_a_list_is_refused_not_a_crash(write_yaml: Write) -> None:

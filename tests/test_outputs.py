@@ -14,22 +14,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
-from forcegen.cli.app import app
 from forcegen.errors import ForcegenError
 from forcegen.io import atomic
 from forcegen.io.atomic import OutputTransaction
 from forcegen.io.datasets import builtin_path
 from forcegen.io.writer import write_workspace
+from helpers.cli import invoke
 from helpers.data import SMALL
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "forcegen"
 SWEEP = ["sweep", str(SMALL), "--vary", "consent=0,1", "--serial", "--draws", "1000"]
-
-
-def invoke(*args: str) -> Any:
-    return CliRunner().invoke(app, list(args))
 
 
 def tree(folder: Path) -> dict[str, str]:
