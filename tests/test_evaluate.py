@@ -163,8 +163,8 @@ def test_frames_of_a_workspace_without_requirements(tmp_path) -> None:  # type: 
 
 @settings(max_examples=25, deadline=None)
 @given(st.data())
-def test_batch_fill_equals_single_fill(data: st.DataObject) -> None:
-    ws = forcegen.load_builtin()
+def test_batch_fill_equals_single_fill(builtin: forcegen.Workspace, data: st.DataObject) -> None:
+    ws = builtin  # loaded once (a Workspace is frozen)
     ids = list(ws.pledges)
     rows = data.draw(
         st.lists(

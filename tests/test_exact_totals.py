@@ -215,6 +215,9 @@ def test_pattern_sums_in_float64_blas_are_the_exact_integers() -> None:
     active = np.asfortranarray(rng.random((3 * ELEMENTS_AT_ONCE // 4000 + 7, 4000)) < 0.7)
     matrix = rng.integers(TEN_MILLION - 1000, TEN_MILLION + 1, size=(4000, 3), dtype=np.int64)
     matrix[:, 2] = TEN_MILLION  # every pledge at the bound
-    exact = active.astype(object) @ matrix.astype(object)  # Python integers
+    # exact: integer arithmetic (NumPy's integer matmul uses no BLAS and no floats), and
+    # no sum can wrap: 4,000 pledges of at most 10,000,000 are far below 2**63
+    assert active.shape[1] * int(matrix.max()) < 2**63
+    exact = active.astype(np.int64) @ matrix
     assert (_rows_times(active, matrix) == exact).all()
     assert _rows_times(active, matrix).dtype == np.int64

@@ -1,6 +1,10 @@
 """An independent reference for the deployment planner: a naive time-expanded
-feasibility LP with no pruning, written with PuLP and solved by CBC (not HiGHS), and
-a bisection for the earliest day by which everything can arrive."""
+feasibility LP with no pruning, written with PuLP and solved by CBC (not HiGHS), a
+bisection for the earliest day by which everything can arrive, and a check of a claimed
+earliest day in two solves.
+
+Feasibility is monotone in the last day (a plan that delivers everything by day d does by
+day d + 1: holding costs nothing), which both the bisection and the check rely on."""
 
 from __future__ import annotations
 
@@ -99,3 +103,14 @@ def earliest_day(graph: Graph, groups: Sequence[Group], horizon: int) -> int | N
         else:
             low = middle
     return high
+
+
+def is_earliest_day(graph: Graph, groups: Sequence[Group], horizon: int, day: int | None) -> bool:
+    """Whether ``day`` is :func:`earliest_day` (None: nothing by ``horizon``): everything
+    can arrive by ``day`` and not by the day before. Two solves, where the bisection
+    takes about log2(horizon)."""
+    if day is None:
+        return not feasible(graph, groups, horizon)
+    if not 0 <= day <= horizon:
+        return False
+    return feasible(graph, groups, day) and (day == 0 or not feasible(graph, groups, day - 1))
