@@ -11,7 +11,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import typer
 from typer.testing import CliRunner, Result
@@ -41,7 +41,9 @@ _RUNNER = CliRunner()
 def invoke(*args: str) -> Result:
     """``CliRunner().invoke(app, list(args))``, with the Click command built once: exit code,
     stdout and stderr apart, and the exception that escaped the command, if any."""
-    exit_code, exception, exc_info = 0, None, None
+    exit_code = 0
+    exception: BaseException | None = None
+    exc_info: Any = None
     with _RUNNER.isolation(env=RUNNER_ENV) as (stdout, stderr, output):
         try:
             COMMAND.main(args=list(args), prog_name=_RUNNER.get_default_prog_name(COMMAND))
@@ -67,7 +69,7 @@ def invoke(*args: str) -> Result:
         return_value=None,
         exit_code=exit_code,
         exception=exception,
-        exc_info=exc_info,  # type: ignore[arg-type]
+        exc_info=exc_info,
     )
 
 
