@@ -13,9 +13,10 @@ from benchmarks.synthetic import synthetic_coalition
 
 import forcegen
 from forcegen.engine.sourcing import fill as filling
-from forcegen.engine.sourcing.fill import TOLERANCE, fill_batch
+from forcegen.engine.sourcing.fill import fill_batch
 from forcegen.engine.sourcing.problem import build_problem
 from forcegen.engine.sourcing.solve import solve
+from forcegen.engine.tolerances import UNITS
 from forcegen.model.requirements import Requirement
 
 
@@ -31,7 +32,7 @@ def one_solve_per_row(
     for r in range(active.shape[0]):
         on = {ids[k]: ws.pledges[ids[k]].quantity for k in np.flatnonzero(active[r])}
         filled = np.array(solve(build_problem(ws, requirement, on), full=False).filled)
-        met[r] = bool(np.all(filled >= required - TOLERANCE))
+        met[r] = bool(np.all(filled >= required - UNITS))
         ratio[r] = float(np.sum(filled)) / total if total else 1.0
     return met, ratio
 

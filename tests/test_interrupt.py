@@ -47,6 +47,18 @@ class Outcome:
             and self.files == []
         )
 
+    def finished_first(self) -> bool:
+        """The command had finished its work (report printed, every output in place, no
+        staged file left) when the Ctrl-C came: on a loaded machine the signal may land
+        after the last write, and exit code 130 then is what any program gives."""
+        return (
+            self.returncode in (0, 130)
+            and self.stdout != ""
+            and self.stderr in ("", "interrupted\n")
+            and self.left == []
+            and "units.csv" in self.files
+        )
+
 
 def group(pgid: int) -> list[str]:
     """The processes of the process group ``pgid``: 'pid state command' each."""
@@ -126,7 +138,8 @@ def test_ctrl_c_in_deploy_exits_130_cleanly_at_any_moment(tmp_path: Path) -> Non
         run = tmp_path / f"run{k}"
         run.mkdir()
         outcomes.append(interrupt(args, run, numpy_loaded, delay=0.07 * k))
-    assert [o for o in outcomes if not o.clean()] == []
+    assert [o for o in outcomes if not (o.clean() or o.finished_first())] == []
+    assert sum(o.clean() for o in outcomes) >= 10  # most Ctrl-Cs land while it works
 
 
 def test_ctrl_c_in_montecarlo_exits_130_cleanly(tmp_path: Path) -> None:

@@ -344,7 +344,7 @@ def test_run_and_montecarlo_use_the_optimiser(builtin: forcegen.Workspace) -> No
 
 def test_export_of_too_many_priority_levels_is_refused_not_an_overflow() -> None:
     from forcegen.engine.sourcing.problem import build_problem
-    from forcegen.engine.sourcing.solve import build_highs, weighted_costs
+    from forcegen.engine.sourcing.solve import build_model, weighted_costs
     from forcegen.errors import ForcegenError
 
     data = {
@@ -361,7 +361,7 @@ def test_export_of_too_many_priority_levels_is_refused_not_an_overflow() -> None
     ws = forcegen.build_workspace(data)
     problem = build_problem(ws, ws.requirements["r"], {"p": 1.0})
     n = list(range(len(problem.lines)))
-    _, meta = build_highs(problem, n, [0], list(range(len(problem.edges))), full=True)
+    _, meta = build_model(problem, n, [0], list(range(len(problem.edges))), full=True)
     with pytest.raises(ForcegenError, match="cannot fold 100 priority levels"):
         weighted_costs(problem, meta, list(range(len(problem.edges))))
 

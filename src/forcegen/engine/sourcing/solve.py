@@ -265,10 +265,6 @@ def build_model(
     return model, Layout(pairs, f_col, n_x, n_f)
 
 
-build_highs = build_model
-"""Former name of :func:`build_model` (tests/test_sourcing.py still imports it)."""
-
-
 def sourcing_model(problem: SourcingProblem) -> LinearModel:
     """The whole problem as one MIP to maximise, its objective :func:`weighted_costs` (the
     lexicographic stages as one weighted sum): the model that is exported to MPS.
