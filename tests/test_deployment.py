@@ -510,3 +510,14 @@ def test_earliest_closure_matches_an_independent_lp(seed: int, host_unit: bool) 
             closure,
             earliest_day(graphs[load], groups, horizon),
         )
+
+
+def test_every_unit_of_the_benchmark_deployment_closes_despite_rounding() -> None:
+    # 1,000 units over many flows each: rounding adds up along a unit's flows, and a
+    # completion tolerance tighter than the flows allow left the whole force "not closed"
+    from benchmarks.synthetic import synthetic_deployment
+
+    network, movements = synthetic_deployment(seed=0)
+    plan = plan_deployment(network, movements)
+    assert plan.closure_day == 56
+    assert all(u.closure_day is not None for u in plan.units)

@@ -26,6 +26,15 @@ LOAD_RELATIVE = 1e-7
 """Relative to the load supplied [fraction]: what is still undelivered at the horizon, or a
 flow over a capacity, within this share counts as delivered or within capacity."""
 
+UNIT_LOAD_RELATIVE = 1e-6
+"""Relative to one unit's load [fraction]: what is left of a unit after following it
+through a plan's flows (rounding adds up over its many flows) within this share counts as
+arrived."""
+
+CAPACITY_SLACK = 1e-6
+"""Absolute slack [persons/day or short tons/day] when a plan's flow is checked against a
+capacity reduced by a disruption (on top of a relative FRACTION)."""
+
 FRACTION = 1e-9
 """Dimensionless ratios [fraction]: counts of steps or tours computed by division."""
 

@@ -19,7 +19,7 @@ from forcegen.engine.deployment.closure_bounds import beyond_horizon
 from forcegen.engine.deployment.graphs import LOADS, CapacityScale, build_graphs, build_groups
 from forcegen.engine.deployment.movement import Movement
 from forcegen.engine.deployment.planner import DeploymentPlan, earliest_plan
-from forcegen.engine.tolerances import LOAD, LOAD_RELATIVE
+from forcegen.engine.tolerances import CAPACITY_SLACK, FRACTION
 from forcegen.model.network import Network
 
 Pattern = tuple[tuple[str, int], ...]
@@ -121,7 +121,7 @@ def plan_fits(network: Network, plan: DeploymentPlan, scale: CapacityScale) -> b
             capacity = graph.leg_capacity[legs[resource], day]
         else:
             capacity = graph.handling[nodes[resource], day]
-        if flow > capacity * (1 + LOAD_RELATIVE) + LOAD:
+        if flow > capacity * (1 + FRACTION) + CAPACITY_SLACK:
             return False
     return True
 

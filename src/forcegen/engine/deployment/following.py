@@ -16,7 +16,7 @@ from forcegen.engine.deployment.time_expanded import (
     Group,
     LoadSolution,
 )
-from forcegen.engine.tolerances import LOAD, LOAD_RELATIVE
+from forcegen.engine.tolerances import LOAD, LOAD_RELATIVE, UNIT_LOAD_RELATIVE
 
 if TYPE_CHECKING:
     pass
@@ -124,7 +124,7 @@ def follow_units(
     out: list[int | None] = []
     for m, movement in enumerate(movements):
         amount = load_amount(movement, load)
-        if amount <= 0 or remaining[m] > LOAD_RELATIVE * max(1.0, amount):
+        if amount <= 0 or remaining[m] > UNIT_LOAD_RELATIVE * max(1.0, amount):
             out.append(None)
         else:
             out.append(last_day[m])
