@@ -28,6 +28,16 @@ class Substitute(Record):
     ratio: Units = Field(gt=0, description="Substitute units per unit replaced [ratio].")
 
 
+class Organic(Record):
+    """An enabler a unit brings with it: ``quantity`` units of ``capability`` per unit
+    [units of the enabler per unit], e.g. a brigade's own logistics battalion. Its
+    personnel are part of the unit's ``personnel``; it counts toward requirement lines
+    for that capability, once (see :mod:`forcegen.engine.sourcing.problem`)."""
+
+    capability: Id = Field(description="Capability id of the organic enabler.")
+    quantity: Units = Field(gt=0, description="Enabler units per unit [units/unit].")
+
+
 class Lift(Record):
     """What one unit moves besides its personnel."""
 
@@ -42,7 +52,7 @@ class Lift(Record):
 class Capability(Sourced):
     """A kind of unit, e.g. a manoeuvre battlegroup; ``personnel`` is per unit [persons/unit]."""
 
-    FIGURES: ClassVar[tuple[str, ...]] = ("personnel", "lift")
+    FIGURES: ClassVar[tuple[str, ...]] = ("personnel", "includes", "lift")
 
     id: Id = Field(description="Capability id, e.g. manoeuvre_battlegroup.")
     name: str = Field(min_length=1, description="Name in words.")
@@ -51,6 +61,10 @@ class Capability(Sourced):
     description: str = Field(default="", description="What one unit is and does.")
     substitutes: tuple[Substitute, ...] = Field(
         default=(), description="Other capabilities that can fill this one's lines."
+    )
+    includes: tuple[Organic, ...] = Field(
+        default=(),
+        description="Organic enablers per unit, counted toward matching lines once.",
     )
     lift: Lift | None = Field(
         default=None,
