@@ -33,12 +33,22 @@ class Condition(Sourced):
     FIGURES: ClassVar[tuple[str, ...]] = ("probability",)
 
     id: ConditionId = Field(description="snake_case id, used in expressions.")
+    name: str | None = Field(
+        default=None,
+        min_length=1,
+        description="Short name for tables and charts, e.g. US backstop; default: the id.",
+    )
     description: str = Field(min_length=1, description="What has to be true.")
     probability: Annotated[
         Annotated[Number, Field(ge=0.0, le=1.0), Tag("number")]
         | Annotated[ConditionalProbability, Tag("conditional")],
         Discriminator(_probability_kind),
     ] = Field(description="P(true) [0-1], or {given: {...}, p, otherwise}.")
+
+    @property
+    def label(self) -> str:
+        """The name for people: ``name``, else the id."""
+        return self.name or self.id
 
     @property
     def depends_on(self) -> tuple[str, ...]:
