@@ -5,7 +5,9 @@ from __future__ import annotations
 from rich.table import Table
 
 from forcegen import MonteCarloResult, Workspace
+from forcegen.cli import names
 from forcegen.cli.console import make_console
+from forcegen.cli.tables import Column, FittedTable, percent
 
 
 def print_montecarlo_report(workspace: Workspace, result: MonteCarloResult) -> None:
@@ -34,15 +36,32 @@ def print_montecarlo_report(workspace: Workspace, result: MonteCarloResult) -> N
     )
     console.print(table)
 
-    options = Table(title="Force options", title_justify="left")
-    for column in ("force option", "P(met)", "std. error", "expected fill"):
-        options.add_column(column, justify="left" if column == "force option" else "right")
-    for rid, prob in result.requirements.items():
+    options = FittedTable(
+        [
+            Column("force option", key=True),
+            Column("P(met)", "right"),
+            Column("P(headcount)", "right"),
+            Column("personnel fill: mean", "right"),
+            Column("5-95 %", "right"),
+            Column("unit fill: mean", "right"),
+        ],
+        title="Force options",
+        caption="P(met): every line filled. P(headcount): active personnel at least the "
+        "option's headline size (- when it has none). Personnel fill: filled / required "
+        "personnel, each line weighted by its capability's personnel per unit; unit fill: "
+        "filled / required units; 5-95 %: the personnel fill's 5 % and 95 % quantiles. "
+        "Standard errors are in --json.",
+    )
+    for rid, option in result.options.items():
+        head = option.p_headcount
+        spread = option.personnel_fill
         options.add_row(
-            f"{rid}: {workspace.requirements[rid].name}",
-            f"{prob.p:.1%}",
-            f"{prob.stderr:.2%}",
-            f"{result.fill_ratio[rid]:.0%}",
+            names.requirement(workspace, rid),
+            percent(option.p_met.p, 1),
+            "-" if head is None else percent(head.p, 1),
+            percent(spread.mean),
+            f"{percent(spread.p05)}-{percent(spread.p95)}".replace(" ", ""),
+            percent(option.fill_ratio.mean),
         )
     console.print(options)
 

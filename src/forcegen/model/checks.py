@@ -210,6 +210,27 @@ def check_substitutes(ctx: CheckContext) -> Iterator[Issue]:
                 yield _unknown(path, "capability", other, ctx.known("capabilities"))
 
 
+def check_includes(ctx: CheckContext) -> Iterator[Issue]:
+    """Organic enablers (``includes``) name other existing capabilities."""
+    for index, capability in ctx.items("capabilities"):
+        includes = capability.get("includes")
+        if not isinstance(includes, list):
+            continue
+        for n, organic in enumerate(includes):
+            if not isinstance(organic, dict) or not isinstance(organic.get("capability"), str):
+                continue
+            path: tuple[PathPart, ...] = ("capabilities", index, "includes", n, "capability")
+            other = organic["capability"]
+            if other == capability.get("id"):
+                yield Issue(
+                    path=path,
+                    message=f"capability '{other}' includes itself",
+                    expected="another capability (an enabler the unit brings with it)",
+                )
+            elif other not in ctx.ids["capabilities"]:
+                yield _unknown(path, "capability", other, ctx.known("capabilities"))
+
+
 def check_requirement_references(ctx: CheckContext) -> Iterator[Issue]:
     """Every requirement line names an existing capability and zone."""
     for index, requirement in ctx.items("requirements"):
@@ -369,6 +390,7 @@ CROSS_CHECKS = (
     check_pledge_references,
     check_pledge_personnel,
     check_substitutes,
+    check_includes,
     check_headquarters_references,
     check_requirement_references,
     check_scenario_references,

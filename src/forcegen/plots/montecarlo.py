@@ -8,12 +8,14 @@ from pathlib import Path
 from forcegen import MonteCarloResult
 from forcegen.io.atomic import OutputTransaction
 from forcegen.plots import pyplot, save
+from forcegen.plots.style import thousands, threshold_lines
 
 
 def distribution_chart(
     result: MonteCarloResult, directory: Path, out: OutputTransaction | None = None
 ) -> list[Path]:
-    """Histogram of materialised personnel with its 5/50/95 % quantiles."""
+    """Histogram of materialised personnel with its 5/50/95 % quantiles and a labelled
+    vertical line at each force option's headline size [persons]."""
     plt = pyplot()
     dist = result.personnel
     fig, ax = plt.subplots(figsize=(8, 4.5))
@@ -36,11 +38,41 @@ def distribution_chart(
         ax.axvline(
             value, color=colour, linestyle=style, linewidth=1.2, label=f"{label}: {value:,.0f}"
         )
-    ax.legend(fontsize=8, frameon=False)
-    ax.set_xlabel("personnel that materialises [persons]")
+    ax.legend(fontsize=8, frameon=False, loc="center right")
+    top = float(edges[-1]) if edges else 1.0  # everything pledged
+    ax.set_xlim(0.0, 1.08 * top)
+    sizes = option_sizes(result)
+    threshold_lines(ax, {label: x for label, x in sizes.items() if x <= top})
+    beyond = [label for label, x in sorted(sizes.items(), key=lambda kv: kv[1]) if x > top]
+    if beyond:
+        ax.text(
+            0.99,
+            0.80,
+            "beyond all that is pledged:\n" + ", ".join(beyond),
+            transform=ax.transAxes,
+            ha="right",
+            va="top",
+            fontsize=7,
+            color="#444444",
+        )
+    thousands(ax.xaxis)
+    ax.set_xlabel("personnel that materialises [persons]; dashed: force-option sizes")
     ax.set_ylabel("probability [%]")
     ax.set_title(_title(result, f"mean {dist.mean:,.0f}"))
     return save(fig, directory, "personnel_distribution", out)
+
+
+def option_sizes(result: MonteCarloResult) -> dict[str, float]:
+    """'25k option (P 4 %)' -> 25,000: each force option with a headline size, labelled
+    with its size and P(headcount) [persons]."""
+    sizes = {}
+    for option in result.options.values():
+        if option.personnel is None or option.p_headcount is None:
+            continue
+        size = option.personnel
+        short = f"{size // 1000}k" if size % 1000 == 0 else f"{size:,}"
+        sizes[f"{short} (P {100 * option.p_headcount.p:.0f} %)"] = float(size)
+    return sizes
 
 
 def tornado_chart(

@@ -90,6 +90,40 @@ class PatternSummary:
 
 
 @dataclass(frozen=True)
+class OptionOdds:
+    """The odds of one force option (requirement).
+
+    ``p_met``: P(every line filled). ``p_headcount``: P(active personnel >= the option's
+    headline ``personnel``), None when the option gives no headline size.
+    ``fill_ratio`` (filled / required units) and ``personnel_fill`` (filled / required
+    personnel, lines weighted by their capability's personnel per unit) are
+    distributions over the draws [0-1], with histograms over [0, 1].
+    """
+
+    name: str
+    personnel: int | None
+    """The option's headline size [persons], None when not given."""
+    p_met: Probability
+    p_headcount: Probability | None
+    fill_ratio: Distribution
+    personnel_fill: Distribution
+
+    def to_json(self) -> dict[str, object]:
+        """The documented JSON shape of one option (docs/json.md)."""
+        return {
+            "p_met": self.p_met.p,
+            "stderr": self.p_met.stderr,
+            "expected_fill_ratio": self.fill_ratio.mean,
+            "expected_personnel_fill": self.personnel_fill.mean,
+            "personnel": self.personnel,
+            "p_headcount": None if self.p_headcount is None else self.p_headcount.p,
+            "p_headcount_stderr": None if self.p_headcount is None else self.p_headcount.stderr,
+            "fill_ratio": self.fill_ratio.to_json(),
+            "personnel_fill": self.personnel_fill.to_json(),
+        }
+
+
+@dataclass(frozen=True)
 class MonteCarloResult:
     """The spread of the force that materialises and the odds of each force option."""
 
@@ -111,6 +145,8 @@ class MonteCarloResult:
     """P(met) of each requirement."""
     fill_ratio: Mapping[str, float]
     """Expected fill ratio of each requirement [0-1]."""
+    options: Mapping[str, OptionOdds]
+    """Each requirement's odds: P(met), P(headcount) and both fills' distributions."""
     pledges: Mapping[str, Probability]
     """P(active) of each pledge."""
     sensitivity: tuple[Sensitivity, ...]
@@ -135,10 +171,7 @@ class MonteCarloResult:
             "by_nation": {k: v.to_json() for k, v in self.by_nation.items()},
             "by_capability": {k: v.to_json() for k, v in self.by_capability.items()},
             "by_capability_units": dict(self.by_capability_units),
-            "requirements": {
-                rid: {"p_met": v.p, "stderr": v.stderr, "expected_fill_ratio": self.fill_ratio[rid]}
-                for rid, v in self.requirements.items()
-            },
+            "requirements": {rid: option.to_json() for rid, option in self.options.items()},
             "pledges": {
                 pid: {"p_active": v.p, "stderr": v.stderr} for pid, v in self.pledges.items()
             },
@@ -146,16 +179,30 @@ class MonteCarloResult:
         }
 
     def requirements_frame(self) -> pd.DataFrame:
-        """P(met) [0-1] and its standard error, by requirement."""
+        """By requirement: P(met) [0-1] and its standard error, expected fill ratio and
+        personnel fill [0-1], the headline size [persons], P(headcount) [0-1] and its
+        standard error (NaN without a headline size), and the 5/50/95 % quantiles of both
+        fills [0-1]."""
         import pandas as pd
 
-        return pd.DataFrame(
-            {
-                "p_met": {r: v.p for r, v in self.requirements.items()},
-                "stderr": {r: v.stderr for r, v in self.requirements.items()},
-                "expected_fill_ratio": dict(self.fill_ratio),
+        rows = {}
+        for r, option in self.options.items():
+            head = option.p_headcount
+            rows[r] = {
+                "p_met": option.p_met.p,
+                "stderr": option.p_met.stderr,
+                "expected_fill_ratio": self.fill_ratio[r],
+                "expected_personnel_fill": option.personnel_fill.mean,
+                "personnel": float("nan") if option.personnel is None else option.personnel,
+                "p_headcount": float("nan") if head is None else head.p,
+                "p_headcount_stderr": float("nan") if head is None else head.stderr,
+                **{
+                    f"{which}_{q}": getattr(getattr(option, which), q)
+                    for which in ("fill_ratio", "personnel_fill")
+                    for q in ("p05", "p50", "p95")
+                },
             }
-        ).rename_axis("requirement")
+        return pd.DataFrame.from_dict(rows, orient="index").rename_axis("requirement")
 
     def nations_frame(self) -> pd.DataFrame:
         """Personnel by nation [persons]: mean, stderr and quantiles."""
@@ -261,6 +308,33 @@ def _summaries(
     return personnel, by_nation, by_capability_personnel, by_capability, requirements, pledges
 
 
+def _options(
+    workspace: Workspace, outcomes: PatternOutcomes, table: PatternTable, draws: int | None
+) -> dict[str, OptionOdds]:
+    """Each requirement's P(met), P(headcount) and fill distributions over ``table``."""
+    w, total = table.weights, table.total
+    options = {}
+    for r, rid in enumerate(outcomes.requirements):
+        requirement = workspace.requirements[rid]
+        headcount = None
+        if requirement.personnel is not None:
+            enough = outcomes.personnel >= requirement.personnel
+            headcount = probability(enough, w, total, draws)
+        options[rid] = OptionOdds(
+            name=requirement.name,
+            personnel=requirement.personnel,
+            p_met=probability(outcomes.met[:, r], w, total, draws),
+            p_headcount=headcount,
+            fill_ratio=distribution(
+                outcomes.fill_ratio[:, r], w, total, draws, histogram=True, upper=1.0
+            ),
+            personnel_fill=distribution(
+                outcomes.personnel_fill[:, r], w, total, draws, histogram=True, upper=1.0
+            ),
+        )
+    return options
+
+
 def monte_carlo(
     workspace: Workspace,
     scenario: str | Scenario | None = None,
@@ -350,6 +424,7 @@ def monte_carlo(
                 )
             )
         sensitivities.sort(key=lambda s: (-abs(s.swing_personnel), model.free.index(s.condition)))
+    options = _options(workspace, outcomes, base, n)
     patterns = PatternSummary(
         model=model,
         codes=base.codes,
@@ -372,6 +447,7 @@ def monte_carlo(
             rid: float(np.dot(base.weights, outcomes.fill_ratio[:, r]) / base.total)
             for r, rid in enumerate(outcomes.requirements)
         },
+        options=options,
         pledges=pledges,
         sensitivity=tuple(sensitivities),
         patterns=patterns,
