@@ -241,7 +241,7 @@ def montecarlo(
                 from forcegen.plots.montecarlo import distribution_chart, tornado_chart
 
                 distribution_chart(result, plot, out)
-                tornado_chart(result, plot, out)
+                tornado_chart(result, plot, out, workspace=ws)
         if as_json:
             _print_json(result.to_json())
         else:
