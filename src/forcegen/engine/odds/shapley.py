@@ -146,7 +146,7 @@ def subset_values(
     for axis in range(bits):
         mass = np.concatenate([mass, mass.sum(axis=axis, keepdims=True)], axis=axis)
         moment = np.concatenate([moment, moment.sum(axis=axis, keepdims=True)], axis=axis)
-    terms = np.zeros_like(mass)
+    terms: NDArray[np.float64] = np.zeros(mass.shape)
     np.divide(moment * moment, mass, out=terms, where=mass > 0)
     # per axis: slot 1 = the condition is in S (its values 0 and 1 summed), 0 = summed out
     for axis in range(bits):
