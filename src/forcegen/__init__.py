@@ -72,6 +72,7 @@ if TYPE_CHECKING:
     from forcegen.model.reference import field_reference_markdown as field_reference_markdown
     from forcegen.model.reference import workspace_json_schema as workspace_json_schema
     from forcegen.model.scenarios import Scenario as Scenario
+    from forcegen.model.stance import StanceConflict as StanceConflict
     from forcegen.model.workspace import Workspace as Workspace
     from forcegen.model.workspace import build_workspace as build_workspace
     from forcegen.solvers.highs import set_solver_log as set_solver_log

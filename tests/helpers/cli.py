@@ -38,13 +38,17 @@ call: 10 ms, a tenth of a fuzzing case)."""
 _RUNNER = CliRunner()
 
 
-def invoke(*args: str) -> Result:
+def invoke(*args: str, columns: int = 120) -> Result:
     """``CliRunner().invoke(app, list(args))``, with the Click command built once: exit code,
     stdout and stderr apart, and the exception that escaped the command, if any."""
     exit_code = 0
     exception: BaseException | None = None
     exc_info: Any = None
-    with _RUNNER.isolation(env=RUNNER_ENV) as (stdout, stderr, output):
+    with _RUNNER.isolation(env={**RUNNER_ENV, "COLUMNS": str(columns)}) as (
+        stdout,
+        stderr,
+        output,
+    ):
         try:
             COMMAND.main(args=list(args), prog_name=_RUNNER.get_default_prog_name(COMMAND))
         except SystemExit as exc:  # as in CliRunner.invoke
@@ -81,10 +85,11 @@ class CliResult(NamedTuple):
     stderr: str
 
 
-def cli(*args: str) -> CliResult:
-    """Run ``forcegen ARGS`` in this process; an exception that escapes the command (a
-    crash, shown to a user as a traceback) is raised here, with its traceback."""
-    result = invoke(*args)
+def cli(*args: str, columns: int = 120) -> CliResult:
+    """Run ``forcegen ARGS`` in this process on a terminal ``columns`` wide; an exception
+    that escapes the command (a crash, shown to a user as a traceback) is raised here,
+    with its traceback."""
+    result = invoke(*args, columns=columns)
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise result.exception
     return CliResult(result.exit_code, result.stdout, result.stderr)

@@ -32,5 +32,10 @@ def split_words(text: str, words: Iterable[str]) -> list[str]:
 
 
 def too_wide(text: str, width: int) -> list[str]:
-    """Lines of ``text`` longer than ``width`` characters."""
-    return [line for line in text.splitlines() if len(line.rstrip()) > width]
+    """Lines of ``text`` longer than ``width`` characters, except a single word that is
+    longer than the width by itself (a long URL stands alone on its line, whole)."""
+    return [
+        line
+        for line in text.splitlines()
+        if len(line.rstrip()) > width and len(line.split()) > 1
+    ]

@@ -221,6 +221,7 @@ def montecarlo(
     ] = None,
 ) -> None:
     """Odds of each force option and the spread of the force, over the conditions."""
+    plot = charts_or_tables(plot)
     with _user_errors():
         import forcegen
 
@@ -250,6 +251,16 @@ def montecarlo(
             print_montecarlo_report(ws, result)
             for path in out.paths:
                 typer.echo(f"wrote {path}")
+
+
+def charts_or_tables(plot: Path | None) -> Path | None:
+    """``--plot`` when matplotlib is installed; else None and one line on how to install
+    it (see :func:`forcegen.cli.progress.charts_or_tables`)."""
+    if plot is None:
+        return None
+    from forcegen.cli.progress import charts_or_tables as check
+
+    return check(plot)
 
 
 def _verbose(ctx: typer.Context) -> bool:
@@ -291,6 +302,7 @@ def sweep(
     ] = None,
 ) -> None:
     """Monte Carlo over a grid of probability assumptions, each point a Dask task."""
+    plot = charts_or_tables(plot)
     with _user_errors():
         import forcegen
 
@@ -424,6 +436,7 @@ def deploy(
     ] = None,
 ) -> None:
     """Plan the deployment through the network: closure days, bottlenecks, disruptions."""
+    plot = charts_or_tables(plot)
     with _user_errors():
         import forcegen
 
@@ -477,6 +490,7 @@ def sustain(
 ) -> None:
     """Can each nation keep its pledge in the field through rotations, and what must it
     draw down?"""
+    plot = charts_or_tables(plot)
     with _user_errors():
         import forcegen
 

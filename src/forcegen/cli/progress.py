@@ -61,3 +61,27 @@ def output_file(path: Path) -> Path:
     check_target(path)
     check_folder(path.parent, output=path)
     return path
+
+
+INSTALL_PLOT = "pip install 'forcegen[plot]'"
+"""How to install the chart extra."""
+
+
+def charts_or_tables(path: Path | None) -> Path | None:
+    """The ``--plot`` folder when charts can be drawn; without matplotlib, None and one
+    line on standard error saying how to install it (the command prints its tables as
+    usual and succeeds: the charts are an extra, the results are not)."""
+    if path is None:
+        return None
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        make_console(stderr=True).print(
+            f"note: --plot needs matplotlib, which is not installed; printing the tables "
+            f"only. Install the chart extra with: {INSTALL_PLOT}",
+            highlight=False,
+            markup=False,
+            soft_wrap=True,
+        )
+        return None
+    return path

@@ -11,6 +11,7 @@ from rich.text import Text
 
 from forcegen import ScenarioResult, Workspace
 from forcegen.cli.console import make_console
+from forcegen.cli.stance_report import stance_notes
 
 
 def _pct(x: float) -> str:
@@ -134,6 +135,9 @@ def print_run_report(workspace: Workspace, results: Mapping[str, ScenarioResult]
     console.print(summary_table(workspace, results))
     for result in results.values():
         console.print(scenario_panel(workspace, result))
+        notes = stance_notes(result.stance_conflicts)
+        if notes is not None:
+            console.print(notes, highlight=False)
     console.print(
         "veto = personnel with the condition true minus with it false, other conditions "
         "as the scenario has them. Conditions a scenario does not fix count as false.",

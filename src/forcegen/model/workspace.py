@@ -38,6 +38,7 @@ from forcegen.model.pledges import Pledge
 from forcegen.model.requirements import Requirement
 from forcegen.model.scalars import hint_for
 from forcegen.model.scenarios import Scenario
+from forcegen.model.stance import StanceConflict, stance_conflicts
 from forcegen.model.zones import Zone
 
 if TYPE_CHECKING:
@@ -171,6 +172,11 @@ class Workspace:
             "network_nodes": len(self.network.nodes) if self.network else 0,
             "network_legs": len(self.network.legs) if self.network else 0,
         }
+
+    def stance_conflicts(self) -> list[StanceConflict]:
+        """Pledges that contradict their nation's latest statement
+        (:mod:`forcegen.model.stance`)."""
+        return stance_conflicts(self.nations, self.pledges, self.capabilities, self.zones)
 
     def unsourced_figures(self) -> list[Issue]:
         """Figures with neither a source nor an assumption label (provenance gaps)."""
@@ -381,7 +387,9 @@ def build_workspace(data: Any, origin: str = "") -> Workspace:
         network=network,
     )
     # warnings are found on the built workspace; the result is a new frozen object
-    return dataclasses.replace(workspace, warnings=tuple(workspace.unsourced_figures()))
+    position = {pid: k for k, pid in enumerate(workspace.pledges)}
+    stances = [c.issue(position[c.pledge]) for c in workspace.stance_conflicts()]
+    return dataclasses.replace(workspace, warnings=(*workspace.unsourced_figures(), *stances))
 
 
 def _too_many(path: tuple[PathPart, ...], items: list[Any] | dict[Any, Any]) -> Issue:

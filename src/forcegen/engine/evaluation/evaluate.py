@@ -18,6 +18,7 @@ from forcegen.engine.totals import checked_personnel
 from forcegen.errors import ForcegenError
 from forcegen.model.pledges import PledgeStatus
 from forcegen.model.scenarios import Scenario
+from forcegen.model.stance import StanceConflict
 from forcegen.model.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -44,6 +45,8 @@ class ScenarioResult:
     requirements: Mapping[str, RequirementFill]
     veto: Mapping[str, int]
     _provenance: Mapping[str, int]
+    stance_conflicts: tuple[StanceConflict, ...] = ()
+    """Active pledges that contradict their nation's latest statement."""
 
     @property
     def personnel(self) -> int:
@@ -79,6 +82,7 @@ class ScenarioResult:
             "veto": {k: int(v) for k, v in self.veto.items()},
             "assumed_false": list(self.assumed_false),
             "provenance": self.provenance,
+            "stance_conflicts": [c.to_json() for c in self.stance_conflicts],
         }
 
     # -- DataFrame views ---------------------------------------------------------
@@ -213,6 +217,7 @@ def evaluate(workspace: Workspace, scenario: str | Scenario) -> ScenarioResult:
             "assumed_size_personnel": size,
             "assumed_condition_personnel": condition,
         },
+        stance_conflicts=tuple(c for c in workspace.stance_conflicts() if c.pledge in active_set),
     )
 
 
