@@ -156,14 +156,18 @@ def subset_values(
     return terms.reshape(size)
 
 
-def _popcount(masks: NDArray[np.int64]) -> NDArray[np.int64]:
-    return np.bitwise_count(masks).astype(np.int64)
+def _popcount(masks: NDArray[np.int64], bits: int) -> NDArray[np.int64]:
+    """Number of set bits of each mask (np.bitwise_count needs numpy 2)."""
+    count = np.zeros(masks.shape, dtype=np.int64)
+    for j in range(bits):
+        count += (masks >> j) & 1
+    return count
 
 
 def exact_effects(values: NDArray[np.float64], bits: int) -> NDArray[np.float64]:
     """Shapley effects [persons^2] from the value of every subset (:func:`subset_values`)."""
     masks = np.arange(1 << bits, dtype=np.int64)
-    size = _popcount(masks)
+    size = _popcount(masks, bits)
     # |S|! (d - |S| - 1)! / d! = 1 / (d * C(d - 1, |S|))
     weight = np.array([1.0 / (bits * comb(bits - 1, k)) for k in range(bits)] + [0.0])
     effects = np.zeros(bits)
