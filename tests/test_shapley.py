@@ -16,7 +16,9 @@ import forcegen
 from forcegen.engine.odds.montecarlo import monte_carlo
 from forcegen.engine.odds.shapley import (
     EXACT_MAX_CONDITIONS,
+    PERMUTATION_BATCH,
     PERMUTATIONS,
+    SHARE_STDERR_TARGET,
     exact_effects,
     shapley_effects,
     subset_values,
@@ -336,14 +338,37 @@ def test_permutation_estimate_within_its_error_of_brute_force() -> None:
     names = tuple(f"c{j}" for j in range(d))
     exact = brute_shapley(brute_values(codes, y, p, d), d)
     result = shapley_effects(codes, y, p, names, seed=1)
-    assert result.method == "permutation" and result.permutations == PERMUTATIONS
-    assert sum(result.effects) == pytest.approx(result.variance, rel=1e-9)
-    assert sum(result.shares.values()) == pytest.approx(1.0, abs=1e-9)
-    for j in range(d):
-        assert result.stderr[j] > 0
-        assert abs(result.effects[j] - exact[j]) <= 4 * result.stderr[j], names[j]
-    # not vacuous: the error bars are narrow
-    assert max(result.share_stderr.values()) < 0.01
+    assert result.method == "permutation"
+    assert PERMUTATION_BATCH <= result.permutations <= PERMUTATIONS
+    assert result.permutations % PERMUTATION_BATCH == 0
+    # stopped at the target precision (or at the most orders)
+    assert (
+        max(result.share_stderr.values()) <= SHARE_STDERR_TARGET
+        or result.permutations == PERMUTATIONS
+    )
+    # every order, drawn to the end
+    full = shapley_effects(codes, y, p, names, seed=2, stderr_target=0.0)
+    assert full.permutations == PERMUTATIONS
+    for run in (result, full):
+        assert sum(run.effects) == pytest.approx(run.variance, rel=1e-9)
+        assert sum(run.shares.values()) == pytest.approx(1.0, abs=1e-9)
+        for j in range(d):
+            assert run.stderr[j] > 0
+            assert abs(run.effects[j] - exact[j]) <= 4 * run.stderr[j], names[j]
+        # not vacuous: the error bars are narrow
+        assert max(run.share_stderr.values()) < 0.01
+    # a looser target stops early, at the first batch that reaches it, with the same
+    # orders as a run told to draw exactly that many
+    loose = shapley_effects(codes, y, p, names, seed=1, stderr_target=0.01)
+    assert loose.permutations < PERMUTATIONS
+    assert max(loose.share_stderr.values()) <= 0.01
+    fewer = loose.permutations - PERMUTATION_BATCH
+    capped = shapley_effects(codes, y, p, names, seed=1, permutations=fewer, stderr_target=0.0)
+    assert max(capped.share_stderr.values()) > 0.01
+    same = shapley_effects(
+        codes, y, p, names, seed=1, permutations=loose.permutations, stderr_target=0.0
+    )
+    assert same == loose
     # the exact path of the module agrees with brute force at 13 too
     forced = shapley_effects(codes, y, p, names, exact_max=13)
     assert forced.effects == pytest.approx(exact, rel=1e-9)
@@ -367,7 +392,10 @@ def test_monte_carlo_beyond_twelve_conditions_estimates_and_says_so() -> None:
     result = monte_carlo(ws, draws=4_000, seed=9)
     method = result.to_json()["sensitivity_method"]
     assert isinstance(method, dict)
-    assert method["shapley"] == "permutation" and method["permutations"] == PERMUTATIONS
+    assert method["shapley"] == "permutation"
+    assert method["permutations"] == result.shapley.permutations  # type: ignore[union-attr]
+    assert PERMUTATION_BATCH <= method["permutations"] <= PERMUTATIONS
+    assert method["stderr_target"] == SHARE_STDERR_TARGET
     assert "random orders" in method["note"]
     assert sum(shares(result).values()) == pytest.approx(1.0, abs=1e-9)
     assert all(s.shapley_stderr > 0 for s in result.sensitivity)

@@ -27,7 +27,12 @@ from forcegen.engine.odds.sampling import (
     pattern_values,
     sample_patterns,
 )
-from forcegen.engine.odds.shapley import EXACT_MAX_CONDITIONS, ShapleyEffects, shapley_effects
+from forcegen.engine.odds.shapley import (
+    EXACT_MAX_CONDITIONS,
+    SHARE_STDERR_TARGET,
+    ShapleyEffects,
+    shapley_effects,
+)
 from forcegen.engine.odds.statistics import (
     Distribution,
     Probability,
@@ -171,6 +176,7 @@ class MonteCarloResult:
             "shapley": shapley.method,
             "permutations": shapley.permutations,
             "exact_max_conditions": EXACT_MAX_CONDITIONS,
+            "stderr_target": SHARE_STDERR_TARGET,
             "personnel_variance": shapley.variance,
             "personnel_varies": shapley.varies,
             "distribution": (

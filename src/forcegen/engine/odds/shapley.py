@@ -23,8 +23,10 @@ table (distinct codes with their weights). ``c(S)`` groups the patterns on the b
 S: E[Y | X_S] is each group's weighted mean, and c(S) the weighted variance of those
 means. Up to :data:`EXACT_MAX_CONDITIONS` conditions every subset is valued (all at
 once, in O(d 3^d) vectorised work) and the formula is exact; beyond, the effects are
-estimated from :data:`PERMUTATIONS` random orders (Castro, Gomez & Tejada 2009; Song,
-Nelson & Staum 2016, algorithm 1 with exact values of c) with a standard error.
+estimated from random orders (Castro, Gomez & Tejada 2009; Song, Nelson & Staum 2016,
+algorithm 1 with exact values of c) with standard errors: batches of
+:data:`PERMUTATION_BATCH` orders until every share's standard error is at most
+:data:`SHARE_STDERR_TARGET`, or :data:`PERMUTATIONS` orders.
 """
 
 from __future__ import annotations
@@ -42,7 +44,15 @@ EXACT_MAX_CONDITIONS = 12
 """Up to this many free conditions the Shapley effects are computed exactly [conditions]."""
 
 PERMUTATIONS = 1_000
-"""Random orders of the conditions drawn beyond :data:`EXACT_MAX_CONDITIONS` [orders]."""
+"""Most random orders of the conditions drawn beyond :data:`EXACT_MAX_CONDITIONS` [orders]."""
+
+PERMUTATION_BATCH = 100
+"""Random orders drawn between two checks of the standard errors [orders]; also the
+fewest drawn."""
+
+SHARE_STDERR_TARGET = 0.002
+"""Random orders stop once every share's standard error is at most this [0-1]
+(0.2 percentage points), or at :data:`PERMUTATIONS`."""
 
 SEED_TAG = (0x5348, 0x4150)
 """Spawn key of the random orders: ``SeedSequence(seed, spawn_key=SEED_TAG)``, a stream
@@ -97,7 +107,9 @@ class ShapleyEffects:
             return f"Shapley effects by exact enumeration of the {2**d:,} subsets of {conditions}"
         return (
             f"Shapley effects estimated from {self.permutations:,} random orders of "
-            f"{conditions} (more than {EXACT_MAX_CONDITIONS}), with standard errors"
+            f"{conditions} (more than {EXACT_MAX_CONDITIONS}), with standard errors "
+            f"(orders drawn until every share's is at most {100 * SHARE_STDERR_TARGET:g} "
+            f"percentage points, or {PERMUTATIONS:,})"
         )
 
 
@@ -184,46 +196,58 @@ def permutation_effects(
     values: NDArray[np.generic],
     weights: NDArray[np.float64],
     bits: int,
-    permutations: int,
     seed: int,
-) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """Shapley effects [persons^2] and their standard errors from random orders.
+    *,
+    permutations: int = PERMUTATIONS,
+    stderr_target: float = SHARE_STDERR_TARGET,
+) -> tuple[NDArray[np.float64], NDArray[np.float64], int]:
+    """Shapley effects [persons^2], their standard errors [persons^2] and the number of
+    random orders used.
 
-    For each of ``permutations`` orders (drawn from ``SeedSequence(seed,
-    spawn_key=SEED_TAG)``), the conditions are revealed one at a time: the patterns are
-    regrouped on the conditions revealed so far (group id = 2 x previous id + the new
-    bit, renumbered densely), and each condition is credited c(before + it) - c(before),
-    computed exactly on the pattern table. The estimate is the mean credit over the
-    orders, its standard error the sample standard deviation over sqrt(orders). Every
-    order's credits sum to Var(Y), so the estimates do too.
+    Orders are drawn from ``SeedSequence(seed, spawn_key=SEED_TAG)`` in batches of
+    :data:`PERMUTATION_BATCH`; after each batch, the estimate stops when every share's
+    standard error is at most ``stderr_target`` [0-1], or at ``permutations`` orders.
+    In each order the conditions are revealed one at a time: the patterns are regrouped
+    on the conditions revealed so far (group id = 2 x previous id + the new bit,
+    renumbered densely), and each condition is credited c(before + it) - c(before),
+    computed exactly on the pattern table. Once every pattern is a group of its own,
+    c = Var(Y) for every larger set and the conditions still to come get 0. The estimate
+    is the mean credit over the orders, its standard error the sample standard
+    deviation over sqrt(orders). Every order's credits sum to Var(Y), so the estimates
+    do too. Deterministic for the same inputs and seed.
     """
     if permutations < 2:
         raise ValueError(f"a standard error needs at least 2 permutations; got {permutations}")
-    p, y, _ = _centred(codes, values, weights)
+    p, y, variance = _centred(codes, values, weights)
     py = p * y
     rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=SEED_TAG)))
     columns = [((codes >> np.uint64(j)) & np.uint64(1)).astype(np.int64) for j in range(bits)]
     credits = np.zeros((permutations, bits))
     n = codes.shape[0]
-    for k in range(permutations):
-        order = rng.permutation(bits)
-        group = np.zeros(n, dtype=np.int64)
-        groups = 1
-        before = 0.0
-        for j in order:
-            group = 2 * group + columns[j]
-            mass = np.bincount(group, weights=p, minlength=2 * groups)
-            moment = np.bincount(group, weights=py, minlength=2 * groups)
-            occupied = mass > 0
-            value = float(np.sum(moment[occupied] ** 2 / mass[occupied]))
-            credits[k, j] = value - before
-            before = value
-            renumber = np.cumsum(occupied) - 1
-            group = renumber[group]
-            groups = int(occupied.sum())
-    effects = credits.mean(axis=0)
-    stderr = credits.std(axis=0, ddof=1) / np.sqrt(permutations)
-    return effects, stderr
+    used = 0
+    while used < permutations:
+        for k in range(used, min(used + PERMUTATION_BATCH, permutations)):
+            order = rng.permutation(bits)
+            group = np.zeros(n, dtype=np.int64)
+            groups = 1
+            before = 0.0
+            for j in order:
+                group = 2 * group + columns[j]
+                mass = np.bincount(group, weights=p, minlength=2 * groups)
+                moment = np.bincount(group, weights=py, minlength=2 * groups)
+                occupied = mass > 0
+                value = float(np.sum(moment[occupied] ** 2 / mass[occupied]))
+                credits[k, j] = value - before
+                before = value
+                groups = int(occupied.sum())
+                if groups == n:
+                    break  # every pattern alone: the rest add nothing
+                group = (np.cumsum(occupied) - 1)[group]
+            used = k + 1
+        stderr = credits[:used].std(axis=0, ddof=1) / np.sqrt(used)
+        if variance > 0 and float(stderr.max()) <= stderr_target * variance:
+            break
+    return credits[:used].mean(axis=0), stderr, used
 
 
 def shapley_effects(
@@ -235,27 +259,37 @@ def shapley_effects(
     seed: int = 0,
     exact_max: int = EXACT_MAX_CONDITIONS,
     permutations: int = PERMUTATIONS,
+    stderr_target: float = SHARE_STDERR_TARGET,
 ) -> ShapleyEffects:
     """Shapley effects of ``conditions`` (bit j of a code = ``conditions[j]``) on the
     values Y [persons] of the patterns ``codes`` weighted by ``weights`` (draw counts or
     probabilities).
 
-    Exact up to ``exact_max`` conditions, else estimated from ``permutations`` random
-    orders seeded by ``seed`` (deterministic for the same inputs and seed).
+    Exact up to ``exact_max`` conditions, else estimated from random orders seeded by
+    ``seed`` until every share's standard error is at most ``stderr_target`` [0-1] or
+    ``permutations`` orders are drawn (:func:`permutation_effects`); deterministic for
+    the same inputs and seed.
     """
     bits = len(conditions)
     _, _, variance = _centred(codes, values, weights)
     zeros = (0.0,) * bits
     method: Method = "exact" if bits <= exact_max else "permutation"
-    used = 0 if method == "exact" else permutations
     if bits == 0 or variance <= PERSONS**2:
-        return ShapleyEffects(conditions, zeros, zeros, variance, method, used)
+        return ShapleyEffects(conditions, zeros, zeros, variance, method, 0)
     if method == "exact":
         effects = exact_effects(subset_values(codes, values, weights, bits), bits)
         return ShapleyEffects(
-            conditions, tuple(float(e) for e in effects), zeros, variance, method, used
+            conditions, tuple(float(e) for e in effects), zeros, variance, method, 0
         )
-    effects, stderr = permutation_effects(codes, values, weights, bits, permutations, seed)
+    effects, stderr, used = permutation_effects(
+        codes,
+        values,
+        weights,
+        bits,
+        seed,
+        permutations=permutations,
+        stderr_target=stderr_target,
+    )
     return ShapleyEffects(
         conditions,
         tuple(float(e) for e in effects),
