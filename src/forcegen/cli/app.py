@@ -350,7 +350,7 @@ def sweep(
             if plot is not None:
                 from forcegen.plots.sweep import sweep_chart
 
-                sweep_chart(result, plot, out)
+                sweep_chart(ws, result, plot, out, scenario=scenario)
         if as_json:
             _print_json(result.to_json())
             return
