@@ -241,8 +241,8 @@ def montecarlo(
             if plot is not None:
                 from forcegen.plots.montecarlo import distribution_chart, tornado_chart
 
-                distribution_chart(result, plot, out)
-                tornado_chart(result, plot, out)
+                distribution_chart(result, plot, out, workspace=ws)
+                tornado_chart(result, plot, out, workspace=ws)
         if as_json:
             _print_json(result.to_json())
         else:

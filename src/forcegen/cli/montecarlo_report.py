@@ -7,7 +7,7 @@ from rich.table import Table
 from forcegen import MonteCarloResult, Workspace
 from forcegen.cli import names
 from forcegen.cli.console import make_console
-from forcegen.cli.tables import Column, FittedTable, percent
+from forcegen.cli.tables import Column, FittedTable, count, percent
 
 
 def print_montecarlo_report(workspace: Workspace, result: MonteCarloResult) -> None:
@@ -66,31 +66,7 @@ def print_montecarlo_report(workspace: Workspace, result: MonteCarloResult) -> N
     console.print(options)
 
     if result.sensitivity:
-        sens = Table(
-            title="Sensitivity: each free condition forced true vs false", title_justify="left"
-        )
-        for column in (
-            "condition",
-            "personnel if true",
-            "if false",
-            "swing",
-            "variance share",
-            "largest P(met) swing",
-        ):
-            sens.add_column(column, justify="left" if column == "condition" else "right")
-        for s in result.sensitivity:
-            swings = s.swing_p_met
-            top = max(swings, key=lambda r: abs(swings[r])) if swings else None
-            biggest = f"{swings[top]:+.1%} ({top})" if top and swings[top] else "-"
-            sens.add_row(
-                s.condition,
-                f"{s.personnel_if_true:,.0f}",
-                f"{s.personnel_if_false:,.0f}",
-                f"{s.swing_personnel:+,.0f}",
-                f"{s.variance_share:.0%}",
-                biggest,
-            )
-        console.print(sens)
+        console.print(sensitivity_table(workspace, result))
 
     capabilities = Table(title="By capability", title_justify="left")
     for column in ("capability", "expected units", "mean personnel", "5 %", "95 %"):
@@ -127,3 +103,57 @@ def print_montecarlo_report(workspace: Workspace, result: MonteCarloResult) -> N
                 f"{dist.p95:,.0f}",
             )
     console.print(nations)
+
+
+def sensitivity_table(workspace: Workspace, result: MonteCarloResult) -> FittedTable:
+    """The free conditions ranked by Shapley share of the variance of personnel, with the
+    first-order share and the expected personnel forced true and false [persons]."""
+    sens = FittedTable(
+        [
+            Column("condition", key=True),
+            Column("Shapley share", "right"),
+            Column("first-order share", "right"),
+            Column("personnel if true", "right"),
+            Column("if false", "right"),
+            Column("swing", "right"),
+            Column("largest P(met) swing"),
+        ],
+        title="Sensitivity: each free condition forced true vs false",
+        caption=_sensitivity_caption(result),
+    )
+    for s in result.sensitivity:
+        swings = s.swing_p_met
+        top = max(swings, key=lambda r: abs(swings[r])) if swings else None
+        biggest = (
+            f"{100 * swings[top]:+,.1f} % ({names.requirement(workspace, top)})"
+            if top and swings[top]
+            else "-"
+        )
+        shapley = percent(s.shapley, 1)
+        if s.shapley_stderr:
+            shapley += f" \u00b1 {percent(s.shapley_stderr, 1)}"
+        sens.add_row(
+            names.condition(workspace, s.condition),
+            shapley,
+            percent(s.variance_share),
+            count(s.personnel_if_true),
+            count(s.personnel_if_false),
+            f"{s.swing_personnel:+,.0f}",
+            biggest,
+        )
+    return sens
+
+
+def _sensitivity_caption(result: MonteCarloResult) -> str:
+    method = result.sensitivity_method()
+    first_order = sum(s.variance_share for s in result.sensitivity)
+    if method is None or not method["personnel_varies"]:
+        return "Personnel does not vary: every share is 0 %."
+    how = str(method["note"]).split(";")[0]
+    return (
+        "Ranked by Shapley share: each condition's fair share of the variance of "
+        "personnel; the shares add up to 100 %, dependent conditions included "
+        f"({how}, over the {method['distribution']}). First-order shares count variance that "
+        f"dependent conditions share more than once (here they add up to "
+        f"{percent(first_order)})."
+    )

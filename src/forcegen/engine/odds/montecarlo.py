@@ -27,6 +27,12 @@ from forcegen.engine.odds.sampling import (
     pattern_values,
     sample_patterns,
 )
+from forcegen.engine.odds.shapley import (
+    EXACT_MAX_CONDITIONS,
+    SHARE_STDERR_TARGET,
+    ShapleyEffects,
+    shapley_effects,
+)
 from forcegen.engine.odds.statistics import (
     Distribution,
     Probability,
@@ -44,10 +50,16 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Sensitivity:
-    """One free condition forced true and forced false (others drawn as usual).
+    """One free condition forced true and forced false (others drawn as usual), and its
+    share of the variance of personnel.
 
     Personnel [persons]; P(met) [0-1] by requirement id. ``variance_share`` is the
-    first-order share of the variance of personnel explained by the condition [0-1].
+    first-order share Var(E[Y | X_i]) / Var(Y) [0-1]: with dependent conditions these
+    overlap and do not add up to 1. ``shapley`` is the condition's Shapley effect as a
+    share of Var(Y) [0-1] (:mod:`~forcegen.engine.odds.shapley`): the shares of all free
+    conditions sum to 1 (all 0 when personnel does not vary); ``shapley_stderr`` is its
+    standard error when estimated from random orders (0 when exact) and
+    ``shapley_personnel_variance`` the effect itself [persons^2].
     """
 
     condition: str
@@ -56,6 +68,9 @@ class Sensitivity:
     p_met_if_true: Mapping[str, float]
     p_met_if_false: Mapping[str, float]
     variance_share: float
+    shapley: float
+    shapley_stderr: float
+    shapley_personnel_variance: float
 
     @property
     def swing_personnel(self) -> float:
@@ -73,6 +88,9 @@ class Sensitivity:
             "swing_personnel": self.swing_personnel,
             "swing_p_met": self.swing_p_met,
             "variance_share": self.variance_share,
+            "shapley": self.shapley,
+            "shapley_stderr": self.shapley_stderr,
+            "shapley_personnel_variance": self.shapley_personnel_variance,
             "personnel_if_true": self.personnel_if_true,
             "personnel_if_false": self.personnel_if_false,
         }
@@ -150,9 +168,11 @@ class MonteCarloResult:
     pledges: Mapping[str, Probability]
     """P(active) of each pledge."""
     sensitivity: tuple[Sensitivity, ...]
-    """Ranked by absolute personnel swing, largest first."""
+    """Ranked by Shapley effect, largest first (ties: absolute personnel swing)."""
     patterns: PatternSummary
     """Each distinct pattern of the free conditions: probability and personnel."""
+    shapley: ShapleyEffects | None = None
+    """How the Shapley shares of ``sensitivity`` were computed (None without sensitivity)."""
 
     def to_json(self) -> dict[str, object]:
         """The documented JSON shape (docs/json.md)."""
@@ -176,6 +196,32 @@ class MonteCarloResult:
                 pid: {"p_active": v.p, "stderr": v.stderr} for pid, v in self.pledges.items()
             },
             "sensitivity": {s.condition: s.to_json() for s in self.sensitivity},
+            "sensitivity_method": self.sensitivity_method(),
+        }
+
+    def sensitivity_method(self) -> dict[str, object] | None:
+        """How the sensitivity shares were computed (None without sensitivity)."""
+        if self.shapley is None:
+            return None
+        shapley = self.shapley
+        return {
+            "ranking": "shapley",
+            "shapley": shapley.method,
+            "permutations": shapley.permutations,
+            "exact_max_conditions": EXACT_MAX_CONDITIONS,
+            "stderr_target": SHARE_STDERR_TARGET,
+            "personnel_variance": shapley.variance,
+            "personnel_varies": shapley.varies,
+            "distribution": (
+                "exact probabilities of the condition patterns"
+                if self.exact
+                else f"empirical distribution of the {self.draws:,} draws"
+            ),
+            "note": shapley.describe()
+            + "; value of a set S of conditions: Var(E[personnel | X_S]), so the effects "
+            "sum to the variance of personnel, dependent conditions included. "
+            "variance_share is the first-order share Var(E[personnel | X_i]) / Var(personnel), "
+            "which overlaps between dependent conditions.",
         }
 
     def requirements_frame(self) -> pd.DataFrame:
@@ -212,7 +258,8 @@ class MonteCarloResult:
         return frame.rename_axis("nation").sort_values("mean", ascending=False, kind="stable")
 
     def sensitivity_frame(self) -> pd.DataFrame:
-        """One row per free condition, ranked: swings and variance share."""
+        """One row per free condition, ranked by Shapley effect: swings, first-order
+        variance share and Shapley share."""
         import pandas as pd
 
         rows = []
@@ -223,6 +270,9 @@ class MonteCarloResult:
                 "personnel_if_false": s.personnel_if_false,
                 "swing_personnel": s.swing_personnel,
                 "variance_share": s.variance_share,
+                "shapley": s.shapley,
+                "shapley_stderr": s.shapley_stderr,
+                "shapley_personnel_variance": s.shapley_personnel_variance,
             }
             row.update({f"swing_p_met[{r}]": v for r, v in s.swing_p_met.items()})
             rows.append(row)
@@ -397,8 +447,14 @@ def monte_carlo(
         outcomes, base, n, upper
     )
     sensitivities: list[Sensitivity] = []
+    shapley: ShapleyEffects | None = None
     if sensitivity:
         values = pattern_values(model, base.codes)
+        shapley = shapley_effects(
+            base.codes, outcomes.personnel, base.weights, model.free, seed=seed
+        )
+        shares, share_stderr = shapley.shares, shapley.share_stderr
+        effects = dict(zip(shapley.conditions, shapley.effects, strict=True))
         for rule in model.rules:
             sides = {}
             for forced_value in (True, False):
@@ -421,9 +477,18 @@ def monte_carlo(
                     variance_share=first_order_share(
                         indicator, outcomes.personnel, base.weights, base.total
                     ),
+                    shapley=shares[rule.condition],
+                    shapley_stderr=share_stderr[rule.condition],
+                    shapley_personnel_variance=effects[rule.condition],
                 )
             )
-        sensitivities.sort(key=lambda s: (-abs(s.swing_personnel), model.free.index(s.condition)))
+        sensitivities.sort(
+            key=lambda s: (
+                -round(s.shapley, 12),
+                -abs(s.swing_personnel),
+                model.free.index(s.condition),
+            )
+        )
     options = _options(workspace, outcomes, base, n)
     patterns = PatternSummary(
         model=model,
@@ -451,4 +516,5 @@ def monte_carlo(
         pledges=pledges,
         sensitivity=tuple(sensitivities),
         patterns=patterns,
+        shapley=shapley,
     )
