@@ -411,3 +411,24 @@ def test_report_fits_the_width_without_splitting_words(
         assert split_words(text, words) == []
     full = "".join(render(r, width) for r in sustain_renderables(builtin, result))
     assert "GBR" not in full  # readable names in tables, ids in --json only
+
+
+def test_json_doc_lists_the_sustain_keys_produced() -> None:
+    import re
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "json.md").read_text(encoding="utf-8")
+    section = doc.split("## `forcegen sustain --json`")[1].split("\n## ")[0]
+    documented = json.loads(re.search(r"```json\n(.*?)```", section, re.S).group(1))  # type: ignore[union-attr]
+    produced = builtin_sustain("ceasefire-only")
+    assert list(documented) == list(produced)
+    for key in ("scope", "defaults", "coalition"):
+        assert list(documented[key]) == list(produced[key]), key
+    assert list(documented["nations"]["GBR"]) == list(produced["nations"]["GBR"])
+    assert list(documented["headquarters"][0]) == list(produced["headquarters"][0])
+    assert list(documented["handovers"][0]) == list(produced["handovers"][0])
+    gbr = produced["nations"]["GBR"]
+    for key in ("pledged", "peak_load", "steady_state_pool", "personnel_over_horizon"):
+        assert documented["nations"]["GBR"][key] == gbr[key], key
+    for key in ("at_horizon", "personnel_over_horizon"):
+        assert documented["coalition"][key] == produced["coalition"][key], key
+    assert documented["handovers"] == produced["handovers"]
