@@ -432,3 +432,29 @@ def test_json_doc_lists_the_sustain_keys_produced() -> None:
     for key in ("at_horizon", "personnel_over_horizon"):
         assert documented["coalition"][key] == produced["coalition"][key], key
     assert documented["handovers"] == produced["handovers"]
+
+
+def test_a_handover_needs_another_nation_to_have_led_the_same_hq() -> None:
+    data = hq_workspace(capability="force_hq")
+    ws = forcegen.build_workspace(data)
+    (handover,) = sustainment(ws, "cf").handovers
+    assert (handover.lead, handover.month) == ("GBR", 13)
+    assert handover.with_hq.load == 800 and handover.without_hq.load == 0
+    data["headquarters"][1]["lead"] = "FRA"  # France carries on: no change of lead
+    assert sustainment(forcegen.build_workspace(data), "cf").handovers == ()
+    # without a capability, records of the same name are the same headquarters
+    named = hq_workspace(personnel=400)
+    result = sustainment(forcegen.build_workspace(named), "cf")
+    assert [(h.lead, h.month, h.staff) for h in result.handovers] == [("GBR", 13, 400)]
+    named["headquarters"][1]["name"] = "Another HQ"
+    assert sustainment(forcegen.build_workspace(named), "cf").handovers == ()
+
+
+@pytest.mark.parametrize("first", ["GBR", "FRA"])
+def test_nations_with_equal_loads_keep_the_order_of_their_pledges(first: str) -> None:
+    data = small_data()
+    data["nations"][1].pop("rotation_ratio")
+    if first == "FRA":
+        data["pledges"].reverse()
+    order = list(sustainment(forcegen.build_workspace(data)).nations)
+    assert order == ([first, "FRA" if first == "GBR" else "GBR"])

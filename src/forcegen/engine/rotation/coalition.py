@@ -20,8 +20,10 @@ from forcegen.engine.activation import resolve_scenario, scenario_pledges
 from forcegen.engine.bounds import check_count
 from forcegen.engine.rotation.rotation import (
     HeadquartersLoad,
+    LoadProfile,
     NationSustainment,
     coalition_curve,
+    failure,
     sustain_nation,
 )
 from forcegen.engine.totals import checked_personnel
@@ -72,13 +74,23 @@ class Position:
     @classmethod
     def of(cls, nation: NationSustainment, month: int) -> Position:
         """``nation`` in ``month``."""
-        load, deployed = nation.load(month), nation.deployed(month)
+        return cls.at(nation.profile, nation, month, nation.fails_at_month)
+
+    @classmethod
+    def at(
+        cls, load: LoadProfile, nation: NationSustainment, month: int, fails_at: int | None
+    ) -> Position:
+        """``nation`` in ``month`` carrying ``load``, which it keeps in full up to month
+        ``fails_at`` (None: always)."""
+        persons = load(month)
+        kept = fails_at is None or month <= fails_at
+        deployed = persons if kept else min(persons, max(nation.ceiling, 0.0))
         return cls(
-            load=load,
+            load=persons,
             deployed=deployed,
-            short=max(load - deployed, 0.0),
-            headroom=nation.ceiling - load,
-            fails_at_month=nation.fails_at_month,
+            short=max(persons - deployed, 0.0),
+            headroom=nation.ceiling - persons,
+            fails_at_month=fails_at,
         )
 
     def to_json(self) -> dict[str, object]:
@@ -417,29 +429,18 @@ def sustainment(
             workspace.nations[iso3], pledged.get(iso3, 0), workspace.defaults, hqs
         )
 
-    loaded = {iso3 for iso3, persons in pledged.items() if persons > 0}
-    loaded |= {iso3 for iso3, hqs in carried.items() if any(h.from_month <= months for h in hqs)}
+    # in the order of the pledges, then of the headquarters (ties keep it)
+    loaded = [iso3 for iso3, persons in pledged.items() if persons > 0]
+    loaded += [
+        iso3
+        for iso3, hqs in carried.items()
+        if iso3 not in loaded and any(h.from_month <= months for h in hqs)
+    ]
     everyone = {iso3: nation(iso3, carried.get(iso3, [])) for iso3 in loaded}
-    order = sorted(
-        everyone, key=lambda iso3: -max(everyone[iso3].load(m) for m in range(1, months + 1))
-    )
+    order = sorted(everyone, key=lambda iso3: -everyone[iso3].profile.peak(1, months))
     nations = {iso3: everyone[iso3] for iso3 in order}
     month, deployed = coalition_curve(nations, months)
-    handovers = tuple(
-        Handover(
-            hq=h.hq,
-            name=h.name,
-            lead=h.lead,
-            month=h.from_month,
-            staff=h.staff,
-            with_hq=Position.of(nations[h.lead], h.from_month),
-            without_hq=Position.of(
-                nation(h.lead, [c for c in carried[h.lead] if c.hq != h.hq]), h.from_month
-            ),
-        )
-        for h in periods
-        if h.stood_up and h.staff > 0 and 1 < h.from_month <= months
-    )
+    handovers = _handovers(nations, periods, carried, months)
     return SustainmentResult(
         scenario=scenario_id,
         months=months,
@@ -451,6 +452,54 @@ def sustainment(
         handovers=handovers,
         defaults=workspace.defaults,
         notes=_staff_notes(workspace, pledge_ids, personnel, periods),
+    )
+
+
+def _handovers(
+    nations: Mapping[str, NationSustainment],
+    periods: list[HeadquartersPeriod],
+    carried: Mapping[str, list[HeadquartersLoad]],
+    months: int,
+) -> tuple[Handover, ...]:
+    """Each headquarters whose lead takes over from another nation within the horizon:
+    a record that starts the month after a record of the same headquarters (the same
+    capability, or without one the same name) led by another nation ends. The new lead's
+    position that month with the staff and without the staff of every headquarters it
+    takes over that month."""
+
+    def key(h: HeadquartersPeriod) -> str:
+        return f"capability:{h.capability}" if h.capability else f"name:{h.name}"
+
+    counted = [h for h in periods if h.stood_up and h.staff > 0]
+    ended: dict[tuple[str, int], set[str]] = {}
+    for h in counted:
+        ended.setdefault((key(h), h.to_month), set()).add(h.lead)
+    taken = [
+        h
+        for h in counted
+        if 1 < h.from_month <= months and ended.get((key(h), h.from_month - 1), set()) - {h.lead}
+    ]
+    groups: dict[tuple[str, int], list[str]] = {}
+    for h in taken:
+        groups.setdefault((h.lead, h.from_month), []).append(h.hq)
+    without: dict[tuple[str, int], Position] = {}
+    for (lead, month), hq_ids in groups.items():
+        n = nations[lead]
+        ids = set(hq_ids)
+        load = n.profile.without([c for c in carried[lead] if c.hq in ids])
+        fails_at, _ = failure(load, n.rotation_ratio, n.tour_months, n.available)
+        without[lead, month] = Position.at(load, n, month, fails_at)
+    return tuple(
+        Handover(
+            hq=h.hq,
+            name=h.name,
+            lead=h.lead,
+            month=h.from_month,
+            staff=h.staff,
+            with_hq=Position.of(nations[h.lead], h.from_month),
+            without_hq=without[h.lead, h.from_month],
+        )
+        for h in taken
     )
 
 
@@ -468,11 +517,14 @@ def _staff_notes(
         offered = sum(
             personnel[pid] for pid in pledge_ids if workspace.pledges[pid].capability == capability
         )
-        up = [h for h in periods if h.capability == capability and h.stood_up]
+        up = [
+            HeadquartersLoad(h.hq, h.from_month, h.to_month, h.staff)
+            for h in periods
+            if h.capability == capability and h.stood_up
+        ]
         if not offered or not up:
             continue
-        months = range(min(h.from_month for h in up), max(h.to_month for h in up) + 1)
-        staff = max(sum(h.staff for h in up if h.from_month <= m <= h.to_month) for m in months)
+        staff = max(LoadProfile.of(0, up).values)
         if staff != offered:
             notes.append(
                 f"pledges of {capability} add up to {offered:,} persons, but the "

@@ -29,9 +29,11 @@ Per nation (docs/rotation.md, docs/sustainment.md):
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from forcegen.engine.tolerances import FRACTION, PERSONS
 from forcegen.model.defaults import PARAMETERS, Defaults
@@ -64,14 +66,78 @@ class HeadquartersLoad:
         return self.from_month <= month and (self.to_month is None or month <= self.to_month)
 
 
-def tour_loads(load: Callable[[int], float], tour_months: int, months: int) -> list[float]:
+@dataclass(frozen=True)
+class LoadProfile:
+    """A monthly load that is constant between change months [persons]: ``values[i]``
+    from month ``starts[i]`` (``starts[0]`` = 1) until the next start, the last one
+    for ever after."""
+
+    starts: tuple[int, ...]
+    values: tuple[float, ...]
+
+    @classmethod
+    def of(cls, pledged: float, headquarters: Sequence[HeadquartersLoad]) -> LoadProfile:
+        """``pledged`` every month plus each headquarters' staff in its months."""
+        change: dict[int, float] = {1: float(pledged)}
+        for h in headquarters:
+            change[h.from_month] = change.get(h.from_month, 0.0) + h.staff
+            if h.to_month is not None:
+                change[h.to_month + 1] = change.get(h.to_month + 1, 0.0) - h.staff
+        return cls._build(change)
+
+    @classmethod
+    def _build(cls, change: Mapping[int, float]) -> LoadProfile:
+        """From the change of load at each month (month 1: the first load)."""
+        starts: list[int] = []
+        values: list[float] = []
+        running = 0.0
+        for month in sorted(change):
+            running += change[month]
+            if values and running == values[-1]:
+                continue
+            starts.append(month)
+            values.append(running)
+        return cls(tuple(starts), tuple(values))
+
+    def __call__(self, month: int) -> float:
+        """The load in ``month`` (1-based) [persons]."""
+        return self.values[bisect.bisect_right(self.starts, month) - 1]
+
+    def peak(self, first: int, last: int) -> float:
+        """The largest load in months ``first``..``last`` [persons]."""
+        i = bisect.bisect_right(self.starts, first) - 1
+        j = bisect.bisect_right(self.starts, last) - 1
+        return max(self.values[i : j + 1])
+
+    def without(self, headquarters: Sequence[HeadquartersLoad]) -> LoadProfile:
+        """This load less the staff of ``headquarters`` (which it must include)."""
+        change: dict[int, float] = {}
+        previous = 0.0
+        for start, value in zip(self.starts, self.values, strict=True):
+            change[start] = value - previous
+            previous = value
+        for h in headquarters:
+            change[h.from_month] = change.get(h.from_month, 0.0) - h.staff
+            if h.to_month is not None:
+                change[h.to_month + 1] = change.get(h.to_month + 1, 0.0) + h.staff
+        return LoadProfile._build(change)
+
+    @property
+    def settled(self) -> int:
+        """The month from which the load no longer changes."""
+        return self.starts[-1]
+
+
+def tour_loads(
+    load: Callable[[int], float] | LoadProfile, tour_months: int, months: int
+) -> list[float]:
     """The load of each tour that starts within months 1..``months``: the largest
     monthly load among its months up to ``months`` [persons]."""
     tours = math.ceil(months / tour_months)
-    return [
-        max(load(m) for m in range(i * tour_months + 1, min((i + 1) * tour_months, months) + 1))
-        for i in range(tours)
-    ]
+    spans = [(i * tour_months + 1, min((i + 1) * tour_months, months)) for i in range(tours)]
+    if isinstance(load, LoadProfile):
+        return [load.peak(first, last) for first, last in spans]
+    return [max(load(m) for m in range(first, last + 1)) for first, last in spans]
 
 
 def distinct_personnel(loads: Sequence[float], rotation_ratio: float) -> float:
@@ -132,16 +198,25 @@ class NationSustainment:
     steady_state_pool: float = 0.0
     """Distinct personnel to hold the load indefinitely: rotation_ratio x the load for a
     constant load [persons]."""
+    given_profile: LoadProfile | None = field(default=None, repr=False, compare=False)
+    """The load profile, when worked out already (else built from the fields)."""
 
     @property
     def sustainable(self) -> bool:
         """True when the load can be held indefinitely."""
         return self.fails_at_month is None
 
+    @cached_property
+    def profile(self) -> LoadProfile:
+        """The load month by month (see :meth:`load`)."""
+        if self.given_profile is not None:
+            return self.given_profile
+        return LoadProfile.of(self.pledged, self.headquarters)
+
     @property
     def peak_load(self) -> float:
         """The largest monthly load, in or after any horizon [persons]."""
-        return max(self.load(m) for m in _change_months(self.headquarters))
+        return max(self.profile.values)
 
     @property
     def headroom(self) -> float:
@@ -151,7 +226,7 @@ class NationSustainment:
     def load(self, month: int) -> float:
         """Personnel it must field in ``month`` (1-based): pledged plus the staff of the
         headquarters it leads that month [persons]."""
-        return float(self.pledged + sum(h.staff for h in self.headquarters if h.on(month)))
+        return self.profile(month)
 
     def deployed(self, month: int) -> float:
         """Strength in the field in ``month`` (1-based) [persons].
@@ -167,7 +242,7 @@ class NationSustainment:
         """Distinct personnel who serve to hold the load over months 1..``months``
         (see :func:`distinct_personnel`) [persons]."""
         return distinct_personnel(
-            tour_loads(self.load, self.tour_months, months), self.rotation_ratio
+            tour_loads(self.profile, self.tour_months, months), self.rotation_ratio
         )
 
     def to_json(self, months: int | None = None) -> dict[str, object]:
@@ -206,17 +281,6 @@ class NationSustainment:
         return out
 
 
-def _change_months(headquarters: Sequence[HeadquartersLoad]) -> list[int]:
-    """Month 1 and every month the headquarters staff changes: the load is constant
-    between them and after the last."""
-    months = {1}
-    for h in headquarters:
-        months.add(h.from_month)
-        if h.to_month is not None:
-            months.add(h.to_month + 1)
-    return sorted(months)
-
-
 def sustain_nation(
     nation: Nation,
     pledged: int,
@@ -241,21 +305,9 @@ def sustain_nation(
             f"{nation.id}: existing commitments tie up {tied:,.0f} of a deployable pool of "
             f"{pool:,.0f}; nothing is left for a new operation"
         )
-    # after the last change the load is constant: enough tours for a window of R tours
-    # to lie wholly in the constant stretch
     hqs = tuple(headquarters)
-    last_change = _change_months(hqs)[-1]
-    horizon = (math.ceil(last_change / tour) + math.ceil(ratio) + 1) * tour
-
-    def load(month: int) -> float:
-        return float(pledged + sum(h.staff for h in hqs if h.on(month)))
-
-    loads = tour_loads(load, tour, horizon)
-    steady = distinct_personnel(loads, ratio)
-    room = max(available, 0.0)
-    fails_at: int | None = None
-    if steady > room * (1 + FRACTION) + PERSONS * ratio and steady > 0:
-        fails_at = _tours_kept(loads, ratio, room) * tour
+    profile = LoadProfile.of(pledged, hqs)
+    fails_at, steady = failure(profile, ratio, tour, available)
     deficit = steady - available  # rotation-weighted strength still needed
     draws: list[DrawDown] = []
     if fails_at is not None:
@@ -287,7 +339,24 @@ def sustain_nation(
         from_defaults=from_defaults,
         headquarters=hqs,
         steady_state_pool=steady,
+        given_profile=profile,
     )
+
+
+def failure(
+    profile: LoadProfile, rotation_ratio: float, tour_months: int, available: float
+) -> tuple[int | None, float]:
+    """The last month the full load is kept (None: never fails) and the steady-state
+    pool [persons], for a load ``profile`` and ``available`` persons."""
+    # after the last change the load is constant: enough tours for a window of R tours
+    # to lie wholly in the constant stretch
+    tours = math.ceil(profile.settled / tour_months) + math.ceil(rotation_ratio) + 1
+    loads = tour_loads(profile, tour_months, tours * tour_months)
+    steady = distinct_personnel(loads, rotation_ratio)
+    room = max(available, 0.0)
+    if steady > room * (1 + FRACTION) + PERSONS * rotation_ratio and steady > 0:
+        return _tours_kept(loads, rotation_ratio, room) * tour_months, steady
+    return None, steady
 
 
 def _tours_kept(loads: Sequence[float], rotation_ratio: float, room: float) -> int:
