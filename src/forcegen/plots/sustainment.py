@@ -82,7 +82,7 @@ def rotation_gantt(
         ax.text(
             h.from_month - 0.5,
             y,
-            f"{h.lead}: {h.location}" + (f", {h.staff:,} staff" if h.staff else ""),
+            f"{h.lead}: {h.location.split(',')[0]}" + (f", {h.staff:,} staff" if h.staff else ""),
             va="center",
             fontsize=7,
             color="white",
