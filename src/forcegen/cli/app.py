@@ -505,7 +505,7 @@ def sustain(
             if plot is not None:
                 from forcegen.plots.sustainment import coalition_chart, rotation_gantt
 
-                coalition_chart(result, plot, out)
+                coalition_chart(result, plot, out, ws)
                 rotation_gantt(ws, result, plot, out)
         if as_json:
             _print_json(result.to_json())

@@ -182,11 +182,19 @@ def check_pledge_personnel(ctx: CheckContext) -> Iterator[Issue]:
 
 
 def check_headquarters_references(ctx: CheckContext) -> Iterator[Issue]:
-    """Every headquarters names an existing lead nation."""
+    """Every headquarters names an existing lead nation, and an existing capability if any."""
     for index, hq in ctx.items("headquarters"):
         lead = hq.get("lead")
         if isinstance(lead, str) and lead not in ctx.ids["nations"]:
             yield _unknown(("headquarters", index, "lead"), "nation", lead, ctx.known("nations"))
+        capability = hq.get("capability")
+        if isinstance(capability, str) and capability not in ctx.ids["capabilities"]:
+            yield _unknown(
+                ("headquarters", index, "capability"),
+                "capability",
+                capability,
+                ctx.known("capabilities"),
+            )
 
 
 def check_substitutes(ctx: CheckContext) -> Iterator[Issue]:
