@@ -74,7 +74,7 @@ def test_run_panel_names_the_lines_that_block_met(
             name = names.line(builtin, line.capability, line.zone)
             assert name in blocking
             assert split_words(text, _words(name)) == []
-    assert "no one offers:" in flat and "short (" in flat
+    assert "no one offers:" in flat and "short on " in flat
     assert f"{100 * fill.personnel_fill:.0f} %" in flat
     assert f"{100 * fill.fill_ratio:.0f} %" in flat
 

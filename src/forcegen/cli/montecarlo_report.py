@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from rich.table import Table
-
 from forcegen import MonteCarloResult, Workspace
 from forcegen.cli import names
 from forcegen.cli.console import make_console
@@ -16,23 +14,25 @@ def print_montecarlo_report(workspace: Workspace, result: MonteCarloResult) -> N
     how = (
         f"exact enumeration of {2 ** len(result.free):,} combinations"
         if result.exact
-        else f"{result.draws:,} draws, seed {result.seed}"
+        else f"{result.draws:,} draws, seed {result.seed:,}"
     )
-    fixed = ", ".join(f"{c}={'true' if v else 'false'}" for c, v in result.fixed.items())
+    fixed = ", ".join(
+        f"{names.condition(workspace, c)} {'true' if v else 'false'}"
+        for c, v in result.fixed.items()
+    )
+    free = ", ".join(names.condition(workspace, c) for c in result.free)
     console.print(
-        f"forcegen montecarlo: {workspace.origin}, scenario {result.scenario or '(none)'}: {how}",
+        f"forcegen montecarlo: {workspace.origin}; "
+        f"{names.scenario(workspace, result.scenario)}: {how}",
         style="bold",
         highlight=False,
     )
-    console.print(
-        f"fixed: {fixed or 'nothing'}; free: {', '.join(result.free) or 'nothing'}", highlight=False
-    )
+    console.print(f"fixed: {fixed or 'nothing'}; free: {free or 'nothing'}", highlight=False)
     d = result.personnel
-    table = Table(title="Personnel that materialises (persons)", title_justify="left")
-    for column in ("mean", "std. error", "5 %", "median", "95 %"):
-        table.add_column(column, justify="right")
-    table.add_row(
-        f"{d.mean:,.0f}", f"{d.stderr:,.1f}", f"{d.p05:,.0f}", f"{d.p50:,.0f}", f"{d.p95:,.0f}"
+    table = FittedTable(
+        [Column(c, "right") for c in ("mean", "std. error", "5 %", "median", "95 %")],
+        [(count(d.mean), f"{d.stderr:,.1f}", count(d.p05), count(d.p50), count(d.p95))],
+        title="Personnel that materialises (persons)",
     )
     console.print(table)
 
@@ -60,7 +60,7 @@ def print_montecarlo_report(workspace: Workspace, result: MonteCarloResult) -> N
             percent(option.p_met.p, 1),
             "-" if head is None else percent(head.p, 1),
             percent(spread.mean),
-            f"{percent(spread.p05)}-{percent(spread.p95)}".replace(" ", ""),
+            f"{percent(spread.p05)} - {percent(spread.p95)}",
             percent(option.fill_ratio.mean),
         )
     console.print(options)
@@ -68,39 +68,57 @@ def print_montecarlo_report(workspace: Workspace, result: MonteCarloResult) -> N
     if result.sensitivity:
         console.print(sensitivity_table(workspace, result))
 
-    capabilities = Table(title="By capability", title_justify="left")
-    for column in ("capability", "expected units", "mean personnel", "5 %", "95 %"):
-        capabilities.add_column(column, justify="left" if column == "capability" else "right")
+    capabilities = FittedTable(
+        [
+            Column("capability", key=True),
+            Column("expected units", "right"),
+            Column("mean personnel", "right"),
+            Column("5 %", "right"),
+            Column("95 %", "right"),
+        ],
+        title="By capability",
+    )
     for cap, dist in sorted(result.by_capability.items(), key=lambda kv: -kv[1].mean):
         if dist.mean > 0:
             capabilities.add_row(
-                cap,
+                names.capability(workspace, cap),
                 f"{result.by_capability_units[cap]:,.2f}",
-                f"{dist.mean:,.0f}",
-                f"{dist.p05:,.0f}",
-                f"{dist.p95:,.0f}",
+                count(dist.mean),
+                count(dist.p05),
+                count(dist.p95),
             )
     console.print(capabilities)
 
-    pledges = Table(title="Pledges: probability of being active", title_justify="left")
-    for column in ("pledge", "nation", "P(active)", "personnel"):
-        pledges.add_column(column, justify="right" if column != "pledge" else "left")
+    pledges = FittedTable(
+        [
+            Column("pledge", key=True),
+            Column("P(active)", "right"),
+            Column("personnel", "right"),
+        ],
+        title="Pledges: probability of being active",
+    )
     for pid, prob in sorted(result.pledges.items(), key=lambda kv: -kv[1].p):
-        pledge = workspace.pledges[pid]
-        pledges.add_row(pid, pledge.nation, f"{prob.p:.1%}", f"{workspace.pledge_personnel(pid):,}")
+        pledges.add_row(
+            names.pledge(workspace, pid),
+            percent(prob.p, 1),
+            count(workspace.pledge_personnel(pid)),
+        )
     console.print(pledges)
 
-    nations = Table(title="Expected personnel by nation (persons)", title_justify="left")
-    for column in ("nation", "mean", "5 %", "95 %"):
-        nations.add_column(column, justify="left" if column == "nation" else "right")
+    nations = FittedTable(
+        [
+            Column("nation", key=True),
+            Column("mean", "right"),
+            Column("5 %", "right"),
+            Column("95 %", "right"),
+        ],
+        title="Expected personnel by nation (persons)",
+    )
     ranked = sorted(result.by_nation.items(), key=lambda kv: -kv[1].mean)
     for iso3, dist in ranked:
         if dist.mean > 0:
             nations.add_row(
-                f"{iso3} {workspace.nations[iso3].name}",
-                f"{dist.mean:,.0f}",
-                f"{dist.p05:,.0f}",
-                f"{dist.p95:,.0f}",
+                names.nation(workspace, iso3), count(dist.mean), count(dist.p05), count(dist.p95)
             )
     console.print(nations)
 

@@ -11,7 +11,7 @@ from rich.text import Text
 from forcegen import LineFill, RequirementFill, ScenarioResult, Workspace
 from forcegen.cli import names
 from forcegen.cli.console import make_console
-from forcegen.cli.stance_report import stance_notes
+from forcegen.cli.stance_report import print_stance_notes
 from forcegen.cli.tables import Column, FittedTable, count, percent, units
 
 
@@ -63,9 +63,9 @@ def blocking_text(workspace: Workspace, fill: RequirementFill) -> str:
             for line in short[:SHORT_SHOWN]
         )
         more = len(short) - SHORT_SHOWN
-        parts.append(
-            f"short ({count(len(short))}): " + named + (f"; {count(more)} more" if more > 0 else "")
-        )
+        plural = "s" if len(short) != 1 else ""
+        tail = f"; {count(more)} more" if more > 0 else ""
+        parts.append(f"short on {count(len(short))} line{plural}: {named}{tail}")
     return ". ".join(parts)
 
 
@@ -126,7 +126,7 @@ def scenario_panel(workspace: Workspace, result: ScenarioResult) -> Panel:
     )
     assumed = ", ".join(names.condition(workspace, c) for c in result.assumed_false) or "none"
     head = Text()
-    head.append(f"scenario {result.scenario.id}: ")
+    head.append(f"--scenario {result.scenario.id}: ")
     head.append(f"{count(result.personnel)} personnel", style="bold")
     head.append(f" from {count(len(result.active))} active pledges\n")
     head.append(f"fixed by the scenario: {fixed or 'nothing'}\n")
@@ -207,9 +207,7 @@ def print_run_report(workspace: Workspace, results: Mapping[str, ScenarioResult]
         )
     for result in results.values():
         console.print(scenario_panel(workspace, result))
-        notes = stance_notes(result.stance_conflicts)
-        if notes is not None:
-            console.print(notes, highlight=False)
+        print_stance_notes(console, result.stance_conflicts)
     console.print(
         "veto = personnel with the condition true minus with it false, other conditions "
         "as the scenario has them. Conditions a scenario does not fix count as false.",

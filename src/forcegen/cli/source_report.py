@@ -45,13 +45,13 @@ def print_source_report(workspace: Workspace, result: SourcingResult) -> None:
     console = make_console()
     fill = result.fill
     which = (
-        f"scenario {names.scenario(workspace, result.scenario)} ({result.scenario})"
+        f"scenario {names.scenario(workspace, result.scenario)} (--scenario {result.scenario})"
         if result.scenario
         else "every pledge that is not withdrawn (no scenario)"
     )
     console.print(
         f"forcegen source: {names.requirement(workspace, fill.requirement_id)} "
-        f"({fill.requirement_id}), {which}",
+        f"(--requirement {fill.requirement_id}), {which}",
         style="bold",
         highlight=False,
     )
