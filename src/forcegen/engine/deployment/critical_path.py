@@ -12,10 +12,16 @@ plan's closure day C is never earlier.
 - C > L: capacity holds the force up. A capacity is *binding* only when removing its
   limit (on every day, for both loads) lets everything arrive by day C - 1, tested by
   re-solving the LP of each load closing on day C at horizon C - 1 with that limit
-  lifted (:class:`~forcegen.engine.deployment.probe.ArrivalProbe`); for a binding
-  capacity the closure day without its limit is planned. A congested capacity whose
-  removal does not move the closure is "congested, not binding". When no single one
-  moves it, the congested capacities are tested together ("binding together").
+  lifted (:class:`~forcegen.engine.deployment.probe.ArrivalProbe`); most capacities are
+  cleared first without solving, by the duals of the LP that delivers the most by day
+  C - 1 (:class:`~forcegen.engine.deployment.probe.DeliveryBound`: a capacity whose
+  rows have no price cannot let more arrive, however far its limit is lifted). For a
+  binding capacity the closure day without its limit is found by the same LP. A
+  congested capacity whose removal does not move the closure is "congested, not
+  binding". When no single one moves it, the congested capacities are lifted together;
+  if that moves it, those the resulting plan uses beyond their limits are lifted alone
+  as a set (which admits that plan, so it moves the closure): they are "binding
+  together".
 
 Disruptions are a third cause, in the draws only: see
 :meth:`~forcegen.engine.deployment.disruptions.DisruptionDraws.delaying`.
@@ -95,7 +101,7 @@ class CapacityTest:
     loads: tuple[str, ...]
     binding: bool
     closure_without: int | None
-    proof: str  # "transit bound", "relaxed" or "relaxed together"
+    proof: str  # "transit bound", "dual bound", "relaxed" or "relaxed together"
 
     @property
     def text(self) -> str:
@@ -384,12 +390,18 @@ def _relax(
         margin = LOAD_RELATIVE * max(1.0, bound.supplied)
         return bound.most_with(leg_lift, node_lift) < bound.supplied - margin
 
-    def moves(resources: Sequence[str]) -> bool:
+    def test(resources: Sequence[str]) -> str:
+        """'moves', or why not: 'dual bound' (proven without solving) or 'relaxed'."""
         for load in critical:
             lifted = _lifted(network, graphs[load], resources, plenty[load])
-            if cannot(load, resources, lifted) or probes[load].arrives_by(*lifted) is not True:
-                return False
-        return True
+            if cannot(load, resources, lifted):
+                return "dual bound"
+            if probes[load].arrives_by(*lifted) is not True:
+                return "relaxed"
+        return "moves"
+
+    def moves(resources: Sequence[str]) -> bool:
+        return test(resources) == "moves"
 
     def closure_without(resources: Sequence[str]) -> int | None:
         day = others
@@ -404,7 +416,8 @@ def _relax(
 
     tests: list[CapacityTest] = []
     for resource, (name, kind, loads) in congested.items():
-        binding = moves([resource])
+        outcome = test([resource])
+        binding = outcome == "moves"
         tests.append(
             CapacityTest(
                 resource,
@@ -413,7 +426,7 @@ def _relax(
                 loads,
                 binding,
                 closure_without([resource]) if binding else closure,
-                "relaxed",
+                "relaxed" if binding else outcome,
             )
         )
     if congested and not any(t.binding for t in tests) and moves(list(congested)):
