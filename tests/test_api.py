@@ -60,7 +60,7 @@ def test_importing_forcegen_loads_no_engine() -> None:
         ("MonteCarloResult", 4),
         ("SweepResult", 1),
         ("SourcingResult", 1),
-        ("SustainmentResult", 2),
+        ("SustainmentResult", 3),
         ("DeploymentResult", 5),
         ("RequirementFill", 1),
     ],

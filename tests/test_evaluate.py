@@ -114,6 +114,11 @@ def test_evaluate_all_and_json_shape(small: forcegen.Workspace) -> None:
         "filled",
         "by_nation",
         "shortfall",
+        "offered",
+        "status",
+        "filled_organic",
+        "required_personnel",
+        "filled_personnel",
     }
 
 

@@ -173,7 +173,16 @@ def test_exact_mode_has_a_limit(small: forcegen.Workspace) -> None:
 
 def test_frames(small: forcegen.Workspace) -> None:
     result = monte_carlo(small, draws=20_000, seed=2)
-    assert set(result.requirements_frame().columns) == {"p_met", "stderr", "expected_fill_ratio"}
+    assert set(result.requirements_frame().columns) == {
+        "p_met",
+        "stderr",
+        "expected_fill_ratio",
+        "expected_personnel_fill",
+        "personnel",
+        "p_headcount",
+        "p_headcount_stderr",
+        *(f"{f}_{q}" for f in ("fill_ratio", "personnel_fill") for q in ("p05", "p50", "p95")),
+    }
     assert result.sensitivity_frame().index[0] == "ceasefire"
     assert result.nations_frame().index[0] == "GBR"
     patterns = result.patterns_frame()

@@ -322,6 +322,11 @@ def test_source_cli(tmp_path: Path) -> None:
         "filled",
         "by_nation",
         "shortfall",
+        "offered",
+        "status",
+        "filled_organic",
+        "required_personnel",
+        "filled_personnel",
     }
     assert mps.stat().st_size > 100 and csv.read_text(encoding="utf-8").count("\n") > 5
     assert cli("source", str(SMALL)).code == 2

@@ -69,7 +69,7 @@ def test_a_brigade_from_italy_is_a_warning_with_both_sources(tmp_path: Path) -> 
     assert len(lines) == 1
     line = lines[0]
     assert line.startswith("warning: ") and "pledges.yaml:" in line
-    assert "Italy" in line and "no_troops" in line and "Western Ukraine" in line
+    assert "Italy" in line and "says no troops" in line and "Western Ukraine" in line
     hint = out.splitlines()[out.splitlines().index(line) + 1]
     for url in _italy_sources():
         assert url in hint

@@ -172,7 +172,7 @@ def test_sustain_cli_json_and_plots(tmp_path: Path) -> None:
     for stem in ("sustain_coalition", "sustain_gantt"):
         assert (tmp_path / f"{stem}.png").exists() and (tmp_path / f"{stem}.svg").exists()
     report = cli("sustain", "--months", "24")
-    assert report.code == 0 and "draw-down" in report.stdout
+    assert report.code == 0 and "to draw down" in report.stdout
     assert cli("sustain", "--months", "0").code == 2
 
 

@@ -241,8 +241,8 @@ def montecarlo(
             if plot is not None:
                 from forcegen.plots.montecarlo import distribution_chart, tornado_chart
 
-                distribution_chart(result, plot, out)
-                tornado_chart(result, plot, out)
+                distribution_chart(result, plot, out, workspace=ws)
+                tornado_chart(result, plot, out, workspace=ws)
         if as_json:
             _print_json(result.to_json())
         else:
@@ -350,7 +350,7 @@ def sweep(
             if plot is not None:
                 from forcegen.plots.sweep import sweep_chart
 
-                sweep_chart(result, plot, out)
+                sweep_chart(ws, result, plot, out, scenario=scenario)
         if as_json:
             _print_json(result.to_json())
             return
@@ -505,7 +505,7 @@ def sustain(
             if plot is not None:
                 from forcegen.plots.sustainment import coalition_chart, rotation_gantt
 
-                coalition_chart(result, plot, out)
+                coalition_chart(result, plot, out, ws)
                 rotation_gantt(ws, result, plot, out)
         if as_json:
             _print_json(result.to_json())

@@ -66,6 +66,6 @@ def pledge(workspace: Workspace, pledge_id: str) -> str:
 
 
 def line(workspace: Workspace, capability_id: str, zone_id: str | None) -> str:
-    """'ISTAR squadron (Ukrainian airspace)': a requirement line in words."""
-    where = f" ({zone(workspace, zone_id)})" if zone_id is not None else ""
+    """'ISTAR squadron in Ukrainian airspace': a requirement line in words."""
+    where = f" in {zone(workspace, zone_id)}" if zone_id is not None else ""
     return f"{capability(workspace, capability_id)}{where}"

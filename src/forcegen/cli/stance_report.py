@@ -4,19 +4,26 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from rich.console import Console
 from rich.text import Text
 
 from forcegen import StanceConflict
 
 
-def stance_notes(conflicts: Iterable[StanceConflict]) -> Text | None:
-    """'Stance conflicts' with each pledge, the statement and both sources; None if none."""
+def print_stance_notes(console: Console, conflicts: Iterable[StanceConflict]) -> None:
+    """'Stance conflicts': each pledge against the statement, wrapped between words, then
+    both sources one URL a line (a URL is never wrapped, even when longer than the
+    terminal). Prints nothing when there is no conflict."""
     conflicts = list(conflicts)
     if not conflicts:
-        return None
-    text = Text()
-    text.append(f"Stance conflicts ({len(conflicts):,})\n", style="bold yellow")
+        return
+    console.print(Text(f"Stance conflicts ({len(conflicts):,})", style="bold yellow"))
     for conflict in conflicts:
-        text.append(f"warning: {conflict.message}\n", style="yellow")
-        text.append(f"  {conflict.sources_text}\n", style="dim")
-    return text
+        console.print(Text(f"warning: {conflict.message}", style="yellow"))
+        for label, urls in (
+            ("statement source", conflict.statement_sources),
+            ("pledge source", conflict.pledge_sources),
+        ):
+            console.print(Text(f"  {label}:" + ("" if urls else " none"), style="dim"))
+            for url in urls:
+                console.print(f"    {url}", style="dim", soft_wrap=True, highlight=False)

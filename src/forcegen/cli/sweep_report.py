@@ -2,36 +2,37 @@
 
 from __future__ import annotations
 
-from rich.table import Table
-
 from forcegen import SweepResult, Workspace
+from forcegen.cli import names
 from forcegen.cli.console import make_console
 from forcegen.cli.report import option_label
+from forcegen.cli.tables import Column, FittedTable, count, percent
+
+
+def sweep_table(workspace: Workspace, result: SweepResult) -> FittedTable:
+    """One row per grid point: the probabilities, personnel and expected fill."""
+    varied = [a.condition for a in result.axes]
+    how = "exact" if result.exact else f"{result.draws:,} draws per point, seed {result.seed:,}"
+    fills = [rid for rid in workspace.requirements if f"fill:{rid}" in result.rows[0]]
+    columns = [Column(f"P({names.condition(workspace, c)})", "right", key=True) for c in varied]
+    columns += [Column(label, "right") for label in ("mean", "5 %", "95 %")]
+    columns += [
+        Column(option_label(rid, workspace.requirements[rid].personnel), "right") for rid in fills
+    ]
+    table = FittedTable(
+        columns,
+        title=f"Sweep, {len(result.rows):,} points ({how})",
+        caption="P(...): probability used; personnel: mean and 5-95 %; force-option "
+        "columns: expected share of required units filled",
+    )
+    for row in result.rows:
+        cells = [f"{row[c]:.2f}" for c in varied]
+        cells += [count(row[k]) for k in ("personnel_mean", "personnel_p05", "personnel_p95")]
+        cells += [percent(row[f"fill:{rid}"]) for rid in fills]
+        table.add_row(*cells)
+    return table
 
 
 def print_sweep_report(workspace: Workspace, result: SweepResult) -> None:
-    """One row per grid point: the probabilities, personnel and expected fill."""
-    varied = [a.condition for a in result.axes]
-    how = "exact" if result.exact else f"{result.draws:,} draws per point, seed {result.seed}"
-    table = Table(
-        title=f"Sweep, {len(result.rows)} points ({how})",
-        caption="P(...): probability used; personnel (persons): mean and 5-95 %; "
-        "force-option columns: expected fill",
-        title_justify="left",
-        caption_justify="left",
-    )
-    for cid in varied:
-        table.add_column(f"P({cid})", justify="right")
-    for label in ("mean", "5 %", "95 %"):
-        table.add_column(label, justify="right", no_wrap=True)
-    fills = [rid for rid in workspace.requirements if f"fill:{rid}" in result.rows[0]]
-    for rid in fills:
-        table.add_column(
-            option_label(rid, workspace.requirements[rid].personnel), justify="right", no_wrap=True
-        )
-    for row in result.rows:
-        cells = [f"{row[c]:.2f}" for c in varied]
-        cells += [f"{row[k]:,.0f}" for k in ("personnel_mean", "personnel_p05", "personnel_p95")]
-        cells += [f"{row[f'fill:{rid}']:.0%}" for rid in fills]
-        table.add_row(*cells)
-    make_console().print(table)
+    """Print the sweep table to standard output."""
+    make_console().print(sweep_table(workspace, result))

@@ -28,11 +28,17 @@ Cell = str | Text
 @dataclass(frozen=True)
 class Column:
     """One column: its header, alignment, and whether it labels the rows (``key``: it is
-    repeated in every part when the table must be split)."""
+    repeated in every part when the table must be split). Cells of a right-aligned
+    column are figures ("12 %", "13,590") and never wrap; the header may."""
 
     header: str
     justify: Justify = "left"
     key: bool = False
+
+    @property
+    def figures(self) -> bool:
+        """True for a column of figures: its cells stay on one line."""
+        return self.justify == "right"
 
 
 def count(value: float) -> str:
@@ -61,6 +67,16 @@ def _full_width(cell: Cell) -> int:
 def _longest_word(cell: Cell) -> int:
     words = _text(cell).split()
     return max((cell_len(w) for w in words), default=0)
+
+
+SHORT_HEADER = 10
+"""A header of a column of figures this short stays on one line ("5 %", not "5 / %")."""
+
+
+def _header_min(column: Column) -> int:
+    if column.figures and _full_width(column.header) <= SHORT_HEADER:
+        return _full_width(column.header)
+    return _longest_word(column.header)
 
 
 # A table with the default box: one border column at the left and, per column, one
@@ -94,9 +110,11 @@ class FittedTable:
         self.rows.append(tuple(cells))
 
     def min_widths(self) -> list[int]:
-        """Per column, the width of its longest word (header included) [characters]."""
+        """Per column, the width of its longest word (header included), or of its widest
+        cell for a column of figures [characters]."""
+        cell = {True: _full_width, False: _longest_word}
         return [
-            max([_longest_word(c.header)] + [_longest_word(row[i]) for row in self.rows])
+            max([_header_min(c)] + [cell[c.figures](row[i]) for row in self.rows])
             for i, c in enumerate(self.columns)
         ]
 
@@ -154,18 +172,9 @@ class FittedTable:
         """The Rich tables that print this one at ``width`` [characters]."""
         mins = self.min_widths()
         parts = self.parts(width)
-        for n, part in enumerate(parts):
+        for part in parts:
             widths = self.widths(part, width)
-            title = self.title
-            if title and n > 0:
-                title = f"{title} (continued)"
-            table = Table(
-                title=title,
-                caption=self.caption if n == len(parts) - 1 else None,
-                title_justify="left",
-                caption_justify="left",
-                box=box.HEAVY_HEAD,
-            )
+            table = Table(box=box.HEAVY_HEAD)
             for i in part:
                 column = self.columns[i]
                 too_wide = mins[i] + _EDGE + _PER_COLUMN > width
@@ -180,7 +189,12 @@ class FittedTable:
             yield table
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        # title and caption wrap at the terminal's width, not the (narrower) table's
         for n, table in enumerate(self.tables(options.max_width)):
             if n:
                 yield Text("")
+            if self.title:
+                yield Text(self.title + (" (continued)" if n else ""), style="table.title")
             yield table
+        if self.caption:
+            yield Text(self.caption, style="table.caption")

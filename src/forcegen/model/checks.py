@@ -182,11 +182,19 @@ def check_pledge_personnel(ctx: CheckContext) -> Iterator[Issue]:
 
 
 def check_headquarters_references(ctx: CheckContext) -> Iterator[Issue]:
-    """Every headquarters names an existing lead nation."""
+    """Every headquarters names an existing lead nation, and an existing capability if any."""
     for index, hq in ctx.items("headquarters"):
         lead = hq.get("lead")
         if isinstance(lead, str) and lead not in ctx.ids["nations"]:
             yield _unknown(("headquarters", index, "lead"), "nation", lead, ctx.known("nations"))
+        capability = hq.get("capability")
+        if isinstance(capability, str) and capability not in ctx.ids["capabilities"]:
+            yield _unknown(
+                ("headquarters", index, "capability"),
+                "capability",
+                capability,
+                ctx.known("capabilities"),
+            )
 
 
 def check_substitutes(ctx: CheckContext) -> Iterator[Issue]:
@@ -205,6 +213,27 @@ def check_substitutes(ctx: CheckContext) -> Iterator[Issue]:
                     path=path,
                     message=f"capability '{other}' substitutes for itself",
                     expected="another capability",
+                )
+            elif other not in ctx.ids["capabilities"]:
+                yield _unknown(path, "capability", other, ctx.known("capabilities"))
+
+
+def check_includes(ctx: CheckContext) -> Iterator[Issue]:
+    """Organic enablers (``includes``) name other existing capabilities."""
+    for index, capability in ctx.items("capabilities"):
+        includes = capability.get("includes")
+        if not isinstance(includes, list):
+            continue
+        for n, organic in enumerate(includes):
+            if not isinstance(organic, dict) or not isinstance(organic.get("capability"), str):
+                continue
+            path: tuple[PathPart, ...] = ("capabilities", index, "includes", n, "capability")
+            other = organic["capability"]
+            if other == capability.get("id"):
+                yield Issue(
+                    path=path,
+                    message=f"capability '{other}' includes itself",
+                    expected="another capability (an enabler the unit brings with it)",
                 )
             elif other not in ctx.ids["capabilities"]:
                 yield _unknown(path, "capability", other, ctx.known("capabilities"))
@@ -369,6 +398,7 @@ CROSS_CHECKS = (
     check_pledge_references,
     check_pledge_personnel,
     check_substitutes,
+    check_includes,
     check_headquarters_references,
     check_requirement_references,
     check_scenario_references,

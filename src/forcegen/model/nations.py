@@ -96,16 +96,18 @@ class Nation(Sourced):
         default=None,
         gt=0.0,
         le=1.0,
-        description="Share of land forces deployable [0-1]; default 0.5 (NATO usability target).",
+        description="Share of land forces deployable [0-1]; default: the workspace's defaults.",
     )
     rotation_ratio: RotationRatio | None = Field(
         default=None,
         ge=1.0,
         description="Personnel in the cycle per person deployed continuously [ratio]; "
-        "default 5 (harmony 1:4).",
+        "default: the workspace's defaults.",
     )
     tour_months: Months | None = Field(
-        default=None, gt=0, description="Length of one tour [months]; default 6."
+        default=None,
+        gt=0,
+        description="Length of one tour [months]; default: the workspace's defaults.",
     )
     commitments: tuple[Commitment, ...] = Field(
         default=(), description="Existing deployments that compete for troops."

@@ -17,6 +17,7 @@ from pydantic_core import PydanticUndefined
 from forcegen.model.capabilities import Lift
 from forcegen.model.common import AtMost, Source
 from forcegen.model.conditions import ConditionalProbability
+from forcegen.model.defaults import Defaults
 from forcegen.model.nations import Commitment, Statement
 from forcegen.model.network import (
     Capacity,
@@ -29,7 +30,7 @@ from forcegen.model.network import (
     Point,
 )
 from forcegen.model.requirements import RequirementLine
-from forcegen.model.workspace import NETWORK, SECTIONS
+from forcegen.model.workspace import DEFAULTS, NETWORK, SECTIONS
 
 NESTED: dict[str, type[BaseModel]] = {
     "commitment (in nations)": Commitment,
@@ -125,6 +126,11 @@ def field_reference_markdown() -> str:
         f"{(Network.__doc__ or '').strip()}\n"
     )
     parts.append(model_table(Network) + "\n")
+    parts.append(
+        f"### `{DEFAULTS}`: {Defaults.__name__} (a mapping, not a list)\n\n"
+        f"{(Defaults.__doc__ or '').strip()}\n"
+    )
+    parts.append(model_table(Defaults) + "\n")
     for label, model in NESTED.items():
         parts.append(f"### {label}: {model.__name__}\n\n{(model.__doc__ or '').strip()}\n")
         parts.append(model_table(model) + "\n")
@@ -138,5 +144,6 @@ def workspace_json_schema() -> dict[str, Any]:
         for name, model in SECTIONS.items()
     }
     fields[NETWORK] = (Network | None, None)
+    fields[DEFAULTS] = (Defaults | None, None)
     wrapper = create_model("ForcegenWorkspace", **fields)
     return wrapper.model_json_schema()

@@ -65,7 +65,8 @@ class StanceConflict:
             when = f" (the pledge is dated {self.pledge_date.isoformat()}, {order})"
         return (
             f"pledge '{self.pledge}' by {self.nation_name} {self.reason}, but its latest "
-            f"statement ({self.statement_date.isoformat()}) says {self.stance.value}: "
+            f"statement ({self.statement_date.isoformat()}) says "
+            f"{self.stance.value.replace('_', ' ')}: "
             f'"{self.statement_summary}"{when}'
         )
 

@@ -30,6 +30,7 @@ from forcegen.model.checks import (
 )
 from forcegen.model.common import Basis, Sourced
 from forcegen.model.conditions import UNION_TAGS, Condition
+from forcegen.model.defaults import Defaults
 from forcegen.model.headquarters import Headquarters
 from forcegen.model.nations import Nation
 from forcegen.model.network import Network
@@ -57,7 +58,13 @@ SECTIONS: dict[str, type[BaseModel]] = {
 """Top-level workspace keys and the record type of their list items."""
 
 NETWORK = "network"
-"""The one top-level key that holds a mapping, not a list: the deployment network."""
+"""A top-level key that holds a mapping, not a list: the deployment network."""
+
+DEFAULTS = "defaults"
+"""A top-level key that holds a mapping, not a list: the planning defaults."""
+
+MAPPINGS = (NETWORK, DEFAULTS)
+"""The top-level keys that hold one mapping each."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -83,6 +90,29 @@ class Workspace:
     warnings: tuple[Issue, ...] = field(default=())
     network: Network | None = None
     """The deployment network (nodes, legs, origins, destinations), if given."""
+    defaults: Defaults = field(default_factory=Defaults)
+    """Planning defaults for nations that leave a rotation figure unset (the built-in
+    values when the workspace has no ``defaults`` key)."""
+
+    def headquarters_staff(self, hq_id: str) -> int:
+        """Staff of a headquarters [persons]: its ``personnel``, else the personnel of one
+        unit of its ``capability``, else 0 (no staff given)."""
+        hq = self.headquarters[hq_id]
+        if hq.personnel is not None:
+            return hq.personnel
+        if hq.capability is not None:
+            return self.capabilities[hq.capability].personnel
+        return 0
+
+    def staff_is_assumed(self, hq_id: str) -> bool:
+        """True when a headquarters' staff rests on an assumption (its own ``personnel``,
+        or the capability's personnel per unit)."""
+        hq = self.headquarters[hq_id]
+        if hq.personnel is not None:
+            return hq.is_assumption("personnel")
+        if hq.capability is not None:
+            return self.capabilities[hq.capability].is_assumption("personnel")
+        return False
 
     def pledge_personnel(self, pledge_id: str) -> int:
         """Personnel of a pledge [persons]: as given, else quantity x per-unit personnel."""
@@ -208,6 +238,8 @@ class Workspace:
                         for name in commitment.unsourced_figures():
                             path = (section, index, "commitments", n, name)
                             out.append(_provenance_issue(path, record))
+        for name in self.defaults.unsourced_figures():
+            out.append(_provenance_issue((DEFAULTS, name), self.defaults))
         if self.network is not None:
             for part in ("nodes", "legs", "disruptions"):
                 for index, item in enumerate(getattr(self.network, part)):
@@ -287,17 +319,17 @@ def build_workspace(data: Any, origin: str = "") -> Workspace:
                     (),
                     "a workspace must be a mapping of sections",
                     found=_kind(data),
-                    expected="keys " + ", ".join([*SECTIONS, NETWORK]),
+                    expected="keys " + ", ".join([*SECTIONS, *MAPPINGS]),
                 )
             ]
         )
     for key in data:
-        if key not in SECTIONS and key != NETWORK:
+        if key not in SECTIONS and key not in MAPPINGS:
             issues.append(
                 Issue(
                     path=(str(key),),
                     message=f"unknown section '{shown(key)}'",
-                    expected="one of: " + ", ".join([*SECTIONS, NETWORK]),
+                    expected="one of: " + ", ".join([*SECTIONS, *MAPPINGS]),
                 )
             )
     records: dict[str, list[Any]] = {}
@@ -372,6 +404,23 @@ def build_workspace(data: Any, origin: str = "") -> Workspace:
                 except ValidationError as exc:
                     issues.extend(translate(exc, (NETWORK,), Network))
                 issues.extend(check_network(raw_network, ctx))
+    defaults = Defaults()
+    raw_defaults = data.get(DEFAULTS)
+    if raw_defaults is not None:
+        if not isinstance(raw_defaults, dict):
+            issues.append(
+                Issue(
+                    (DEFAULTS,),
+                    "the defaults must be a mapping",
+                    found=_kind(raw_defaults),
+                    expected="keys deployable_fraction:, rotation_ratio:, tour_months:, sources:",
+                )
+            )
+        else:
+            try:
+                defaults = Defaults.model_validate(raw_defaults)
+            except ValidationError as exc:
+                issues.extend(translate(exc, (DEFAULTS,), Defaults))
     requires, expression_issues = parse_requires(ctx)
     issues.extend(expression_issues)
     if issues:
@@ -394,6 +443,7 @@ def build_workspace(data: Any, origin: str = "") -> Workspace:
         origin=origin,
         headquarters=keyed("headquarters"),
         network=network,
+        defaults=defaults,
     )
     # warnings are found on the built workspace; the result is a new frozen object
     position = {pid: k for k, pid in enumerate(workspace.pledges)}
@@ -556,4 +606,12 @@ def _model_at(model: type[BaseModel], loc: tuple[PathPart, ...]) -> type[BaseMod
     return current if isinstance(current, type) and issubclass(current, BaseModel) else None
 
 
-__all__ = ["SECTIONS", "Workspace", "build_workspace", "find_cycles", "translate"]
+__all__ = [
+    "DEFAULTS",
+    "MAPPINGS",
+    "SECTIONS",
+    "Workspace",
+    "build_workspace",
+    "find_cycles",
+    "translate",
+]

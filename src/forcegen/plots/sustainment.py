@@ -8,18 +8,41 @@ from forcegen import SustainmentResult
 from forcegen.io.atomic import OutputTransaction
 from forcegen.model.workspace import Workspace
 from forcegen.plots import pyplot, save
+from forcegen.plots.style import caption, caption_text, nation_colours, thousands
 
 
 def coalition_chart(
-    result: SustainmentResult, directory: Path, out: OutputTransaction | None = None
+    result: SustainmentResult,
+    directory: Path,
+    out: OutputTransaction | None = None,
+    workspace: Workspace | None = None,
 ) -> list[Path]:
-    """Strength in the field by month, stacked by nation [persons]."""
+    """Strength in the field by month, stacked by nation, and the coalition's load
+    (headquarters staff included) [persons]; nation colours and a caption when the
+    workspace is given."""
     plt = pyplot()
     fig, ax = plt.subplots(figsize=(9, 4.8))
     months = list(result.month)
     series = [[n.deployed(m) for m in months] for n in result.nations.values()]
     if series:
-        ax.stackplot(months, series, labels=list(result.nations), step="post", alpha=0.85)
+        colours = nation_colours(workspace) if workspace is not None else None
+        ax.stackplot(
+            months,
+            series,
+            labels=list(result.nations),
+            step="post",
+            alpha=0.85,
+            colors=[colours[iso3] for iso3 in result.nations] if colours else None,
+        )
+    ax.plot(
+        months,
+        result.load,
+        color="black",
+        linewidth=1.0,
+        linestyle="--",
+        drawstyle="steps-post",
+        label="load (to hold)",
+    )
     ax.plot(
         months,
         result.deployed,
@@ -31,8 +54,11 @@ def coalition_chart(
     ax.set_xlabel("month after activation")
     ax.set_ylabel("strength in the field [persons]")
     ax.set_xlim(0.5, max(months) + 0.5)
+    thousands(ax.yaxis)
     ax.legend(fontsize=7, ncol=2, frameon=False, loc="upper right")
     ax.set_title(_title(result, "coalition strength over time"))
+    if workspace is not None:
+        caption(fig, _caption(workspace, result))
     return save(fig, directory, "sustain_coalition", out)
 
 
@@ -42,7 +68,8 @@ def rotation_gantt(
     directory: Path,
     out: OutputTransaction | None = None,
 ) -> list[Path]:
-    """One row per nation (tours, coloured until the contribution fails) and per HQ lead."""
+    """One row per nation (tours, coloured until the contribution fails; the peak load,
+    headquarters staff included) and per HQ lead (with its staff)."""
     plt = pyplot()
     rows = len(result.nations) + len(result.headquarters)
     fig, ax = plt.subplots(figsize=(10, 1.0 + 0.35 * max(rows, 1)))
@@ -53,7 +80,12 @@ def rotation_gantt(
             [(h.from_month - 1, h.to_month - h.from_month + 1)], (y - 0.35, 0.7), color="#8172b2"
         )
         ax.text(
-            h.from_month - 0.5, y, f"{h.lead}: {h.location}", va="center", fontsize=7, color="white"
+            h.from_month - 0.5,
+            y,
+            f"{h.lead}: {h.location.split(',')[0]}" + (f", {h.staff:,} staff" if h.staff else ""),
+            va="center",
+            fontsize=7,
+            color="white",
         )
         labels.append(h.name)
         y += 1
@@ -65,7 +97,7 @@ def rotation_gantt(
         if n.fails_at_month is not None and n.fails_at_month < result.months:
             rest = result.months - n.fails_at_month
             ax.broken_barh([(n.fails_at_month, rest)], (y - 0.35, 0.7), color="#c44e52", alpha=0.5)
-        labels.append(f"{iso3} {n.pledged:,}")
+        labels.append(f"{iso3} {n.peak_load:,.0f}")
         y += 1
     ax.set_yticks(range(len(labels)), labels, fontsize=7)
     ax.invert_yaxis()
@@ -74,9 +106,22 @@ def rotation_gantt(
         "months after activation (green: tours kept in full; red: beyond what rotation sustains)"
     )
     ax.set_title(_title(result, "rotations and headquarters leads"))
+    caption(fig, _caption(workspace, result))
     return save(fig, directory, "sustain_gantt", out)
 
 
 def _title(result: SustainmentResult, detail: str) -> str:
     which = result.scenario or "every pledge"
     return f"{which}: {detail}"
+
+
+def _caption(workspace: Workspace, result: SustainmentResult) -> str:
+    d = result.defaults
+    return caption_text(
+        workspace,
+        scenario=result.scenario,
+        note=f"Defaults: deployable fraction {d.deployable_fraction:g}, rotation ratio "
+        f"{d.rotation_ratio:g}, {d.tour_months:,}-month tours, where a nation gives none. "
+        f"Personnel who serve over {result.months:,} months: "
+        f"{result.personnel_over_horizon:,.0f}",
+    )

@@ -6,21 +6,27 @@ from pathlib import Path
 
 import numpy as np
 
-from forcegen import SweepResult
+from forcegen import SweepResult, Workspace
 from forcegen.errors import ForcegenError
 from forcegen.io.atomic import OutputTransaction
 from forcegen.plots import pyplot, save
+from forcegen.plots.style import caption, caption_text, thousands
 
 
 def sweep_chart(
-    result: SweepResult, directory: Path, out: OutputTransaction | None = None
+    workspace: Workspace,
+    result: SweepResult,
+    directory: Path,
+    out: OutputTransaction | None = None,
+    scenario: str | None = None,
 ) -> list[Path]:
     """Expected personnel and P(met) of each requirement over the grid, staged in the
-    output transaction ``out`` (or written at once without it)."""
+    output transaction ``out`` (or written at once without it); conditions and force
+    options by name, the scenario (id) and seed in the caption."""
     if len(result.axes) == 1:
-        return _lines(result, directory, out)
+        return _lines(workspace, result, directory, out, scenario)
     if len(result.axes) == 2:
-        return _heatmaps(result, directory, out)
+        return _heatmaps(workspace, result, directory, out, scenario)
     raise ForcegenError("charts of a sweep need one or two axes; use --csv for more")
 
 
@@ -29,8 +35,39 @@ def _requirements(result: SweepResult) -> list[str]:
     return [k.split(":", 1)[1] for k in first if k.startswith("p_met:")]
 
 
+def _name(workspace: Workspace, condition: str) -> str:
+    record = workspace.conditions.get(condition)
+    return record.label if record is not None else condition
+
+
+def _option(workspace: Workspace, rid: str) -> str:
+    record = workspace.requirements.get(rid)
+    return record.name if record is not None else rid
+
+
+def _caption(
+    figure: object, workspace: Workspace, result: SweepResult, scenario: str | None
+) -> None:
+    record = workspace.scenarios.get(scenario) if scenario is not None else None
+    name = record.name if record is not None else scenario
+    caption(
+        figure,
+        caption_text(
+            workspace,
+            scenario=name,
+            seed=result.seed,
+            draws=result.draws or None,
+            exact=result.exact,
+        ),
+    )
+
+
 def _lines(
-    result: SweepResult, directory: Path, out: OutputTransaction | None = None
+    workspace: Workspace,
+    result: SweepResult,
+    directory: Path,
+    out: OutputTransaction | None,
+    scenario: str | None,
 ) -> list[Path]:
     plt = pyplot()
     axis = result.axes[0]
@@ -46,9 +83,15 @@ def _lines(
     )
     top.plot(x, mean, marker="o", label="mean")
     top.set_ylabel("personnel [persons]")
+    thousands(top.yaxis)
     top.legend(frameon=False, fontsize=8)
     for rid in _requirements(result):
-        bottom.plot(x, [100 * r[f"p_met:{rid}"] for r in result.rows], marker=".", label=rid)
+        bottom.plot(
+            x,
+            [100 * r[f"p_met:{rid}"] for r in result.rows],
+            marker=".",
+            label=_option(workspace, rid),
+        )
         bottom.plot(
             x,
             [100 * r[f"fill:{rid}"] for r in result.rows],
@@ -56,14 +99,19 @@ def _lines(
             color=bottom.get_lines()[-1].get_color(),
         )
     bottom.set_ylabel("P(met) (solid), expected fill (dotted) [%]")
-    bottom.set_xlabel(f"P({axis.condition})")
+    bottom.set_xlabel(f"P({_name(workspace, axis.condition)})")
     bottom.legend(frameon=False, fontsize=8)
-    fig.suptitle(_title(result))
+    fig.suptitle(_title(workspace, result))
+    _caption(fig, workspace, result, scenario)
     return save(fig, directory, "sweep", out)
 
 
 def _heatmaps(
-    result: SweepResult, directory: Path, out: OutputTransaction | None = None
+    workspace: Workspace,
+    result: SweepResult,
+    directory: Path,
+    out: OutputTransaction | None,
+    scenario: str | None,
 ) -> list[Path]:
     plt = pyplot()
     a, b = result.axes
@@ -75,25 +123,31 @@ def _heatmaps(
         ax = axes[k // cols][k % cols]
         grid = np.array([row[metric] for row in result.rows]).reshape(len(a.values), len(b.values))
         scale = 1.0 if metric == "personnel_mean" else 100.0
-        image = ax.imshow(grid * scale, origin="lower", aspect="auto", cmap="viridis")
+        # fills share one scale, 0-100 %, so that the panels compare side by side
+        limits = {} if metric == "personnel_mean" else {"vmin": 0.0, "vmax": 100.0}
+        image = ax.imshow(grid * scale, origin="lower", aspect="auto", cmap="viridis", **limits)
         ax.set_xticks(range(len(b.values)), [f"{v:g}" for v in b.values], fontsize=7)
         ax.set_yticks(range(len(a.values)), [f"{v:g}" for v in a.values], fontsize=7)
-        ax.set_xlabel(f"P({b.condition})", fontsize=8)
-        ax.set_ylabel(f"P({a.condition})", fontsize=8)
+        ax.set_xlabel(f"P({_name(workspace, b.condition)})", fontsize=8)
+        ax.set_ylabel(f"P({_name(workspace, a.condition)})", fontsize=8)
         label = (
             "expected personnel"
             if metric == "personnel_mean"
-            else f"expected fill {metric.split(':', 1)[1]} [%]"
+            else f"expected fill [%]\n{_option(workspace, metric.split(':', 1)[1])}"
         )
         ax.set_title(label, fontsize=9)
-        fig.colorbar(image, ax=ax)
+        bar = fig.colorbar(image, ax=ax)
+        if metric == "personnel_mean":
+            thousands(bar.ax.yaxis)
     for k in range(len(metrics), rows * cols):
         axes[k // cols][k % cols].axis("off")
-    fig.suptitle(_title(result))
+    fig.suptitle(_title(workspace, result))
     fig.tight_layout()
+    _caption(fig, workspace, result, scenario)
     return save(fig, directory, "sweep", out)
 
 
-def _title(result: SweepResult) -> str:
-    how = "exact" if result.exact else f"{result.draws:,} draws per point, seed {result.seed}"
-    return f"sweep over {', '.join(a.condition for a in result.axes)} ({how})"
+def _title(workspace: Workspace, result: SweepResult) -> str:
+    how = "exact" if result.exact else f"{result.draws:,} draws per point, seed {result.seed:,}"
+    varied = ", ".join(_name(workspace, a.condition) for a in result.axes)
+    return f"Sweep over P({varied}) ({how})"

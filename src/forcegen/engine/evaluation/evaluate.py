@@ -108,7 +108,9 @@ class ScenarioResult:
         ).rename_axis("capability")
 
     def requirements_frame(self) -> pd.DataFrame:
-        """One row per requirement: required and filled units, fill ratio, met."""
+        """One row per requirement: required and filled units, fill ratio [0-1], required
+        and filled personnel [persons], personnel fill [0-1], met, and the lines that
+        block "met" (their count)."""
         import pandas as pd
 
         rows = [
@@ -118,15 +120,31 @@ class ScenarioResult:
                 "required_units": fill.required_units,
                 "filled_units": fill.filled_units,
                 "fill_ratio": fill.fill_ratio,
+                "required_personnel": fill.required_personnel,
+                "filled_personnel": fill.filled_personnel,
+                "personnel_fill": fill.personnel_fill,
                 "met": fill.met,
+                "blocking_lines": len(fill.blocking),
             }
             for rid, fill in self.requirements.items()
         ]
-        columns = ["requirement", "name", "required_units", "filled_units", "fill_ratio", "met"]
+        columns = [
+            "requirement",
+            "name",
+            "required_units",
+            "filled_units",
+            "fill_ratio",
+            "required_personnel",
+            "filled_personnel",
+            "personnel_fill",
+            "met",
+            "blocking_lines",
+        ]
         return pd.DataFrame(rows, columns=columns).set_index("requirement")
 
     def lines_frame(self) -> pd.DataFrame:
-        """One row per requirement line: required, filled and shortfall [units]."""
+        """One row per requirement line: required, filled, shortfall and offered [units],
+        status (met, short, not_offered), required and filled personnel [persons]."""
         import pandas as pd
 
         rows = [
@@ -143,6 +161,10 @@ class ScenarioResult:
             "required",
             "filled",
             "shortfall",
+            "offered",
+            "status",
+            "required_personnel",
+            "filled_personnel",
         ]
         return pd.DataFrame(rows, columns=columns).set_index(["requirement", "line"])
 

@@ -27,6 +27,12 @@ from forcegen.engine.odds.sampling import (
     pattern_values,
     sample_patterns,
 )
+from forcegen.engine.odds.shapley import (
+    EXACT_MAX_CONDITIONS,
+    SHARE_STDERR_TARGET,
+    ShapleyEffects,
+    shapley_effects,
+)
 from forcegen.engine.odds.statistics import (
     Distribution,
     Probability,
@@ -44,10 +50,16 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Sensitivity:
-    """One free condition forced true and forced false (others drawn as usual).
+    """One free condition forced true and forced false (others drawn as usual), and its
+    share of the variance of personnel.
 
     Personnel [persons]; P(met) [0-1] by requirement id. ``variance_share`` is the
-    first-order share of the variance of personnel explained by the condition [0-1].
+    first-order share Var(E[Y | X_i]) / Var(Y) [0-1]: with dependent conditions these
+    overlap and do not add up to 1. ``shapley`` is the condition's Shapley effect as a
+    share of Var(Y) [0-1] (:mod:`~forcegen.engine.odds.shapley`): the shares of all free
+    conditions sum to 1 (all 0 when personnel does not vary); ``shapley_stderr`` is its
+    standard error when estimated from random orders (0 when exact) and
+    ``shapley_personnel_variance`` the effect itself [persons^2].
     """
 
     condition: str
@@ -56,6 +68,9 @@ class Sensitivity:
     p_met_if_true: Mapping[str, float]
     p_met_if_false: Mapping[str, float]
     variance_share: float
+    shapley: float
+    shapley_stderr: float
+    shapley_personnel_variance: float
 
     @property
     def swing_personnel(self) -> float:
@@ -73,6 +88,9 @@ class Sensitivity:
             "swing_personnel": self.swing_personnel,
             "swing_p_met": self.swing_p_met,
             "variance_share": self.variance_share,
+            "shapley": self.shapley,
+            "shapley_stderr": self.shapley_stderr,
+            "shapley_personnel_variance": self.shapley_personnel_variance,
             "personnel_if_true": self.personnel_if_true,
             "personnel_if_false": self.personnel_if_false,
         }
@@ -87,6 +105,40 @@ class PatternSummary:
     codes: NDArray[np.uint64]
     probability: NDArray[np.float64]
     personnel: NDArray[np.int64]
+
+
+@dataclass(frozen=True)
+class OptionOdds:
+    """The odds of one force option (requirement).
+
+    ``p_met``: P(every line filled). ``p_headcount``: P(active personnel >= the option's
+    headline ``personnel``), None when the option gives no headline size.
+    ``fill_ratio`` (filled / required units) and ``personnel_fill`` (filled / required
+    personnel, lines weighted by their capability's personnel per unit) are
+    distributions over the draws [0-1], with histograms over [0, 1].
+    """
+
+    name: str
+    personnel: int | None
+    """The option's headline size [persons], None when not given."""
+    p_met: Probability
+    p_headcount: Probability | None
+    fill_ratio: Distribution
+    personnel_fill: Distribution
+
+    def to_json(self) -> dict[str, object]:
+        """The documented JSON shape of one option (docs/json.md)."""
+        return {
+            "p_met": self.p_met.p,
+            "stderr": self.p_met.stderr,
+            "expected_fill_ratio": self.fill_ratio.mean,
+            "expected_personnel_fill": self.personnel_fill.mean,
+            "personnel": self.personnel,
+            "p_headcount": None if self.p_headcount is None else self.p_headcount.p,
+            "p_headcount_stderr": None if self.p_headcount is None else self.p_headcount.stderr,
+            "fill_ratio": self.fill_ratio.to_json(),
+            "personnel_fill": self.personnel_fill.to_json(),
+        }
 
 
 @dataclass(frozen=True)
@@ -111,12 +163,16 @@ class MonteCarloResult:
     """P(met) of each requirement."""
     fill_ratio: Mapping[str, float]
     """Expected fill ratio of each requirement [0-1]."""
+    options: Mapping[str, OptionOdds]
+    """Each requirement's odds: P(met), P(headcount) and both fills' distributions."""
     pledges: Mapping[str, Probability]
     """P(active) of each pledge."""
     sensitivity: tuple[Sensitivity, ...]
-    """Ranked by absolute personnel swing, largest first."""
+    """Ranked by Shapley effect, largest first (ties: absolute personnel swing)."""
     patterns: PatternSummary
     """Each distinct pattern of the free conditions: probability and personnel."""
+    shapley: ShapleyEffects | None = None
+    """How the Shapley shares of ``sensitivity`` were computed (None without sensitivity)."""
 
     def to_json(self) -> dict[str, object]:
         """The documented JSON shape (docs/json.md)."""
@@ -135,27 +191,64 @@ class MonteCarloResult:
             "by_nation": {k: v.to_json() for k, v in self.by_nation.items()},
             "by_capability": {k: v.to_json() for k, v in self.by_capability.items()},
             "by_capability_units": dict(self.by_capability_units),
-            "requirements": {
-                rid: {"p_met": v.p, "stderr": v.stderr, "expected_fill_ratio": self.fill_ratio[rid]}
-                for rid, v in self.requirements.items()
-            },
+            "requirements": {rid: option.to_json() for rid, option in self.options.items()},
             "pledges": {
                 pid: {"p_active": v.p, "stderr": v.stderr} for pid, v in self.pledges.items()
             },
             "sensitivity": {s.condition: s.to_json() for s in self.sensitivity},
+            "sensitivity_method": self.sensitivity_method(),
+        }
+
+    def sensitivity_method(self) -> dict[str, object] | None:
+        """How the sensitivity shares were computed (None without sensitivity)."""
+        if self.shapley is None:
+            return None
+        shapley = self.shapley
+        return {
+            "ranking": "shapley",
+            "shapley": shapley.method,
+            "permutations": shapley.permutations,
+            "exact_max_conditions": EXACT_MAX_CONDITIONS,
+            "stderr_target": SHARE_STDERR_TARGET,
+            "personnel_variance": shapley.variance,
+            "personnel_varies": shapley.varies,
+            "distribution": (
+                "exact probabilities of the condition patterns"
+                if self.exact
+                else f"empirical distribution of the {self.draws:,} draws"
+            ),
+            "note": shapley.describe()
+            + "; value of a set S of conditions: Var(E[personnel | X_S]), so the effects "
+            "sum to the variance of personnel, dependent conditions included. "
+            "variance_share is the first-order share Var(E[personnel | X_i]) / Var(personnel), "
+            "which overlaps between dependent conditions.",
         }
 
     def requirements_frame(self) -> pd.DataFrame:
-        """P(met) [0-1] and its standard error, by requirement."""
+        """By requirement: P(met) [0-1] and its standard error, expected fill ratio and
+        personnel fill [0-1], the headline size [persons], P(headcount) [0-1] and its
+        standard error (NaN without a headline size), and the 5/50/95 % quantiles of both
+        fills [0-1]."""
         import pandas as pd
 
-        return pd.DataFrame(
-            {
-                "p_met": {r: v.p for r, v in self.requirements.items()},
-                "stderr": {r: v.stderr for r, v in self.requirements.items()},
-                "expected_fill_ratio": dict(self.fill_ratio),
+        rows = {}
+        for r, option in self.options.items():
+            head = option.p_headcount
+            rows[r] = {
+                "p_met": option.p_met.p,
+                "stderr": option.p_met.stderr,
+                "expected_fill_ratio": self.fill_ratio[r],
+                "expected_personnel_fill": option.personnel_fill.mean,
+                "personnel": float("nan") if option.personnel is None else option.personnel,
+                "p_headcount": float("nan") if head is None else head.p,
+                "p_headcount_stderr": float("nan") if head is None else head.stderr,
+                **{
+                    f"{which}_{q}": getattr(getattr(option, which), q)
+                    for which in ("fill_ratio", "personnel_fill")
+                    for q in ("p05", "p50", "p95")
+                },
             }
-        ).rename_axis("requirement")
+        return pd.DataFrame.from_dict(rows, orient="index").rename_axis("requirement")
 
     def nations_frame(self) -> pd.DataFrame:
         """Personnel by nation [persons]: mean, stderr and quantiles."""
@@ -165,7 +258,8 @@ class MonteCarloResult:
         return frame.rename_axis("nation").sort_values("mean", ascending=False, kind="stable")
 
     def sensitivity_frame(self) -> pd.DataFrame:
-        """One row per free condition, ranked: swings and variance share."""
+        """One row per free condition, ranked by Shapley effect: swings, first-order
+        variance share and Shapley share."""
         import pandas as pd
 
         rows = []
@@ -176,6 +270,9 @@ class MonteCarloResult:
                 "personnel_if_false": s.personnel_if_false,
                 "swing_personnel": s.swing_personnel,
                 "variance_share": s.variance_share,
+                "shapley": s.shapley,
+                "shapley_stderr": s.shapley_stderr,
+                "shapley_personnel_variance": s.shapley_personnel_variance,
             }
             row.update({f"swing_p_met[{r}]": v for r, v in s.swing_p_met.items()})
             rows.append(row)
@@ -261,6 +358,33 @@ def _summaries(
     return personnel, by_nation, by_capability_personnel, by_capability, requirements, pledges
 
 
+def _options(
+    workspace: Workspace, outcomes: PatternOutcomes, table: PatternTable, draws: int | None
+) -> dict[str, OptionOdds]:
+    """Each requirement's P(met), P(headcount) and fill distributions over ``table``."""
+    w, total = table.weights, table.total
+    options = {}
+    for r, rid in enumerate(outcomes.requirements):
+        requirement = workspace.requirements[rid]
+        headcount = None
+        if requirement.personnel is not None:
+            enough = outcomes.personnel >= requirement.personnel
+            headcount = probability(enough, w, total, draws)
+        options[rid] = OptionOdds(
+            name=requirement.name,
+            personnel=requirement.personnel,
+            p_met=probability(outcomes.met[:, r], w, total, draws),
+            p_headcount=headcount,
+            fill_ratio=distribution(
+                outcomes.fill_ratio[:, r], w, total, draws, histogram=True, upper=1.0
+            ),
+            personnel_fill=distribution(
+                outcomes.personnel_fill[:, r], w, total, draws, histogram=True, upper=1.0
+            ),
+        )
+    return options
+
+
 def monte_carlo(
     workspace: Workspace,
     scenario: str | Scenario | None = None,
@@ -323,8 +447,14 @@ def monte_carlo(
         outcomes, base, n, upper
     )
     sensitivities: list[Sensitivity] = []
+    shapley: ShapleyEffects | None = None
     if sensitivity:
         values = pattern_values(model, base.codes)
+        shapley = shapley_effects(
+            base.codes, outcomes.personnel, base.weights, model.free, seed=seed
+        )
+        shares, share_stderr = shapley.shares, shapley.share_stderr
+        effects = dict(zip(shapley.conditions, shapley.effects, strict=True))
         for rule in model.rules:
             sides = {}
             for forced_value in (True, False):
@@ -347,9 +477,19 @@ def monte_carlo(
                     variance_share=first_order_share(
                         indicator, outcomes.personnel, base.weights, base.total
                     ),
+                    shapley=shares[rule.condition],
+                    shapley_stderr=share_stderr[rule.condition],
+                    shapley_personnel_variance=effects[rule.condition],
                 )
             )
-        sensitivities.sort(key=lambda s: (-abs(s.swing_personnel), model.free.index(s.condition)))
+        sensitivities.sort(
+            key=lambda s: (
+                -round(s.shapley, 12),
+                -abs(s.swing_personnel),
+                model.free.index(s.condition),
+            )
+        )
+    options = _options(workspace, outcomes, base, n)
     patterns = PatternSummary(
         model=model,
         codes=base.codes,
@@ -372,7 +512,9 @@ def monte_carlo(
             rid: float(np.dot(base.weights, outcomes.fill_ratio[:, r]) / base.total)
             for r, rid in enumerate(outcomes.requirements)
         },
+        options=options,
         pledges=pledges,
         sensitivity=tuple(sensitivities),
         patterns=patterns,
+        shapley=shapley,
     )

@@ -27,8 +27,8 @@ class PatternOutcomes:
     """Per-pattern results, rows aligned with ``codes``.
 
     ``active`` [patterns x pledges]; ``personnel`` [persons]; ``by_nation`` [persons],
-    ``by_capability`` [units], ``by_capability_personnel`` [persons]; ``met`` and
-    ``fill_ratio`` [patterns x requirements].
+    ``by_capability`` [units], ``by_capability_personnel`` [persons]; ``met``,
+    ``fill_ratio`` and ``personnel_fill`` [patterns x requirements, 0-1].
     """
 
     codes: NDArray[np.uint64]
@@ -47,6 +47,9 @@ class PatternOutcomes:
     """Personnel pledged of each capability, all pledges active [persons]."""
     met: NDArray[np.bool_]
     fill_ratio: NDArray[np.float64]
+    personnel_fill: NDArray[np.float64]
+    """Filled / required personnel of each requirement, lines weighted by their
+    capability's personnel per unit [0-1]."""
 
 
 def pattern_outcomes(
@@ -102,8 +105,11 @@ def pattern_outcomes(
     requirement_ids = tuple(workspace.requirements)
     met = np.zeros((n, len(requirement_ids)), dtype=bool)
     ratio = np.zeros((n, len(requirement_ids)))
+    personnel_fill = np.zeros((n, len(requirement_ids)))
     for r, rid in enumerate(requirement_ids):
-        met[:, r], ratio[:, r] = fill_batch(workspace, workspace.requirements[rid], active, cache)
+        met[:, r], ratio[:, r], personnel_fill[:, r] = fill_batch(
+            workspace, workspace.requirements[rid], active, cache, personnel=True
+        )
     return PatternOutcomes(
         codes=codes,
         pledges=pledge_ids,
@@ -119,6 +125,7 @@ def pattern_outcomes(
         capability_pledged=capability_personnel_of.sum(axis=0),
         met=met,
         fill_ratio=ratio,
+        personnel_fill=personnel_fill,
     )
 
 

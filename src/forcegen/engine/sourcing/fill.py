@@ -5,6 +5,11 @@ Every "filled", "met" and "fill ratio" in forcegen comes from the sourcing optim
 programme. This module wraps it for one scenario (:func:`fill_requirement`) and for
 many condition patterns at once (:func:`fill_batch`).
 
+Two fills are reported: the unit fill (filled units / required units, every unit alike)
+and the personnel fill (each line's units weighted by its capability's personnel per
+unit, so that a brigade counts for more than a tanker). Organic enablers of active
+pledges count toward their lines (:mod:`forcegen.engine.sourcing.problem`).
+
 Historical note: the first release filled lines greedily; that rule survives only as
 the benchmark baseline in :mod:`benchmarks.baselines.greedy`.
 
@@ -22,12 +27,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 import numpy as np
 from numpy.typing import NDArray
 
-from forcegen.engine.sourcing.problem import build_problem, relevant_pledges
+from forcegen.engine.sourcing.problem import build_problem, offered_units, relevant_pledges
 from forcegen.engine.sourcing.solve import DIGITS, SourcingSolution, _components, solve
 from forcegen.engine.tolerances import UNITS
 
@@ -37,9 +43,29 @@ from forcegen.model.requirements import Requirement
 from forcegen.model.workspace import Workspace
 
 
+class LineStatus(StrEnum):
+    """Where a line stands in one scenario."""
+
+    MET = "met"
+    """Filled to its quantity."""
+    SHORT = "short"
+    """Someone offers matching units (``offered`` > 0), but the line is not filled in this
+    scenario (the pledges are not active, are drawn by other lines, or are too few)."""
+    NOT_OFFERED = "not_offered"
+    """No pledge that is not withdrawn, in any scenario, could fill it."""
+
+
 @dataclass(frozen=True)
 class LineFill:
-    """How one requirement line is filled; quantities in [units]."""
+    """How one requirement line is filled; quantities in [units] of the line's capability,
+    personnel in [persons].
+
+    ``offered`` is what every pledge that is not withdrawn could bring to this line in any
+    scenario (see :func:`~forcegen.engine.sourcing.problem.offered_units`);
+    ``personnel_per_unit`` the line capability's personnel per unit, the weight of the
+    line in the personnel fill; ``organic`` the part of ``filled`` given by organic
+    enablers of other units.
+    """
 
     index: int
     capability: str
@@ -47,6 +73,9 @@ class LineFill:
     priority: int
     required: float
     filled: float
+    offered: float
+    personnel_per_unit: int
+    organic: float = 0.0
     by_nation: Mapping[str, float] = field(default_factory=dict)
     by_pledge: Mapping[str, float] = field(default_factory=dict)
 
@@ -60,8 +89,26 @@ class LineFill:
         """True when the line is filled."""
         return self.filled >= self.required - UNITS
 
+    @property
+    def status(self) -> LineStatus:
+        """met, short (offered but not filled in this scenario) or not_offered."""
+        if self.met:
+            return LineStatus.MET
+        return LineStatus.SHORT if self.offered > UNITS else LineStatus.NOT_OFFERED
+
+    @property
+    def required_personnel(self) -> float:
+        """Required units x the line capability's personnel per unit [persons]."""
+        return self.required * self.personnel_per_unit
+
+    @property
+    def filled_personnel(self) -> float:
+        """Filled units x the line capability's personnel per unit [persons]."""
+        return self.filled * self.personnel_per_unit
+
     def row(self) -> dict[str, object]:
-        """Line, capability, zone, priority, required, filled and shortfall [units]."""
+        """Line, capability, zone, priority, required, filled, shortfall and offered
+        [units], status, and required and filled personnel [persons]."""
         return {
             "line": self.index,
             "capability": self.capability,
@@ -70,6 +117,10 @@ class LineFill:
             "required": self.required,
             "filled": self.filled,
             "shortfall": self.shortfall,
+            "offered": self.offered,
+            "status": self.status.value,
+            "required_personnel": self.required_personnel,
+            "filled_personnel": self.filled_personnel,
         }
 
     def to_json(self) -> dict[str, object]:
@@ -82,6 +133,11 @@ class LineFill:
             "filled": float(self.filled),
             "by_nation": {k: float(v) for k, v in self.by_nation.items()},
             "shortfall": float(self.shortfall),
+            "offered": float(self.offered),
+            "status": self.status.value,
+            "filled_organic": float(self.organic),
+            "required_personnel": float(self.required_personnel),
+            "filled_personnel": float(self.filled_personnel),
         }
 
 
@@ -111,12 +167,37 @@ class RequirementFill:
         return filled / required if required else 1.0
 
     @property
+    def required_personnel(self) -> float:
+        """Personnel the lines require: units x the line capability's personnel per unit,
+        summed [persons] (summed as fill_batch does)."""
+        return float(np.sum([line.required * line.personnel_per_unit for line in self.lines]))
+
+    @property
+    def filled_personnel(self) -> float:
+        """Personnel of the filled units, each line's units weighted by its capability's
+        personnel per unit [persons]."""
+        return float(np.sum([line.filled * line.personnel_per_unit for line in self.lines]))
+
+    @property
+    def personnel_fill(self) -> float:
+        """Filled personnel / required personnel [0-1]: the fill with each line weighted by
+        its capability's personnel per unit, so a brigade weighs more than a tanker."""
+        required = self.required_personnel
+        return self.filled_personnel / required if required else 1.0
+
+    @property
     def met(self) -> bool:
         """True when every line is filled."""
         return all(line.met for line in self.lines)
 
+    @property
+    def blocking(self) -> tuple[LineFill, ...]:
+        """The lines that keep the requirement from being met (not filled), in order."""
+        return tuple(line for line in self.lines if not line.met)
+
     def lines_frame(self) -> pd.DataFrame:
-        """One row per line: capability, zone, required, filled and shortfall [units]."""
+        """One row per line: capability, zone, required, filled, shortfall and offered
+        [units], status, required and filled personnel [persons]."""
         import pandas as pd
 
         return pd.DataFrame([line.row() for line in self.lines]).set_index("line")
@@ -125,6 +206,9 @@ class RequirementFill:
         """The documented JSON shape of a requirement result."""
         return {
             "fill_ratio": float(self.fill_ratio),
+            "personnel_fill": float(self.personnel_fill),
+            "required_personnel": float(self.required_personnel),
+            "filled_personnel": float(self.filled_personnel),
             "met": self.met,
             "lines": [line.to_json() for line in self.lines],
         }
@@ -138,20 +222,27 @@ def fill_requirement(
     problem = build_problem(
         workspace, requirement, {pid: workspace.pledges[pid].quantity for pid in active}
     )
-    return requirement_fill(requirement, solve(problem, full=True))
+    return requirement_fill(workspace, requirement, solve(problem, full=True))
 
 
-def requirement_fill(requirement: Requirement, solution: SourcingSolution) -> RequirementFill:
-    """The per-line view (filled, by nation, by pledge) of a full sourcing solution."""
+def requirement_fill(
+    workspace: Workspace, requirement: Requirement, solution: SourcingSolution
+) -> RequirementFill:
+    """The per-line view (filled, offered, by nation, by pledge) of a full sourcing
+    solution."""
+    offered = offered_units(workspace, requirement)
     fills = []
     for i, line in enumerate(requirement.lines):
         by_pledge: dict[str, float] = {}
         by_nation: dict[str, float] = {}
+        organic = 0.0
         for a in solution.assignments:
             if a.line != i:
                 continue
             by_pledge[a.pledge] = by_pledge.get(a.pledge, 0.0) + a.filled
             by_nation[a.nation] = by_nation.get(a.nation, 0.0) + a.filled
+            if a.organic:
+                organic += a.filled
         fills.append(
             LineFill(
                 index=i,
@@ -160,6 +251,9 @@ def requirement_fill(requirement: Requirement, solution: SourcingSolution) -> Re
                 priority=line.priority,
                 required=line.quantity,
                 filled=solution.filled[i],
+                offered=round(offered[i], DIGITS),
+                personnel_per_unit=workspace.capabilities[line.capability].personnel,
+                organic=round(organic, DIGITS),
                 by_nation=by_nation,
                 by_pledge=by_pledge,
             )
@@ -167,13 +261,42 @@ def requirement_fill(requirement: Requirement, solution: SourcingSolution) -> Re
     return RequirementFill(requirement_id=requirement.id, name=requirement.name, lines=tuple(fills))
 
 
+@overload
 def fill_batch(
     workspace: Workspace,
     requirement: Requirement,
     active: NDArray[np.bool_],
     cache: dict[Any, Any] | None = None,
-) -> tuple[NDArray[np.bool_], NDArray[np.float64]]:
-    """Met [rows] and fill ratio [rows, 0-1] for many sets of active pledges at once.
+    *,
+    personnel: Literal[False] = False,
+) -> tuple[NDArray[np.bool_], NDArray[np.float64]]: ...
+
+
+@overload
+def fill_batch(
+    workspace: Workspace,
+    requirement: Requirement,
+    active: NDArray[np.bool_],
+    cache: dict[Any, Any] | None = None,
+    *,
+    personnel: Literal[True],
+) -> tuple[NDArray[np.bool_], NDArray[np.float64], NDArray[np.float64]]: ...
+
+
+def fill_batch(
+    workspace: Workspace,
+    requirement: Requirement,
+    active: NDArray[np.bool_],
+    cache: dict[Any, Any] | None = None,
+    *,
+    personnel: bool = False,
+) -> (
+    tuple[NDArray[np.bool_], NDArray[np.float64]]
+    | tuple[NDArray[np.bool_], NDArray[np.float64], NDArray[np.float64]]
+):
+    """Met [rows] and fill ratio [rows, 0-1] for many sets of active pledges at once;
+    with ``personnel``, also the personnel fill [rows, 0-1]
+    (:attr:`RequirementFill.personnel_fill`, in the same arithmetic).
 
     ``active`` is [rows x pledges] in workspace order. A line that is alone in its part
     of the offer-line graph (no pledge that could fill it could fill another line) is
@@ -188,13 +311,23 @@ def fill_batch(
     relevant = [position[pid] for pid in relevant_pledges(workspace, requirement)]
     required = np.array([line.quantity for line in requirement.lines])
     total = float(np.sum(required))
+    weights = np.array(
+        [workspace.capabilities[line.capability].personnel for line in requirement.lines],
+        dtype=np.float64,
+    )  # [persons/unit] per line
+    required_personnel = float(np.sum(required * weights))
     n_rows = active.shape[0]
     if not relevant:
-        return np.full(n_rows, total == 0), np.full(n_rows, 0.0 if total else 1.0)
+        met = np.full(n_rows, total == 0)
+        ratio = np.full(n_rows, 0.0 if total else 1.0)
+        if personnel:
+            return met, ratio, np.full(n_rows, 0.0 if required_personnel else 1.0)
+        return met, ratio
     whole = build_problem(
         workspace, requirement, {ids[k]: workspace.pledges[ids[k]].quantity for k in relevant}
     )
     column = {ids[k]: j for j, k in enumerate(relevant)}  # pledge -> column of relevant
+    full = False  # solve with the tie-breaks: the per-line fill is then fill_requirement's
     closed: list[int] = []  # lines filled in closed form
     terms: list[NDArray[np.float64]] = []  # their units per relevant pledge [line units]
     solver_columns: list[int] = []  # relevant pledges that need the optimiser
@@ -210,6 +343,7 @@ def fill_batch(
             terms.append(units)
         else:
             solver_columns += [column[whole.offers[o].pledge] for o in offers]
+            full = full or (personnel and _weights_tie(requirement, lines, weights))
     filled = np.zeros((n_rows, len(requirement.lines)))
     on_relevant = active[:, relevant]
     if closed:
@@ -226,7 +360,7 @@ def fill_batch(
         cache = cache if cache is not None else {}
         solved = np.zeros((keys.shape[0], len(requirement.lines)))
         for k, row in enumerate(keys):
-            key = ("fill", requirement.id, np.packbits(row).tobytes())
+            key = ("fill", requirement.id, full, np.packbits(row).tobytes())
             hit = cache.get(key)
             if hit is None:
                 on = {
@@ -236,7 +370,7 @@ def fill_batch(
                     for j in np.flatnonzero(row)
                 }
                 problem = build_problem(workspace, requirement, on)
-                hit = np.array(solve(problem, full=False, cache=cache).filled)
+                hit = np.array(solve(problem, full=full, cache=cache).filled)
                 cache[key] = hit
             solved[k] = hit
         filled[:, by_solver] = solved[inverse.reshape(-1)][:, by_solver]
@@ -244,7 +378,31 @@ def fill_batch(
     met_of = np.all(distinct_rows >= required - UNITS, axis=1)
     ratio_of = np.array([float(np.sum(row)) / total if total else 1.0 for row in distinct_rows])
     row_of = row_of.reshape(-1)
+    if personnel:
+        personnel_of = np.array(
+            [
+                float(np.sum(row * weights)) / required_personnel if required_personnel else 1.0
+                for row in distinct_rows
+            ]
+        )
+        return met_of[row_of], ratio_of[row_of], personnel_of[row_of]
     return met_of[row_of], ratio_of[row_of]
+
+
+def _weights_tie(requirement: Requirement, lines: list[int], weights: NDArray[np.float64]) -> bool:
+    """True when lines of one priority in a part have different personnel per unit.
+
+    The fill stages fix the units filled per priority, not how they are spread over the
+    lines of one priority; the unit fill and "met" do not depend on the spread, the
+    personnel fill does. Such a part is then solved with the tie-breaks, as
+    :func:`fill_requirement` solves it, so that both give the same personnel fill.
+    """
+    seen: dict[int, float] = {}
+    for n in lines:
+        priority = requirement.lines[n].priority
+        if seen.setdefault(priority, float(weights[n])) != float(weights[n]):
+            return True
+    return False
 
 
 ELEMENTS_AT_ONCE = 1 << 22

@@ -5,6 +5,16 @@ line's capability lists as a substitute (``ratio`` substitute units per unit), (
 line's zone is among the pledge's zones (a pledge without zones goes anywhere; a line
 without a zone takes any pledge), and (3) the pledge's ``readiness_days`` is at most the
 line's ``needed_by_day`` (a line without one has no deadline).
+
+Organic enablers: a pledge of q units of a capability that ``includes`` k units of an
+enabler E per unit also offers q x k units of E (an *organic offer*), with the pledge's
+nation, zones, readiness and firmness. An organic offer fills lines for E (or lines that
+accept E as a substitute) under the same three rules, each of its units at most once,
+like any offer; the parent's own q units are unaffected (a brigade that fills a
+brigade line still brings its logistics battalion to a logistics line). Organic offers
+carry no personnel of their own (they are inside the parent's). One level only: the
+includes of an included capability are not followed (a brigade including a battalion
+that itself includes a company offers the battalion, not the company).
 """
 
 from __future__ import annotations
@@ -26,6 +36,9 @@ class Offer:
     capability: str
     quantity: float
     firm: bool
+    organic: bool = False
+    """True for an organic offer: ``capability`` is an enabler the pledge's units bring
+    (``quantity`` enabler units in all), not the pledge's own capability."""
 
     @property
     def integral(self) -> bool:
@@ -63,9 +76,14 @@ def substitution_ratio(workspace: Workspace, offered: str, wanted: str) -> float
     return None
 
 
-def may_fill(workspace: Workspace, pledge: Pledge, line: RequirementLine) -> float | None:
-    """The substitution ratio when ``pledge`` may fill ``line``, else None."""
-    ratio = substitution_ratio(workspace, pledge.capability, line.capability)
+def may_fill(
+    workspace: Workspace, pledge: Pledge, line: RequirementLine, capability: str | None = None
+) -> float | None:
+    """The substitution ratio when ``pledge``'s units of ``capability`` (default: the
+    pledge's own capability; an enabler it includes for an organic offer) may fill
+    ``line``, else None."""
+    offered = pledge.capability if capability is None else capability
+    ratio = substitution_ratio(workspace, offered, line.capability)
     if ratio is None:
         return None
     if line.zone is not None and pledge.zones is not None and line.zone not in pledge.zones:
@@ -83,27 +101,36 @@ def build_problem(
 ) -> SourcingProblem:
     """The problem for ``requirement`` with ``available`` units per pledge id [units].
 
-    Pledges of ``exclude_nations`` are left out (used for US dependence).
+    Pledges of ``exclude_nations`` are left out (used for US dependence). The offers are
+    the pledges' own units in the order of ``available``, then the organic offers (units
+    x the enabler's quantity per unit [enabler units]) of the same pledges, in the same
+    order: a workspace without ``includes`` gets exactly the offers it always had.
     """
     offers = []
+    organic = []
     for pid, units in available.items():
         pledge = workspace.pledges[pid]
         if units <= 0 or pledge.nation in exclude_nations:
             continue
-        offers.append(
-            Offer(
-                pid,
-                pledge.nation,
-                pledge.capability,
-                float(units),
-                pledge.status is PledgeStatus.FIRM,
+        firm = pledge.status is PledgeStatus.FIRM
+        offers.append(Offer(pid, pledge.nation, pledge.capability, float(units), firm))
+        for enabler in workspace.capabilities[pledge.capability].includes:
+            organic.append(
+                Offer(
+                    pid,
+                    pledge.nation,
+                    enabler.capability,
+                    float(units) * enabler.quantity,
+                    firm,
+                    organic=True,
+                )
             )
-        )
+    offers += organic
     edges = []
     for o, offer in enumerate(offers):
         pledge = workspace.pledges[offer.pledge]
         for n, line in enumerate(requirement.lines):
-            ratio = may_fill(workspace, pledge, line)
+            ratio = may_fill(workspace, pledge, line, offer.capability)
             if ratio is not None:
                 edges.append(Edge(o, n, ratio))
     return SourcingProblem(
@@ -111,10 +138,40 @@ def build_problem(
     )
 
 
+def offered_capabilities(workspace: Workspace, pledge: Pledge) -> tuple[str, ...]:
+    """The capabilities ``pledge`` offers: its own, then its organic enablers (one level)."""
+    enablers = workspace.capabilities[pledge.capability].includes
+    return (pledge.capability, *(e.capability for e in enablers))
+
+
 def relevant_pledges(workspace: Workspace, requirement: Requirement) -> tuple[str, ...]:
-    """Pledges that could fill some line of ``requirement`` if active (workspace order)."""
+    """Pledges that could fill some line of ``requirement`` if active, by their own units
+    or an organic enabler (workspace order)."""
     return tuple(
         pid
         for pid, pledge in workspace.pledges.items()
-        if any(may_fill(workspace, pledge, line) is not None for line in requirement.lines)
+        if any(
+            may_fill(workspace, pledge, line, capability) is not None
+            for capability in offered_capabilities(workspace, pledge)
+            for line in requirement.lines
+        )
     )
+
+
+def offered_units(workspace: Workspace, requirement: Requirement) -> tuple[float, ...]:
+    """Per line, the units of matching capability pledged by anyone in any scenario
+    [line units]: every pledge that is not withdrawn, whatever its condition, that may
+    serve the line's zone by its deadline; substitutes count at their ratio (units /
+    ratio) and organic enablers at the pledge's units x their quantity per unit. Each
+    offer counts in full toward every line it could fill (an upper bound per line, not
+    a fill)."""
+    available = {
+        pid: pledge.quantity
+        for pid, pledge in workspace.pledges.items()
+        if pledge.status is not PledgeStatus.WITHDRAWN
+    }
+    problem = build_problem(workspace, requirement, available)
+    offered = [0.0] * len(requirement.lines)
+    for edge in problem.edges:
+        offered[edge.line] += problem.offers[edge.offer].quantity / edge.ratio
+    return tuple(offered)

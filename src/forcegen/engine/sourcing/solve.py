@@ -56,14 +56,17 @@ class SolverStatus(StrEnum):
 
 @dataclass(frozen=True)
 class Assignment:
-    """Units of one pledge given to one line: ``units`` of the pledge's capability,
-    ``filled`` units of the line's capability."""
+    """Units of one pledge given to one line: ``units`` of the pledge's capability (of the
+    organic enabler when ``organic``), ``filled`` units of the line's capability."""
 
     line: int
     pledge: str
     nation: str
     units: float
     filled: float
+    organic: str | None = None
+    """The enabler's capability id when the units are an organic enabler of the pledge's
+    units, not the units themselves (see :mod:`forcegen.engine.sourcing.problem`)."""
 
 
 @dataclass(frozen=True)
@@ -142,6 +145,8 @@ def solve(
                         problem.offers[o].nation,
                         problem.offers[o].firm,
                         problem.offers[o].pledge,
+                        problem.offers[o].organic,
+                        problem.offers[o].capability,
                     )
                     for o in offers
                 ),
@@ -313,18 +318,39 @@ def weighted_costs(problem: SourcingProblem, meta: Layout, edges: list[int]) -> 
     return costs
 
 
+class _HeldTooTight(ForcegenError):
+    """A fill stage found no point under the holds of the stages before it."""
+
+
 def _stage(solver: HighsSolver, costs: np.ndarray, maximise: bool) -> Solution:
     solver.set_objective(costs, Sense.MAXIMISE if maximise else Sense.MINIMISE)
     solution = solver.solve()
+    if solution.status in (Status.INFEASIBLE, Status.INFEASIBLE_OR_UNBOUNDED):
+        raise _HeldTooTight(f"the sourcing solver failed: {solution.detail}")
     if solution.status != Status.OPTIMAL:
         raise ForcegenError(f"the sourcing solver failed: {solution.detail}")
     return solution
 
 
-def _hold(solver: HighsSolver, costs: np.ndarray, value: float, maximise: bool) -> None:
-    """Keep ``costs @ x`` at ``value`` [objective units], to a relative SOLVER_GAP."""
+HOLD_FEASIBILITY = 1e-6
+"""Slack per held term [objective units] used when the exact holds leave a later stage
+infeasible. HiGHS accepts a MIP point that breaks a row by up to its
+``mip_feasibility_tolerance`` (1e-6), so a stage's optimum can exceed by that much per
+line what any exactly feasible point reaches (e.g. 1/3 of a unit reported as
+0.333333345); holding it to SOLVER_GAP then leaves nothing feasible. The stages are then
+solved once more with this slack per term of each hold; problems the exact holds solve
+are never solved with it."""
+
+
+def _hold(
+    solver: HighsSolver, costs: np.ndarray, value: float, maximise: bool, loose: bool = False
+) -> None:
+    """Keep ``costs @ x`` at ``value`` [objective units], to a relative SOLVER_GAP (plus
+    :data:`HOLD_FEASIBILITY` per term when ``loose``)."""
     idx = np.flatnonzero(costs).astype(np.int32)
     slack = SOLVER_GAP * max(1.0, abs(value))
+    if loose:
+        slack += HOLD_FEASIBILITY * len(idx) * float(np.max(np.abs(costs[idx]), initial=1.0))
     lo, up = (value - slack, np.inf) if maximise else (-np.inf, value + slack)
     solver.add_row(lo, up, idx, costs[idx])
 
@@ -336,9 +362,14 @@ stage before, and the result says so (``status`` and ``tie_break_gap``)."""
 
 
 def _fill_stages(
-    problem: SourcingProblem, lines: list[int], offers: list[int], edges: list[int]
+    problem: SourcingProblem,
+    lines: list[int],
+    offers: list[int],
+    edges: list[int],
+    loose: bool = False,
 ) -> tuple[dict[int, float], np.ndarray, Layout]:
-    """Exact lexicographic fill by priority, on the model without nation variables."""
+    """Exact lexicographic fill by priority, on the model without nation variables
+    (holds widened by :data:`HOLD_FEASIBILITY` when ``loose``)."""
     model, meta = build_model(problem, lines, offers, edges, full=False)
     solver = _solver(model)
     n_cols = meta.n_cols
@@ -351,7 +382,7 @@ def _fill_stages(
                 costs[meta.f_col[n]] = 1.0
         solution = _stage(solver, costs, maximise=True)
         value = solution.objective
-        _hold(solver, costs, value, maximise=True)
+        _hold(solver, costs, value, maximise=True, loose=loose)
         optimum[priority] = value
     assert solution is not None  # a part has at least one line
     return optimum, solution.x, meta
@@ -364,6 +395,7 @@ def _tie_breaks(
     edges: list[int],
     optimum: Mapping[int, float],
     start: np.ndarray,
+    loose: bool = False,
 ) -> tuple[np.ndarray, Layout, float]:
     """Nations, then stated units, then units used, keeping every fill optimum."""
     model, meta = build_model(problem, lines, offers, edges, full=True)
@@ -375,7 +407,7 @@ def _tie_breaks(
         for n in lines:
             if problem.lines[n].priority == priority:
                 costs[meta.f_col[n]] = 1.0
-        _hold(solver, costs, value, maximise=True)
+        _hold(solver, costs, value, maximise=True, loose=loose)
     used = {
         (problem.offers[problem.edges[e].offer].nation, problem.edges[e].line)
         for i, e in enumerate(edges)
@@ -418,10 +450,15 @@ def _tie_breaks(
 def _solve_part(
     problem: SourcingProblem, lines: list[int], offers: list[int], edges: list[int], full: bool
 ) -> tuple[dict[int, float], list[Assignment], float]:
-    optimum, solution, _ = _fill_stages(problem, lines, offers, edges)
+    loose = False
+    try:
+        optimum, solution, _ = _fill_stages(problem, lines, offers, edges)
+    except _HeldTooTight:
+        loose = True
+        optimum, solution, _ = _fill_stages(problem, lines, offers, edges, loose=True)
     gap = 0.0
     if full:
-        solution, _, gap = _tie_breaks(problem, lines, offers, edges, optimum, solution)
+        solution, _, gap = _tie_breaks(problem, lines, offers, edges, optimum, solution, loose)
     # The fill of a line is what its assigned units give, up to its quantity: worked out
     # from the units (whole numbers for whole-unit pledges), not read from the fill
     # column, which a later stage may leave up to the hold slack (SOLVER_GAP, relative) below
@@ -442,5 +479,14 @@ def _solve_part(
             offer = problem.offers[edge.offer]
             gives = round(min(units / edge.ratio, left[edge.line]), DIGITS)
             left[edge.line] -= gives
-            assignments.append(Assignment(edge.line, offer.pledge, offer.nation, units, gives))
+            assignments.append(
+                Assignment(
+                    edge.line,
+                    offer.pledge,
+                    offer.nation,
+                    units,
+                    gives,
+                    offer.capability if offer.organic else None,
+                )
+            )
     return fill, assignments, gap

@@ -8,7 +8,7 @@ much of the fill hangs on one nation (by default the United States).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from forcegen.engine.activation import resolve_scenario, scenario_pledges
@@ -16,7 +16,7 @@ from forcegen.engine.sourcing.fill import RequirementFill, requirement_fill
 from forcegen.engine.sourcing.problem import SourcingProblem, build_problem
 from forcegen.engine.sourcing.solve import Assignment, SolverStatus, SourcingSolution, solve
 from forcegen.engine.tolerances import UNITS
-from forcegen.engine.totals import check_units
+from forcegen.engine.totals import checked_personnel
 from forcegen.errors import UnknownIdError
 from forcegen.model.requirements import Requirement
 from forcegen.model.scenarios import Scenario
@@ -59,7 +59,26 @@ class SourcingResult:
     status: SolverStatus
     problem: SourcingProblem
     assignments: tuple[Assignment, ...] = ()
-    """Units of each pledge given to each line (line = index in the requirement)."""
+    """Units of each pledge given to each line (line = index in the requirement): the
+    pledges' own units only (what moves), organic enablers in ``organic_assignments``."""
+    organic_assignments: tuple[Assignment, ...] = ()
+    """Units of organic enablers given to lines (enabler units; they move with their
+    parent pledge's units)."""
+    personnel: int = 0
+    """Personnel of the active pledges of the scenario, as ``forcegen run`` counts them
+    [persons]."""
+    idle_personnel: Mapping[str, int] = field(default_factory=dict)
+    """Per active pledge, its personnel that fill no line of this requirement [persons]:
+    the share of its units left unassigned, less the personnel of organic enablers those
+    units give to lines. ``personnel`` minus their sum is the personnel that serves."""
+
+    idle_by_capability: Mapping[str, int] = field(default_factory=dict)
+    """``idle_personnel`` summed by the pledges' capability, largest first [persons]."""
+
+    @property
+    def idle_total(self) -> int:
+        """Personnel in active pledges that fill no line of this requirement [persons]."""
+        return sum(self.idle_personnel.values())
 
     def to_json(self) -> dict[str, object]:
         """The documented JSON shape (docs/json.md)."""
@@ -70,7 +89,13 @@ class SourcingResult:
             "filled_units": self.fill.filled_units,
             "required_units": self.fill.required_units,
             "fill_ratio": self.fill.fill_ratio,
+            "personnel_fill": self.fill.personnel_fill,
+            "required_personnel": self.fill.required_personnel,
+            "filled_personnel": self.fill.filled_personnel,
             "met": self.fill.met,
+            "personnel": self.personnel,
+            "idle_personnel": self.idle_total,
+            "idle_personnel_by_capability": dict(self.idle_by_capability),
             "lines": [line.to_json() for line in self.fill.lines],
             "unused": dict(self.unused),
             "dependence_on": self.dependence_nation,
@@ -120,23 +145,32 @@ def source_requirement(
     req = workspace.requirement(requirement)
     if dependence_on is not None and dependence_on not in workspace.nations:
         raise UnknownIdError("nation", dependence_on, workspace.nations)
-    check_units(workspace)
+    personnel = checked_personnel(workspace)
     resolved = resolve_scenario(workspace, scenario)
     scenario_id = None if resolved is None else resolved.id
     active = scenario_pledges(workspace, resolved)
     available = {pid: workspace.pledges[pid].quantity for pid in active}
     problem = build_problem(workspace, req, available)
     solution = solve(problem, full=True)
-    fill = requirement_fill(req, solution)
+    fill = requirement_fill(workspace, req, solution)
+    own = tuple(a for a in solution.assignments if a.organic is None)
+    organic = tuple(a for a in solution.assignments if a.organic is not None)
     used: dict[str, float] = {}
-    for a in solution.assignments:
+    for a in own:
         used[a.pledge] = used.get(a.pledge, 0.0) + a.units
-    useful = {problem.offers[e.offer].pledge for e in problem.edges}
+    useful = {
+        problem.offers[e.offer].pledge for e in problem.edges if not problem.offers[e.offer].organic
+    }
     unused = {
         pid: round(units - used.get(pid, 0.0), 6)
         for pid, units in available.items()
         if pid in useful and units - used.get(pid, 0.0) > UNITS
     }
+    idle = _idle_personnel(workspace, available, personnel, used, organic)
+    idle_by_capability: dict[str, int] = {}
+    for pid, persons in idle.items():
+        capability = workspace.pledges[pid].capability
+        idle_by_capability[capability] = idle_by_capability.get(capability, 0) + persons
     dependence = []
     if dependence_on is not None:
         dependence = _dependence(workspace, req, available, problem, solution, dependence_on)
@@ -148,8 +182,46 @@ def source_requirement(
         tuple(dependence),
         solution.status,
         problem,
-        solution.assignments,
+        own,
+        organic,
+        sum(personnel[pid] for pid in active),
+        idle,
+        dict(sorted(idle_by_capability.items(), key=lambda kv: -kv[1])),
     )
+
+
+def _idle_personnel(
+    workspace: Workspace,
+    available: Mapping[str, float],
+    personnel: Mapping[str, int],
+    used: Mapping[str, float],
+    organic: tuple[Assignment, ...],
+) -> dict[str, int]:
+    """Per active pledge, its personnel that fill no line [persons], when not 0.
+
+    A pledge of q units and P personnel with x units assigned leaves P (q - x) / q idle;
+    organic enablers given to lines beyond the x k its assigned units bring (k enabler
+    units per unit) come from the idle units, and their personnel (units x the enabler's
+    personnel per unit) serves, up to what is idle. Rounded to whole persons.
+    """
+    enabler_units: dict[tuple[str, str], float] = {}
+    for a in organic:
+        assert a.organic is not None
+        key = (a.pledge, a.organic)
+        enabler_units[key] = enabler_units.get(key, 0.0) + a.units
+    idle: dict[str, int] = {}
+    for pid, quantity in available.items():
+        pledge = workspace.pledges[pid]
+        assigned = min(quantity, used.get(pid, 0.0))
+        persons = personnel[pid] * (quantity - assigned) / quantity
+        for enabler in workspace.capabilities[pledge.capability].includes:
+            extra = enabler_units.get((pid, enabler.capability), 0.0) - assigned * enabler.quantity
+            if extra > UNITS:
+                persons -= extra * workspace.capabilities[enabler.capability].personnel
+        whole = round(max(0.0, persons))
+        if whole > 0:
+            idle[pid] = whole
+    return idle
 
 
 def _dependence(
