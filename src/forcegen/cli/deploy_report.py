@@ -34,8 +34,8 @@ def not_moved_lines(result: DeploymentResult, workspace: Workspace) -> list[str]
     lines = []
     for (kind, domain, where), personnel in groups.items():
         what = f"{domain.capitalize() or 'Other'} units"
-        n = len(personnel)
-        size = f"{count(sum(personnel))} personnel ({n:,} unit{'' if n == 1 else 's'})"
+        many = len(personnel)
+        size = f"{count(sum(personnel))} personnel ({many:,} unit{'' if many == 1 else 's'})"
         if kind == "destination":
             place = names.zone(workspace, where) if where else "no zone"
             lines.append(
