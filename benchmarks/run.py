@@ -1,6 +1,6 @@
 """forcegen benchmarks. Usage: ``python benchmarks/run.py [TARGET ...]``.
 
-Targets (default: all but ``scale``):
+Targets (default: all but ``scale`` and ``disruptions``):
 
 - ``startup``: ``forcegen --help`` against a bare ``python -c pass`` measured in the same
   run. Target: well under 1 s.
@@ -23,6 +23,14 @@ Targets (default: all but ``scale``):
   per-item first-come-first-served simulation (see ``bench_deploy``). Target: under
   10 s; ``closure_day`` <= ``baseline_closure_day``.
 
+- ``disruptions``: 200 seeded disruption draws of the built-in dataset (every pledge, no
+  scenario: the slowest case), the closure day of the force in each, by the engine
+  (proven bounds settle most draws: see ``simulate_disruptions``) against the method it
+  replaced (``benchmarks/baselines/disruptions.py``: every draw the undisrupted plan does
+  not fit planned again), both from the same undisrupted plan, measured in the same run;
+  ``identical`` says whether both give the same closure day in every draw. Target: under
+  10 s, identical. ``--draws`` changes the number of draws; the baseline runs once.
+
 - ``scale``: the cost curves of ``validate``, ``run``, ``montecarlo``, ``source`` and
   ``deploy`` against workspace size (pledges, conditions, lines, units), each point the
   real command in its own process (see ``benchmarks/scale.py``). Its ``ratio`` is the
@@ -31,6 +39,7 @@ Targets (default: all but ``scale``):
   The figures are in docs/limits.md.
 
 ``ratio`` is ``baseline_seconds / seconds`` (a speed-up) for ``montecarlo`` and
+``disruptions``, and
 ``seconds / baseline_seconds`` (an overhead over the floor, or the cost of optimality)
 for ``startup``, ``run``, ``sourcing`` and ``deploy``.
 
@@ -278,12 +287,50 @@ def bench_deploy(repeat: int) -> dict[str, float]:
     }
 
 
-TARGETS: dict[str, Callable[..., dict[str, float]]] = {
+def bench_disruptions(repeat: int, draws: int = 200) -> dict[str, Any]:
+    """``draws`` disruption draws (seed 0) of the built-in dataset, every pledge moving:
+    ``seconds`` the engine (median of ``repeat`` runs), ``baseline_seconds`` the method of
+    commit 10bd9c9 (one run), both given the same undisrupted plan."""
+    import forcegen
+    from benchmarks.baselines.disruptions import simulate_disruptions_baseline
+    from forcegen.engine.deployment.disruptions import simulate_disruptions
+
+    ws = forcegen.load_builtin()
+    result = forcegen.deploy(ws)  # the undisrupted plan, not timed
+    network, moving, plan = result.network, list(result.movements), result.plan
+    ours: list[Any] = []
+
+    def engine() -> float:
+        start = time.perf_counter()
+        ours[:] = [simulate_disruptions(network, moving, draws, 0, base_plan=plan)]
+        return time.perf_counter() - start
+
+    seconds = _median(engine, repeat)
+    start = time.perf_counter()
+    baseline = simulate_disruptions_baseline(network, moving, draws, 0, base_plan=plan)
+    baseline_seconds = time.perf_counter() - start
+    new = ours[0]
+    return {
+        "seconds": seconds,
+        "baseline_seconds": baseline_seconds,
+        "draws": draws,
+        "identical": new.closure_days == baseline,
+        "closure_day": plan.closure_day,
+        "quantiles": new.quantiles(),
+        "baseline_distinct_closure_days": sorted({d for d in baseline if d is not None}),
+        "later_than_plan": new.later_than_plan,
+        "settled_patterns": dict(new.settled),
+        "target_seconds": 10.0,
+    }
+
+
+TARGETS: dict[str, Callable[..., dict[str, Any]]] = {
     "startup": bench_startup,
     "run": bench_run,
     "montecarlo": bench_montecarlo,
     "sourcing": bench_sourcing,
     "deploy": bench_deploy,
+    "disruptions": bench_disruptions,
     "scale": lambda repeat: {},  # run by main(): see benchmarks/scale.py
 }
 
@@ -295,12 +342,13 @@ def main() -> None:
     parser.add_argument("--baseline-draws", type=int, default=200)
     parser.add_argument("--big", action="store_true", help="montecarlo: also 100M draws")
     parser.add_argument("--quick", action="store_true", help="scale: the small sizes only")
+    parser.add_argument("--draws", type=int, default=200, help="disruptions: draws")
     args = parser.parse_args()
     unknown = [t for t in args.targets if t not in TARGETS]
     if unknown:
         parser.error(f"unknown target(s) {', '.join(unknown)}; choose from {', '.join(TARGETS)}")
-    summary: dict[str, dict[str, float]] = {}
-    for name in args.targets or [t for t in TARGETS if t != "scale"]:
+    summary: dict[str, dict[str, Any]] = {}
+    for name in args.targets or [t for t in TARGETS if t not in ("scale", "disruptions")]:
         if name == "scale":
             from scale import bench_scale
 
@@ -308,6 +356,9 @@ def main() -> None:
             result["ratio"] = result["worst_ratio_vs_linear"]
         elif name == "montecarlo":
             result = bench_montecarlo(args.repeat, args.baseline_draws, args.big)
+            result["ratio"] = result["baseline_seconds"] / result["seconds"]
+        elif name == "disruptions":
+            result = bench_disruptions(args.repeat, args.draws)
             result["ratio"] = result["baseline_seconds"] / result["seconds"]
         else:
             result = TARGETS[name](args.repeat)

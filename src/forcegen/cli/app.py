@@ -470,7 +470,7 @@ def deploy(
             return
         from forcegen.cli.deploy_report import print_deploy_report
 
-        print_deploy_report(result)
+        print_deploy_report(result, ws)
         for path in out.paths:
             typer.echo(f"wrote {path}")
 

@@ -134,6 +134,15 @@ class Workspace:
             return pledge.is_assumption("personnel")
         return self.capabilities[pledge.capability].is_assumption("personnel")
 
+    def readiness_is_assumed(self, pledge_id: str) -> bool:
+        """True when the pledge's ``readiness_days`` rests on an assumption: labelled so
+        (``basis: assumption`` or an ``assumptions`` entry), or not given at all (the
+        default, ready on day 0, is then the model's assumption, not a report)."""
+        pledge = self.pledges[pledge_id]
+        if pledge.is_assumption("readiness_days"):
+            return True
+        return "readiness_days" not in pledge.model_fields_set
+
     def condition_is_assumed(self, pledge_id: str) -> bool:
         """True when the pledge's ``requires`` is the project's assumption."""
         pledge = self.pledges[pledge_id]

@@ -119,7 +119,14 @@ def network_map(
 ) -> list[Path]:
     """The network on country outlines: legs coloured by their peak utilisation over
     days and loads (grey dashed when unused), gauge breaks marked, nodes by kind, and
-    the line of contact when the workspace has one."""
+    the line of contact when the workspace has one; node names placed so that no two
+    overlap (:func:`place_labels`)."""
+    fig, _ = map_figure(result)
+    return save(fig, directory, "deploy_map", out)
+
+
+def map_figure(result: DeploymentResult) -> tuple[Any, Any]:
+    """The figure and axes of :func:`network_map`, not saved."""
     plt = pyplot()
     from matplotlib import colormaps
     from matplotlib.collections import LineCollection, PatchCollection
@@ -218,6 +225,7 @@ def network_map(
         handles.append(Line2D([], [], color="#d62728", linewidth=3.0, label=label))
 
     box = (west, east, south, north)
+    labelled: list[tuple[Node, float]] = []
     for kind, (marker, colour, size) in MARKERS.items():
         nodes = [n for n in network.nodes if n.kind is kind and _inside(n, *box)]
         if not nodes:
@@ -243,15 +251,7 @@ def network_map(
                 label=kind.value,
             )
         )
-        for n in nodes:
-            ax.annotate(
-                n.name,
-                (n.lon, n.lat),
-                xytext=(4, 3),
-                textcoords="offset points",
-                fontsize=5.5,
-                zorder=7,
-            )
+        labelled += [(n, size) for n in nodes]
 
     off_map = [n for n in network.nodes if n.kind is NodeKind.ORIGIN and not _inside(n, *box)]
     if off_map:
@@ -271,7 +271,143 @@ def network_map(
     ax.set_ylabel("latitude [degrees north]")
     ax.legend(handles=handles, fontsize=7, loc="upper right", framealpha=0.9)
     ax.set_title(f"Deployment network: peak utilisation ({_which(result)})")
-    return save(fig, directory, "deploy_map", out)
+    place_labels(fig, ax, labelled)
+    return fig, ax
+
+
+LABEL_SIZE = 5.5
+"""Font size of node names on the map [points]."""
+
+LABEL_RINGS = (3.0, 9.0, 16.0, 25.0, 36.0, 50.0, 66.0)
+"""Distances from its node at which a name is tried, nearest first [points]."""
+
+LABEL_DIRECTIONS = (
+    (1, 1),
+    (1, -1),
+    (-1, 1),
+    (-1, -1),
+    (1, 0),
+    (-1, 0),
+    (0, 1),
+    (0, -1),
+)
+"""Directions tried at each distance: right-above first, as maps usually set names."""
+
+LABEL_GAP = 1.0
+"""Least gap between two names, or a name and a marker [pixels]."""
+
+
+def place_labels(fig: Any, ax: Any, nodes: Sequence[tuple[Node, float]]) -> list[Any]:
+    """Write each node's name next to it so that no two names overlap, nor a name and
+    another node's marker: deterministic greedy placement. Nodes are taken by kind
+    (destinations first, as in :data:`MARKERS`) then by name; for each, positions
+    around the node are tried nearest first (:data:`LABEL_RINGS` x
+    :data:`LABEL_DIRECTIONS`), each measured with the renderer's own text extent, and
+    the first that overlaps nothing already placed and stays inside the axes is kept;
+    a name set away from its node (beyond the first ring) gets a thin leader line. A
+    name with no free position keeps its nearest one (never seen on the built-in map).
+    ``nodes`` are (node, marker size [points squared]); returns the text artists (gid
+    ``node-label``)."""
+    fig.canvas.draw()  # fixes the axes' position and aspect: extents are final
+    renderer = fig.canvas.get_renderer()
+    to_pixels = fig.dpi / 72.0
+    frame = ax.get_window_extent(renderer)
+    taken: list[Box] = []
+    for node, size in nodes:  # markers are obstacles too
+        x, y = ax.transData.transform((node.lon, node.lat))
+        half = math.sqrt(size) * to_pixels / 2
+        taken.append((x - half, y - half, x + half, y + half))
+    order = {kind: i for i, kind in enumerate(MARKERS)}
+    placed: list[Any] = []
+    for k, (node, size) in sorted(
+        enumerate(nodes), key=lambda item: (order[item[1][0].kind], item[1][0].name, item[0])
+    ):
+        own = taken[k]
+        reach = math.sqrt(size) / 2  # from the node's centre to its marker's edge [points]
+        chosen: tuple[int, tuple[float, float], Box] | None = None
+        fallback: tuple[int, tuple[float, float], Box] | None = None
+        for ring, distance in enumerate(LABEL_RINGS):
+            for dx, dy in LABEL_DIRECTIONS:
+                scale = (reach + distance) / math.hypot(dx, dy)
+                offset = (dx * scale, dy * scale)
+                probe = _node_label(ax, node, offset, leader=False)
+                box = _text_box(probe, renderer)
+                probe.remove()
+                if not _within(box, frame):
+                    continue
+                if fallback is None:
+                    fallback = (ring, offset, box)
+                if not any(_overlap(box, other) for other in taken if other is not own):
+                    chosen = (ring, offset, box)
+                    break
+            if chosen is not None:
+                break
+        pick = chosen or fallback
+        if pick is None:  # pragma: no cover - the axes always hold the nearest position
+            continue
+        ring, offset, box = pick
+        placed.append(_node_label(ax, node, offset, leader=ring > 0, reach=reach))
+        taken.append(box)
+    return placed
+
+
+Box = tuple[float, float, float, float]
+"""A box (x0, y0, x1, y1) [pixels]."""
+
+
+def _node_label(
+    ax: Any, node: Node, offset: tuple[float, float], *, leader: bool, reach: float = 0.0
+) -> Any:
+    """A node's name at ``offset`` [points] from it, aligned away from the node; with a
+    thin leader line to the node's marker when ``leader``."""
+    dx, dy = offset
+    return ax.annotate(
+        node.name,
+        (node.lon, node.lat),
+        xytext=offset,
+        textcoords="offset points",
+        ha="left" if dx > 1e-9 else "right" if dx < -1e-9 else "center",
+        va="bottom" if dy > 1e-9 else "top" if dy < -1e-9 else "center",
+        fontsize=LABEL_SIZE,
+        zorder=7,
+        gid="node-label",
+        annotation_clip=False,
+        arrowprops={
+            "arrowstyle": "-",
+            "color": "#555555",
+            "linewidth": 0.4,
+            "shrinkA": 0.0,
+            "shrinkB": reach,
+        }
+        if leader
+        else None,
+    )
+
+
+def _text_box(text: Any, renderer: Any) -> Box:
+    """The box of a text's own glyphs [pixels] (an annotation's leader line left out)."""
+    from matplotlib.text import Annotation, Text
+
+    if isinstance(text, Annotation):
+        text.update_positions(renderer)  # an annotation finds its place when drawn
+    extent = Text.get_window_extent(text, renderer)
+    return (float(extent.x0), float(extent.y0), float(extent.x1), float(extent.y1))
+
+
+def _within(box: Box, frame: Any) -> bool:
+    return bool(
+        frame.x0 <= box[0] and box[2] <= frame.x1 and frame.y0 <= box[1] and box[3] <= frame.y1
+    )
+
+
+def _overlap(a: Box, b: Box) -> bool:
+    """True when boxes (x0, y0, x1, y1) [pixels] come closer than :data:`LABEL_GAP`."""
+    return (
+        a[0] < b[2] + LABEL_GAP
+        and b[0] < a[2] + LABEL_GAP
+        and a[1] < b[3] + LABEL_GAP
+        and b[1] < a[3] + LABEL_GAP
+    )
 
 
 def disruption_histogram(

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from forcegen.engine.activation import resolve_scenario, scenario_pledges
 from forcegen.engine.bounds import check_count
+from forcegen.engine.deployment.critical_path import CriticalPath, explain_closure
 from forcegen.engine.deployment.disruptions import DisruptionDraws, simulate_disruptions
 from forcegen.engine.deployment.geography import distance_to_line_km
 from forcegen.engine.deployment.movement import (
@@ -44,6 +45,21 @@ class DeploymentResult:
     movements: tuple[Movement, ...]
     plan: DeploymentPlan
     disruptions: DisruptionDraws | None
+    critical_path: CriticalPath | None = None
+    """Why the force closes when it does (None when not computed)."""
+    active_personnel: float = 0.0
+    """Personnel of the units tasked [persons]: the active pledges of the scenario (as
+    ``forcegen run`` counts them) or the sourced units; moved plus not moved."""
+
+    @property
+    def moved_personnel(self) -> float:
+        """Personnel moved through the network [persons]."""
+        return float(sum(m.personnel for m in self.movements))
+
+    @property
+    def not_moved_personnel(self) -> float:
+        """Personnel of the units not moved through the network [persons]."""
+        return float(sum(n.personnel for n in self.plan.not_moved))
 
     def units_frame(self) -> pd.DataFrame:
         """One row per moving unit: nation, pledge, ready day and closure days [day]."""
@@ -58,8 +74,9 @@ class DeploymentResult:
         return self.plan.utilisation
 
     def bottlenecks_frame(self) -> pd.DataFrame:
-        """The capacities that hold the closure up, with their shadow price [item-days
-        saved per extra item a day], most binding first."""
+        """The saturated capacities with a shadow price [item-days saved per extra item a
+        day], largest first; whether one is binding (moves the closure day) is in
+        :attr:`critical_path`."""
         import pandas as pd
 
         columns = [
@@ -111,6 +128,11 @@ class DeploymentResult:
     def to_json(self) -> dict[str, object]:
         """The documented JSON shape (docs/json.md)."""
         plan = self.plan
+        binding = (
+            set()
+            if self.critical_path is None
+            else {c.resource for c in self.critical_path.binding}
+        )
         return {
             "scenario": self.scenario,
             "requirement": self.requirement,
@@ -134,12 +156,26 @@ class DeploymentResult:
                 }
                 for u in plan.units
             ],
+            "active_personnel": round(self.active_personnel, 3),
+            "moved_personnel": round(self.moved_personnel, 3),
+            "not_moved_personnel": round(self.not_moved_personnel, 3),
             "not_moved": [
-                {"unit": n.unit, "pledge": n.pledge, "nation": n.nation, "reason": n.reason}
+                {
+                    "unit": n.unit,
+                    "pledge": n.pledge,
+                    "nation": n.nation,
+                    "reason": n.reason,
+                    "personnel": round(n.personnel, 3),
+                    "domain": n.domain,
+                    "zone": n.zone,
+                }
                 for n in plan.not_moved
             ],
             "beyond_horizon": [b.row() for b in plan.beyond_horizon],
-            "bottlenecks": [b.row() for b in plan.bottlenecks],
+            "critical_path": None if self.critical_path is None else self.critical_path.to_json(),
+            "bottlenecks": [
+                {**b.row(), "binding": b.resource in binding} for b in plan.bottlenecks
+            ],
             "disruptions": None
             if self.disruptions is None
             else {
@@ -147,6 +183,11 @@ class DeploymentResult:
                 "draws": len(self.disruptions.closure_days),
                 "seed": self.disruptions.seed,
                 "not_closed": self.disruptions.not_closed,
+                "closure_day_without": self.disruptions.base_closure,
+                "later_than_plan": self.disruptions.later_than_plan,
+                "delaying": [
+                    {"disruption": d, "draws": n} for d, n in self.disruptions.delaying().items()
+                ],
             },
         }
 
@@ -187,6 +228,15 @@ def deploy(
         tasks = taskings_from_pledges({pid: workspace.pledges[pid].quantity for pid in ids})
     moving, left = movements(workspace, network, tasks)
     plan = plan_deployment(network, moving, left)
+    critical = explain_closure(
+        network,
+        moving,
+        plan,
+        readiness_assumed={m.pledge: workspace.readiness_is_assumed(m.pledge) for m in moving},
+        nation_names={iso3: nation.name for iso3, nation in workspace.nations.items()},
+        capability_names={cid: c.name for cid, c in workspace.capabilities.items()},
+    )
+    active = float(sum(m.personnel for m in moving) + sum(n.personnel for n in left))
     draws_result = None
     done = 0
 
@@ -201,4 +251,6 @@ def deploy(
             network, moving, draws, seed, base_plan=plan, advance=advance
         )
     scenario_id = None if resolved is None else resolved.id
-    return DeploymentResult(scenario_id, requirement, network, tuple(moving), plan, draws_result)
+    return DeploymentResult(
+        scenario_id, requirement, network, tuple(moving), plan, draws_result, critical, active
+    )

@@ -37,12 +37,17 @@ class Movement:
 
 @dataclass(frozen=True)
 class NotMoved:
-    """A unit left out of the movement plan, and why."""
+    """A unit left out of the movement plan, and why: ``personnel`` [persons] it
+    carries, ``domain`` of its capability (land, air, maritime, joint), ``zone`` it is
+    bound for (None when it has none)."""
 
     unit: str
     pledge: str
     nation: str
     reason: str
+    personnel: float = 0.0
+    domain: str = ""
+    zone: str | None = None
 
 
 @dataclass(frozen=True)
@@ -82,20 +87,40 @@ def movements(
     for task in taskings:
         pledge = workspace.pledges[task.pledge]
         unit = task.label or pledge.id
+        capability = workspace.capabilities[pledge.capability]
+        share = task.units / pledge.quantity
+        personnel = workspace.pledge_personnel(pledge.id) * share
+        domain = capability.domain.value
         zone = _destination(network, task.zone, pledge.zones)
         if zone is None:
             wanted = task.zone or ", ".join(pledge.zones or ()) or "no zone"
+            first = task.zone or (pledge.zones[0] if pledge.zones else None)
             left.append(
-                NotMoved(unit, pledge.id, pledge.nation, f"no destination node for {wanted}")
+                NotMoved(
+                    unit,
+                    pledge.id,
+                    pledge.nation,
+                    f"no destination node for {wanted}",
+                    float(personnel),
+                    domain,
+                    first,
+                )
             )
             continue
         origins = network.origins.get(pledge.nation, ())
         if not origins:
-            left.append(NotMoved(unit, pledge.id, pledge.nation, "nation has no origin"))
+            left.append(
+                NotMoved(
+                    unit,
+                    pledge.id,
+                    pledge.nation,
+                    "nation has no origin",
+                    float(personnel),
+                    domain,
+                    zone,
+                )
+            )
             continue
-        capability = workspace.capabilities[pledge.capability]
-        share = task.units / pledge.quantity
-        personnel = workspace.pledge_personnel(pledge.id) * share
         lift = capability.lift
         moved.append(
             Movement(

@@ -156,10 +156,13 @@ def earliest_plan(
     network: Network,
     horizon: int,
     routes: Routes | None = None,
+    floor: int = 0,
 ) -> LoadSolution:
     """The plan of one load that finishes earliest, then with the fewest item-days, up
     to ``horizon`` [days]; if not everything can arrive by then, the plan delivering the
-    most by it.
+    most by it. ``floor`` [day] is a day before which the caller has proven that not
+    everything can arrive (0 when unknown); the search starts from it or from the lower
+    bound, whichever is later.
 
     The horizon is searched upwards from a lower bound (ready day plus fastest route,
     and cuts at origins and destinations), first a quarter above it, then growing by
@@ -167,7 +170,7 @@ def earliest_plan(
     last basis with arrivals after day M - 1 forbidden, M the last arrival of
     the plan in hand, until that is infeasible: M is then the earliest finish.
     """
-    low = lower_bound(graph, groups, network, routes)
+    low = max(lower_bound(graph, groups, network, routes), floor)
     trial = min(horizon, low + max(5, low // 4))
     while True:
         model = LoadModel(graph, groups, trial)
