@@ -35,7 +35,5 @@ def too_wide(text: str, width: int) -> list[str]:
     """Lines of ``text`` longer than ``width`` characters, except a single word that is
     longer than the width by itself (a long URL stands alone on its line, whole)."""
     return [
-        line
-        for line in text.splitlines()
-        if len(line.rstrip()) > width and len(line.split()) > 1
+        line for line in text.splitlines() if len(line.rstrip()) > width and len(line.split()) > 1
     ]
