@@ -47,3 +47,16 @@ def test_caption_names_scenario_seed_draws_and_sources() -> None:
     assert "Scenario: Ceasefire only" in text
     assert "seed 7, 20,000 draws" in text
     assert "CIA World Factbook" in text and "cited sources" in text
+
+
+def test_the_built_in_nations_colours_are_far_apart() -> None:
+    """Spain and Slovenia once got two oranges a reader could not tell apart."""
+    from itertools import combinations
+
+    from forcegen.plots.style import MIN_DELTA_E, PALETTE, delta_e
+
+    assert len(PALETTE) >= 36
+    colours = list(nation_colours(open_workspace()).values())
+    closest = min(delta_e(a, b) for a, b in combinations(colours, 2))
+    assert closest >= MIN_DELTA_E
+    assert delta_e("#F38400", "#FF7F0E") < MIN_DELTA_E  # the two oranges, now not both kept

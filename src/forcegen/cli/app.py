@@ -464,7 +464,7 @@ def deploy(
             if plot is not None:
                 from forcegen.plots.deployment import deployment_charts
 
-                deployment_charts(result, plot, out)
+                deployment_charts(result, plot, out, workspace=ws)
         if as_json:
             _print_json(result.to_json())
             return

@@ -19,11 +19,12 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from forcegen import DeploymentResult
+from forcegen import DeploymentResult, Workspace
 from forcegen.errors import ForcegenError
 from forcegen.io.atomic import OutputTransaction, output_transaction
 from forcegen.model.network import Leg, Network, Node, NodeKind
 from forcegen.plots import pyplot, save
+from forcegen.plots.style import caption, caption_text, nation_colours, thousands
 
 Ring = list[tuple[float, float]]
 """A closed ring of (lon, lat) points [degrees]."""
@@ -56,9 +57,13 @@ PARALLEL_OFFSET = 0.07
 
 
 def closure_curve(
-    result: DeploymentResult, directory: Path, out: OutputTransaction | None = None
+    result: DeploymentResult,
+    directory: Path,
+    out: OutputTransaction | None = None,
+    workspace: Workspace | None = None,
 ) -> list[Path]:
-    """Personnel in place by day, stacked by nation [persons], with the closure day."""
+    """Personnel in place by day, stacked by nation [persons], with the closure day; with
+    ``workspace``, nations by name in their house colours and a caption."""
     plt = pyplot()
     fig, ax = plt.subplots(figsize=(9, 4.8))
     frame = result.plan.in_place()
@@ -67,10 +72,12 @@ def closure_curve(
     if len(frame.columns):
         # one more day, so that the last step (the closure day itself) shows
         steps = [*days, days[-1] + 1]
+        colours = nation_colours(workspace) if workspace is not None else {}
         ax.stackplot(
             steps,
             [_extend(frame[c].to_numpy()) for c in frame.columns],
-            labels=[str(c) for c in frame.columns],
+            labels=[_nation(workspace, str(c)) for c in frame.columns],
+            colors=[colours.get(str(c), "#999999") for c in frame.columns] if colours else None,
             step="post",
             alpha=0.85,
         )
@@ -110,18 +117,26 @@ def closure_curve(
     ax.set_ylim(0, 1.15 * top if top > 0 else 1.0)
     if ax.get_legend_handles_labels()[0]:
         ax.legend(fontsize=7, ncol=2, frameon=False, loc="upper left")
-    ax.set_title(_title(result, "personnel in place by day"))
+    thousands(ax.yaxis)
+    ax.set_title(_title(result, "personnel in place by day", workspace))
+    _caption(fig, result, workspace)
     return save(fig, directory, "deploy_closure", out)
 
 
 def network_map(
-    result: DeploymentResult, directory: Path, out: OutputTransaction | None = None
+    result: DeploymentResult,
+    directory: Path,
+    out: OutputTransaction | None = None,
+    workspace: Workspace | None = None,
 ) -> list[Path]:
     """The network on country outlines: legs coloured by their peak utilisation over
     days and loads (grey dashed when unused), gauge breaks marked, nodes by kind, and
     the line of contact when the workspace has one; node names placed so that no two
     overlap (:func:`place_labels`)."""
-    fig, _ = map_figure(result)
+    fig, ax = map_figure(result)
+    if workspace is not None:
+        ax.set_title(f"Deployment network: peak utilisation ({_which(result, workspace)})")
+        _caption(fig, result, workspace)
     return save(fig, directory, "deploy_map", out)
 
 
@@ -411,7 +426,10 @@ def _overlap(a: Box, b: Box) -> bool:
 
 
 def disruption_histogram(
-    result: DeploymentResult, directory: Path, out: OutputTransaction | None = None
+    result: DeploymentResult,
+    directory: Path,
+    out: OutputTransaction | None = None,
+    workspace: Workspace | None = None,
 ) -> list[Path]:
     """Closure day of the force over the disruption draws, with its 5/50/95 %
     quantiles; draws that do not close are shown past the horizon. Nothing (an empty
@@ -473,21 +491,27 @@ def disruption_histogram(
     ax.set_title(
         _title(
             result,
-            f"closure day over {len(draws.closure_days)} disruption draws (seed {draws.seed})",
+            f"closure day over {len(draws.closure_days):,} disruption draws (seed {draws.seed:,})",
+            workspace,
         )
     )
+    _caption(fig, result, workspace, seed=draws.seed, draws=len(draws.closure_days))
     return save(fig, directory, "deploy_disruptions", out)
 
 
 def deployment_charts(
-    result: DeploymentResult, directory: Path, out: OutputTransaction | None = None
+    result: DeploymentResult,
+    directory: Path,
+    out: OutputTransaction | None = None,
+    workspace: Workspace | None = None,
 ) -> list[Path]:
     """Every chart that applies: closure curve, map and (with draws) the histogram, all
-    staged in the output transaction ``out`` (without it: all written, or none)."""
+    staged in the output transaction ``out`` (without it: all written, or none); with
+    ``workspace``, names, nation colours and captions."""
     with output_transaction(out) as tx:
-        written = closure_curve(result, directory, tx)
-        written += network_map(result, directory, tx)
-        written += disruption_histogram(result, directory, tx)
+        written = closure_curve(result, directory, tx, workspace)
+        written += network_map(result, directory, tx, workspace)
+        written += disruption_histogram(result, directory, tx, workspace)
     return written
 
 
@@ -499,15 +523,42 @@ def _extend(values: npt.NDArray[Any]) -> npt.NDArray[Any]:
     return np.append(values, values[-1:])
 
 
-def _which(result: DeploymentResult) -> str:
-    which = result.scenario or "every pledge"
+def _which(result: DeploymentResult, workspace: Workspace | None = None) -> str:
+    scenario = result.scenario
+    record = workspace.scenarios.get(scenario) if workspace and scenario else None
+    if record is not None:
+        scenario = record.name
+    which = scenario or "every pledge"
     if result.requirement is not None:
-        which += f", requirement {result.requirement}"
+        requirement = result.requirement
+        if workspace is not None and requirement in workspace.requirements:
+            requirement = workspace.requirements[requirement].name
+        which += f", requirement {requirement}"
     return which
 
 
-def _title(result: DeploymentResult, detail: str) -> str:
-    return f"{_which(result)}: {detail}"
+def _title(result: DeploymentResult, detail: str, workspace: Workspace | None = None) -> str:
+    return f"{_which(result, workspace)}: {detail}"
+
+
+def _nation(workspace: Workspace | None, iso3: str) -> str:
+    if workspace is not None and iso3 in workspace.nations:
+        return workspace.nations[iso3].name
+    return iso3
+
+
+def _caption(
+    figure: Any,
+    result: DeploymentResult,
+    workspace: Workspace | None,
+    seed: int | None = None,
+    draws: int | None = None,
+) -> None:
+    """Scenario, seed and draws of the disruptions (when drawn) and sources."""
+    if workspace is None:
+        return
+    scenario = _which(result, workspace)
+    caption(figure, caption_text(workspace, scenario=scenario, seed=seed, draws=draws))
 
 
 def _peak_utilisation(result: DeploymentResult) -> dict[str, float | None]:

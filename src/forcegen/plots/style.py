@@ -15,6 +15,7 @@ draw.
 from __future__ import annotations
 
 import colorsys
+import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -31,29 +32,67 @@ FIXED = {
 }
 """Nations whose colour readers recognise; the rest are dealt from :data:`PALETTE`."""
 
-PALETTE = (
+CANDIDATES = (
     # Kelly's 22 colours of maximum contrast (1965), without white, black and yellow
     "#875692", "#F38400", "#A1CAF1", "#BE0032", "#C2B280", "#848482", "#008856",
     "#E68FAC", "#0067A5", "#F99379", "#604E97", "#F6A600", "#B3446C", "#DCD300",
     "#882D17", "#8DB600", "#654522", "#E25822", "#2B3D26",
-    # matplotlib tab10 and the light half of tab20
-    "#1F77B4", "#FF7F0E", "#2CA02C", "#9467BD", "#8C564B", "#E377C2", "#BCBD22",
-    "#17BECF", "#AEC7E8", "#FFBB78", "#98DF8A", "#FF9896", "#C5B0D5", "#C49C94",
-    "#F7B6D2", "#DBDB8D", "#9EDAE5",
+    # matplotlib's tab20
+    "#1F77B4", "#AEC7E8", "#FF7F0E", "#FFBB78", "#2CA02C", "#98DF8A", "#D62728",
+    "#FF9896", "#9467BD", "#C5B0D5", "#8C564B", "#C49C94", "#E377C2", "#F7B6D2",
+    "#7F7F7F", "#C7C7C7", "#BCBD22", "#DBDB8D", "#17BECF", "#9EDAE5",
 )  # fmt: skip
-"""Distinct colours dealt to nations in workspace order; beyond them, golden-angle hues."""
+"""Colours tried in order for the palette, then golden-angle hues."""
+
+MIN_DELTA_E = 20.0
+"""Least colour difference (CIE76 Delta E) between two palette colours: below ~20 two
+small areas of a stacked chart read as one colour."""
 
 
-def _extra(n: int) -> str:
+def _lab(colour: str) -> tuple[float, float, float]:
+    """CIE L*a*b* (D65) of a '#RRGGBB' colour."""
+    rgb = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb)
+    x = (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047
+    y = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    z = (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883
+
+    def f(t: float) -> float:
+        return t ** (1 / 3) if t > 0.008856 else 7.787 * t + 16 / 116
+
+    return 116 * f(y) - 16, 500 * (f(x) - f(y)), 200 * (f(y) - f(z))
+
+
+def delta_e(a: str, b: str) -> float:
+    """CIE76 colour difference of two '#RRGGBB' colours."""
+    return math.dist(_lab(a), _lab(b))
+
+
+def _hue(n: int) -> str:
     hue = (0.61803398875 * n) % 1.0
-    lightness = 0.35 + 0.3 * ((n // 7) % 2)
-    r, g, b = colorsys.hls_to_rgb(hue, lightness, 0.65)
+    r, g, b = colorsys.hls_to_rgb(hue, (0.3, 0.5, 0.7)[n % 3], 0.7)
     return f"#{round(255 * r):02X}{round(255 * g):02X}{round(255 * b):02X}"
+
+
+def _palette() -> tuple[str, ...]:
+    """Candidates and golden-angle hues, each kept only when at least
+    :data:`MIN_DELTA_E` from :data:`FIXED` and every colour kept before it."""
+    kept: list[str] = []
+    taken = list(FIXED.values())
+    for colour in (*CANDIDATES, *(_hue(n) for n in range(90))):
+        if all(delta_e(colour, other) >= MIN_DELTA_E for other in (*taken, *kept)):
+            kept.append(colour)
+    return tuple(kept)
+
+
+PALETTE = _palette()
+"""Distinct colours dealt to nations in workspace order (40 of them)."""
 
 
 def nation_colours(workspace: Workspace) -> dict[str, str]:
     """Colour (hex) of every nation of ``workspace``: fixed ones first (:data:`FIXED`),
-    then :data:`PALETTE` in the workspace's nation order, then generated hues. The same
+    then :data:`PALETTE` in the workspace's nation order (any two at least
+    :data:`MIN_DELTA_E` apart), then further hues, distinct but closer. The same
     workspace always gives the same colours, and no two nations share one."""
     colours = {iso3: FIXED[iso3] for iso3 in workspace.nations if iso3 in FIXED}
     used = set(colours.values())
@@ -65,7 +104,7 @@ def nation_colours(workspace: Workspace) -> dict[str, str]:
         if free:
             colours[iso3] = free.pop(0)
         else:
-            while (colour := _extra(extra)) in used:
+            while (colour := _hue(90 + extra)) in used:
                 extra += 1
             colours[iso3] = colour
             extra += 1

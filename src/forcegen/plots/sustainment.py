@@ -29,7 +29,7 @@ def coalition_chart(
         ax.stackplot(
             months,
             series,
-            labels=list(result.nations),
+            labels=[_nation(workspace, iso3) for iso3 in result.nations],
             step="post",
             alpha=0.85,
             colors=[colours[iso3] for iso3 in result.nations] if colours else None,
@@ -55,7 +55,8 @@ def coalition_chart(
     ax.set_ylabel("strength in the field [persons]")
     ax.set_xlim(0.5, max(months) + 0.5)
     thousands(ax.yaxis)
-    ax.legend(fontsize=7, ncol=2, frameon=False, loc="upper right")
+    # beside the plot, never over the stacked areas
+    ax.legend(fontsize=7, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     ax.set_title(_title(result, "coalition strength over time"))
     if workspace is not None:
         caption(fig, _caption(workspace, result))
@@ -97,7 +98,7 @@ def rotation_gantt(
         if n.fails_at_month is not None and n.fails_at_month < result.months:
             rest = result.months - n.fails_at_month
             ax.broken_barh([(n.fails_at_month, rest)], (y - 0.35, 0.7), color="#c44e52", alpha=0.5)
-        labels.append(f"{iso3} {n.peak_load:,.0f}")
+        labels.append(f"{_nation(workspace, iso3)} {n.peak_load:,.0f}")
         y += 1
     ax.set_yticks(range(len(labels)), labels, fontsize=7)
     ax.invert_yaxis()
@@ -125,3 +126,10 @@ def _caption(workspace: Workspace, result: SustainmentResult) -> str:
         f"Personnel who serve over {result.months:,} months: "
         f"{result.personnel_over_horizon:,.0f}",
     )
+
+
+def _nation(workspace: Workspace | None, iso3: str) -> str:
+    """The nation's name when the workspace knows it, else its ISO code."""
+    if workspace is not None and iso3 in workspace.nations:
+        return workspace.nations[iso3].name
+    return iso3
