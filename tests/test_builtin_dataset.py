@@ -16,11 +16,8 @@ MEMBERS = {
 
 
 def test_loads_with_zero_errors_and_full_provenance(builtin: forcegen.Workspace) -> None:
+    assert builtin.warnings == ()
     assert builtin.unsourced_figures() == []
-    # the only warning is a real stance conflict the data records on purpose
-    # (docs/workspace.md#stance-checks): the US monitoring team in Ukrainian airspace
-    assert len(builtin.warnings) == 1
-    assert "'usa-monitoring-1'" in builtin.warnings[0].message
 
 
 def test_has_the_34_members_and_two_reference_rows(builtin: forcegen.Workspace) -> None:

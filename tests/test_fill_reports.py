@@ -122,7 +122,7 @@ def test_source_report_reconciles_personnel_and_fits(
     serving = result.personnel - result.idle_total
     assert f"{serving:,} of them serve in its lines; {result.idle_total:,} personnel" in flat
     assert "fill no line of this option" in flat
-    assert "only USA" in flat
+    assert "only United States" in flat
     for line in result.fill.lines:
         assert split_words(text, _words(names.line(builtin, line.capability, line.zone))) == []
 

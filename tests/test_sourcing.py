@@ -332,7 +332,7 @@ def test_source_cli(tmp_path: Path) -> None:
     assert cli("source", str(SMALL)).code == 2
     assert cli("source", str(SMALL), "-r", "nope").code == 2
     report = cli("source", "-r", "force-25k")
-    assert report.code == 0 and "only USA" in report.stdout
+    assert report.code == 0 and "only United States" in report.stdout
 
 
 def test_run_and_montecarlo_use_the_optimiser(builtin: forcegen.Workspace) -> None:

@@ -39,6 +39,14 @@ def format_path(path: Sequence[PathPart]) -> str:
     return out or "(top level)"
 
 
+def in_sentence(name: str) -> str:
+    """A name as it reads inside a sentence: 'Manoeuvre brigade' -> 'manoeuvre brigade',
+    while acronyms stay ('ISTAR squadron', 'HQ')."""
+    if len(name) > 1 and name[0].isupper() and name[1].islower():
+        return name[0].lower() + name[1:]
+    return name
+
+
 def describe_char(char: str) -> str:
     """How a message names one character: ``'&'``, or ``U+200B ZERO WIDTH SPACE`` for
     anything but printable ASCII (invisible and look-alike characters included)."""

@@ -7,6 +7,7 @@ Every function falls back to the id itself when the workspace has no record of i
 from __future__ import annotations
 
 from forcegen import Workspace
+from forcegen.errors import in_sentence
 
 
 def nation(workspace: Workspace, iso3: str) -> str:
@@ -61,7 +62,7 @@ def pledge(workspace: Workspace, pledge_id: str) -> str:
     )
     return (
         f"{nation(workspace, record.nation)}: "
-        f"{capability(workspace, record.capability).lower()} x {quantity}"
+        f"{in_sentence(capability(workspace, record.capability))} x {quantity}"
     )
 
 

@@ -8,7 +8,7 @@ from rich.console import Group, RenderableType
 from rich.panel import Panel
 from rich.text import Text
 
-from forcegen import LineFill, RequirementFill, ScenarioResult, Workspace
+from forcegen import LineFill, RequirementFill, ScenarioResult, StanceConflict, Workspace
 from forcegen.cli import names
 from forcegen.cli.console import make_console
 from forcegen.cli.stance_report import print_stance_notes
@@ -205,9 +205,15 @@ def print_run_report(workspace: Workspace, results: Mapping[str, ScenarioResult]
             "that needs them can be met): " + "; ".join(missing) + ".",
             highlight=False,
         )
+    conflicts: dict[str, StanceConflict] = {}
+    active_in: dict[str, list[str]] = {}
     for result in results.values():
         console.print(scenario_panel(workspace, result))
-        print_stance_notes(console, result.stance_conflicts)
+        for conflict in result.stance_conflicts:
+            conflicts.setdefault(conflict.pledge, conflict)
+            active_in.setdefault(conflict.pledge, []).append(result.scenario.name)
+    # each conflict once, with the scenarios it matters in
+    print_stance_notes(console, conflicts.values(), active_in)
     console.print(
         "veto = personnel with the condition true minus with it false, other conditions "
         "as the scenario has them. Conditions a scenario does not fix count as false.",

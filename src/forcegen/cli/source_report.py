@@ -8,6 +8,7 @@ from forcegen import SourcingResult, Workspace
 from forcegen.cli import names
 from forcegen.cli.console import make_console
 from forcegen.cli.tables import Column, FittedTable, count, percent, units
+from forcegen.errors import in_sentence
 
 STATUS_WORDS = {"met": "met", "short": "short", "not_offered": "no one offers"}
 """How each line status reads in the table."""
@@ -27,7 +28,7 @@ def idle_line(workspace: Workspace, result: SourcingResult) -> str:
         )
     ranked = list(result.idle_by_capability.items())
     shown = ", ".join(
-        f"{count(persons)} {names.capability(workspace, cap).lower()}"
+        f"{count(persons)} {in_sentence(names.capability(workspace, cap))}"
         for cap, persons in ranked[:IDLE_SHOWN]
     )
     more = len(ranked) - IDLE_SHOWN
@@ -117,20 +118,22 @@ def print_source_report(workspace: Workspace, result: SourcingResult) -> None:
             unused.add_row(names.pledge(workspace, pid), units(amount))
         console.print(unused)
     if nation is not None:
+        who = names.nation(workspace, nation)
         total_lost = float(sum(d.fill_lost for d in result.dependence))
         losing = [d for d in result.dependence if d.fill_lost > 0]
         only = [d for d in result.dependence if d.only_that_nation]
         text = (
             f"Without {names.nation(workspace, nation)}'s pledges (the rest re-optimised) the "
-            f"force loses {units(total_lost)} units"
+            f"force loses {units(total_lost)} unit{'' if total_lost == 1 else 's'}"
         )
         if losing:
             text += ": " + "; ".join(
                 f"#{d.line + 1} {names.line(workspace, d.capability, d.zone)} "
-                f"{units(d.fill_lost)}" + (f" (only {nation})" if d.only_that_nation else "")
+                f"{units(d.fill_lost)}" + (f" (only {who})" if d.only_that_nation else "")
                 for d in losing
             )
-        text += f". {count(len(only))} line(s) only {nation} can fill" + (
+        lines = "line" if len(only) == 1 else "lines"
+        text += f". {count(len(only))} {lines} only {who} can fill" + (
             ": " + ", ".join(f"#{d.line + 1}" for d in only) + "." if only else "."
         )
         console.print(text, highlight=False)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 
 from rich.console import Console
 from rich.text import Text
@@ -10,9 +10,14 @@ from rich.text import Text
 from forcegen import StanceConflict
 
 
-def print_stance_notes(console: Console, conflicts: Iterable[StanceConflict]) -> None:
-    """'Stance conflicts': each pledge against the statement, wrapped between words, then
-    both sources one URL a line (a URL is never wrapped, even when longer than the
+def print_stance_notes(
+    console: Console,
+    conflicts: Iterable[StanceConflict],
+    active_in: Mapping[str, Sequence[str]] | None = None,
+) -> None:
+    """'Stance conflicts': each pledge against the statement, wrapped between words, the
+    scenarios it is active in (``active_in``: pledge id -> scenario names), then both
+    sources one URL a line (a URL is never wrapped, even when longer than the
     terminal). Prints nothing when there is no conflict."""
     conflicts = list(conflicts)
     if not conflicts:
@@ -20,6 +25,10 @@ def print_stance_notes(console: Console, conflicts: Iterable[StanceConflict]) ->
     console.print(Text(f"Stance conflicts ({len(conflicts):,})", style="bold yellow"))
     for conflict in conflicts:
         console.print(Text(f"warning: {conflict.message}", style="yellow"))
+        if active_in and active_in.get(conflict.pledge):
+            console.print(
+                Text("  active in: " + "; ".join(active_in[conflict.pledge]), style="dim")
+            )
         for label, urls in (
             ("statement source", conflict.statement_sources),
             ("pledge source", conflict.pledge_sources),

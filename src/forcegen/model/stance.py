@@ -3,14 +3,15 @@
 A nation's stance is the ``stance`` of its latest dated statement. Two contradictions
 can be read from the data:
 
-* ``no_troops`` or ``support_only`` and a pledge (not withdrawn) of **land or joint**
+* ``no_troops`` or ``support_only`` and a pledge (not withdrawn) of **land**
   units that may serve in the host nation (a zone whose ``country`` is a nation with
   ``role: host``, Ukraine in the built-in data), or anywhere (a pledge without
   ``zones``). Without a host nation in the workspace, any zone outside the pledging
   nation's own territory counts. Host-nation support inside the nation's own borders
-  (Poland's staging area in ``poland``), support from a neighbouring country, and air
-  or maritime units do not contradict a refusal to send troops.
-* ``conditional`` and a pledge of land or joint units that requires nothing
+  (Poland's staging area in ``poland``), support from a neighbouring country, air and
+  maritime units, and joint units (staff officers, monitors) do not contradict a
+  refusal to send troops.
+* ``conditional`` and a pledge of land units that requires nothing
   (``requires: true``): the nation said its troops come on conditions, the pledge
   names none.
 
@@ -25,7 +26,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from forcegen.errors import Issue
+from forcegen.errors import Issue, in_sentence
 from forcegen.model.capabilities import Capability, Domain
 from forcegen.model.nations import Nation, NationRole, Stance, Statement
 from forcegen.model.pledges import Pledge, PledgeStatus
@@ -34,8 +35,10 @@ from forcegen.model.zones import Zone
 REFUSALS = (Stance.NO_TROOPS, Stance.SUPPORT_ONLY)
 """Stances that rule out troops abroad."""
 
-GROUND = (Domain.LAND, Domain.JOINT)
-"""Domains whose units are troops on the ground."""
+GROUND = (Domain.LAND,)
+"""Domains whose units are troops on the ground. Joint units (headquarters, staff
+cells, ceasefire monitoring) are not: nations that refuse troops still second staff
+officers and monitors (Estonia's and Portugal's staff cells)."""
 
 
 @dataclass(frozen=True)
@@ -143,9 +146,9 @@ def stance_conflicts(
         if statement.stance in REFUSALS:
             where = _in_theatre(pledge, zones, hosts)
             if where is not None:
-                reason = f"offers {capability.name.lower()} that {where}"
+                reason = f"offers {in_sentence(capability.name)} that {where}"
         elif statement.stance is Stance.CONDITIONAL and pledge.requires.strip() == "true":
-            reason = f"offers {capability.name.lower()} on no condition"
+            reason = f"offers {in_sentence(capability.name)} on no condition"
         if reason is None:
             continue
         out.append(
