@@ -488,8 +488,7 @@ def sustain(
         typer.Option("--plot", help="Write the coalition curve and rotation Gantt chart here."),
     ] = None,
 ) -> None:
-    """Can each nation keep its pledge in the field through rotations, and what must it
-    draw down?"""
+    """Can each nation keep its pledge in the field through rotations? What must it draw down?"""
     plot = charts_or_tables(plot)
     with _user_errors():
         import forcegen

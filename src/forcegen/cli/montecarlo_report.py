@@ -136,7 +136,8 @@ def sensitivity_table(workspace: Workspace, result: MonteCarloResult) -> FittedT
             Column("swing", "right"),
             Column("largest P(met) swing"),
         ],
-        title="Sensitivity: each free condition forced true vs false",
+        title="Sensitivity of personnel to each free condition (shares: as drawn; "
+        "personnel and swing: the condition forced true and false)",
         caption=_sensitivity_caption(result),
     )
     for s in result.sensitivity:
@@ -173,5 +174,13 @@ def _sensitivity_caption(result: MonteCarloResult) -> str:
         "personnel; the shares add up to 100 %, dependent conditions included "
         f"({how}, over the {method['distribution']}). First-order shares count variance that "
         f"dependent conditions share more than once (here they add up to "
-        f"{percent(first_order)})."
+        f"{percent(first_order)}). A share says how much knowing a condition tells about "
+        "personnel; the swing says what forcing it does. A condition that can only hold "
+        "once another does (Russian consent after a ceasefire) shares that one's variance, "
+        "so it can rank above a condition with a larger swing (docs/montecarlo.md)."
+        + (
+            ""
+            if result.exact
+            else " Shares are those of the draws; their sampling error is not included."
+        )
     )

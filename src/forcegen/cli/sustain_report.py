@@ -56,12 +56,13 @@ def nations_table(workspace: Workspace, result: SustainmentResult) -> FittedTabl
             Column("ceiling", "right"),
             Column("fails after month", "right"),
             Column("to draw down", "right"),
-            Column(f"served over {result.months:,} months", "right"),
+            Column(f"needed over {result.months:,} months", "right"),
         ],
         title="Land and joint load against each nation's land forces (persons)",
         caption="load = pledged + staff of the headquarters led; ceiling = (pool - "
-        "commitments x rotation ratio) / rotation ratio; served = distinct personnel "
-        "who serve (docs/rotation.md)",
+        "commitments x rotation ratio) / rotation ratio; needed = distinct personnel "
+        "who must serve to hold the load, whether or not the nation has them "
+        "(docs/rotation.md)",
     )
     for iso3, n in result.nations.items():
         staff = "; ".join(
@@ -215,9 +216,10 @@ def sustain_renderables(workspace: Workspace, result: SustainmentResult) -> list
         Text(
             "Coalition in the field after the first rotation: "
             + (count(first) if first is not None else "beyond the horizon")
-            + f"; at month {result.months:,}: {count(result.at_horizon)}. Personnel who "
-            f"serve over {result.months:,} months (distinct persons, given tours and "
-            f"rotation): {count(result.personnel_over_horizon)}."
+            + f"; at month {result.months:,}: {count(result.at_horizon)}. Personnel needed "
+            f"to hold the load over {result.months:,} months (distinct persons who must "
+            f"serve, given tours and rotation, whether or not the nations have them): "
+            f"{count(result.personnel_over_horizon)}."
         )
     )
     hqs = headquarters_table(workspace, result)

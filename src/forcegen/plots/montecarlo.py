@@ -172,10 +172,18 @@ def _method_note(result: MonteCarloResult) -> str:
     """Under the tornado: what the ranking means."""
     method = result.sensitivity_method()
     how = str(method["note"]).split(";")[0] if method else "no sensitivity"
+    sampled = (
+        ""
+        if result.exact
+        else " Shares are those of the draws (their sampling error is not included)."
+    )
     return (
         "Ranked by Shapley effect: each condition's fair share of the variance of "
         "personnel (shares sum to 100 %, dependent conditions included). "
-        f"{how[0].upper()}{how[1:]}."
+        f"{how[0].upper()}{how[1:]}.{sampled}\n"
+        "A share says how much knowing a condition tells about personnel; the bars (swing) "
+        "what forcing it does. A condition that can only hold once another does shares "
+        "that one's variance, so it can rank above a larger swing."
     )
 
 

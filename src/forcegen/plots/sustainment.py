@@ -57,7 +57,7 @@ def coalition_chart(
     thousands(ax.yaxis)
     # beside the plot, never over the stacked areas
     ax.legend(fontsize=7, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1.0))
-    ax.set_title(_title(result, "coalition strength over time"))
+    ax.set_title(_title(result, "coalition strength over time", workspace))
     if workspace is not None:
         caption(fig, _caption(workspace, result))
     return save(fig, directory, "sustain_coalition", out)
@@ -76,14 +76,18 @@ def rotation_gantt(
     fig, ax = plt.subplots(figsize=(10, 1.0 + 0.35 * max(rows, 1)))
     labels = []
     y = 0
+    colours = nation_colours(workspace)  # each HQ bar in its lead nation's colour
     for h in result.headquarters:
         ax.broken_barh(
-            [(h.from_month - 1, h.to_month - h.from_month + 1)], (y - 0.35, 0.7), color="#8172b2"
+            [(h.from_month - 1, h.to_month - h.from_month + 1)],
+            (y - 0.35, 0.7),
+            color=colours.get(h.lead, "#8172b2"),
         )
         ax.text(
             h.from_month - 0.5,
             y,
-            f"{h.lead}: {h.location.split(',')[0]}" + (f", {h.staff:,} staff" if h.staff else ""),
+            f"{_nation(workspace, h.lead)}: {h.location.split(',')[0]}"
+            + (f", {h.staff:,} staff" if h.staff else ""),
             va="center",
             fontsize=7,
             color="white",
@@ -106,24 +110,32 @@ def rotation_gantt(
     ax.set_xlabel(
         "months after activation (green: tours kept in full; red: beyond what rotation sustains)"
     )
-    ax.set_title(_title(result, "rotations and headquarters leads"))
+    ax.set_title(_title(result, "rotations and headquarters leads", workspace))
     caption(fig, _caption(workspace, result))
     return save(fig, directory, "sustain_gantt", out)
 
 
-def _title(result: SustainmentResult, detail: str) -> str:
-    which = result.scenario or "every pledge"
-    return f"{which}: {detail}"
+def _scenario(workspace: Workspace | None, result: SustainmentResult) -> str:
+    """The scenario's name ('every pledge' without one)."""
+    if result.scenario is None:
+        return "every pledge"
+    if workspace is not None and result.scenario in workspace.scenarios:
+        return workspace.scenarios[result.scenario].name
+    return result.scenario
+
+
+def _title(result: SustainmentResult, detail: str, workspace: Workspace | None = None) -> str:
+    return f"{_scenario(workspace, result)}: {detail}"
 
 
 def _caption(workspace: Workspace, result: SustainmentResult) -> str:
     d = result.defaults
     return caption_text(
         workspace,
-        scenario=result.scenario,
+        scenario=_scenario(workspace, result),
         note=f"Defaults: deployable fraction {d.deployable_fraction:g}, rotation ratio "
         f"{d.rotation_ratio:g}, {d.tour_months:,}-month tours, where a nation gives none. "
-        f"Personnel who serve over {result.months:,} months: "
+        f"Personnel needed to hold the load over {result.months:,} months: "
         f"{result.personnel_over_horizon:,.0f}",
     )
 
