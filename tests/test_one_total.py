@@ -66,3 +66,19 @@ def test_each_report_says_the_run_total_and_what_it_leaves_out_in_one_line() -> 
         "source", "--requirement", "force-10k", "--scenario", "ceasefire-only", columns=400
     )
     assert shown in source_out
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_the_people_in_an_options_lines_never_exceed_the_force(
+    scenario: str, run_totals: dict[str, int]
+) -> None:
+    """filled_personnel is line-weighted (an organic enabler counts in its parent's line
+    and in its own); less organic_personnel it is people, at most the scenario's force."""
+    result = forcegen.evaluate(WORKSPACE, scenario)
+    organic_seen = False
+    for fill in result.requirements.values():
+        people = fill.filled_personnel - fill.organic_personnel
+        assert 0 <= people <= run_totals[scenario] + 1e-6, fill.requirement_id
+        organic_seen |= fill.organic_personnel > 0
+    if run_totals[scenario] > 0:
+        assert organic_seen, "the brigades' organic enablers fill enabler lines"

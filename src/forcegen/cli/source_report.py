@@ -66,7 +66,9 @@ def print_source_report(workspace: Workspace, result: SourcingResult) -> None:
     )
     console.print(
         f"Personnel fill {percent(fill.personnel_fill)} ({count(fill.filled_personnel)} of "
-        f"{count(fill.required_personnel)} required personnel); unit fill "
+        f"{count(fill.required_personnel)} required personnel, line by line: organic "
+        f"enablers, {count(fill.organic_personnel)} of them, count in their parent's line "
+        f"and in their own, as the requirement counts them); unit fill "
         f"{percent(fill.fill_ratio)} ({units(fill.filled_units)} of "
         f"{units(fill.required_units)} units); {verdict}.",
         highlight=False,

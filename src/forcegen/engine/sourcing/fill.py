@@ -175,8 +175,19 @@ class RequirementFill:
     @property
     def filled_personnel(self) -> float:
         """Personnel of the filled units, each line's units weighted by its capability's
-        personnel per unit [persons]."""
+        personnel per unit [persons]. Line-weighted, like ``required_personnel``: an
+        organic enabler counts in its parent's line (inside the parent's personnel) and
+        again in its own line, as the requirement counts it in both; the people are
+        ``filled_personnel - organic_personnel``."""
         return float(np.sum([line.filled * line.personnel_per_unit for line in self.lines]))
+
+    @property
+    def organic_personnel(self) -> float:
+        """Of ``filled_personnel``, what organic enablers fill in their own lines: already
+        counted inside their parent units' personnel [persons]."""
+        return float(
+            np.sum([line.organic * line.personnel_per_unit for line in self.lines])
+        )
 
     @property
     def personnel_fill(self) -> float:
@@ -209,6 +220,7 @@ class RequirementFill:
             "personnel_fill": float(self.personnel_fill),
             "required_personnel": float(self.required_personnel),
             "filled_personnel": float(self.filled_personnel),
+            "organic_personnel": float(self.organic_personnel),
             "met": self.met,
             "lines": [line.to_json() for line in self.lines],
         }

@@ -92,6 +92,7 @@ class SourcingResult:
             "personnel_fill": self.fill.personnel_fill,
             "required_personnel": self.fill.required_personnel,
             "filled_personnel": self.fill.filled_personnel,
+            "organic_personnel": self.fill.organic_personnel,
             "met": self.fill.met,
             "personnel": self.personnel,
             "idle_personnel": self.idle_total,
