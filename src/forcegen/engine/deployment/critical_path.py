@@ -174,12 +174,14 @@ class CriticalPath:
         binding = self.binding
         if not binding:
             return (
-                f"{text}; could arrive by day {self.transit_bound:,}, held by the capacity "
+                f"{text}; with no capacity limited the force could close on day "
+                f"{self.transit_bound:,}, held by the capacity "
                 "of the network (no congested capacity moves the closure, alone or "
                 "together)"
             )
         start = (
-            f"{text}; could arrive by day {self.transit_bound:,}, held to day "
+            f"{text}; with no capacity limited the force could close on day "
+            f"{self.transit_bound:,}; it is held to day "
             f"{self.closure_day:,} by"
         )
         if binding[0].proof == "relaxed together":
