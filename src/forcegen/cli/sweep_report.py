@@ -13,7 +13,7 @@ def sweep_table(workspace: Workspace, result: SweepResult) -> FittedTable:
     """One row per grid point: the probabilities, personnel and expected fill."""
     varied = [a.condition for a in result.axes]
     how = "exact" if result.exact else f"{result.draws:,} draws per point, seed {result.seed:,}"
-    fills = [rid for rid in workspace.requirements if f"fill:{rid}" in result.rows[0]]
+    fills = [rid for rid in workspace.requirements if f"personnel_fill:{rid}" in result.rows[0]]
     columns = [Column(f"P({names.condition(workspace, c)})", "right", key=True) for c in varied]
     columns += [Column(label, "right") for label in ("mean", "5 %", "95 %")]
     columns += [
@@ -23,12 +23,18 @@ def sweep_table(workspace: Workspace, result: SweepResult) -> FittedTable:
         columns,
         title=f"Sweep, {len(result.rows):,} points ({how})",
         caption="P(...): probability used; personnel: mean and 5-95 %; force-option "
-        "columns: expected share of required units filled",
+        "columns: expected personnel fill (filled / required personnel, line by line) and, "
+        "after the slash, P(headcount): the chance that active personnel reach the "
+        "option's size (unit fill and P(met) are in --json and --csv)",
     )
     for row in result.rows:
         cells = [f"{row[c]:.2f}" for c in varied]
         cells += [count(row[k]) for k in ("personnel_mean", "personnel_p05", "personnel_p95")]
-        cells += [percent(row[f"fill:{rid}"]) for rid in fills]
+        cells += [
+            percent(row[f"personnel_fill:{rid}"])
+            + (f" / {percent(row[f'p_headcount:{rid}'])}" if f"p_headcount:{rid}" in row else "")
+            for rid in fills
+        ]
         table.add_row(*cells)
     return table
 

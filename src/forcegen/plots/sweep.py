@@ -86,19 +86,22 @@ def _lines(
     thousands(top.yaxis)
     top.legend(frameon=False, fontsize=8)
     for rid in _requirements(result):
+        head = [r.get(f"p_headcount:{rid}") for r in result.rows]
         bottom.plot(
             x,
-            [100 * r[f"p_met:{rid}"] for r in result.rows],
+            [100 * r[f"personnel_fill:{rid}"] for r in result.rows],
             marker=".",
             label=_option(workspace, rid),
         )
-        bottom.plot(
-            x,
-            [100 * r[f"fill:{rid}"] for r in result.rows],
-            linestyle=":",
-            color=bottom.get_lines()[-1].get_color(),
-        )
-    bottom.set_ylabel("P(met) (solid), expected fill (dotted) [%]")
+        if all(h is not None for h in head):
+            bottom.plot(
+                x,
+                [100 * float(h) for h in head if h is not None],
+                linestyle=":",
+                color=bottom.get_lines()[-1].get_color(),
+            )
+    bottom.set_ylabel("personnel fill (solid), P(headcount) (dotted) [%]")
+    bottom.set_ylim(0, 100)
     bottom.set_xlabel(f"P({_name(workspace, axis.condition)})")
     bottom.legend(frameon=False, fontsize=8)
     fig.suptitle(_title(workspace, result))
@@ -115,7 +118,7 @@ def _heatmaps(
 ) -> list[Path]:
     plt = pyplot()
     a, b = result.axes
-    metrics = ["personnel_mean"] + [f"fill:{rid}" for rid in _requirements(result)]
+    metrics = ["personnel_mean"] + [f"personnel_fill:{rid}" for rid in _requirements(result)]
     cols = min(3, len(metrics))
     rows = (len(metrics) + cols - 1) // cols
     fig, axes = plt.subplots(rows, cols, figsize=(4.2 * cols, 3.6 * rows), squeeze=False)
@@ -133,7 +136,7 @@ def _heatmaps(
         label = (
             "expected personnel"
             if metric == "personnel_mean"
-            else f"expected fill [%]\n{_option(workspace, metric.split(':', 1)[1])}"
+            else f"expected personnel fill [%]\n{_option(workspace, metric.split(':', 1)[1])}"
         )
         ax.set_title(label, fontsize=9)
         bar = fig.colorbar(image, ax=ax)

@@ -207,6 +207,10 @@ def sweep_point(
         row[f"p_met:{rid}"] = prob.p
         row[f"p_met_stderr:{rid}"] = prob.stderr
         row[f"fill:{rid}"] = result.fill_ratio[rid]
+        option = result.options[rid]
+        row[f"personnel_fill:{rid}"] = option.personnel_fill.mean
+        if option.p_headcount is not None:
+            row[f"p_headcount:{rid}"] = option.p_headcount.p
     return row
 
 
