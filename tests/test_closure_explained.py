@@ -380,15 +380,20 @@ def test_deploy_counts_the_scenario_personnel_as_run_does_and_says_what_it_leave
     payload = deployed("ceasefire-only").to_json()
     run_total = forcegen.evaluate(ws, "ceasefire-only").personnel
     assert payload["active_personnel"] == run_total == 13_590
-    assert payload["moved_personnel"] == 12_950
-    assert payload["not_moved_personnel"] == 640
+    # the force HQ sits at Mont-Valerien (home_based): 800 not moved, with the ships' 640
+    assert payload["moved_personnel"] == 12_150
+    assert payload["not_moved_personnel"] == 800 + 640
     left = payload["not_moved"]
-    assert {n["domain"] for n in left} == {"maritime"}  # type: ignore[index]
-    assert sum(n["personnel"] for n in left) == 640  # type: ignore[index,misc]
+    assert {n["domain"] for n in left} == {"maritime", "joint"}  # type: ignore[index]
+    assert sum(n["personnel"] for n in left) == 1_440  # type: ignore[index,misc]
     report = cli("deploy", "-s", "ceasefire-only").stdout
     flat = " ".join(report.split())
     assert "13,590 personnel active in the scenario (as forcegen run counts them)" in flat
-    assert "12,950 in 9 units move through the network" in flat
+    assert "12,150 in 8 units move through the network" in flat
+    assert (
+        "Headquarters that sit at home (Fort Mont-Valerien, Suresnes, near Paris), 800 "
+        "personnel (1 unit), are not moved: they command from outside the theatre." in flat
+    )
     assert (
         "Maritime units for Black Sea, 640 personnel (3 units), are not moved over land: "
         "the network has no destination node there." in flat
@@ -410,3 +415,21 @@ def test_deploy_report_says_why_and_separates_binding_from_congested(columns: in
     assert "RAF Brize Norton" not in binding
     assert "RAF Brize Norton - Rzeszow-Jasionka Airport (air)" in congested
     assert "France" in flat and "| FRA " not in flat  # readable nation names in tables
+
+
+def test_a_home_based_headquarters_is_not_moved_and_one_in_the_theatre_is() -> None:
+    """The MNF-U force HQ sits near Paris (then London): deploy leaves it at home; the
+    forward HQ in Kyiv moves. Without the home_based flag the Paris HQ went to Lviv."""
+    import dataclasses
+
+    ws = builtin()
+    result = forcegen.deploy(ws, "ceasefire-only")
+    moved = {m.pledge for m in result.movements}
+    assert "fra-force-hq-1" not in moved and "gbr-forward-hq-1" in moved
+    reasons = {n.pledge: n.reason for n in result.plan.not_moved}
+    assert reasons["fra-force-hq-1"].startswith("home-based headquarters")
+    in_theatre = {
+        hid: hq.model_copy(update={"home_based": False}) for hid, hq in ws.headquarters.items()
+    }
+    result = forcegen.deploy(dataclasses.replace(ws, headquarters=in_theatre), "ceasefire-only")
+    assert "fra-force-hq-1" in {m.pledge for m in result.movements}

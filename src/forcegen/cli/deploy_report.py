@@ -28,15 +28,25 @@ def not_moved_lines(result: DeploymentResult, workspace: Workspace) -> list[str]
     land: the network has no destination node there.'"""
     groups: dict[tuple[str, str, str | None], list[float]] = {}
     for n in result.plan.not_moved:
-        kind = "origin" if n.reason == "nation has no origin" else "destination"
-        key = (kind, n.domain, n.zone if kind == "destination" else n.nation)
-        groups.setdefault(key, []).append(n.personnel)
+        where: str | None
+        if n.reason.startswith("home-based"):
+            kind, where = "home", n.reason.split(": sits at ", 1)[-1]
+        elif n.reason == "nation has no origin":
+            kind, where = "origin", n.nation
+        else:
+            kind, where = "destination", n.zone
+        groups.setdefault((kind, n.domain, where), []).append(n.personnel)
     lines = []
     for (kind, domain, where), personnel in groups.items():
         what = f"{domain.capitalize() or 'Other'} units"
         many = len(personnel)
         size = f"{count(sum(personnel))} personnel ({many:,} unit{'' if many == 1 else 's'})"
-        if kind == "destination":
+        if kind == "home":
+            lines.append(
+                f"Headquarters that sit at home ({where}), {size}, are not moved: they "
+                "command from outside the theatre."
+            )
+        elif kind == "destination":
             place = names.zone(workspace, where) if where else "no zone"
             lines.append(
                 f"{what} for {place}, {size}, are not moved over land: the network has no "

@@ -12,7 +12,7 @@ from typing import ClassVar
 
 from pydantic import Field, model_validator
 
-from forcegen.model.common import Id, Months, Persons, Sourced
+from forcegen.model.common import Flag, Id, Months, Persons, Sourced
 
 
 class Headquarters(Sourced):
@@ -22,6 +22,7 @@ class Headquarters(Sourced):
     ``capability``."""
 
     FIGURES: ClassVar[tuple[str, ...]] = ("from_month", "to_month", "personnel")
+    CLAIMS: ClassVar[tuple[str, ...]] = ("home_based",)
 
     id: Id = Field(description="Record id, e.g. mnf-u-hq-paris.")
     name: str = Field(min_length=1, description="E.g. MNF-U headquarters (three-star).")
@@ -43,6 +44,11 @@ class Headquarters(Sourced):
         gt=0,
         description="Staff [persons] carried by the lead nation; default: the capability's "
         "personnel per unit; neither given = no staff counted.",
+    )
+    home_based: Flag = Field(
+        default=False,
+        description="Sits at home, outside the theatre (e.g. near Paris): pledges of its "
+        "capability are not moved by deploy.",
     )
 
     @model_validator(mode="after")

@@ -78,12 +78,29 @@ def _destination(
     return None
 
 
+def home_based(workspace: Workspace) -> dict[str, str]:
+    """Capability id -> where it sits, for headquarters that sit at home, outside the
+    theatre (``home_based``): pledges of such a capability are not moved. A capability
+    with any record in the theatre moves."""
+    home: dict[str, str] = {}
+    away: set[str] = set()
+    for hq in workspace.headquarters.values():
+        if hq.capability is None:
+            continue
+        if hq.home_based:
+            home.setdefault(hq.capability, hq.location)
+        else:
+            away.add(hq.capability)
+    return {cap: where for cap, where in home.items() if cap not in away}
+
+
 def movements(
     workspace: Workspace, network: Network, taskings: Sequence[Tasking]
 ) -> tuple[list[Movement], list[NotMoved]]:
     """Movement requirements for ``taskings`` (see :func:`taskings_from_pledges`)."""
     moved: list[Movement] = []
     left: list[NotMoved] = []
+    home = home_based(workspace)
     for task in taskings:
         pledge = workspace.pledges[task.pledge]
         unit = task.label or pledge.id
@@ -91,6 +108,19 @@ def movements(
         share = task.units / pledge.quantity
         personnel = workspace.pledge_personnel(pledge.id) * share
         domain = capability.domain.value
+        if pledge.capability in home:
+            left.append(
+                NotMoved(
+                    unit,
+                    pledge.id,
+                    pledge.nation,
+                    f"home-based headquarters: sits at {home[pledge.capability]}",
+                    float(personnel),
+                    domain,
+                    None,
+                )
+            )
+            continue
         zone = _destination(network, task.zone, pledge.zones)
         if zone is None:
             wanted = task.zone or ", ".join(pledge.zones or ()) or "no zone"
