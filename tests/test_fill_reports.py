@@ -13,7 +13,7 @@ import pytest
 from tests.helpers.layout import render, split_words, too_wide
 
 import forcegen
-from forcegen.cli import names
+from forcegen import names
 from forcegen.cli.montecarlo_report import print_montecarlo_report
 from forcegen.cli.report import blocking_text, not_offered, scenario_panel, summary_table
 from forcegen.cli.source_report import print_source_report

@@ -6,8 +6,7 @@ from collections.abc import Sequence
 
 from rich.text import Text
 
-from forcegen import DeploymentResult, Workspace
-from forcegen.cli import names
+from forcegen import DeploymentResult, Workspace, names
 from forcegen.cli.console import make_console
 from forcegen.cli.tables import Column, FittedTable, count
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from forcegen import MonteCarloResult, Workspace
-from forcegen.cli import names
+from forcegen import MonteCarloResult, Workspace, names
 from forcegen.cli.console import make_console
 from forcegen.cli.tables import Column, FittedTable, count, percent
 

@@ -8,8 +8,7 @@ from rich.console import Group, RenderableType
 from rich.panel import Panel
 from rich.text import Text
 
-from forcegen import LineFill, RequirementFill, ScenarioResult, StanceConflict, Workspace
-from forcegen.cli import names
+from forcegen import LineFill, RequirementFill, ScenarioResult, StanceConflict, Workspace, names
 from forcegen.cli.console import make_console
 from forcegen.cli.stance_report import print_stance_notes
 from forcegen.cli.tables import Column, FittedTable, count, percent, units

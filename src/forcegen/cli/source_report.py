@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from forcegen import SourcingResult, Workspace
-from forcegen.cli import names
+from forcegen import SourcingResult, Workspace, names
 from forcegen.cli.console import make_console
 from forcegen.cli.tables import Column, FittedTable, count, percent, units
 from forcegen.errors import in_sentence

@@ -5,8 +5,7 @@ from __future__ import annotations
 from rich.console import RenderableType
 from rich.text import Text
 
-from forcegen import SustainmentResult, Workspace
-from forcegen.cli import names
+from forcegen import SustainmentResult, Workspace, names
 from forcegen.cli.console import make_console
 from forcegen.cli.tables import Column, FittedTable, count
 

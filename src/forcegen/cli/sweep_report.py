@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from forcegen import SweepResult, Workspace
-from forcegen.cli import names
+from forcegen import SweepResult, Workspace, names
 from forcegen.cli.console import make_console
 from forcegen.cli.report import option_label
 from forcegen.cli.tables import Column, FittedTable, count, percent

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from forcegen import DeploymentResult, Workspace
+from forcegen import DeploymentResult, Workspace, names
 from forcegen.errors import ForcegenError
 from forcegen.io.atomic import OutputTransaction, output_transaction
 from forcegen.model.network import Leg, Network, Node, NodeKind
@@ -76,7 +76,7 @@ def closure_curve(
         ax.stackplot(
             steps,
             [_extend(frame[c].to_numpy()) for c in frame.columns],
-            labels=[_nation(workspace, str(c)) for c in frame.columns],
+            labels=[names.nation(workspace, str(c)) for c in frame.columns],
             colors=[colours.get(str(c), "#999999") for c in frame.columns] if colours else None,
             step="post",
             alpha=0.85,
@@ -524,27 +524,14 @@ def _extend(values: npt.NDArray[Any]) -> npt.NDArray[Any]:
 
 
 def _which(result: DeploymentResult, workspace: Workspace | None = None) -> str:
-    scenario = result.scenario
-    record = workspace.scenarios.get(scenario) if workspace and scenario else None
-    if record is not None:
-        scenario = record.name
-    which = scenario or "every pledge"
+    which = names.scenario(workspace, result.scenario) if result.scenario else "every pledge"
     if result.requirement is not None:
-        requirement = result.requirement
-        if workspace is not None and requirement in workspace.requirements:
-            requirement = workspace.requirements[requirement].name
-        which += f", requirement {requirement}"
+        which += f", requirement {names.requirement(workspace, result.requirement)}"
     return which
 
 
 def _title(result: DeploymentResult, detail: str, workspace: Workspace | None = None) -> str:
     return f"{_which(result, workspace)}: {detail}"
-
-
-def _nation(workspace: Workspace | None, iso3: str) -> str:
-    if workspace is not None and iso3 in workspace.nations:
-        return workspace.nations[iso3].name
-    return iso3
 
 
 def _caption(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from itertools import pairwise
 from pathlib import Path
 
-from forcegen import MonteCarloResult, Workspace
+from forcegen import MonteCarloResult, Workspace, names
 from forcegen.io.atomic import OutputTransaction
 from forcegen.plots import pyplot, save
 from forcegen.plots.style import caption, caption_text, thousands, threshold_lines
@@ -68,7 +68,7 @@ def distribution_chart(
             fig,
             caption_text(
                 workspace,
-                scenario=_scenario_name(workspace, result.scenario),
+                scenario=names.scenario(workspace, result.scenario),
                 seed=result.seed,
                 draws=result.draws,
                 exact=result.exact,
@@ -118,13 +118,13 @@ def tornado_chart(
     ax.axvline(base, color="#333333", linewidth=1)
     low, high = ax.get_xlim()
     ax.set_xlim(low, high + 0.45 * (high - low))  # room for the labels
-    names = [_condition(workspace, s.condition) for s in rows]
-    ax.set_yticks(range(len(rows)), names)
+    labels = [names.condition(workspace, s.condition) for s in rows]
+    ax.set_yticks(range(len(rows)), labels)
     thousands(ax.xaxis)
     ax.set_xlabel("expected personnel [persons]: red = condition forced false, green = true")
     how = "exact" if result.exact else f"{result.draws:,} draws, seed {result.seed}"
     scenario = (
-        _scenario_name(workspace, result.scenario)
+        names.scenario(workspace, result.scenario)
         if workspace is not None
         else result.scenario or "all conditions free"
     )
@@ -137,7 +137,7 @@ def tornado_chart(
             fig,
             caption_text(
                 workspace,
-                scenario=_scenario_name(workspace, result.scenario),
+                scenario=names.scenario(workspace, result.scenario),
                 seed=result.seed,
                 draws=result.draws,
                 exact=result.exact,
@@ -151,21 +151,6 @@ def _share(share: float, stderr: float) -> str:
     if stderr == 0:
         return f"{100 * share:.1f} %"
     return f"{100 * share:.1f} % \u00b1 {100 * stderr:.1f}"
-
-
-def _condition(workspace: Workspace | None, condition_id: str) -> str:
-    if workspace is None:
-        return condition_id
-    record = workspace.conditions.get(condition_id)
-    return record.label if record is not None else condition_id
-
-
-def _scenario_name(workspace: Workspace, scenario_id: str | None) -> str:
-    """The scenario's name, 'every condition free' for None."""
-    if scenario_id is None:
-        return "every condition free"
-    record = workspace.scenarios.get(scenario_id)
-    return record.name if record is not None else scenario_id
 
 
 def _method_note(result: MonteCarloResult) -> str:

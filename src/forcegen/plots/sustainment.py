@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from forcegen import SustainmentResult
+from forcegen import SustainmentResult, names
 from forcegen.io.atomic import OutputTransaction
 from forcegen.model.workspace import Workspace
 from forcegen.plots import pyplot, save
@@ -29,7 +29,7 @@ def coalition_chart(
         ax.stackplot(
             months,
             series,
-            labels=[_nation(workspace, iso3) for iso3 in result.nations],
+            labels=[names.nation(workspace, iso3) for iso3 in result.nations],
             step="post",
             alpha=0.85,
             colors=[colours[iso3] for iso3 in result.nations] if colours else None,
@@ -86,7 +86,7 @@ def rotation_gantt(
         ax.text(
             h.from_month - 0.5,
             y,
-            f"{_nation(workspace, h.lead)}: {h.location.split(',')[0]}"
+            f"{names.nation(workspace, h.lead)}: {h.location.split(',')[0]}"
             + (f", {h.staff:,} staff" if h.staff else ""),
             va="center",
             fontsize=7,
@@ -102,7 +102,7 @@ def rotation_gantt(
         if n.fails_at_month is not None and n.fails_at_month < result.months:
             rest = result.months - n.fails_at_month
             ax.broken_barh([(n.fails_at_month, rest)], (y - 0.35, 0.7), color="#c44e52", alpha=0.5)
-        labels.append(f"{_nation(workspace, iso3)} {n.peak_load:,.0f}")
+        labels.append(f"{names.nation(workspace, iso3)} {n.peak_load:,.0f}")
         y += 1
     ax.set_yticks(range(len(labels)), labels, fontsize=7)
     ax.invert_yaxis()
@@ -119,9 +119,7 @@ def _scenario(workspace: Workspace | None, result: SustainmentResult) -> str:
     """The scenario's name ('every pledge' without one)."""
     if result.scenario is None:
         return "every pledge"
-    if workspace is not None and result.scenario in workspace.scenarios:
-        return workspace.scenarios[result.scenario].name
-    return result.scenario
+    return names.scenario(workspace, result.scenario)
 
 
 def _title(result: SustainmentResult, detail: str, workspace: Workspace | None = None) -> str:
@@ -138,10 +136,3 @@ def _caption(workspace: Workspace, result: SustainmentResult) -> str:
         f"Personnel needed to hold the load over {result.months:,} months: "
         f"{result.personnel_over_horizon:,.0f}",
     )
-
-
-def _nation(workspace: Workspace | None, iso3: str) -> str:
-    """The nation's name when the workspace knows it, else its ISO code."""
-    if workspace is not None and iso3 in workspace.nations:
-        return workspace.nations[iso3].name
-    return iso3

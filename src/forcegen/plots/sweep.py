@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
-from forcegen import SweepResult, Workspace
+from forcegen import SweepResult, Workspace, names
 from forcegen.errors import ForcegenError
 from forcegen.io.atomic import OutputTransaction
 from forcegen.plots import pyplot, save
@@ -35,21 +35,10 @@ def _requirements(result: SweepResult) -> list[str]:
     return [k.split(":", 1)[1] for k in first if k.startswith("p_met:")]
 
 
-def _name(workspace: Workspace, condition: str) -> str:
-    record = workspace.conditions.get(condition)
-    return record.label if record is not None else condition
-
-
-def _option(workspace: Workspace, rid: str) -> str:
-    record = workspace.requirements.get(rid)
-    return record.name if record is not None else rid
-
-
 def _caption(
     figure: object, workspace: Workspace, result: SweepResult, scenario: str | None
 ) -> None:
-    record = workspace.scenarios.get(scenario) if scenario is not None else None
-    name = record.name if record is not None else scenario
+    name = names.scenario(workspace, scenario) if scenario is not None else None
     caption(
         figure,
         caption_text(
@@ -91,7 +80,7 @@ def _lines(
             x,
             [100 * r[f"personnel_fill:{rid}"] for r in result.rows],
             marker=".",
-            label=_option(workspace, rid),
+            label=names.requirement(workspace, rid),
         )
         if all(h is not None for h in head):
             bottom.plot(
@@ -102,7 +91,7 @@ def _lines(
             )
     bottom.set_ylabel("personnel fill (solid), P(headcount) (dotted) [%]")
     bottom.set_ylim(0, 100)
-    bottom.set_xlabel(f"P({_name(workspace, axis.condition)})")
+    bottom.set_xlabel(f"P({names.condition(workspace, axis.condition)})")
     bottom.legend(frameon=False, fontsize=8)
     fig.suptitle(_title(workspace, result))
     _caption(fig, workspace, result, scenario)
@@ -131,12 +120,13 @@ def _heatmaps(
         image = ax.imshow(grid * scale, origin="lower", aspect="auto", cmap="viridis", **limits)
         ax.set_xticks(range(len(b.values)), [f"{v:g}" for v in b.values], fontsize=7)
         ax.set_yticks(range(len(a.values)), [f"{v:g}" for v in a.values], fontsize=7)
-        ax.set_xlabel(f"P({_name(workspace, b.condition)})", fontsize=8)
-        ax.set_ylabel(f"P({_name(workspace, a.condition)})", fontsize=8)
+        ax.set_xlabel(f"P({names.condition(workspace, b.condition)})", fontsize=8)
+        ax.set_ylabel(f"P({names.condition(workspace, a.condition)})", fontsize=8)
         label = (
             "expected personnel"
             if metric == "personnel_mean"
-            else f"expected personnel fill [%]\n{_option(workspace, metric.split(':', 1)[1])}"
+            else "expected personnel fill [%]\n"
+            + names.requirement(workspace, metric.split(":", 1)[1])
         )
         ax.set_title(label, fontsize=9)
         bar = fig.colorbar(image, ax=ax)
@@ -152,5 +142,5 @@ def _heatmaps(
 
 def _title(workspace: Workspace, result: SweepResult) -> str:
     how = "exact" if result.exact else f"{result.draws:,} draws per point, seed {result.seed:,}"
-    varied = ", ".join(_name(workspace, a.condition) for a in result.axes)
+    varied = ", ".join(names.condition(workspace, a.condition) for a in result.axes)
     return f"Sweep over P({varied}) ({how})"

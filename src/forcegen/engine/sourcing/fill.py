@@ -185,9 +185,7 @@ class RequirementFill:
     def organic_personnel(self) -> float:
         """Of ``filled_personnel``, what organic enablers fill in their own lines: already
         counted inside their parent units' personnel [persons]."""
-        return float(
-            np.sum([line.organic * line.personnel_per_unit for line in self.lines])
-        )
+        return float(np.sum([line.organic * line.personnel_per_unit for line in self.lines]))
 
     @property
     def personnel_fill(self) -> float:
