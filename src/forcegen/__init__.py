@@ -28,6 +28,9 @@ __version__ = "0.1.0"
 if TYPE_CHECKING:
     # the public API: every name imported here is exported (docs/api.md lists them all)
     from forcegen.engine.bounds import check_count as check_count
+    from forcegen.engine.comparison import ComparisonItem as ComparisonItem
+    from forcegen.engine.comparison import ComparisonResult as ComparisonResult
+    from forcegen.engine.comparison import compare as compare
     from forcegen.engine.deployment import DeploymentResult as DeploymentResult
     from forcegen.engine.deployment import deploy as deploy
     from forcegen.engine.evaluation import ScenarioResult as ScenarioResult
