@@ -531,6 +531,69 @@ def schema(
         sys.stdout.write(field_reference_markdown())
 
 
+@app.command()
+def compare(
+    items: Annotated[
+        list[str],
+        typer.Argument(
+            help="Two or more: a scenario id (of --workspace), a workspace path or built-in "
+            "dataset (every pledge not withdrawn), or PATH#SCENARIO.",
+            show_default=False,
+        ),
+    ],
+    workspace: Annotated[
+        str | None,
+        typer.Option(
+            "--workspace",
+            "-w",
+            help="Workspace of the items that are scenario ids (default: the built-in "
+            "'mnf-ukraine').",
+        ),
+    ] = None,
+    draws: Annotated[
+        int,
+        typer.Option(
+            "--draws", "-n", help=f"Monte Carlo draws per item for P(met) (at most {MAX_DRAWS:,})."
+        ),
+    ] = 0,
+    seed: Annotated[int, typer.Option("--seed", min=0, help="Random seed (>= 0).")] = 0,
+    as_json: JsonOpt = False,
+    plot: Annotated[
+        Path | None,
+        typer.Option("--plot", help="Write the nation and force-option charts here."),
+    ] = None,
+) -> None:
+    """Scenarios or workspaces side by side: deltas by nation, capability, force option."""
+    plot = charts_or_tables(plot)
+    with _user_errors():
+        import forcegen
+
+        if draws:
+            forcegen.check_draws(draws, "--draws")
+        from forcegen.cli.compare_report import parse_items
+        from forcegen.cli.progress import output_dir
+
+        parsed = parse_items(items, workspace)
+        if plot is not None:
+            output_dir(plot)
+        result = forcegen.compare(parsed, draws=draws, seed=seed)
+        workspaces = [item.workspace for item in parsed]
+        with forcegen.OutputTransaction() as out:
+            if plot is not None:
+                from forcegen.plots.compare import fill_chart, nations_chart
+
+                nations_chart(result, workspaces, plot, out)
+                fill_chart(result, workspaces, plot, out)
+        if as_json:
+            _print_json(result.to_json())
+            return
+        from forcegen.cli.compare_report import print_compare_report
+
+        print_compare_report(result, workspaces)
+        for path in out.paths:
+            typer.echo(f"wrote {path}")
+
+
 def main(argv: list[str] | None = None) -> Any:
     """Console-script entry point.
 

@@ -1,0 +1,326 @@
+"""``forcegen compare``: reading the items of the command line, and the Rich report.
+
+An item is a scenario id of the workspace given by ``--workspace`` (default: the built-in
+dataset), a workspace (a YAML file or folder, or a built-in dataset name: every pledge
+that is not withdrawn), or ``PATH#SCENARIO`` (``#SCENARIO`` alone: a scenario of the
+``--workspace`` workspace). ``@DATE`` comes with the pledge-history issue and is refused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from rich.console import Group, RenderableType
+from rich.text import Text
+
+from forcegen import (
+    BUILTIN_DATASETS,
+    ComparisonItem,
+    ComparisonResult,
+    ForcegenError,
+    UnknownIdError,
+    Workspace,
+    names,
+    open_workspace,
+)
+from forcegen.cli.console import make_console
+from forcegen.cli.tables import Column, FittedTable, count, percent, units
+
+# -- items --------------------------------------------------------------------------
+
+
+class _Workspaces:
+    """Each workspace loaded once, however many items name it."""
+
+    def __init__(self, default: str | None) -> None:
+        self.default_spec = default
+        self.loaded: dict[str, Workspace] = {}
+
+    def get(self, spec: str | None) -> Workspace:
+        key = str(Path(spec).resolve()) if spec is not None and Path(spec).exists() else spec
+        key = key if key is not None else "\0default"
+        if key not in self.loaded:
+            self.loaded[key] = open_workspace(spec)
+        return self.loaded[key]
+
+    def default(self) -> Workspace:
+        return self.get(self.default_spec)
+
+
+def _is_workspace(text: str) -> bool:
+    return Path(text).exists() or text in BUILTIN_DATASETS
+
+
+def parse_items(texts: Sequence[str], workspace: str | None = None) -> list[ComparisonItem]:
+    """The comparison items named on the command line, each labelled by its text.
+
+    Raises :class:`ForcegenError` naming the item: ``@DATE`` (not yet supported), a
+    missing workspace path, an unknown scenario (with the closest id), an item given
+    twice, fewer than two items.
+    """
+    if len(texts) < 2:
+        raise ForcegenError(
+            f"compare needs at least two items, got {len(texts)}; e.g. "
+            "forcegen compare ceasefire-only ceasefire-us-backstop"
+        )
+    seen: set[str] = set()
+    cache = _Workspaces(workspace)
+    items = []
+    for text in texts:
+        if text in seen:
+            raise ForcegenError(f"item '{text}' is given twice")
+        seen.add(text)
+        items.append(_item(text, cache))
+    return items
+
+
+def _item(text: str, cache: _Workspaces) -> ComparisonItem:
+    if text.startswith("@") or "#@" in text:
+        raise ForcegenError(
+            f"item '{text}': comparing the pledges as of a date (@DATE) comes with the "
+            "pledge-history issue and is not supported yet; expected a scenario id, a "
+            "workspace path, or PATH#SCENARIO"
+        )
+    if "#" in text:
+        path, scenario = text.rsplit("#", 1)
+        if not scenario:
+            raise ForcegenError(f"item '{text}': no scenario after '#'; expected PATH#SCENARIO")
+        if path and not _is_workspace(path):
+            raise ForcegenError(
+                f"item '{text}': no such file or folder: {path}; expected a workspace YAML "
+                f"file, a folder of them, or a built-in dataset ({', '.join(BUILTIN_DATASETS)})"
+            )
+        ws = cache.get(path) if path else cache.default()
+        try:
+            ws.scenario(scenario)
+        except UnknownIdError as exc:
+            raise ForcegenError(f"item '{text}': {exc}") from None
+        return ComparisonItem(text, ws, scenario)
+    default = cache.default()
+    if text in default.scenarios:
+        return ComparisonItem(text, default, text)
+    if _is_workspace(text):
+        return ComparisonItem(text, cache.get(text), None)
+    if "/" in text or text.endswith((".yaml", ".yml")):
+        raise ForcegenError(
+            f"item '{text}': no such file or folder; expected a workspace YAML file, a "
+            "folder of them, or a built-in dataset"
+        )
+    unknown = UnknownIdError("scenario", text, default.scenarios)
+    raise ForcegenError(
+        f"item '{text}': not a workspace path, and {unknown} (scenarios of {default.origin})"
+    )
+
+
+# -- report -------------------------------------------------------------------------
+
+
+def letter(k: int) -> str:
+    """Column letter of item ``k``: A, B, ..., Z, A2, B2, ..."""
+    return chr(ord("A") + k % 26) + (str(k // 26 + 1) if k >= 26 else "")
+
+
+def signed(value: float) -> str:
+    """A delta with its sign and thousands separators: +1,200, -300, 0."""
+    rounded = round(value)
+    return f"{rounded:+,}" if rounded else "0"
+
+
+def _points(value: float) -> str:
+    rounded = round(100 * value)
+    return f"{rounded:+,} pts" if rounded else "0"
+
+
+_STATUS = {"met": "met", "short": "short", "not_offered": "not offered", None: "-"}
+_STATE = {"active": "active", "inactive": "inactive", "withdrawn": "withdrawn", "absent": "-"}
+
+
+class _Names:
+    """Names from the first workspace that has the record, else the id."""
+
+    def __init__(self, workspaces: Sequence[Workspace]) -> None:
+        self.workspaces = list(dict.fromkeys(workspaces))
+
+    def __call__(self, lookup: Callable[[Workspace, str], str], key: str) -> str:
+        for ws in self.workspaces:
+            name = lookup(ws, key)
+            if name != key:
+                return name
+        return key
+
+    def pledge(self, pid: str) -> str:
+        for ws in self.workspaces:
+            if pid in ws.pledges:
+                return names.pledge(ws, pid)
+        return pid
+
+    def line(self, capability: str, zone: str | None) -> str:
+        cap = self(names.capability, capability)
+        return cap if zone is None else f"{cap} in {self(names.zone, zone)}"
+
+
+def items_table(result: ComparisonResult) -> FittedTable:
+    """What each column letter stands for: its scenario and workspace."""
+    table = FittedTable(
+        [Column("", key=True), Column("Scenario"), Column("Workspace")],
+        title="Compared (deltas: each item minus A)",
+    )
+    for k in range(len(result.items)):
+        scenario = result.scenario_names[k] or "every pledge that is not withdrawn"
+        origin = result.workspaces[k].removeprefix("builtin:")
+        table.add_row(letter(k), scenario, origin)
+    return table
+
+
+def _delta_headers(result: ComparisonResult, suffix: str = "") -> list[Column]:
+    return [Column(f"{letter(k)} - A{suffix}", "right") for k in range(1, len(result.items))]
+
+
+def nations_table(result: ComparisonResult, name: _Names) -> FittedTable:
+    """Active personnel by nation per item, and each item minus A [persons]."""
+    n = len(result.items)
+    columns = [Column("Nation", key=True)]
+    columns += [Column(letter(k), "right") for k in range(n)] + _delta_headers(result)
+    table = FittedTable(columns, title="Personnel by nation")
+    rows = [(iso3, v) for iso3, v in result.nations.items() if any(v)]
+    rows.sort(key=lambda row: -max(row[1]))
+    for iso3, values in rows:
+        table.add_row(
+            name(names.nation, iso3),
+            *[count(v) for v in values],
+            *[signed(v) for v in result.deltas(values)[1:]],
+        )
+    totals = result.personnel
+    table.add_row(
+        "Total", *[count(v) for v in totals], *[signed(v) for v in result.deltas(totals)[1:]]
+    )
+    return table
+
+
+def capabilities_table(result: ComparisonResult, name: _Names) -> FittedTable:
+    """Active units and personnel by capability per item, and personnel minus A."""
+    n = len(result.items)
+    columns = [Column("Capability", key=True)]
+    columns += [Column(f"{letter(k)} units", "right") for k in range(n)]
+    columns += [Column(f"{letter(k)} persons", "right") for k in range(n)]
+    columns += _delta_headers(result, " persons")
+    table = FittedTable(columns, title="Units and personnel by capability")
+    for cap, people in result.capability_personnel.items():
+        quantity = result.capability_units[cap]
+        if not any(people) and not any(quantity):
+            continue
+        table.add_row(
+            name(names.capability, cap),
+            *[units(v) for v in quantity],
+            *[count(v) for v in people],
+            *[signed(v) for v in result.deltas(people)[1:]],
+        )
+    return table
+
+
+def options_table(result: ComparisonResult, name: _Names) -> FittedTable:
+    """Each force option per item: personnel fill, met, and with draws P(met) and
+    P(headcount); the change of personnel fill against A in points."""
+    n = len(result.items)
+    odds = result.draws > 0
+    columns = [Column("Force option", key=True)]
+    for k in range(n):
+        columns += [Column(f"{letter(k)} fill", "right"), Column(f"{letter(k)} met", "right")]
+        if odds:
+            columns += [
+                Column(f"{letter(k)} P(met)", "right"),
+                Column(f"{letter(k)} P(headcount)", "right"),
+            ]
+    columns += _delta_headers(result, " fill")
+    caption = (
+        "fill: personnel fill (filled / required personnel, line by line); unit fill in "
+        "--json; - : the option is not in that workspace"
+    )
+    if odds:
+        caption += (
+            f"; P(met), P(headcount): {result.draws:,} draws, seed {result.seed:,}, over the "
+            "conditions each scenario leaves free"
+        )
+    table = FittedTable(columns, title="Force options", caption=caption)
+    for rid, option in result.requirements.items():
+        cells: list[str] = []
+        for k in range(n):
+            fill, met = option.personnel_fill[k], option.met[k]
+            cells += [
+                "-" if fill is None else percent(fill),
+                "-" if met is None else ("yes" if met else "no"),
+            ]
+            if odds:
+                p_met, head = option.p_met[k], option.p_headcount[k]
+                cells += [
+                    "-" if p_met is None else percent(p_met),
+                    "-" if head is None else percent(head),
+                ]
+        base = option.personnel_fill[0]
+        for k in range(1, n):
+            fill = option.personnel_fill[k]
+            cells.append("-" if fill is None or base is None else _points(fill - base))
+        table.add_row(name(names.requirement, rid), *cells)
+    return table
+
+
+def flips_table(result: ComparisonResult, name: _Names) -> FittedTable:
+    """The lines whose status differs between items."""
+    n = len(result.items)
+    columns = [Column("Force option", key=True), Column("Line", key=True)]
+    columns += [Column(letter(k)) for k in range(n)]
+    table = FittedTable(columns, title="Lines that change status")
+    for flip in result.lines_flipped:
+        table.add_row(
+            name(names.requirement, flip.requirement),
+            name.line(flip.capability, flip.zone),
+            *[_STATUS[s] for s in flip.status],
+        )
+    return table
+
+
+def pledges_table(result: ComparisonResult, name: _Names) -> FittedTable:
+    """The pledges whose state or fields differ between items."""
+    n = len(result.items)
+    fields_differ = any(change.fields for change in result.pledges_changed)
+    columns = [Column("Pledge", key=True)] + [Column(letter(k)) for k in range(n)]
+    if fields_differ:
+        columns.append(Column("Fields that differ"))
+    table = FittedTable(
+        columns,
+        title="Pledges that differ",
+        caption="active: its conditions hold in the scenario; inactive: they do not; "
+        "- : not in that workspace",
+    )
+    for change in result.pledges_changed:
+        cells = [name.pledge(change.pledge), *[_STATE[s] for s in change.state]]
+        if fields_differ:
+            cells.append(", ".join(f.replace("_", " ") for f in change.fields) or "-")
+        table.add_row(*cells)
+    return table
+
+
+def compare_report(result: ComparisonResult, workspaces: Sequence[Workspace]) -> RenderableType:
+    """The whole report: items, nations, capabilities, force options, flips, pledges."""
+    name = _Names(workspaces)
+    parts: list[RenderableType] = [
+        items_table(result),
+        nations_table(result, name),
+        capabilities_table(result, name),
+        options_table(result, name),
+    ]
+    if result.lines_flipped:
+        parts.append(flips_table(result, name))
+    else:
+        parts.append(Text("No force-option line changes status."))
+    if result.pledges_changed:
+        parts.append(pledges_table(result, name))
+    else:
+        parts.append(Text("No pledge differs."))
+    return Group(*parts)
+
+
+def print_compare_report(result: ComparisonResult, workspaces: Sequence[Workspace]) -> None:
+    """Print the comparison report to standard output."""
+    make_console().print(compare_report(result, workspaces))
