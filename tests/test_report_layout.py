@@ -31,6 +31,7 @@ COMMANDS = {
     "deploy": ("deploy", "--scenario", "ceasefire-only"),
     "sustain": ("sustain", "--scenario", "ceasefire-consent-backstop"),
     "sweep": ("sweep", "--vary", "ceasefire=0.2,0.5", "--draws", "500", "--serial"),
+    "compare": ("compare", "ceasefire-only", "ceasefire-us-backstop", "mnf-ukraine", "-n", "500"),
 }
 
 DIAGNOSTICS = {"validate": ("validate", "mnf-ukraine")}
