@@ -36,6 +36,14 @@ WorkspaceArg = Annotated[
     ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON (see docs/json.md).")]
+CsvOpt = Annotated[
+    Path | None,
+    typer.Option("--csv", help="Write the main table as CSV (see docs/outputs.md)."),
+]
+XlsxOpt = Annotated[
+    Path | None,
+    typer.Option("--xlsx", help="Write every table as an Excel workbook (see docs/outputs.md)."),
+]
 ActiveScenarioOpt = Annotated[
     str | None,
     typer.Option(
@@ -123,11 +131,15 @@ def run(
         typer.Option("--scenario", "-s", help="Evaluate only this scenario id."),
     ] = None,
     as_json: JsonOpt = False,
+    csv: CsvOpt = None,
+    xlsx: XlsxOpt = None,
 ) -> None:
     """Evaluate scenarios: the force that materialises, force-option fill, vetoes."""
     with _user_errors():
         import forcegen
+        from forcegen.cli import exports
 
+        exports.check_paths(csv, xlsx)
         ws = resolve_workspace(workspace)
         if scenario is not None:
             results = {scenario: forcegen.evaluate(ws, scenario)}
@@ -135,12 +147,24 @@ def run(
             results = forcegen.evaluate_all(ws)
         if not results:
             _fail(f"error: {ws.origin}: defines no scenarios; expected a 'scenarios' section")
+        with forcegen.OutputTransaction() as out:
+            exports.write(
+                out,
+                ws,
+                "run",
+                lambda: exports.run_tables(ws, results),
+                csv,
+                xlsx,
+                scenario=list(results),
+            )
         if as_json:
             _print_json({sid: result.to_json() for sid, result in results.items()})
             return
         from forcegen.cli.report import print_run_report
 
         print_run_report(ws, results)
+        for path in out.paths:
+            typer.echo(f"wrote {path}")
 
 
 @app.command()
@@ -216,6 +240,8 @@ def montecarlo(
         int, typer.Option("--workers", help=f"Threads for sampling (at most {MAX_WORKERS:,}).")
     ] = 1,
     as_json: JsonOpt = False,
+    csv: CsvOpt = None,
+    xlsx: XlsxOpt = None,
     plot: Annotated[
         Path | None, typer.Option("--plot", help="Write distribution and tornado charts here.")
     ] = None,
@@ -224,11 +250,13 @@ def montecarlo(
     plot = charts_or_tables(plot)
     with _user_errors():
         import forcegen
+        from forcegen.cli import exports
 
         forcegen.check_draws(draws, "--draws")
         forcegen.check_workers(workers, "--workers")
         from forcegen.cli.progress import output_dir, progress_bar
 
+        exports.check_paths(csv, xlsx)
         ws = resolve_workspace(workspace)
         if plot is not None:
             output_dir(plot)
@@ -238,6 +266,16 @@ def montecarlo(
                 ws, scenario, draws=draws, seed=seed, exact=exact, workers=workers, progress=update
             )
         with forcegen.OutputTransaction() as out:
+            exports.write(
+                out,
+                ws,
+                "montecarlo",
+                lambda: exports.montecarlo_tables(ws, result),
+                csv,
+                xlsx,
+                scenario=result.scenario,
+                settings=exports.draws_settings(result),
+            )
             if plot is not None:
                 from forcegen.plots.montecarlo import distribution_chart, tornado_chart
 
@@ -483,6 +521,8 @@ def sustain(
         int, typer.Option("--months", help=f"Horizon [months], at most {MAX_MONTHS:,}.")
     ] = 36,
     as_json: JsonOpt = False,
+    csv: CsvOpt = None,
+    xlsx: XlsxOpt = None,
     plot: Annotated[
         Path | None,
         typer.Option("--plot", help="Write the coalition curve and rotation Gantt chart here."),
@@ -492,15 +532,28 @@ def sustain(
     plot = charts_or_tables(plot)
     with _user_errors():
         import forcegen
+        from forcegen.cli import exports
 
         forcegen.check_count("--months", months, "MAX_MONTHS")
         from forcegen.cli.progress import output_dir
 
+        exports.check_paths(csv, xlsx)
         ws = resolve_workspace(workspace)
-        result = forcegen.sustainment(ws, scenario, months)
         if plot is not None:
             output_dir(plot)
+        result = forcegen.sustainment(ws, scenario, months)
         with forcegen.OutputTransaction() as out:
+            exports.write(
+                out,
+                ws,
+                "sustain",
+                lambda: exports.sustain_tables(ws, result),
+                csv,
+                xlsx,
+                scenario=result.scenario,
+                settings={"months": months},
+                no_scenario="every pledge that is not withdrawn (no scenario)",
+            )
             if plot is not None:
                 from forcegen.plots.sustainment import coalition_chart, rotation_gantt
 

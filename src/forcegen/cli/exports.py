@@ -1,0 +1,418 @@
+"""The tables of ``--csv`` and ``--xlsx``: the results' DataFrame views with readable
+column names, units in the headers (``"personnel [persons]"``, ``"personnel fill
+[0-1]"``), and each id next to its name (``"nation"``, ``"nation name"``).
+
+Every command that exports has a list of tables, the first one its *main table*:
+``--csv PATH`` writes the main table (a CSV file holds one table), ``--xlsx PATH`` writes
+them all, one sheet each, after an "About" sheet (docs/outputs.md). Figures are the
+unrounded values of ``--json``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from forcegen import names
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from forcegen import (
+        MonteCarloResult,
+        OutputTransaction,
+        ScenarioResult,
+        SustainmentResult,
+        Workspace,
+    )
+
+Tables = dict[str, "pd.DataFrame"]
+"""Sheet name -> table, the main table first."""
+
+
+def check_paths(csv: Path | None, xlsx: Path | None) -> None:
+    """Before any work: the paths can be written, and openpyxl is there for ``xlsx``."""
+    import forcegen
+    from forcegen.cli.progress import output_file
+
+    if xlsx is not None:
+        forcegen.check_xlsx()
+    for path in (csv, xlsx):
+        if path is not None:
+            output_file(path)
+
+
+def write(
+    out: OutputTransaction,
+    workspace: Workspace,
+    command: str,
+    tables: Callable[[], Tables],
+    csv: Path | None,
+    xlsx: Path | None,
+    *,
+    scenario: str | Sequence[str] | None = None,
+    settings: Mapping[str, Any] | None = None,
+    no_scenario: str = "every condition free",
+) -> None:
+    """Stage the main table as ``csv`` and every table as the workbook ``xlsx`` in
+    ``out``; the tables are built only when one of them is asked for. ``no_scenario``
+    says what no scenario means for this command."""
+    import forcegen
+
+    if csv is None and xlsx is None:
+        return
+    built = tables()
+    if csv is not None:
+        forcegen.write_csv(next(iter(built.values())), csv, out)
+    if xlsx is not None:
+        info = about(
+            workspace,
+            command,
+            built,
+            scenario=scenario,
+            settings=settings,
+            no_scenario=no_scenario,
+        )
+        forcegen.write_xlsx(built, xlsx, out, about=info)
+
+
+def about(
+    workspace: Workspace,
+    command: str,
+    tables: Tables,
+    *,
+    scenario: str | Sequence[str] | None = None,
+    settings: Mapping[str, Any] | None = None,
+    no_scenario: str = "every condition free",
+) -> list[tuple[str, str]]:
+    """The "About" sheet: command, workspace, scenario (an id, None for every condition
+    free, or several ids), settings (seed, draws...), forcegen version, data sources,
+    then one line per table sheet."""
+    import forcegen
+
+    ids = [scenario] if scenario is None or isinstance(scenario, str) else list(scenario)
+    rows = [
+        ("command", f"forcegen {command}"),
+        ("workspace", workspace.origin or "(built in memory)"),
+        (
+            "scenario" if len(ids) == 1 else "scenarios",
+            "; ".join(
+                names.scenario(workspace, sid) + f" ({sid})" if sid is not None else no_scenario
+                for sid in ids
+            ),
+        ),
+    ]
+    for key, value in (settings or {}).items():
+        rows.append(
+            (
+                key,
+                f"{value:,}"
+                if isinstance(value, int) and not isinstance(value, bool)
+                else str(value),
+            )
+        )
+    rows.append(("forcegen version", forcegen.__version__))
+    rows.append(("data sources", sources_note(workspace)))
+    rows.append(
+        (
+            "units",
+            "in each column header: [persons] personnel, [units] capability units, "
+            "[0-1] fractions and probabilities, [months] months; ids are the workspace's, "
+            "names are for reading",
+        )
+    )
+    rows += [(f"sheet: {name}", _describe(frame)) for name, frame in tables.items()]
+    return rows
+
+
+def sources_note(workspace: Workspace) -> str:
+    """'forcegen dataset, N cited sources (most cited: ...); every figure ...'."""
+    from forcegen.plots.style import source_publishers
+
+    top, count = source_publishers(workspace)
+    text = f"forcegen dataset, {count:,} cited sources"
+    if top:
+        text += " (most cited: " + ", ".join(top) + ")"
+    return (
+        text + "; every figure of the workspace carries a source or is labelled an "
+        "assumption (docs/dataset.md, docs/nations-sourcing.md)"
+    )
+
+
+def _describe(frame: pd.DataFrame) -> str:
+    rows = len(frame)
+    return f"{rows:,} row{'s' if rows != 1 else ''}, {len(frame.columns):,} columns"
+
+
+# -- run ------------------------------------------------------------------------------
+
+
+def run_tables(workspace: Workspace, results: Mapping[str, ScenarioResult]) -> Tables:
+    """Force options (main), nations, capabilities, lines and vetoes of each scenario."""
+    import pandas as pd
+
+    def scenario_columns(sid: str, frame: pd.DataFrame) -> pd.DataFrame:
+        frame.insert(0, "scenario", sid)
+        frame.insert(1, "scenario name", names.scenario(workspace, sid))
+        return frame
+
+    options, nations, capabilities, lines, vetoes = [], [], [], [], []
+    for sid, result in results.items():
+        req = result.requirements_frame().reset_index()
+        options.append(
+            scenario_columns(
+                sid,
+                pd.DataFrame(
+                    {
+                        "force option": req["requirement"],
+                        "force option name": req["name"],
+                        "required units [units]": req["required_units"],
+                        "filled units [units]": req["filled_units"],
+                        "unit fill [0-1]": req["fill_ratio"],
+                        "required personnel [persons]": req["required_personnel"],
+                        "filled personnel [persons]": req["filled_personnel"],
+                        "personnel fill [0-1]": req["personnel_fill"],
+                        "met": req["met"],
+                        "blocking lines": req["blocking_lines"],
+                    }
+                ),
+            )
+        )
+        nat = result.nations_frame().reset_index()
+        nations.append(
+            scenario_columns(
+                sid,
+                pd.DataFrame(
+                    {
+                        "nation": nat["nation"],
+                        "nation name": [names.nation(workspace, n) for n in nat["nation"]],
+                        "personnel [persons]": nat["personnel"],
+                    }
+                ),
+            )
+        )
+        cap = result.capabilities_frame().reset_index()
+        capabilities.append(
+            scenario_columns(
+                sid,
+                pd.DataFrame(
+                    {
+                        "capability": cap["capability"],
+                        "capability name": [
+                            names.capability(workspace, c) for c in cap["capability"]
+                        ],
+                        "units [units]": cap["units"],
+                        "personnel [persons]": cap["personnel"],
+                    }
+                ),
+            )
+        )
+        line = result.lines_frame().reset_index()
+        lines.append(
+            scenario_columns(
+                sid,
+                pd.DataFrame(
+                    {
+                        "force option": line["requirement"],
+                        "line": line["line"],
+                        "capability": line["capability"],
+                        "capability name": [
+                            names.capability(workspace, c) for c in line["capability"]
+                        ],
+                        "zone": line["zone"],
+                        "zone name": [names.zone(workspace, z if isinstance(z, str) else None)
+                            for z in line["zone"]],
+                        "priority": line["priority"],
+                        "required [units]": line["required"],
+                        "filled [units]": line["filled"],
+                        "shortfall [units]": line["shortfall"],
+                        "offered [units]": line["offered"],
+                        "status": line["status"],
+                        "required personnel [persons]": line["required_personnel"],
+                        "filled personnel [persons]": line["filled_personnel"],
+                    }
+                ),
+            )
+        )
+        veto = result.veto_frame().reset_index()
+        vetoes.append(
+            scenario_columns(
+                sid,
+                pd.DataFrame(
+                    {
+                        "condition": veto["condition"],
+                        "condition name": [
+                            names.condition(workspace, c) for c in veto["condition"]
+                        ],
+                        "troops hanging on it [persons]": veto["veto"],
+                        "holds": veto["value"],
+                        "fixed by the scenario": veto["fixed_by_scenario"],
+                    }
+                ),
+            )
+        )
+    return {
+        "Force options": _concat(options),
+        "Nations": _concat(nations),
+        "Capabilities": _concat(capabilities),
+        "Lines": _concat(lines),
+        "Vetoes": _concat(vetoes),
+    }
+
+
+def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    import pandas as pd
+
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+# -- montecarlo -----------------------------------------------------------------------
+
+
+def montecarlo_tables(workspace: Workspace, result: MonteCarloResult) -> Tables:
+    """Force options (main), coalition personnel, nations, capabilities, pledges and the
+    sensitivity to each free condition."""
+    import pandas as pd
+
+    req = result.requirements_frame().reset_index()
+    quantiles = {
+        f"{label} {q} [0-1]": req[f"{which}_{q}"]
+        for which, label in (("fill_ratio", "unit fill"), ("personnel_fill", "personnel fill"))
+        for q in ("p05", "p50", "p95")
+    }
+    options = pd.DataFrame(
+        {
+            "force option": req["requirement"],
+            "force option name": [names.requirement(workspace, r) for r in req["requirement"]],
+            "P(met) [0-1]": req["p_met"],
+            "P(met) stderr [0-1]": req["stderr"],
+            "expected unit fill [0-1]": req["expected_fill_ratio"],
+            "expected personnel fill [0-1]": req["expected_personnel_fill"],
+            "headline size [persons]": req["personnel"],
+            "P(headcount) [0-1]": req["p_headcount"],
+            "P(headcount) stderr [0-1]": req["p_headcount_stderr"],
+            **quantiles,
+        }
+    )
+    coalition = pd.DataFrame(
+        {
+            "statistic": list(result.personnel.to_json()),
+            "personnel [persons]": list(result.personnel.to_json().values()),
+        }
+    )
+    nat = result.nations_frame().reset_index()
+    nations = pd.DataFrame(
+        {
+            "nation": nat["nation"],
+            "nation name": [names.nation(workspace, n) for n in nat["nation"]],
+            **{f"personnel {s} [persons]": nat[s].astype(float) for s in _STATISTICS},
+        }
+    )
+    capabilities = pd.DataFrame(
+        [
+            {
+                "capability": cid,
+                "capability name": names.capability(workspace, cid),
+                "expected units [units]": result.by_capability_units.get(cid, float("nan")),
+                **{f"personnel {s} [persons]": v for s, v in dist.to_json().items()},
+            }
+            for cid, dist in result.by_capability.items()
+        ]
+    )
+    pledges = pd.DataFrame(
+        [
+            {
+                "pledge": pid,
+                "pledge name": names.pledge(workspace, pid),
+                "P(active) [0-1]": p.p,
+                "P(active) stderr [0-1]": p.stderr,
+            }
+            for pid, p in result.pledges.items()
+        ]
+    )
+    sensitivity = pd.DataFrame(
+        [
+            {
+                "condition": s.condition,
+                "condition name": names.condition(workspace, s.condition),
+                "personnel if true [persons]": s.personnel_if_true,
+                "personnel if false [persons]": s.personnel_if_false,
+                "personnel swing [persons]": s.swing_personnel,
+                "variance share [0-1]": s.variance_share,
+                "Shapley share [0-1]": s.shapley,
+                "Shapley share stderr [0-1]": s.shapley_stderr,
+                "Shapley effect [persons^2]": s.shapley_personnel_variance,
+                **{
+                    f"P(met) swing, {names.requirement(workspace, r)} [-1 to 1]": v
+                    for r, v in s.swing_p_met.items()
+                },
+            }
+            for s in result.sensitivity
+        ]
+    )
+    return {
+        "Force options": options,
+        "Coalition": coalition,
+        "Nations": nations,
+        "Capabilities": capabilities,
+        "Pledges": pledges,
+        "Sensitivity": sensitivity,
+    }
+
+
+_STATISTICS = ("mean", "stderr", "p05", "p50", "p95")
+
+
+# -- sustain --------------------------------------------------------------------------
+
+
+def sustain_tables(workspace: Workspace, result: SustainmentResult) -> Tables:
+    """Nations (main), strength in the field and load by month (a column per nation)."""
+    import pandas as pd
+
+    nat = result.nations_frame().reset_index()
+    nations = pd.DataFrame(
+        {
+            "nation": nat["nation"],
+            "nation name": [names.nation(workspace, n) for n in nat["nation"]],
+            "pledged [persons]": nat["pledged"],
+            "peak load [persons]": nat["peak_load"],
+            "pool [persons]": nat["pool"],
+            "tied elsewhere [persons]": nat["tied"],
+            "available [persons]": nat["available"],
+            "ceiling [persons]": nat["ceiling"],
+            "headroom [persons]": nat["headroom"],
+            "sustainable": nat["sustainable"].astype(bool),
+            "fails at month [months]": nat["fails_at_month"].astype("Int64"),
+            "draw-down needed [persons]": nat["draw_down_needed"],
+            "draw down from": nat["draw_down_from"],
+            "personnel over the horizon [persons]": nat["personnel_over_horizon"],
+            "steady-state pool [persons]": nat["steady_state_pool"],
+        }
+    )
+    return {
+        "Nations": nations,
+        "Strength by month": _by_month(workspace, result.timeline_frame()),
+        "Load by month": _by_month(workspace, result.load_frame()),
+    }
+
+
+def _by_month(workspace: Workspace, frame: pd.DataFrame) -> pd.DataFrame:
+    renamed = {
+        column: (
+            "coalition [persons]"
+            if column == "coalition"
+            else f"{names.nation(workspace, column)} [persons]"
+        )
+        for column in frame.columns
+    }
+    flat = frame.rename(columns=renamed).reset_index()
+    return flat.rename(columns={"month": "month [months]"})
+
+
+def draws_settings(result: MonteCarloResult) -> dict[str, object]:
+    """Seed and draws of a Monte Carlo run for the About sheet."""
+    if result.exact:
+        return {"draws": "exact enumeration of the free conditions"}
+    return {"seed": result.seed, "draws": result.draws}
