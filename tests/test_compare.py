@@ -280,3 +280,43 @@ def test_plot_writes_both_charts(tmp_path: Path) -> None:
     ]
     svg = (tmp_path / "compare_nations.svg").read_text(encoding="utf-8")
     assert "Germany" in svg and "Everything holds" in svg
+
+
+def test_csv_is_the_nation_table_and_xlsx_reads_back(tmp_path: Path) -> None:
+    import csv as csv_module
+
+    openpyxl = pytest.importorskip("openpyxl")
+    code, out, err = cli("compare", "cf", "full", "-w", str(SMALL), "--json")
+    payload = json.loads(out)
+    csv_path, xlsx_path = tmp_path / "nations.csv", tmp_path / "compare.xlsx"
+    code, out, err = cli(
+        "compare", "cf", "full", "-w", str(SMALL), "--csv", str(csv_path), "--xlsx", str(xlsx_path)
+    )
+    assert code == 0, err
+    assert f"wrote {csv_path}" in out and f"wrote {xlsx_path}" in out
+    with csv_path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv_module.DictReader(handle))
+    assert {r["nation"]: int(r["full - cf: personnel [persons]"]) for r in rows} == {
+        iso3: v[1] - v[0] for iso3, v in payload["nations"].items()
+    }
+    assert rows[1]["nation name"] == "France"
+    book = openpyxl.load_workbook(xlsx_path)
+    assert book.sheetnames == [
+        "About",
+        "Nations",
+        "Capabilities",
+        "Force options",
+        "Lines that flip",
+        "Pledges that differ",
+    ]
+    sheet = book["Force options"]
+    header, *values = list(sheet.iter_rows(values_only=True))
+    got = {(r[0], r[2]): dict(zip(header, r, strict=True)) for r in values}
+    for rid, option in payload["requirements"].items():
+        for k, item in enumerate(payload["items"]):
+            row = got[(rid, item)]
+            assert row["personnel fill [0-1]"] == pytest.approx(option["personnel_fill"][k])
+            assert row["met"] == option["met"][k]
+    flips = list(book["Lines that flip"].iter_rows(values_only=True))
+    assert len(flips) == 1 + len(payload["lines_flipped"])
+    assert flips[1][-2:] == ("short", "met")

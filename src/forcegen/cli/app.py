@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, cast
 
 import typer
 
@@ -611,6 +611,8 @@ def compare(
     ] = 0,
     seed: Annotated[int, typer.Option("--seed", min=0, help="Random seed (>= 0).")] = 0,
     as_json: JsonOpt = False,
+    csv: CsvOpt = None,
+    xlsx: XlsxOpt = None,
     plot: Annotated[
         Path | None,
         typer.Option("--plot", help="Write the nation and force-option charts here."),
@@ -623,15 +625,32 @@ def compare(
 
         if draws:
             forcegen.check_draws(draws, "--draws")
-        from forcegen.cli.compare_report import parse_items
+        from forcegen.cli import exports
+        from forcegen.cli.compare_report import compare_tables, parse_items
         from forcegen.cli.progress import output_dir
 
+        exports.check_paths(csv, xlsx)
         parsed = parse_items(items, workspace)
         if plot is not None:
             output_dir(plot)
         result = forcegen.compare(parsed, draws=draws, seed=seed)
         workspaces = [item.workspace for item in parsed]
         with forcegen.OutputTransaction() as out:
+            exports.write(
+                out,
+                workspaces[0],
+                "compare",
+                lambda: compare_tables(result, workspaces),
+                csv,
+                xlsx,
+                # None (an item without scenario) reads as no_scenario in the About sheet
+                scenario=cast("list[str]", list(result.scenarios)),
+                settings={
+                    "items": "; ".join(result.items),
+                    **({"seed": seed, "draws": draws} if draws else {}),
+                },
+                no_scenario="every pledge that is not withdrawn (no scenario)",
+            )
             if plot is not None:
                 from forcegen.plots.compare import fill_chart, nations_chart
 

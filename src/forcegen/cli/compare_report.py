@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Group, RenderableType
 from rich.text import Text
@@ -26,6 +27,9 @@ from forcegen import (
 )
 from forcegen.cli.console import make_console
 from forcegen.cli.tables import Column, FittedTable, count, percent, units
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 # -- items --------------------------------------------------------------------------
 
@@ -324,3 +328,118 @@ def compare_report(result: ComparisonResult, workspaces: Sequence[Workspace]) ->
 def print_compare_report(result: ComparisonResult, workspaces: Sequence[Workspace]) -> None:
     """Print the comparison report to standard output."""
     make_console().print(compare_report(result, workspaces))
+
+
+# -- --csv and --xlsx ---------------------------------------------------------------
+
+
+def compare_tables(
+    result: ComparisonResult, workspaces: Sequence[Workspace]
+) -> dict[str, pd.DataFrame]:
+    """The tables of ``--csv`` (the first: personnel by nation) and ``--xlsx`` (all):
+    ids next to names, units in the headers, one column per item labelled as given on
+    the command line; deltas are each item minus the first."""
+    import pandas as pd
+
+    name = _Names(workspaces)
+    first = result.items[0]
+    later = list(enumerate(result.items))[1:]
+    nations = pd.DataFrame(
+        {
+            "nation": list(result.nations),
+            "nation name": [name(names.nation, n) for n in result.nations],
+            **{
+                f"{item}: personnel [persons]": [v[k] for v in result.nations.values()]
+                for k, item in enumerate(result.items)
+            },
+            **{
+                f"{item} - {first}: personnel [persons]": [
+                    v[k] - v[0] for v in result.nations.values()
+                ]
+                for k, item in later
+            },
+        }
+    )
+    caps = list(result.capability_units)
+    people = result.capability_personnel
+    capabilities = pd.DataFrame(
+        {
+            "capability": caps,
+            "capability name": [name(names.capability, c) for c in caps],
+            **{
+                f"{item}: units [units]": [result.capability_units[c][k] for c in caps]
+                for k, item in enumerate(result.items)
+            },
+            **{
+                f"{item}: personnel [persons]": [people[c][k] for c in caps]
+                for k, item in enumerate(result.items)
+            },
+            **{
+                f"{item} - {first}: personnel [persons]": [
+                    people[c][k] - people[c][0] for c in caps
+                ]
+                for k, item in later
+            },
+        }
+    )
+    options = pd.DataFrame(
+        [
+            {
+                "force option": rid,
+                "force option name": name(names.requirement, rid),
+                "item": item,
+                "personnel fill [0-1]": option.personnel_fill[k],
+                "unit fill [0-1]": option.fill_ratio[k],
+                "met": option.met[k],
+                "required personnel [persons]": option.required_personnel[k],
+                "filled personnel [persons]": option.filled_personnel[k],
+                "P(met) [0-1]": option.p_met[k],
+                "P(headcount) [0-1]": option.p_headcount[k],
+            }
+            for rid, option in result.requirements.items()
+            for k, item in enumerate(result.items)
+        ]
+    )
+    lines = pd.DataFrame(
+        [
+            {
+                "force option": f.requirement,
+                "force option name": name(names.requirement, f.requirement),
+                "line": f.line,
+                "line name": name.line(f.capability, f.zone),
+                **{f"{item}: status": f.status[k] for k, item in enumerate(result.items)},
+            }
+            for f in result.lines_flipped
+        ],
+        columns=[
+            "force option",
+            "force option name",
+            "line",
+            "line name",
+            *[f"{item}: status" for item in result.items],
+        ],
+    )
+    pledges = pd.DataFrame(
+        [
+            {
+                "pledge": c.pledge,
+                "pledge name": name.pledge(c.pledge),
+                **{f"{item}: state": c.state[k] for k, item in enumerate(result.items)},
+                "fields that differ": ", ".join(c.fields),
+            }
+            for c in result.pledges_changed
+        ],
+        columns=[
+            "pledge",
+            "pledge name",
+            *[f"{item}: state" for item in result.items],
+            "fields that differ",
+        ],
+    )
+    return {
+        "Nations": nations,
+        "Capabilities": capabilities,
+        "Force options": options,
+        "Lines that flip": lines,
+        "Pledges that differ": pledges,
+    }
