@@ -320,3 +320,9 @@ def test_csv_is_the_nation_table_and_xlsx_reads_back(tmp_path: Path) -> None:
     flips = list(book["Lines that flip"].iter_rows(values_only=True))
     assert len(flips) == 1 + len(payload["lines_flipped"])
     assert flips[1][-2:] == ("short", "met")
+
+
+def test_the_default_workspace_is_loaded_once() -> None:
+    items = parse_items(["ceasefire-only", "mnf-ukraine", "#no-ceasefire"])
+    assert len({id(i.workspace) for i in items}) == 1
+    assert [i.scenario for i in items] == ["ceasefire-only", None, "no-ceasefire"]

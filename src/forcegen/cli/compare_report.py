@@ -17,6 +17,7 @@ from rich.text import Text
 
 from forcegen import (
     BUILTIN_DATASETS,
+    DEFAULT_DATASET,
     ComparisonItem,
     ComparisonResult,
     ForcegenError,
@@ -42,8 +43,12 @@ class _Workspaces:
         self.loaded: dict[str, Workspace] = {}
 
     def get(self, spec: str | None) -> Workspace:
-        key = str(Path(spec).resolve()) if spec is not None and Path(spec).exists() else spec
-        key = key if key is not None else "\0default"
+        if spec is None:
+            key = DEFAULT_DATASET
+        elif Path(spec).exists():
+            key = str(Path(spec).resolve())
+        else:
+            key = spec
         if key not in self.loaded:
             self.loaded[key] = open_workspace(spec)
         return self.loaded[key]
