@@ -68,6 +68,9 @@ if TYPE_CHECKING:
     from forcegen.io.datasets import open_workspace as open_workspace
     from forcegen.io.loader import load_workspace as load_workspace
     from forcegen.io.mps import export_mps as export_mps
+    from forcegen.io.overrides import Override as Override
+    from forcegen.io.overrides import OverrideSyntaxError as OverrideSyntaxError
+    from forcegen.io.overrides import parse_overrides as parse_overrides
     from forcegen.io.writer import write_workspace as write_workspace
     from forcegen.model.reference import field_reference_markdown as field_reference_markdown
     from forcegen.model.reference import workspace_json_schema as workspace_json_schema

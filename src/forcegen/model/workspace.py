@@ -66,6 +66,9 @@ DEFAULTS = "defaults"
 MAPPINGS = (NETWORK, DEFAULTS)
 """The top-level keys that hold one mapping each."""
 
+RECORD_MODELS: dict[str, type[BaseModel]] = {**SECTIONS, NETWORK: Network, DEFAULTS: Defaults}
+"""Every top-level key and the record type of its items (a section) or of its mapping."""
+
 
 @dataclass(frozen=True, eq=False)
 class Workspace:
@@ -93,6 +96,8 @@ class Workspace:
     defaults: Defaults = field(default_factory=Defaults)
     """Planning defaults for nations that leave a rotation figure unset (the built-in
     values when the workspace has no ``defaults`` key)."""
+    overrides: tuple[str, ...] = ()
+    """The ``PATH=VALUE`` overrides applied when it was loaded (``--set``), in order."""
 
     def headquarters_staff(self, hq_id: str) -> int:
         """Staff of a headquarters [persons]: its ``personnel``, else the personnel of one
