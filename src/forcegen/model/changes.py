@@ -224,11 +224,15 @@ def _record_fields(path: tuple[PathPart, ...]) -> Sequence[str] | None:
 
 
 def _record_kind(path: tuple[PathPart, ...]) -> str:
-    """'pledge' for the list at ('pledges',), 'leg' for ('network', 'legs')."""
-    last = next((p for p in reversed(path) if isinstance(p, str)), "record")
+    """'pledge' for the list at ('pledges',), 'leg' for ('network', 'legs'), else 'entry'."""
+    last = path[-1] if path else ""
     if last == "headquarters":
         return "headquarters"
-    return last[:-1] if last.endswith("s") else last
+    if last in SECTIONS or path in (("network", "nodes"), ("network", "legs")):
+        return str(last)[:-1]
+    if path == ("network", "disruptions"):
+        return "disruption"
+    return "entry"
 
 
 def _short(value: Any) -> str:
