@@ -16,7 +16,12 @@ MEMBERS = {
 
 
 def test_loads_with_zero_errors_and_full_provenance(builtin: forcegen.Workspace) -> None:
-    assert builtin.warnings == ()
+    # the one warning is earned on purpose: the what-if "Italy joins with a brigade"
+    # against Italy's stated refusal of troops (docs/workspace.md, "Stance checks")
+    (warning,) = builtin.warnings
+    position = list(builtin.scenarios).index("italy-joins-brigade")
+    assert warning.path == ("scenarios", position, "add_pledges", 0, "nation")
+    assert "ita-brigade-1" in warning.message and "says no troops" in warning.message
     assert builtin.unsourced_figures() == []
 
 

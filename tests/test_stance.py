@@ -44,13 +44,8 @@ def _workspace_with(tmp_path: Path, extra: str) -> Path:
     shutil.copytree(builtin_path(), folder)
     pledges = folder / "pledges.yaml"
     pledges.write_text(pledges.read_text(encoding="utf-8") + extra, encoding="utf-8")
-    # Italy has no pledge in the data, so no origin in the network: let it leave from
-    # Germany's air base for the what-if
-    network = folder / "network.yaml"
-    text = network.read_text(encoding="utf-8")
-    network.write_text(
-        text.replace("  origins:\n", "  origins:\n    ITA: [wunstorf]\n", 1), encoding="utf-8"
-    )
+    # Italy has no pledge in the data; its network origin (Pisa) is there for the
+    # built-in what-if scenario "Italy joins with a brigade"
     return folder
 
 

@@ -71,6 +71,9 @@ if TYPE_CHECKING:
     from forcegen.io.datasets import open_workspace as open_workspace
     from forcegen.io.loader import load_workspace as load_workspace
     from forcegen.io.mps import export_mps as export_mps
+    from forcegen.io.overrides import Override as Override
+    from forcegen.io.overrides import OverrideSyntaxError as OverrideSyntaxError
+    from forcegen.io.overrides import parse_overrides as parse_overrides
     from forcegen.io.spreadsheet import check_xlsx as check_xlsx
     from forcegen.io.spreadsheet import write_csv as write_csv
     from forcegen.io.spreadsheet import write_xlsx as write_xlsx

@@ -44,6 +44,15 @@ XlsxOpt = Annotated[
     Path | None,
     typer.Option("--xlsx", help="Write every table as an Excel workbook (see docs/outputs.md)."),
 ]
+SetOpt = Annotated[
+    list[str],
+    typer.Option(
+        "--set",
+        help="Override a workspace field before validation: PATH=VALUE, e.g. "
+        "nations.GBR.rotation_ratio=4 or pledges.*.readiness_days=14 (repeat).",
+        show_default=False,
+    ),
+]
 ActiveScenarioOpt = Annotated[
     str | None,
     typer.Option(
@@ -79,11 +88,12 @@ def _user_errors() -> Iterator[None]:
         _fail(f"error: {exc}")
 
 
-def resolve_workspace(spec: str | None) -> Workspace:
-    """Load a workspace from a path, or a built-in dataset by name (default one if None)."""
+def resolve_workspace(spec: str | None, overrides: list[str] | None = None) -> Workspace:
+    """Load a workspace from a path, or a built-in dataset by name (default one if None),
+    with the ``--set PATH=VALUE`` overrides applied."""
     import forcegen
 
-    return forcegen.open_workspace(spec)
+    return forcegen.open_workspace(spec, forcegen.parse_overrides(overrides or ()))
 
 
 def _print_json(payload: Any) -> None:
@@ -126,6 +136,7 @@ def _root(
 @app.command()
 def run(
     workspace: WorkspaceArg = None,
+    set_: SetOpt = [],  # noqa: B006 - Typer reads the default, never mutates it
     scenario: Annotated[
         str | None,
         typer.Option("--scenario", "-s", help="Evaluate only this scenario id."),
@@ -140,7 +151,7 @@ def run(
         from forcegen.cli import exports
 
         exports.check_paths(csv, xlsx)
-        ws = resolve_workspace(workspace)
+        ws = resolve_workspace(workspace, set_)
         if scenario is not None:
             results = {scenario: forcegen.evaluate(ws, scenario)}
         else:
@@ -157,9 +168,12 @@ def run(
                 xlsx,
                 scenario=list(results),
             )
-        if as_json:
-            _print_json({sid: result.to_json() for sid, result in results.items()})
+        from forcegen.cli.overrides_report import print_overrides, with_overrides
+
+        if as_json:  # keyed by scenario: the overrides go in each scenario's result
+            _print_json({sid: with_overrides(r.to_json(), ws) for sid, r in results.items()})
             return
+        print_overrides(ws)
         from forcegen.cli.report import print_run_report
 
         print_run_report(ws, results)
@@ -172,28 +186,40 @@ def validate(
     path: Annotated[
         str, typer.Argument(help="Workspace YAML file or folder, or a built-in dataset name.")
     ],
+    set_: SetOpt = [],  # noqa: B006 - Typer reads the default, never mutates it
     as_json: JsonOpt = False,
 ) -> None:
     """Check a workspace against the schema; list every problem with file and line."""
     from forcegen import WorkspaceError
 
+    with _user_errors():  # a --set that is not PATH=VALUE: exit 2, JSON or not
+        import forcegen
+
+        forcegen.parse_overrides(set_)
     try:
         with _user_errors() if not as_json else nullcontext():
-            ws = resolve_workspace(path)
+            ws = resolve_workspace(path, set_)
     except WorkspaceError as exc:  # only reached with --json
-        _print_json({"valid": False, "errors": [i.to_dict() for i in exc.issues], "warnings": []})
+        failed = {"valid": False, "errors": [i.to_dict() for i in exc.issues], "warnings": []}
+        _print_json({**failed, "overrides": set_} if set_ else failed)
         raise typer.Exit(EXIT_BAD_INPUT) from None
     counts = ws.counts()
+    from forcegen.cli.overrides_report import print_overrides, with_overrides
+
     if as_json:
         _print_json(
-            {
-                "valid": True,
-                "errors": [],
-                "counts": counts,
-                "warnings": [w.to_dict() for w in ws.warnings],
-            }
+            with_overrides(
+                {
+                    "valid": True,
+                    "errors": [],
+                    "counts": counts,
+                    "warnings": [w.to_dict() for w in ws.warnings],
+                },
+                ws,
+            )
         )
         return
+    print_overrides(ws)
     from forcegen.cli.console import make_console
 
     console = make_console()
@@ -225,6 +251,7 @@ def init(
 @app.command()
 def montecarlo(
     workspace: WorkspaceArg = None,
+    set_: SetOpt = [],  # noqa: B006 - Typer reads the default, never mutates it
     scenario: Annotated[
         str | None,
         typer.Option("--scenario", "-s", help="Hold the conditions this scenario fixes."),
@@ -257,7 +284,7 @@ def montecarlo(
         from forcegen.cli.progress import output_dir, progress_bar
 
         exports.check_paths(csv, xlsx)
-        ws = resolve_workspace(workspace)
+        ws = resolve_workspace(workspace, set_)
         if plot is not None:
             output_dir(plot)
         bar, update = progress_bar("sampling", 0 if exact else draws, "draws")
@@ -281,9 +308,12 @@ def montecarlo(
 
                 distribution_chart(result, plot, out, workspace=ws)
                 tornado_chart(result, plot, out, workspace=ws)
+        from forcegen.cli.overrides_report import print_overrides, with_overrides
+
         if as_json:
-            _print_json(result.to_json())
+            _print_json(with_overrides(result.to_json(), ws))
         else:
+            print_overrides(ws)
             from forcegen.cli.montecarlo_report import print_montecarlo_report
 
             print_montecarlo_report(ws, result)
@@ -310,6 +340,7 @@ def _verbose(ctx: typer.Context) -> bool:
 def sweep(
     ctx: typer.Context,
     workspace: WorkspaceArg = None,
+    set_: SetOpt = [],  # noqa: B006 - Typer reads the default, never mutates it
     vary: Annotated[
         list[str],
         typer.Option("--vary", help="CONDITION=START:STOP:STEP or CONDITION=V1,V2 (repeat)."),
@@ -359,7 +390,7 @@ def sweep(
                 _fail(f"error: --vary {text!r}: {exc.problem}; expected {exc.expected}")
         from forcegen.cli.progress import output_dir, output_file, progress_bar
 
-        ws = resolve_workspace(workspace)
+        ws = resolve_workspace(workspace, set_)
         if plot is not None and len(vary) > 2:
             _fail("error: charts of a sweep need one or two --vary axes; use --csv for more")
         if plot is not None:
@@ -389,9 +420,12 @@ def sweep(
                 from forcegen.plots.sweep import sweep_chart
 
                 sweep_chart(ws, result, plot, out, scenario=scenario)
+        from forcegen.cli.overrides_report import print_overrides, with_overrides
+
         if as_json:
-            _print_json(result.to_json())
+            _print_json(with_overrides(result.to_json(), ws))
             return
+        print_overrides(ws)
         from forcegen.cli.sweep_report import print_sweep_report
 
         print_sweep_report(ws, result)
@@ -402,6 +436,7 @@ def sweep(
 @app.command()
 def source(
     workspace: WorkspaceArg = None,
+    set_: SetOpt = [],  # noqa: B006 - Typer reads the default, never mutates it
     requirement: Annotated[
         str, typer.Option("--requirement", "-r", help="Requirement (force option) id.")
     ] = "",
@@ -420,7 +455,7 @@ def source(
         import forcegen
         from forcegen.cli.progress import output_file
 
-        ws = resolve_workspace(workspace)
+        ws = resolve_workspace(workspace, set_)
         if not requirement:
             _fail("error: --requirement is required; one of: " + ", ".join(ws.requirements))
         for path in (csv, export_model):
@@ -432,9 +467,12 @@ def source(
                 out.write(csv, result.lines_frame().to_csv)
             if export_model is not None:
                 forcegen.export_mps(result.problem, export_model, out)
+        from forcegen.cli.overrides_report import print_overrides, with_overrides
+
         if as_json:
-            _print_json(result.to_json())
+            _print_json(with_overrides(result.to_json(), ws))
             return
+        print_overrides(ws)
         from forcegen.cli.source_report import print_source_report
 
         print_source_report(ws, result)
@@ -445,6 +483,7 @@ def source(
 @app.command()
 def deploy(
     workspace: WorkspaceArg = None,
+    set_: SetOpt = [],  # noqa: B006 - Typer reads the default, never mutates it
     scenario: ActiveScenarioOpt = None,
     requirement: Annotated[
         str | None,
@@ -481,7 +520,7 @@ def deploy(
         forcegen.check_count("--disruptions", disruptions, "MAX_DISRUPTIONS", least=0)
         from forcegen.cli.progress import output_dir, output_file, progress_bar
 
-        ws = resolve_workspace(workspace)
+        ws = resolve_workspace(workspace, set_)
         if plot is not None:
             output_dir(plot)
         for path in (csv, utilisation):
@@ -503,9 +542,12 @@ def deploy(
                 from forcegen.plots.deployment import deployment_charts
 
                 deployment_charts(result, plot, out, workspace=ws)
+        from forcegen.cli.overrides_report import print_overrides, with_overrides
+
         if as_json:
-            _print_json(result.to_json())
+            _print_json(with_overrides(result.to_json(), ws))
             return
+        print_overrides(ws)
         from forcegen.cli.deploy_report import print_deploy_report
 
         print_deploy_report(result, ws)
@@ -516,6 +558,7 @@ def deploy(
 @app.command()
 def sustain(
     workspace: WorkspaceArg = None,
+    set_: SetOpt = [],  # noqa: B006 - Typer reads the default, never mutates it
     scenario: ActiveScenarioOpt = None,
     months: Annotated[
         int, typer.Option("--months", help=f"Horizon [months], at most {MAX_MONTHS:,}.")
@@ -538,7 +581,7 @@ def sustain(
         from forcegen.cli.progress import output_dir
 
         exports.check_paths(csv, xlsx)
-        ws = resolve_workspace(workspace)
+        ws = resolve_workspace(workspace, set_)
         if plot is not None:
             output_dir(plot)
         result = forcegen.sustainment(ws, scenario, months)
@@ -559,9 +602,12 @@ def sustain(
 
                 coalition_chart(result, plot, out, ws)
                 rotation_gantt(ws, result, plot, out)
+        from forcegen.cli.overrides_report import print_overrides, with_overrides
+
         if as_json:
-            _print_json(result.to_json())
+            _print_json(with_overrides(result.to_json(), ws))
             return
+        print_overrides(ws)
         from forcegen.cli.sustain_report import print_sustain_report
 
         print_sustain_report(ws, result)

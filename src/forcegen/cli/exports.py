@@ -221,8 +221,10 @@ def run_tables(workspace: Workspace, results: Mapping[str, ScenarioResult]) -> T
                             names.capability(workspace, c) for c in line["capability"]
                         ],
                         "zone": line["zone"],
-                        "zone name": [names.zone(workspace, z if isinstance(z, str) else None)
-                            for z in line["zone"]],
+                        "zone name": [
+                            names.zone(workspace, z if isinstance(z, str) else None)
+                            for z in line["zone"]
+                        ],
                         "priority": line["priority"],
                         "required [units]": line["required"],
                         "filled [units]": line["filled"],

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from forcegen.model.pledges import PledgeStatus
+from forcegen.model.scenario_changes import scenario_workspace
 from forcegen.model.scenarios import Scenario
 from forcegen.model.workspace import Workspace
 
@@ -20,6 +21,22 @@ def resolve_scenario(workspace: Workspace, scenario: str | Scenario | None) -> S
     if scenario is None or isinstance(scenario, Scenario):
         return scenario
     return workspace.scenario(scenario)
+
+
+def scenario_view(
+    workspace: Workspace, scenario: str | Scenario | None
+) -> tuple[Workspace, Scenario | None]:
+    """The workspace ``scenario`` is evaluated on, and the scenario resolved
+    (:func:`resolve_scenario`): for a scenario that adds, withdraws or patches pledges,
+    the workspace with its changes (built and checked when the workspace was); else
+    ``workspace`` itself. Every engine entry point calls this once."""
+    resolved = resolve_scenario(workspace, scenario)
+    if resolved is None or not resolved.changes_force or workspace.variant_of == resolved.id:
+        return workspace, resolved
+    variant = workspace.variants.get(resolved.id)
+    if variant is not None and workspace.scenarios.get(resolved.id) == resolved:
+        return variant, variant.scenarios[resolved.id]
+    return scenario_workspace(workspace, resolved), resolved  # a scenario made in code
 
 
 def scenario_pledges(workspace: Workspace, scenario: Scenario | None) -> tuple[str, ...]:

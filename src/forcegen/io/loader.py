@@ -8,13 +8,16 @@ with its file and line.
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass, replace
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from forcegen.errors import Issue, WorkspaceError
+from forcegen.errors import Issue, PathPart, WorkspaceError
+from forcegen.io.overrides import Override, read_overrides
 from forcegen.io.yaml_source import SourceMap, read_yaml
 from forcegen.limits import LIMITS, MAX_FILE_BYTES
+from forcegen.model.changes import apply_changes, locate_change
 from forcegen.model.workspace import Workspace, build_workspace
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -29,11 +32,17 @@ class WorkspaceData:
     issues: list[Issue]
     unreadable: list[Issue]
     files: list[Path]
+    overridden: dict[tuple[PathPart, ...], str] = field(default_factory=dict)
+    """Field path -> the ``--set #n`` that set it (see :mod:`forcegen.io.overrides`)."""
 
     def locate(self, issue: Issue) -> Issue:
-        """Fill in file and line from the source map (keeps them if already set)."""
+        """Fill in file and line from the source map (keeps them if already set); a field
+        an override set is located at its ``--set #n``."""
         if issue.file is not None:
             return issue
+        at_override = locate_change(issue, self.overridden)
+        if at_override is not None:
+            return at_override
         file, line = self.source_map.locate(issue.path)
         if file is None and len(self.files) == 1:
             file = str(self.files[0])
@@ -165,16 +174,26 @@ def _read_text(file: Path) -> tuple[str, Issue | None]:
         )
 
 
-def load_workspace(path: str | Path, origin: str | None = None) -> Workspace:
+def load_workspace(
+    path: str | Path, origin: str | None = None, overrides: Sequence[Override] = ()
+) -> Workspace:
     """Load and validate the workspace at ``path`` (a YAML file or folder).
 
+    ``overrides`` (``--set PATH=VALUE``, :func:`forcegen.io.overrides.parse_overrides`)
+    change the raw data before validation; the workspace's ``overrides`` lists them.
     Raises :class:`~forcegen.errors.WorkspaceError` listing every problem, each with
-    file, line and field path.
+    file, line and field path (``--set #n`` for a value an override gave).
     """
     raw = read_workspace_data(path)
     if raw.unreadable:
         # a file could not be read at all: checking the rest would report false errors
         raise WorkspaceError(raw.locate(i) for i in raw.unreadable)
+    if overrides:
+        changes, unread = read_overrides(overrides)
+        problems, raw.overridden = apply_changes(raw.data, changes)
+        if unread or problems:
+            # a path that leads nowhere: the rest is checked once it is put right
+            raise WorkspaceError([*unread, *problems])
     try:
         workspace = build_workspace(raw.data, origin=origin or str(path))
     except WorkspaceError as exc:
@@ -182,4 +201,8 @@ def load_workspace(path: str | Path, origin: str | None = None) -> Workspace:
     if raw.issues:
         raise WorkspaceError(raw.locate(i) for i in raw.issues)
     # the warnings located in their files: a new frozen object, never a mutation
-    return dataclasses.replace(workspace, warnings=tuple(raw.locate(w) for w in workspace.warnings))
+    return dataclasses.replace(
+        workspace,
+        warnings=tuple(raw.locate(w) for w in workspace.warnings),
+        overrides=tuple(o.text for o in overrides),
+    )

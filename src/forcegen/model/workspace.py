@@ -66,6 +66,9 @@ DEFAULTS = "defaults"
 MAPPINGS = (NETWORK, DEFAULTS)
 """The top-level keys that hold one mapping each."""
 
+RECORD_MODELS: dict[str, type[BaseModel]] = {**SECTIONS, NETWORK: Network, DEFAULTS: Defaults}
+"""Every top-level key and the record type of its items (a section) or of its mapping."""
+
 
 @dataclass(frozen=True, eq=False)
 class Workspace:
@@ -93,6 +96,13 @@ class Workspace:
     defaults: Defaults = field(default_factory=Defaults)
     """Planning defaults for nations that leave a rotation figure unset (the built-in
     values when the workspace has no ``defaults`` key)."""
+    overrides: tuple[str, ...] = ()
+    """The ``PATH=VALUE`` overrides applied when it was loaded (``--set``), in order."""
+    variants: Mapping[str, Workspace] = field(default_factory=dict, repr=False)
+    """Scenario id -> the workspace it is evaluated on, for scenarios that add, withdraw
+    or patch pledges (:mod:`forcegen.model.scenario_changes`)."""
+    variant_of: str | None = None
+    """The scenario whose changes this workspace carries, if it is such a variant."""
 
     def headquarters_staff(self, hq_id: str) -> int:
         """Staff of a headquarters [persons]: its ``personnel``, else the personnel of one
@@ -227,6 +237,7 @@ class Workspace:
             "conditions",
             "pledges",
             "requirements",
+            "scenarios",
             "headquarters",
         ):
             records: Mapping[str, Sourced] = getattr(self, section)
@@ -303,12 +314,15 @@ def _provenance_issue(path: tuple[PathPart, ...], record: Sourced) -> Issue:
 # -- building ------------------------------------------------------------------------
 
 
-def build_workspace(data: Any, origin: str = "") -> Workspace:
+def build_workspace(data: Any, origin: str = "", *, variants: bool = True) -> Workspace:
     """Validate plain data (as read from YAML) into a :class:`Workspace`.
 
     Raises :class:`~forcegen.errors.WorkspaceError` with every problem found; issue
-    paths are field paths such as ``("pledges", 3, "quantity")``.
+    paths are field paths such as ``("pledges", 3, "quantity")``. With ``variants``, the
+    workspace of each scenario that changes the force is built and checked too.
     """
+    from forcegen.model import scenario_changes
+
     issues: list[Issue] = []
     if data is None:
         data = {}
@@ -378,6 +392,7 @@ def build_workspace(data: Any, origin: str = "") -> Workspace:
     ctx = CheckContext(raw=raw, ids=ids)
     for check in CROSS_CHECKS:
         issues.extend(check(ctx))
+    issues.extend(scenario_changes.check_extends(raw["scenarios"]))
     network: Network | None = None
     raw_network = data.get(NETWORK)
     if raw_network is not None:
@@ -438,7 +453,7 @@ def build_workspace(data: Any, origin: str = "") -> Workspace:
         conditions=keyed("conditions"),
         pledges=keyed("pledges"),
         requirements=keyed("requirements"),
-        scenarios=keyed("scenarios"),
+        scenarios=scenario_changes.merge_extends(raw["scenarios"], keyed("scenarios")),
         requires=requires,
         origin=origin,
         headquarters=keyed("headquarters"),
@@ -448,7 +463,13 @@ def build_workspace(data: Any, origin: str = "") -> Workspace:
     # warnings are found on the built workspace; the result is a new frozen object
     position = {pid: k for k, pid in enumerate(workspace.pledges)}
     stances = [c.issue(position[c.pledge]) for c in workspace.stance_conflicts()]
-    return dataclasses.replace(workspace, warnings=(*workspace.unsourced_figures(), *stances))
+    workspace = dataclasses.replace(workspace, warnings=(*workspace.unsourced_figures(), *stances))
+    if not variants or not any(s.changes_force for s in workspace.scenarios.values()):
+        return workspace
+    built, errors, added = scenario_changes.build_variants(data, workspace)
+    if errors:
+        raise WorkspaceError(sorted(errors, key=_issue_order))
+    return dataclasses.replace(workspace, variants=built, warnings=(*workspace.warnings, *added))
 
 
 def _too_many(path: tuple[PathPart, ...], items: list[Any] | dict[Any, Any]) -> Issue:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from forcegen.engine.activation import resolve_scenario, scenario_pledges
+from forcegen.engine.activation import resolve_scenario, scenario_pledges, scenario_view
 from forcegen.engine.bounds import check_count
 from forcegen.engine.deployment.critical_path import CriticalPath, explain_closure
 from forcegen.engine.deployment.disruptions import DisruptionDraws, simulate_disruptions
@@ -206,6 +206,7 @@ def deploy(
     ``draws`` > 0, also the closure day under that many seeded disruption draws (at most
     :data:`~forcegen.limits.MAX_DISRUPTIONS`, checked before any work), ``progress(done,
     total)`` called as draws are done."""
+    workspace, scenario = scenario_view(workspace, scenario)
     draws = check_count("draws", draws, "MAX_DISRUPTIONS", least=0)
     check_seed(seed)
     checked_personnel(workspace)  # every figure below is finite and its sums exact

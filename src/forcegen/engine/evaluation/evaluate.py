@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 from forcegen.engine.activation import (
     active_pledges,
     assumed_false,
-    resolve_scenario,
     scenario_values,
+    scenario_view,
 )
 from forcegen.engine.evaluation.veto import veto
 from forcegen.engine.sourcing.fill import RequirementFill, fill_requirement
@@ -190,7 +190,7 @@ def evaluate(workspace: Workspace, scenario: str | Scenario) -> ScenarioResult:
     Personnel sums are exact integers; totals beyond
     :data:`~forcegen.limits.MAX_TOTAL_PERSONNEL` are refused (:mod:`~forcegen.engine.totals`).
     """
-    resolved = resolve_scenario(workspace, scenario)
+    workspace, resolved = scenario_view(workspace, scenario)
     if resolved is None:
         raise ForcegenError("evaluate needs a scenario: an id or a Scenario")
     scenario = resolved

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
-from forcegen.engine.activation import resolve_scenario
+from forcegen.engine.activation import resolve_scenario, scenario_view
 from forcegen.engine.odds.condition_model import ConditionModel, condition_model
 from forcegen.engine.odds.outcomes import PatternOutcomes, pattern_outcomes
 from forcegen.engine.odds.sampling import (
@@ -408,6 +408,7 @@ def monte_carlo(
     ``workers`` are checked against :data:`~forcegen.limits.MAX_DRAWS` and
     :data:`~forcegen.limits.MAX_WORKERS` before any work.
     """
+    workspace, scenario = scenario_view(workspace, scenario)
     if not exact:
         draws = check_draws(draws)
     workers = check_workers(workers)

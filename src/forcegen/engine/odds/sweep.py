@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from forcegen.engine.activation import resolve_scenario
+from forcegen.engine.activation import resolve_scenario, scenario_view
 from forcegen.engine.odds.condition_model import condition_model
 from forcegen.engine.odds.montecarlo import monte_carlo
 from forcegen.engine.odds.sampling import check_draws, check_workers
@@ -272,6 +272,7 @@ def run_sweep(
 
     Rows come back in grid order whatever order the tasks finish in.
     """
+    workspace, scenario = scenario_view(workspace, scenario)
     resolved = resolve_scenario(workspace, scenario)
     check_sweep(workspace, axes, resolved, draws=draws, exact=exact)
     points = grid(axes)
@@ -339,6 +340,7 @@ def sweep(
     or one after another in this process when ``serial``. Everything that can be refused
     (axes, scheduler address, draws, grid size) is refused before a cluster starts.
     """
+    workspace, scenario = scenario_view(workspace, scenario)
     from forcegen.engine.odds.cluster import dask_cluster
     from forcegen.engine.odds.scheduler import tcp_address
 

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from forcegen.engine.activation import resolve_scenario, scenario_pledges
+from forcegen.engine.activation import resolve_scenario, scenario_pledges, scenario_view
 from forcegen.engine.bounds import check_count
 from forcegen.engine.rotation.rotation import (
     HeadquartersLoad,
@@ -389,6 +389,7 @@ def sustainment(
     workspace's ``defaults``. ``months`` is at most :data:`~forcegen.limits.MAX_MONTHS`,
     checked before any work.
     """
+    workspace, scenario = scenario_view(workspace, scenario)
     months = check_count("months", months, "MAX_MONTHS")
     personnel = checked_personnel(workspace)
     resolved = resolve_scenario(workspace, scenario)

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from forcegen.engine.activation import resolve_scenario, scenario_pledges
+from forcegen.engine.activation import resolve_scenario, scenario_pledges, scenario_view
 from forcegen.engine.sourcing.fill import RequirementFill, requirement_fill
 from forcegen.engine.sourcing.problem import SourcingProblem, build_problem
 from forcegen.engine.sourcing.solve import Assignment, SolverStatus, SourcingSolution, solve
@@ -143,6 +143,7 @@ def source_requirement(
     ``dependence_on`` when asked (an ISO 3166-1 alpha-3 code such as
     :data:`UNITED_STATES`; it costs a second solve without that nation's pledges).
     """
+    workspace, scenario = scenario_view(workspace, scenario)
     req = workspace.requirement(requirement)
     if dependence_on is not None and dependence_on not in workspace.nations:
         raise UnknownIdError("nation", dependence_on, workspace.nations)
