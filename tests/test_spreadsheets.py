@@ -449,3 +449,63 @@ def test_write_xlsx_refuses_sheet_names_excel_refuses(tmp_path: Path, name: str)
     with pytest.raises(ValueError, match="sheet name"):
         forcegen.write_xlsx({name: pd.DataFrame({"a": [1]})}, tmp_path / "t.xlsx")
     assert files(tmp_path) == []
+
+
+# -- source, sweep, deploy: workbooks -------------------------------------------------
+
+
+def test_source_workbook_matches_the_json(tmp_path: Path) -> None:
+    path = tmp_path / "s.xlsx"
+    args = ("source", str(SMALL), "-r", "opt-a", "-s", "cf", "--dependence-on", "GBR")
+    assert cli(*args, "--xlsx", str(path)).code == 0
+    data = json_of(*args)
+    assert openpyxl.load_workbook(path).sheetnames == ["About", "Lines"]
+    rows = sheet_rows(path, "Lines")
+    assert [r["filled [units]"] for r in rows] == [line["filled"] for line in data["lines"]]
+    assert [r["lost without United Kingdom [units]"] for r in rows] == [
+        d["fill_lost"] for d in data["us_dependence"]
+    ]
+    assert rows[0]["capability name"] == "Brigade"
+    info = about(path)
+    assert info["requirement"] == "Option A (opt-a)"
+    assert info["dependence on"] == "United Kingdom (GBR)"
+    assert info["scenario"] == "Ceasefire only (cf)"
+
+
+def test_sweep_workbook_matches_the_json(tmp_path: Path) -> None:
+    path = tmp_path / "sw.xlsx"
+    args = ("sweep", str(SMALL), "--vary", "consent=0,1", "--serial", "-n", "500", "--seed", "2")
+    assert cli(*args, "--xlsx", str(path)).code == 0
+    data = json_of(*args)
+    rows = sheet_rows(path, "Sweep")
+    assert [r["P(consent) [0-1]"] for r in rows] == [0, 1]
+    assert [r["P(met), Option B [0-1]"] for r in rows] == [
+        same(row["p_met:opt-b"]) for row in data["rows"]
+    ]
+    assert [r["personnel mean [persons]"] for r in rows] == [
+        same(row["personnel_mean"]) for row in data["rows"]
+    ]
+    info = about(path)
+    assert (info["varied: consent"], info["seed"], info["draws per point"]) == ("0, 1", "2", "500")
+
+
+def test_deploy_workbook_matches_the_json(tmp_path: Path) -> None:
+    path = tmp_path / "d.xlsx"
+    assert cli("deploy", "-s", "ceasefire-only", "--xlsx", str(path)).code == 0
+    data = json_of("deploy", "-s", "ceasefire-only")
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames == [
+        "About",
+        "Units",
+        "Destinations",
+        "Bottlenecks",
+        "Utilisation",
+        "In place by day",
+    ]
+    units = sheet_rows(path, "Units")
+    assert len(units) == len(data["units"])
+    by_unit = {u["unit"]: u for u in data["units"]}
+    for row in units:
+        assert row["closure day [day]"] == by_unit[row["unit"]]["closure_day"]
+        assert row["personnel [persons]"] == by_unit[row["unit"]]["personnel"]
+    assert {r["unit"] for r in sheet_rows(path, "Utilisation")} <= {"persons", "short tons"}

@@ -366,6 +366,7 @@ def sweep(
     serial: Annotated[bool, typer.Option("--serial", help="No Dask: run points in turn.")] = False,
     as_json: JsonOpt = False,
     csv: Annotated[Path | None, typer.Option("--csv", help="Write the table as CSV.")] = None,
+    xlsx: XlsxOpt = None,
     plot: Annotated[
         Path | None, typer.Option("--plot", help="Write the sweep chart (PNG, SVG) here.")
     ] = None,
@@ -388,8 +389,10 @@ def sweep(
                 points *= len(forcegen.SweepAxis.parse(text).values)
             except forcegen.SweepAxisError as exc:
                 _fail(f"error: --vary {text!r}: {exc.problem}; expected {exc.expected}")
+        from forcegen.cli import exports
         from forcegen.cli.progress import output_dir, output_file, progress_bar
 
+        exports.check_paths(None, xlsx)
         ws = resolve_workspace(workspace, set_)
         if plot is not None and len(vary) > 2:
             _fail("error: charts of a sweep need one or two --vary axes; use --csv for more")
@@ -416,6 +419,16 @@ def sweep(
         with forcegen.OutputTransaction() as out:
             if csv is not None:
                 out.write(csv, lambda temp: frame.to_csv(temp, index=False))
+            exports.write(
+                out,
+                ws,
+                "sweep",
+                lambda: exports.sweep_tables(ws, result),
+                None,
+                xlsx,
+                scenario=scenario,
+                settings=exports.sweep_settings(result),
+            )
             if plot is not None:
                 from forcegen.plots.sweep import sweep_chart
 
@@ -446,6 +459,7 @@ def source(
     ] = "USA",
     as_json: JsonOpt = False,
     csv: Annotated[Path | None, typer.Option("--csv", help="Write the fill table as CSV.")] = None,
+    xlsx: XlsxOpt = None,
     export_model: Annotated[
         Path | None, typer.Option("--export-model", help="Write the problem as an MPS file.")
     ] = None,
@@ -453,8 +467,10 @@ def source(
     """Source a requirement from the pledges: the optimal fill, shortfalls and US dependence."""
     with _user_errors():
         import forcegen
+        from forcegen.cli import exports
         from forcegen.cli.progress import output_file
 
+        exports.check_paths(None, xlsx)
         ws = resolve_workspace(workspace, set_)
         if not requirement:
             _fail("error: --requirement is required; one of: " + ", ".join(ws.requirements))
@@ -465,6 +481,17 @@ def source(
         with forcegen.OutputTransaction() as out:
             if csv is not None:
                 out.write(csv, result.lines_frame().to_csv)
+            exports.write(
+                out,
+                ws,
+                "source",
+                lambda: exports.source_tables(ws, result),
+                None,
+                xlsx,
+                scenario=scenario,
+                settings=exports.source_settings(ws, requirement, dependence_on),
+                no_scenario="every pledge that is not withdrawn (no scenario)",
+            )
             if export_model is not None:
                 forcegen.export_mps(result.problem, export_model, out)
         from forcegen.cli.overrides_report import print_overrides, with_overrides
@@ -507,6 +534,7 @@ def deploy(
         Path | None,
         typer.Option("--utilisation", help="Write daily utilisation of every node and leg as CSV."),
     ] = None,
+    xlsx: XlsxOpt = None,
     plot: Annotated[
         Path | None,
         typer.Option("--plot", help="Write the closure curve and the network map here."),
@@ -518,8 +546,10 @@ def deploy(
         import forcegen
 
         forcegen.check_count("--disruptions", disruptions, "MAX_DISRUPTIONS", least=0)
+        from forcegen.cli import exports
         from forcegen.cli.progress import output_dir, output_file, progress_bar
 
+        exports.check_paths(None, xlsx)
         ws = resolve_workspace(workspace, set_)
         if plot is not None:
             output_dir(plot)
@@ -538,6 +568,17 @@ def deploy(
             if utilisation is not None:
                 daily = result.utilisation_frame()
                 out.write(utilisation, lambda temp: daily.to_csv(temp, index=False))
+            exports.write(
+                out,
+                ws,
+                "deploy",
+                lambda: exports.deploy_tables(ws, result),
+                None,
+                xlsx,
+                scenario=scenario,
+                settings=exports.deploy_settings(result, disruptions, seed),
+                no_scenario="every pledge that is not withdrawn (no scenario)",
+            )
             if plot is not None:
                 from forcegen.plots.deployment import deployment_charts
 

@@ -20,10 +20,13 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from forcegen import (
+        DeploymentResult,
         MonteCarloResult,
         OutputTransaction,
         ScenarioResult,
+        SourcingResult,
         SustainmentResult,
+        SweepResult,
         Workspace,
     )
 
@@ -418,3 +421,195 @@ def draws_settings(result: MonteCarloResult) -> dict[str, object]:
     if result.exact:
         return {"draws": "exact enumeration of the free conditions"}
     return {"seed": result.seed, "draws": result.draws}
+
+
+# -- source, sweep, deploy: workbooks (their CSVs keep the --json column names) --------
+
+
+def source_tables(workspace: Workspace, result: SourcingResult) -> Tables:
+    """The lines of the requirement, filled from the pledges."""
+    import pandas as pd
+
+    line = result.lines_frame().reset_index()
+    nation = result.dependence_nation
+    table = pd.DataFrame(
+        {
+            "line": line["line"],
+            "capability": line["capability"],
+            "capability name": [names.capability(workspace, c) for c in line["capability"]],
+            "zone": line["zone"],
+            "zone name": [
+                names.zone(workspace, z if isinstance(z, str) else None) for z in line["zone"]
+            ],
+            "priority": line["priority"],
+            "required [units]": line["required"],
+            "filled [units]": line["filled"],
+            "shortfall [units]": line["shortfall"],
+            "offered [units]": line["offered"],
+            "status": line["status"],
+            "required personnel [persons]": line["required_personnel"],
+            "filled personnel [persons]": line["filled_personnel"],
+            "filled by [units]": line["by_nation"],
+        }
+    )
+    if nation is not None and f"lost_without_{nation}" in line:
+        who = names.nation(workspace, nation)
+        table[f"lost without {who} [units]"] = line[f"lost_without_{nation}"]
+        table[f"only {who} can fill it"] = line[f"only_{nation}"]
+    return {"Lines": table}
+
+
+_SWEEP_METRICS = {
+    "p_met": "P(met), {} [0-1]",
+    "p_met_stderr": "P(met) stderr, {} [0-1]",
+    "fill": "unit fill, {} [0-1]",
+    "personnel_fill": "personnel fill, {} [0-1]",
+    "p_headcount": "P(headcount), {} [0-1]",
+}
+
+
+def sweep_tables(workspace: Workspace, result: SweepResult) -> Tables:
+    """The sweep: one row per grid point, the varied values first."""
+    frame = result.frame()
+    renamed: dict[str, str] = {}
+    for column in frame.columns:
+        key = str(column)
+        metric, _, rid = key.partition(":")
+        if rid and metric in _SWEEP_METRICS:
+            renamed[key] = _SWEEP_METRICS[metric].format(names.requirement(workspace, rid))
+        elif key.startswith("personnel_"):
+            renamed[key] = f"personnel {key.removeprefix('personnel_')} [persons]"
+        elif key in workspace.conditions:
+            renamed[key] = f"P({names.condition(workspace, key)}) [0-1]"
+    return {"Sweep": frame.rename(columns=renamed)}
+
+
+_UNIT_COLUMNS = [
+    "unit",
+    "pledge",
+    "nation",
+    "destination",
+    "personnel",
+    "short_tons",
+    "ready_day",
+    "closure_day",
+    "required_day",
+    "late_days",
+]
+
+
+def deploy_tables(workspace: Workspace, result: DeploymentResult) -> Tables:
+    """Units, destinations, bottlenecks, daily utilisation, personnel in place."""
+    import pandas as pd
+
+    def node(node_id: object) -> object:
+        try:
+            return result.network.node(str(node_id)).name
+        except KeyError:
+            return node_id
+
+    units = result.units_frame().reindex(columns=_UNIT_COLUMNS)
+    units_table = pd.DataFrame(
+        {
+            "unit": units["unit"],
+            "pledge": units["pledge"],
+            "pledge name": [names.pledge(workspace, p) for p in units["pledge"]],
+            "nation": units["nation"],
+            "nation name": [names.nation(workspace, n) for n in units["nation"]],
+            "destination": units["destination"],
+            "destination name": [node(d) for d in units["destination"]],
+            "personnel [persons]": units["personnel"],
+            "cargo [short tons]": units["short_tons"],
+            "ready day [day]": units["ready_day"],
+            "closure day [day]": units["closure_day"],
+            "required day [day]": units["required_day"],
+            "late [days]": units["late_days"],
+        }
+    )
+    dest = result.destinations_frame().reindex(
+        columns=["node", "name", "zone", "personnel", "closure_day", "km_to_line_of_contact"]
+    )
+    destinations = pd.DataFrame(
+        {
+            "destination": dest["node"],
+            "destination name": dest["name"],
+            "zone": dest["zone"],
+            "zone name": [
+                names.zone(workspace, z if isinstance(z, str) else None) for z in dest["zone"]
+            ],
+            "personnel [persons]": dest["personnel"],
+            "closure day [day]": dest["closure_day"],
+            "to the line of contact [km]": dest["km_to_line_of_contact"],
+        }
+    )
+    neck = result.bottlenecks_frame()
+    bottlenecks = pd.DataFrame(
+        {
+            "resource": neck["resource"],
+            "resource name": neck["name"],
+            "what": neck["what"],
+            "load": neck["load"],
+            "first day [day]": neck["first_day"],
+            "last day [day]": neck["last_day"],
+            "shadow price [item-days per extra item a day]": neck["shadow_price"],
+            "in words": neck["text"],
+        }
+    )
+    daily = result.utilisation_frame().reindex(
+        columns=["resource", "name", "kind", "load", "day", "flow", "capacity", "utilisation"]
+    )
+    utilisation = pd.DataFrame(
+        {
+            "resource": daily["resource"],
+            "resource name": daily["name"],
+            "kind": daily["kind"],
+            "load": daily["load"],
+            "unit": ["persons" if load == "personnel" else "short tons" for load in daily["load"]],
+            "day [day]": daily["day"],
+            "flow [unit a day]": daily["flow"],
+            "capacity [unit a day]": daily["capacity"],
+            "utilisation [0-1]": daily["utilisation"],
+        }
+    )
+    in_place = result.in_place_frame()
+    in_place = in_place.rename(
+        columns={c: f"{names.nation(workspace, str(c))} [persons]" for c in in_place.columns}
+    ).reset_index()
+    in_place = in_place.rename(columns={"day": "day [day]"})
+    return {
+        "Units": units_table,
+        "Destinations": destinations,
+        "Bottlenecks": bottlenecks,
+        "Utilisation": utilisation,
+        "In place by day": in_place,
+    }
+
+
+def source_settings(workspace: Workspace, requirement: str, nation: str) -> dict[str, object]:
+    """The requirement and the nation whose dependence is measured, for About."""
+    return {
+        "requirement": f"{names.requirement(workspace, requirement)} ({requirement})",
+        "dependence on": f"{names.nation(workspace, nation)} ({nation})",
+    }
+
+
+def sweep_settings(result: SweepResult) -> dict[str, object]:
+    """Axes, seed and draws of a sweep, for About."""
+    settings: dict[str, object] = {
+        f"varied: {a.condition}": ", ".join(f"{v:g}" for v in a.values) for a in result.axes
+    }
+    if result.exact:
+        settings["draws"] = "exact enumeration of the free conditions at each point"
+    else:
+        settings.update({"seed": result.seed, "draws per point": result.draws})
+    return settings
+
+
+def deploy_settings(result: DeploymentResult, draws: int, seed: int) -> dict[str, object]:
+    """The requirement moved (if any) and the disruption draws, for About."""
+    settings: dict[str, object] = {}
+    if result.requirement is not None:
+        settings["requirement"] = result.requirement
+    if draws:
+        settings.update({"disruption draws": draws, "seed": seed})
+    return settings
