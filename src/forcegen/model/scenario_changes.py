@@ -275,7 +275,9 @@ def workspace_data(workspace: Workspace) -> dict[str, Any]:
         for section in SECTIONS
     }
     if workspace.network is not None:
-        out["network"] = workspace.network.model_dump(mode="json", exclude_unset=True, by_alias=True)
+        out["network"] = workspace.network.model_dump(
+            mode="json", exclude_unset=True, by_alias=True
+        )
     out["defaults"] = workspace.defaults.model_dump(mode="json", exclude_unset=True, by_alias=True)
     return out
 

@@ -91,7 +91,7 @@ def _lines(
             )
     bottom.set_ylabel("personnel fill (solid), P(headcount) (dotted) [%]")
     bottom.set_ylim(0, 100)
-    bottom.set_xlabel(f"P({names.condition(workspace, axis.condition)})")
+    bottom.set_xlabel(axis.label(workspace))
     bottom.legend(frameon=False, fontsize=8)
     fig.suptitle(_title(workspace, result))
     _caption(fig, workspace, result, scenario)
@@ -120,8 +120,8 @@ def _heatmaps(
         image = ax.imshow(grid * scale, origin="lower", aspect="auto", cmap="viridis", **limits)
         ax.set_xticks(range(len(b.values)), [f"{v:g}" for v in b.values], fontsize=7)
         ax.set_yticks(range(len(a.values)), [f"{v:g}" for v in a.values], fontsize=7)
-        ax.set_xlabel(f"P({names.condition(workspace, b.condition)})", fontsize=8)
-        ax.set_ylabel(f"P({names.condition(workspace, a.condition)})", fontsize=8)
+        ax.set_xlabel(b.label(workspace), fontsize=8)
+        ax.set_ylabel(a.label(workspace), fontsize=8)
         label = (
             "expected personnel"
             if metric == "personnel_mean"
@@ -142,5 +142,5 @@ def _heatmaps(
 
 def _title(workspace: Workspace, result: SweepResult) -> str:
     how = "exact" if result.exact else f"{result.draws:,} draws per point, seed {result.seed:,}"
-    varied = ", ".join(names.condition(workspace, a.condition) for a in result.axes)
-    return f"Sweep over P({varied}) ({how})"
+    varied = ", ".join(a.label(workspace) for a in result.axes)
+    return f"Sweep over {varied} ({how})"
