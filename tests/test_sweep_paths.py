@@ -143,3 +143,26 @@ def test_the_table_names_the_axis_and_shows_sustainment() -> None:
     assert {RATIO, "sustain_at_horizon", "sustain_personnel_over_horizon"} <= set(
         payload["rows"][0]
     )
+
+
+def test_path_sweep_charts_have_the_sustainment_panels(monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import forcegen.plots.sweep as charts
+
+    figures: list = []  # type: ignore[type-arg]
+    saved = charts.save
+
+    def keep(fig, directory, stem, out):  # type: ignore[no-untyped-def]
+        figures.append([ax.get_title() or ax.get_ylabel() for ax in fig.axes])
+        return saved(fig, directory, stem, out)
+
+    monkeypatch.setattr(charts, "save", keep)
+    small = forcegen.open_workspace(str(SMALL))
+    one = forcegen.sweep(small, [f"{RATIO}=2,5"], draws=500, serial=True)
+    two = forcegen.sweep(small, [f"{RATIO}=2,5", "backstop=0,1"], draws=500, serial=True)
+    for result, name in ((one, "one"), (two, "two")):
+        paths = charts.sweep_chart(small, result, tmp_path / name)
+        assert paths and all(p.exists() for p in paths)
+    lines, heat = figures
+    assert "coalition sustainment [persons]" in lines
+    assert "sustained at month 36 [persons]" in heat
+    assert "personnel over 36 months [persons]" in heat
