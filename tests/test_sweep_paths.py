@@ -166,3 +166,21 @@ def test_path_sweep_charts_have_the_sustainment_panels(monkeypatch, tmp_path) ->
     assert "coalition sustainment [persons]" in lines
     assert "sustained at month 36 [persons]" in heat
     assert "personnel over 36 months [persons]" in heat
+
+
+def test_a_path_sweep_composes_with_a_scenario_that_extends_another(
+    builtin: forcegen.Workspace,
+) -> None:
+    # the built-in data has a network (legs' 'from' must survive the rebuild) and
+    # scenarios that extend others (their inherited changes must apply once)
+    texts = [f"{RATIO}=4", "pledges.*.readiness_days=14"]
+    result = forcegen.sweep(builtin, texts, "italy-joins-brigade", draws=500, seed=2, serial=True)
+    changed = forcegen.load_builtin(overrides=forcegen.parse_overrides(texts))
+    mc = forcegen.monte_carlo(changed, "italy-joins-brigade", draws=500, seed=2, sensitivity=False)
+    held = forcegen.sustainment(changed, "italy-joins-brigade", months=36)
+    (row,) = result.rows
+    assert row["personnel_mean"] == mc.personnel.mean
+    assert row["sustain_at_horizon"] == held.at_horizon
+    assert row["sustain_personnel_over_horizon"] == held.personnel_over_horizon
+    plain = forcegen.sustainment(builtin, "italy-joins-brigade", months=36)
+    assert held.personnel_over_horizon != plain.personnel_over_horizon  # GBR's 5 -> 4
