@@ -343,7 +343,11 @@ def sweep(
     set_: SetOpt = [],  # noqa: B006 - Typer reads the default, never mutates it
     vary: Annotated[
         list[str],
-        typer.Option("--vary", help="CONDITION=START:STOP:STEP or CONDITION=V1,V2 (repeat)."),
+        typer.Option(
+            "--vary",
+            help="CONDITION=START:STOP:STEP or CONDITION=V1,V2 (its probability), or a "
+            "--set PATH in place of CONDITION, e.g. nations.GBR.rotation_ratio=3:6:0.5 (repeat).",
+        ),
     ] = [],  # noqa: B006 - Typer reads the default, never mutates it
     scenario: Annotated[
         str | None,
@@ -371,7 +375,8 @@ def sweep(
         Path | None, typer.Option("--plot", help="Write the sweep chart (PNG, SVG) here.")
     ] = None,
 ) -> None:
-    """Monte Carlo over a grid of probability assumptions, each point a Dask task."""
+    """Monte Carlo over a grid of assumptions (probabilities or --set paths), each point a
+    Dask task."""
     plot = charts_or_tables(plot)
     with _user_errors():
         import forcegen

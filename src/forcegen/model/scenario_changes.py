@@ -269,14 +269,16 @@ def workspace_data(workspace: Workspace) -> dict[str, Any]:
 
     out: dict[str, Any] = {
         section: [
-            r.model_dump(mode="json", exclude_unset=True)
+            r.model_dump(mode="json", exclude_unset=True, by_alias=True)
             for r in getattr(workspace, section).values()
         ]
         for section in SECTIONS
     }
     if workspace.network is not None:
-        out["network"] = workspace.network.model_dump(mode="json", exclude_unset=True)
-    out["defaults"] = workspace.defaults.model_dump(mode="json", exclude_unset=True)
+        out["network"] = workspace.network.model_dump(
+            mode="json", exclude_unset=True, by_alias=True
+        )
+    out["defaults"] = workspace.defaults.model_dump(mode="json", exclude_unset=True, by_alias=True)
     return out
 
 
@@ -289,7 +291,7 @@ def scenario_workspace(workspace: Workspace, scenario: Scenario) -> Workspace:
     if not scenario.changes_force:
         return workspace
     data = workspace_data(workspace)
-    own = scenario.model_dump(mode="json", exclude_unset=True)
+    own = scenario.model_dump(mode="json", exclude_unset=True, by_alias=True)
     own.pop("extends", None)  # a scenario object carries what it inherits already
     data[SCENARIOS] = [own]
     built = build_workspace(data, workspace.origin)

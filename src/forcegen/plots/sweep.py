@@ -30,6 +30,17 @@ def sweep_chart(
     raise ForcegenError("charts of a sweep need one or two axes; use --csv for more")
 
 
+SUSTAIN = ("sustain_at_horizon", "sustain_personnel_over_horizon")
+"""Row keys of the sustainment figures (present when an axis is a field path)."""
+
+
+def _sustain_label(result: SweepResult, key: str) -> str:
+    months = result.sustain_months
+    if key == "sustain_at_horizon":
+        return f"sustained at month {months} [persons]"
+    return f"personnel over {months} months [persons]"
+
+
 def _requirements(result: SweepResult) -> list[str]:
     first = result.rows[0]
     return [k.split(":", 1)[1] for k in first if k.startswith("p_met:")]
@@ -61,7 +72,18 @@ def _lines(
     plt = pyplot()
     axis = result.axes[0]
     x = [row[axis.condition] for row in result.rows]
-    fig, (top, bottom) = plt.subplots(2, 1, figsize=(8, 7), sharex=True)
+    panels = 3 if result.sustain_months is not None else 2
+    fig, axs = plt.subplots(panels, 1, figsize=(8, 3.5 * panels), sharex=True)
+    top, bottom = axs[0], axs[-1]
+    if result.sustain_months is not None:
+        held = axs[1]
+        for key in SUSTAIN:
+            held.plot(
+                x, [r[key] for r in result.rows], marker="o", label=_sustain_label(result, key)
+            )
+        held.set_ylabel("coalition sustainment [persons]")
+        thousands(held.yaxis)
+        held.legend(frameon=False, fontsize=8)
     mean = [row["personnel_mean"] for row in result.rows]
     top.fill_between(
         x,
@@ -91,7 +113,7 @@ def _lines(
             )
     bottom.set_ylabel("personnel fill (solid), P(headcount) (dotted) [%]")
     bottom.set_ylim(0, 100)
-    bottom.set_xlabel(f"P({names.condition(workspace, axis.condition)})")
+    bottom.set_xlabel(axis.label(workspace))
     bottom.legend(frameon=False, fontsize=8)
     fig.suptitle(_title(workspace, result))
     _caption(fig, workspace, result, scenario)
@@ -107,30 +129,35 @@ def _heatmaps(
 ) -> list[Path]:
     plt = pyplot()
     a, b = result.axes
-    metrics = ["personnel_mean"] + [f"personnel_fill:{rid}" for rid in _requirements(result)]
+    counts = ["personnel_mean"]
+    if result.sustain_months is not None:
+        counts += list(SUSTAIN)
+    metrics = counts + [f"personnel_fill:{rid}" for rid in _requirements(result)]
     cols = min(3, len(metrics))
     rows = (len(metrics) + cols - 1) // cols
     fig, axes = plt.subplots(rows, cols, figsize=(4.2 * cols, 3.6 * rows), squeeze=False)
     for k, metric in enumerate(metrics):
         ax = axes[k // cols][k % cols]
         grid = np.array([row[metric] for row in result.rows]).reshape(len(a.values), len(b.values))
-        scale = 1.0 if metric == "personnel_mean" else 100.0
+        scale = 1.0 if metric in counts else 100.0
         # fills share one scale, 0-100 %, so that the panels compare side by side
-        limits = {} if metric == "personnel_mean" else {"vmin": 0.0, "vmax": 100.0}
+        limits = {} if metric in counts else {"vmin": 0.0, "vmax": 100.0}
         image = ax.imshow(grid * scale, origin="lower", aspect="auto", cmap="viridis", **limits)
         ax.set_xticks(range(len(b.values)), [f"{v:g}" for v in b.values], fontsize=7)
         ax.set_yticks(range(len(a.values)), [f"{v:g}" for v in a.values], fontsize=7)
-        ax.set_xlabel(f"P({names.condition(workspace, b.condition)})", fontsize=8)
-        ax.set_ylabel(f"P({names.condition(workspace, a.condition)})", fontsize=8)
-        label = (
-            "expected personnel"
-            if metric == "personnel_mean"
-            else "expected personnel fill [%]\n"
-            + names.requirement(workspace, metric.split(":", 1)[1])
-        )
+        ax.set_xlabel(b.label(workspace), fontsize=8)
+        ax.set_ylabel(a.label(workspace), fontsize=8)
+        if metric == "personnel_mean":
+            label = "expected personnel"
+        elif metric in SUSTAIN:
+            label = _sustain_label(result, metric)
+        else:
+            label = "expected personnel fill [%]\n" + names.requirement(
+                workspace, metric.split(":", 1)[1]
+            )
         ax.set_title(label, fontsize=9)
         bar = fig.colorbar(image, ax=ax)
-        if metric == "personnel_mean":
+        if metric in counts:
             thousands(bar.ax.yaxis)
     for k in range(len(metrics), rows * cols):
         axes[k // cols][k % cols].axis("off")
@@ -142,5 +169,5 @@ def _heatmaps(
 
 def _title(workspace: Workspace, result: SweepResult) -> str:
     how = "exact" if result.exact else f"{result.draws:,} draws per point, seed {result.seed:,}"
-    varied = ", ".join(names.condition(workspace, a.condition) for a in result.axes)
-    return f"Sweep over P({varied}) ({how})"
+    varied = ", ".join(a.label(workspace) for a in result.axes)
+    return f"Sweep over {varied} ({how})"
