@@ -409,7 +409,7 @@ def planning_sensitivity(
             if sid is not None
             else {}
         )
-        day = deploy(ws, sid).closure_day if with_closure else None
+        day = deploy(ws, sid).plan.closure_day if with_closure else None
         return _Outcome(rota.at_horizon, rota.after_first_rotation, fills, day)
 
     readiness = any(p.figure == "readiness_days" for p in plans)
