@@ -75,9 +75,9 @@ def sensitivity_table(workspace: Workspace | None, result: PlanningSensitivity) 
     return table
 
 
-def base_line(result: PlanningSensitivity) -> str:
+def base_line(workspace: Workspace | None, result: PlanningSensitivity) -> str:
     """The base plan's figures the deltas are measured from."""
-    scenario = names.scenario(None, result.scenario)
+    scenario = names.scenario(workspace, result.scenario)
     after = (
         "beyond the horizon"
         if result.base_after_first_rotation is None
@@ -107,7 +107,7 @@ def sensitivity_renderables(
     workspace: Workspace | None, result: PlanningSensitivity
 ) -> list[RenderableType]:
     """Base line, method line, the ranked table, notes."""
-    out: list[RenderableType] = [Text(base_line(result)), Text(method_line(result))]
+    out: list[RenderableType] = [Text(base_line(workspace, result)), Text(method_line(result))]
     if result.bars:
         out.append(sensitivity_table(workspace, result))
     else:
