@@ -238,3 +238,18 @@ def test_builtin_closure_moves_with_readiness() -> None:
     ready = [b for b in out.bars if b.figure == "readiness_days"]
     assert any(b.low.closure_day or b.high.closure_day for b in ready)
     assert all(b.low.closure_day is None for b in out.bars if b.figure != "readiness_days")
+
+
+def test_tornado_chart_is_written(tmp_path: Any, result: forcegen.PlanningSensitivity) -> None:
+    pytest.importorskip("matplotlib")
+    from forcegen.plots.assumptions import figure_label, tornado_chart
+
+    ws = forcegen.build_workspace(_data())
+    paths = tornado_chart(result, tmp_path, workspace=ws)
+    assert sorted(p.name for p in paths) == ["sensitivity_tornado.png", "sensitivity_tornado.svg"]
+    assert all(p.stat().st_size > 0 for p in paths)
+    svg = (tmp_path / "sensitivity_tornado.svg").read_text(encoding="utf-8")
+    assert "United Kingdom" in svg
+    labels = [figure_label(ws, b) for b in result.bars]
+    assert labels[0] == "United Kingdom deployable fraction (default) 0.5 -> 0.4 / 0.6"
+    assert "Workspace default tour months 6 -> 5* / 7*" in labels
