@@ -32,6 +32,7 @@ COMMANDS = {
     "sustain": ("sustain", "--scenario", "ceasefire-consent-backstop"),
     "sweep": ("sweep", "--vary", "ceasefire=0.2,0.5", "--draws", "500", "--serial"),
     "compare": ("compare", "ceasefire-only", "ceasefire-us-backstop", "mnf-ukraine", "-n", "500"),
+    "sensitivity": ("sensitivity", "--scenario", "ceasefire-only"),
 }
 
 DIAGNOSTICS = {"validate": ("validate", "mnf-ukraine")}

@@ -27,6 +27,8 @@ __version__ = "0.1.0"
 
 if TYPE_CHECKING:
     # the public API: every name imported here is exported (docs/api.md lists them all)
+    from forcegen.engine.assumptions import PlanningSensitivity as PlanningSensitivity
+    from forcegen.engine.assumptions import planning_sensitivity as planning_sensitivity
     from forcegen.engine.bounds import check_count as check_count
     from forcegen.engine.comparison import ComparisonItem as ComparisonItem
     from forcegen.engine.comparison import ComparisonResult as ComparisonResult

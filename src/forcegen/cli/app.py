@@ -781,3 +781,67 @@ def main(argv: list[str] | None = None) -> Any:
 
 if __name__ == "__main__":  # pragma: no cover
     main()
+
+
+@app.command()
+def sensitivity(
+    workspace: WorkspaceArg = None,
+    set_: SetOpt = [],  # noqa: B006 - Typer reads the default, never mutates it
+    scenario: ActiveScenarioOpt = None,
+    months: Annotated[
+        int, typer.Option("--months", help=f"Horizon [months], at most {MAX_MONTHS:,}.")
+    ] = 36,
+    spread: Annotated[
+        float,
+        typer.Option("--spread", help="Share each figure is varied by, down and up (0-1)."),
+    ] = 0.2,
+    no_closure: Annotated[
+        bool,
+        typer.Option(
+            "--no-closure", help="Skip the closure days (one deployment plan per variant)."
+        ),
+    ] = False,
+    as_json: JsonOpt = False,
+    plot: Annotated[
+        Path | None,
+        typer.Option("--plot", help="Write the tornado chart here."),
+    ] = None,
+) -> None:
+    """How much do the planning figures matter? Rotation ratio, deployable fraction, tour
+    length and readiness, each varied down and up (see docs/assumptions.md)."""
+    plot = charts_or_tables(plot)
+    with _user_errors():
+        import forcegen
+
+        forcegen.check_count("--months", months, "MAX_MONTHS")
+        from forcegen.cli.progress import output_dir, progress_bar
+
+        ws = resolve_workspace(workspace, set_)
+        if plot is not None:
+            output_dir(plot)
+        bar, update = progress_bar("planning variants", 1, "variants")
+        with bar:
+            result = forcegen.planning_sensitivity(
+                ws,
+                scenario,
+                months=months,
+                spread=spread,
+                closure=not no_closure,
+                progress=update,
+            )
+        with forcegen.OutputTransaction() as out:
+            if plot is not None:
+                from forcegen.plots.assumptions import tornado_chart
+
+                tornado_chart(result, plot, out, ws)
+        from forcegen.cli.overrides_report import print_overrides, with_overrides
+
+        if as_json:
+            _print_json(with_overrides(result.to_json(), ws))
+            return
+        print_overrides(ws)
+        from forcegen.cli.sensitivity_report import print_sensitivity_report
+
+        print_sensitivity_report(ws, result)
+        for path in out.paths:
+            typer.echo(f"wrote {path}")
