@@ -779,10 +779,6 @@ def main(argv: list[str] | None = None) -> Any:
             raise
 
 
-if __name__ == "__main__":  # pragma: no cover
-    main()
-
-
 @app.command()
 def sensitivity(
     workspace: WorkspaceArg = None,
@@ -845,3 +841,7 @@ def sensitivity(
         print_sensitivity_report(ws, result)
         for path in out.paths:
             typer.echo(f"wrote {path}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

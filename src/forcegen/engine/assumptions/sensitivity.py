@@ -333,8 +333,6 @@ def _base_data(view: Workspace, scenario: Scenario | None) -> dict[str, Any]:
     """The scenario's workspace as plain data, keeping only the scenario, its force
     changes already applied (so a variant never applies them twice)."""
     data = workspace_data(view)
-    if view.network is not None:  # a leg's 'from' is an alias
-        data["network"] = view.network.model_dump(mode="json", exclude_unset=True, by_alias=True)
     if scenario is None:
         data["scenarios"] = []
         return data
