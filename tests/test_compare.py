@@ -326,3 +326,21 @@ def test_the_default_workspace_is_loaded_once() -> None:
     items = parse_items(["ceasefire-only", "mnf-ukraine", "#no-ceasefire"])
     assert len({id(i.workspace) for i in items}) == 1
     assert [i.scenario for i in items] == ["ceasefire-only", None, "no-ceasefire"]
+
+
+def test_set_applies_to_every_workspace_the_items_name() -> None:
+    """--set on compare: the UK brigade doubled (5,000 more) in both scenarios."""
+    import json as _json
+
+    from tests.helpers.cli import cli as _cli
+
+    code, out, err = _cli(
+        "compare", "ceasefire-only", "ceasefire-us-backstop", "--json",
+        "--set", "pledges.gbr-brigade-1.quantity=2",
+    )  # fmt: skip
+    assert code == 0, err
+    document = _json.loads(out)
+    assert document["overrides"] == ["pledges.gbr-brigade-1.quantity=2"]
+    assert document["nations"]["GBR"] == [5_550 + 5_000, 9_550 + 5_000]
+    code, _, err = _cli("compare", "ceasefire-only", "ceasefire-us-backstop", "--set", "nope")
+    assert code == 2 and "--set #1" in err

@@ -702,6 +702,7 @@ def compare(
         ),
     ] = 0,
     seed: Annotated[int, typer.Option("--seed", min=0, help="Random seed (>= 0).")] = 0,
+    set_: SetOpt = [],  # noqa: B006 - Typer reads the default, never mutates it
     as_json: JsonOpt = False,
     csv: CsvOpt = None,
     xlsx: XlsxOpt = None,
@@ -710,7 +711,8 @@ def compare(
         typer.Option("--plot", help="Write the nation and force-option charts here."),
     ] = None,
 ) -> None:
-    """Scenarios or workspaces side by side: deltas by nation, capability, force option."""
+    """Scenarios or workspaces side by side: deltas by nation, capability, force option.
+    ``--set`` applies to every workspace the items name."""
     plot = charts_or_tables(plot)
     with _user_errors():
         import forcegen
@@ -722,7 +724,7 @@ def compare(
         from forcegen.cli.progress import output_dir
 
         exports.check_paths(csv, xlsx)
-        parsed = parse_items(items, workspace)
+        parsed = parse_items(items, workspace, forcegen.parse_overrides(set_))
         if plot is not None:
             output_dir(plot)
         result = forcegen.compare(parsed, draws=draws, seed=seed)
@@ -748,9 +750,12 @@ def compare(
 
                 nations_chart(result, workspaces, plot, out)
                 fill_chart(result, workspaces, plot, out)
+        from forcegen.cli.overrides_report import print_overrides, with_overrides
+
         if as_json:
-            _print_json(result.to_json())
+            _print_json(with_overrides(result.to_json(), workspaces[0]))
             return
+        print_overrides(workspaces[0])
         from forcegen.cli.compare_report import print_compare_report
 
         print_compare_report(result, workspaces)

@@ -21,6 +21,7 @@ from forcegen import (
     ComparisonItem,
     ComparisonResult,
     ForcegenError,
+    Override,
     UnknownIdError,
     Workspace,
     names,
@@ -38,8 +39,9 @@ if TYPE_CHECKING:
 class _Workspaces:
     """Each workspace loaded once, however many items name it."""
 
-    def __init__(self, default: str | None) -> None:
+    def __init__(self, default: str | None, overrides: Sequence[Override] = ()) -> None:
         self.default_spec = default
+        self.overrides = tuple(overrides)
         self.loaded: dict[str, Workspace] = {}
 
     def get(self, spec: str | None) -> Workspace:
@@ -50,7 +52,7 @@ class _Workspaces:
         else:
             key = spec
         if key not in self.loaded:
-            self.loaded[key] = open_workspace(spec)
+            self.loaded[key] = open_workspace(spec, self.overrides)
         return self.loaded[key]
 
     def default(self) -> Workspace:
@@ -61,8 +63,11 @@ def _is_workspace(text: str) -> bool:
     return Path(text).exists() or text in BUILTIN_DATASETS
 
 
-def parse_items(texts: Sequence[str], workspace: str | None = None) -> list[ComparisonItem]:
-    """The comparison items named on the command line, each labelled by its text.
+def parse_items(
+    texts: Sequence[str], workspace: str | None = None, overrides: Sequence[Override] = ()
+) -> list[ComparisonItem]:
+    """The comparison items named on the command line, each labelled by its text; the
+    ``--set`` ``overrides`` apply to every workspace the items name.
 
     Raises :class:`ForcegenError` naming the item: ``@DATE`` (not yet supported), a
     missing workspace path, an unknown scenario (with the closest id), an item given
@@ -74,7 +79,7 @@ def parse_items(texts: Sequence[str], workspace: str | None = None) -> list[Comp
             "forcegen compare ceasefire-only ceasefire-us-backstop"
         )
     seen: set[str] = set()
-    cache = _Workspaces(workspace)
+    cache = _Workspaces(workspace, overrides)
     items = []
     for text in texts:
         if text in seen:
