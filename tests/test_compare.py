@@ -344,3 +344,21 @@ def test_set_applies_to_every_workspace_the_items_name() -> None:
     assert document["nations"]["GBR"] == [5_550 + 5_000, 9_550 + 5_000]
     code, _, err = _cli("compare", "ceasefire-only", "ceasefire-us-backstop", "--set", "nope")
     assert code == 2 and "--set #1" in err
+
+
+def test_scenarios_that_change_the_force_are_compared_as_run_sees_them() -> None:
+    """Italy's added brigade, the US monitoring team withdrawn and Germany's zones patch
+    show in compare exactly as in run (compare once ignored scenario changes)."""
+    import forcegen
+
+    ws = forcegen.open_workspace()
+    ids = ["ceasefire-only", "italy-joins-brigade", "us-enablers-only", "germany-lifts-caveat"]
+    result = forcegen.compare([(sid, ws, sid) for sid in ids]).to_json()
+    runs = [forcegen.evaluate(ws, sid) for sid in ids]
+    assert result["personnel"] == [r.personnel for r in runs] == [13_590, 18_590, 22_610, 22_810]
+    assert result["nations"]["ITA"] == [0, 5_000, 0, 0]
+    for rid in ws.requirements:
+        fills = result["requirements"][rid]["personnel_fill"]
+        assert fills == [pytest.approx(r.requirements[rid].personnel_fill) for r in runs]
+    (deu,) = [p for p in result["pledges_changed"] if p["pledge"] == "deu-battlegroup-1"]
+    assert "ukraine-west" in deu["fields"]["zones"][3]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, cast
@@ -308,17 +308,9 @@ def montecarlo(
 
                 distribution_chart(result, plot, out, workspace=ws)
                 tornado_chart(result, plot, out, workspace=ws)
-        from forcegen.cli.overrides_report import print_overrides, with_overrides
+        from forcegen.cli.montecarlo_report import print_montecarlo_report
 
-        if as_json:
-            _print_json(with_overrides(result.to_json(), ws))
-        else:
-            print_overrides(ws)
-            from forcegen.cli.montecarlo_report import print_montecarlo_report
-
-            print_montecarlo_report(ws, result)
-            for path in out.paths:
-                typer.echo(f"wrote {path}")
+        _emit(ws, as_json, result.to_json, lambda: print_montecarlo_report(ws, result), out.paths)
 
 
 def charts_or_tables(plot: Path | None) -> Path | None:
@@ -329,6 +321,27 @@ def charts_or_tables(plot: Path | None) -> Path | None:
     from forcegen.cli.progress import charts_or_tables as check
 
     return check(plot)
+
+
+def _emit(
+    workspace: Workspace,
+    as_json: bool,
+    payload: Callable[[], dict[str, Any]],
+    report: Callable[[], None],
+    written: Iterable[Path],
+) -> None:
+    """The tail every command shares: its ``--json`` document, with the ``--set``
+    overrides applied (``payload``), or the overrides line, the report and one
+    "wrote PATH" line per output file."""
+    from forcegen.cli.overrides_report import print_overrides, with_overrides
+
+    if as_json:
+        _print_json(with_overrides(payload(), workspace))
+        return
+    print_overrides(workspace)
+    report()
+    for path in written:
+        typer.echo(f"wrote {path}")
 
 
 def _verbose(ctx: typer.Context) -> bool:
@@ -438,17 +451,15 @@ def sweep(
                 from forcegen.plots.sweep import sweep_chart
 
                 sweep_chart(ws, result, plot, out, scenario=scenario)
-        from forcegen.cli.overrides_report import print_overrides, with_overrides
-
-        if as_json:
-            _print_json(with_overrides(result.to_json(), ws))
-            return
-        print_overrides(ws)
         from forcegen.cli.sweep_report import print_sweep_report
 
-        print_sweep_report(ws, result)
-        for path in out.paths:
-            typer.echo(f"wrote {path}")
+        _emit(
+            ws,
+            as_json,
+            result.to_json,
+            lambda: print_sweep_report(ws, result),
+            out.paths,
+        )
 
 
 @app.command()
@@ -499,17 +510,15 @@ def source(
             )
             if export_model is not None:
                 forcegen.export_mps(result.problem, export_model, out)
-        from forcegen.cli.overrides_report import print_overrides, with_overrides
-
-        if as_json:
-            _print_json(with_overrides(result.to_json(), ws))
-            return
-        print_overrides(ws)
         from forcegen.cli.source_report import print_source_report
 
-        print_source_report(ws, result)
-        for path in out.paths:
-            typer.echo(f"wrote {path}")
+        _emit(
+            ws,
+            as_json,
+            result.to_json,
+            lambda: print_source_report(ws, result),
+            out.paths,
+        )
 
 
 @app.command()
@@ -588,17 +597,15 @@ def deploy(
                 from forcegen.plots.deployment import deployment_charts
 
                 deployment_charts(result, plot, out, workspace=ws)
-        from forcegen.cli.overrides_report import print_overrides, with_overrides
-
-        if as_json:
-            _print_json(with_overrides(result.to_json(), ws))
-            return
-        print_overrides(ws)
         from forcegen.cli.deploy_report import print_deploy_report
 
-        print_deploy_report(result, ws)
-        for path in out.paths:
-            typer.echo(f"wrote {path}")
+        _emit(
+            ws,
+            as_json,
+            result.to_json,
+            lambda: print_deploy_report(result, ws),
+            out.paths,
+        )
 
 
 @app.command()
@@ -648,17 +655,15 @@ def sustain(
 
                 coalition_chart(result, plot, out, ws)
                 rotation_gantt(ws, result, plot, out)
-        from forcegen.cli.overrides_report import print_overrides, with_overrides
-
-        if as_json:
-            _print_json(with_overrides(result.to_json(), ws))
-            return
-        print_overrides(ws)
         from forcegen.cli.sustain_report import print_sustain_report
 
-        print_sustain_report(ws, result)
-        for path in out.paths:
-            typer.echo(f"wrote {path}")
+        _emit(
+            ws,
+            as_json,
+            result.to_json,
+            lambda: print_sustain_report(ws, result),
+            out.paths,
+        )
 
 
 @app.command()
@@ -712,7 +717,7 @@ def compare(
     ] = None,
 ) -> None:
     """Scenarios or workspaces side by side: deltas by nation, capability, force option.
-    ``--set`` applies to every workspace the items name."""
+    Any --set applies to every workspace the items name."""
     plot = charts_or_tables(plot)
     with _user_errors():
         import forcegen
@@ -750,17 +755,15 @@ def compare(
 
                 nations_chart(result, workspaces, plot, out)
                 fill_chart(result, workspaces, plot, out)
-        from forcegen.cli.overrides_report import print_overrides, with_overrides
-
-        if as_json:
-            _print_json(with_overrides(result.to_json(), workspaces[0]))
-            return
-        print_overrides(workspaces[0])
         from forcegen.cli.compare_report import print_compare_report
 
-        print_compare_report(result, workspaces)
-        for path in out.paths:
-            typer.echo(f"wrote {path}")
+        _emit(
+            workspaces[0],
+            as_json,
+            result.to_json,
+            lambda: print_compare_report(result, workspaces),
+            out.paths,
+        )
 
 
 def main(argv: list[str] | None = None) -> Any:
@@ -835,17 +838,15 @@ def sensitivity(
                 from forcegen.plots.assumptions import tornado_chart
 
                 tornado_chart(result, plot, out, ws)
-        from forcegen.cli.overrides_report import print_overrides, with_overrides
-
-        if as_json:
-            _print_json(with_overrides(result.to_json(), ws))
-            return
-        print_overrides(ws)
         from forcegen.cli.sensitivity_report import print_sensitivity_report
 
-        print_sensitivity_report(ws, result)
-        for path in out.paths:
-            typer.echo(f"wrote {path}")
+        _emit(
+            ws,
+            as_json,
+            result.to_json,
+            lambda: print_sensitivity_report(ws, result),
+            out.paths,
+        )
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from forcegen.engine.activation import resolve_scenario, scenario_pledges
+from forcegen.engine.activation import scenario_pledges, scenario_view
 from forcegen.engine.odds.montecarlo import monte_carlo
 from forcegen.engine.odds.sampling import check_draws
 from forcegen.engine.sourcing.fill import fill_requirement
@@ -292,13 +292,16 @@ class _Side:
 
 
 def _side(item: ComparisonItem, draws: int, seed: int) -> _Side:
-    ws = item.workspace
-    scenario = resolve_scenario(ws, item.scenario)
+    # the workspace the scenario is evaluated on: its added, withdrawn and patched
+    # pledges applied, as every engine sees it
+    ws, scenario = scenario_view(item.workspace, item.scenario)
     active = scenario_pledges(ws, scenario)
     fills = {rid: fill_requirement(ws, req, active) for rid, req in ws.requirements.items()}
     odds: dict[str, tuple[float, float | None]] = {}
     if draws:
-        result = monte_carlo(ws, scenario, draws=draws, seed=seed, sensitivity=False)
+        result = monte_carlo(
+            item.workspace, item.scenario, draws=draws, seed=seed, sensitivity=False
+        )
         for rid, option in result.options.items():
             head = option.p_headcount
             odds[rid] = (float(option.p_met.p), None if head is None else float(head.p))
