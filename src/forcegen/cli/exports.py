@@ -216,27 +216,7 @@ def run_tables(workspace: Workspace, results: Mapping[str, ScenarioResult]) -> T
             scenario_columns(
                 sid,
                 pd.DataFrame(
-                    {
-                        "force option": line["requirement"],
-                        "line": line["line"],
-                        "capability": line["capability"],
-                        "capability name": [
-                            names.capability(workspace, c) for c in line["capability"]
-                        ],
-                        "zone": line["zone"],
-                        "zone name": [
-                            names.zone(workspace, z if isinstance(z, str) else None)
-                            for z in line["zone"]
-                        ],
-                        "priority": line["priority"],
-                        "required [units]": line["required"],
-                        "filled [units]": line["filled"],
-                        "shortfall [units]": line["shortfall"],
-                        "offered [units]": line["offered"],
-                        "status": line["status"],
-                        "required personnel [persons]": line["required_personnel"],
-                        "filled personnel [persons]": line["filled_personnel"],
-                    }
+                    {"force option": line["requirement"], **line_columns(workspace, line)}
                 ),
             )
         )
@@ -426,32 +406,36 @@ def draws_settings(result: MonteCarloResult) -> dict[str, object]:
 # -- source, sweep, deploy: workbooks (their CSVs keep the --json column names) --------
 
 
+def line_columns(workspace: Workspace, line: pd.DataFrame) -> dict[str, Any]:
+    """The readable columns of requirement lines (a ``lines_frame()`` with its index
+    reset), shared by the run and source workbooks: ids beside names, units in the
+    headers."""
+    return {
+        "line": line["line"],
+        "capability": line["capability"],
+        "capability name": [names.capability(workspace, c) for c in line["capability"]],
+        "zone": line["zone"],
+        "zone name": [
+            names.zone(workspace, z if isinstance(z, str) else None) for z in line["zone"]
+        ],
+        "priority": line["priority"],
+        "required [units]": line["required"],
+        "filled [units]": line["filled"],
+        "shortfall [units]": line["shortfall"],
+        "offered [units]": line["offered"],
+        "status": line["status"],
+        "required personnel [persons]": line["required_personnel"],
+        "filled personnel [persons]": line["filled_personnel"],
+    }
+
+
 def source_tables(workspace: Workspace, result: SourcingResult) -> Tables:
     """The lines of the requirement, filled from the pledges."""
     import pandas as pd
 
     line = result.lines_frame().reset_index()
     nation = result.dependence_nation
-    table = pd.DataFrame(
-        {
-            "line": line["line"],
-            "capability": line["capability"],
-            "capability name": [names.capability(workspace, c) for c in line["capability"]],
-            "zone": line["zone"],
-            "zone name": [
-                names.zone(workspace, z if isinstance(z, str) else None) for z in line["zone"]
-            ],
-            "priority": line["priority"],
-            "required [units]": line["required"],
-            "filled [units]": line["filled"],
-            "shortfall [units]": line["shortfall"],
-            "offered [units]": line["offered"],
-            "status": line["status"],
-            "required personnel [persons]": line["required_personnel"],
-            "filled personnel [persons]": line["filled_personnel"],
-            "filled by [units]": line["by_nation"],
-        }
-    )
+    table = pd.DataFrame({**line_columns(workspace, line), "filled by [units]": line["by_nation"]})
     if nation is not None and f"lost_without_{nation}" in line:
         who = names.nation(workspace, nation)
         table[f"lost without {who} [units]"] = line[f"lost_without_{nation}"]

@@ -63,17 +63,7 @@ def distribution_chart(
     ax.set_xlabel("personnel that materialises [persons]; dashed: force-option sizes")
     ax.set_ylabel("probability [%]")
     ax.set_title(_title(result, f"mean {dist.mean:,.0f}"))
-    if workspace is not None:
-        caption(
-            fig,
-            caption_text(
-                workspace,
-                scenario=names.scenario(workspace, result.scenario),
-                seed=result.seed,
-                draws=result.draws,
-                exact=result.exact,
-            ),
-        )
+    _caption(fig, result, workspace)
     return save(fig, directory, "personnel_distribution", out)
 
 
@@ -132,18 +122,7 @@ def tornado_chart(
         f"{scenario} ({how}): conditions ranked by Shapley share of the variance of personnel",
         fontsize=10,
     )
-    if workspace is not None:
-        caption(
-            fig,
-            caption_text(
-                workspace,
-                scenario=names.scenario(workspace, result.scenario),
-                seed=result.seed,
-                draws=result.draws,
-                exact=result.exact,
-                note=_method_note(result),
-            ),
-        )
+    _caption(fig, result, workspace, note=_method_note(result))
     return save(fig, directory, "sensitivity_tornado", out)
 
 
@@ -151,6 +130,25 @@ def _share(share: float, stderr: float) -> str:
     if stderr == 0:
         return f"{100 * share:.1f} %"
     return f"{100 * share:.1f} % \u00b1 {100 * stderr:.1f}"
+
+
+def _caption(
+    figure: object, result: MonteCarloResult, workspace: Workspace | None, note: str | None = None
+) -> None:
+    """Scenario, seed and draws (or exact enumeration) and sources under a chart."""
+    if workspace is None:
+        return
+    caption(
+        figure,
+        caption_text(
+            workspace,
+            scenario=names.scenario(workspace, result.scenario),
+            seed=result.seed,
+            draws=result.draws,
+            exact=result.exact,
+            note=note,
+        ),
+    )
 
 
 def _method_note(result: MonteCarloResult) -> str:
