@@ -71,6 +71,7 @@ if TYPE_CHECKING:
     from forcegen.io.datasets import builtin_path as builtin_path
     from forcegen.io.datasets import load_builtin as load_builtin
     from forcegen.io.datasets import open_workspace as open_workspace
+    from forcegen.io.datasets import parse_as_of as parse_as_of
     from forcegen.io.loader import load_workspace as load_workspace
     from forcegen.io.mps import export_mps as export_mps
     from forcegen.io.overrides import Override as Override
@@ -80,6 +81,10 @@ if TYPE_CHECKING:
     from forcegen.io.spreadsheet import write_csv as write_csv
     from forcegen.io.spreadsheet import write_xlsx as write_xlsx
     from forcegen.io.writer import write_workspace as write_workspace
+    from forcegen.model.common import parse_day as parse_day
+    from forcegen.model.history import History as History
+    from forcegen.model.history import pledge_as_of as pledge_as_of
+    from forcegen.model.pledges import PledgeStatus as PledgeStatus
     from forcegen.model.reference import field_reference_markdown as field_reference_markdown
     from forcegen.model.reference import workspace_json_schema as workspace_json_schema
     from forcegen.model.scenarios import Scenario as Scenario

@@ -53,6 +53,35 @@ SetOpt = Annotated[
         show_default=False,
     ),
 ]
+AsOfOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        help="The force as it stood on this date (YYYY-MM-DD): each pledge as its latest "
+        "revision on or before it says; pledges not yet made and force options not yet "
+        "floated left out (docs/history.md).",
+        show_default=False,
+    ),
+]
+LedgerOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--ledger",
+        help="Read the workspace from a pledge ledger (a database URL, e.g. "
+        "sqlite:///pledges.db or postgresql+psycopg://host/db) instead of a path "
+        "(docs/ledger.md).",
+        show_default=False,
+    ),
+]
+KnownAtOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--known-at",
+        help="With --ledger: what the ledger held at this moment (YYYY-MM-DD or an ISO "
+        "date-time, UTC); later corrections are not seen.",
+        show_default=False,
+    ),
+]
 ActiveScenarioOpt = Annotated[
     str | None,
     typer.Option(
@@ -88,12 +117,27 @@ def _user_errors() -> Iterator[None]:
         _fail(f"error: {exc}")
 
 
-def resolve_workspace(spec: str | None, overrides: list[str] | None = None) -> Workspace:
+def resolve_workspace(
+    spec: str | None,
+    overrides: list[str] | None = None,
+    as_of: str | None = None,
+    ledger: str | None = None,
+    known_at: str | None = None,
+) -> Workspace:
     """Load a workspace from a path, or a built-in dataset by name (default one if None),
-    with the ``--set PATH=VALUE`` overrides applied."""
+    or from a pledge ledger (``--ledger URL``, what it held at ``--known-at``), with the
+    ``--set PATH=VALUE`` overrides applied, the force as of ``--as-of``."""
     import forcegen
 
-    return forcegen.open_workspace(spec, forcegen.parse_overrides(overrides or ()))
+    parsed = forcegen.parse_overrides(overrides or ())
+    day = forcegen.parse_as_of(as_of)
+    if ledger is None:
+        if known_at is not None:
+            _fail("error: --known-at: it reads a ledger's past; expected --ledger URL with it")
+        return forcegen.open_workspace(spec, parsed, day)
+    if spec is not None:
+        _fail(f"error: give a workspace ({spec}) or --ledger URL, not both")
+    return forcegen.ledger_workspace(ledger, overrides=parsed, as_of=day, known_at=known_at)
 
 
 def _print_json(payload: Any) -> None:
@@ -137,6 +181,9 @@ def _root(
 def run(
     workspace: WorkspaceArg = None,
     set_: SetOpt = [],  # noqa: B006 - Typer reads the default, never mutates it
+    as_of: AsOfOpt = None,
+    ledger: LedgerOpt = None,
+    known_at: KnownAtOpt = None,
     scenario: Annotated[
         str | None,
         typer.Option("--scenario", "-s", help="Evaluate only this scenario id."),
@@ -151,7 +198,7 @@ def run(
         from forcegen.cli import exports
 
         exports.check_paths(csv, xlsx)
-        ws = resolve_workspace(workspace, set_)
+        ws = resolve_workspace(workspace, set_, as_of, ledger, known_at)
         if scenario is not None:
             results = {scenario: forcegen.evaluate(ws, scenario)}
         else:
@@ -183,10 +230,11 @@ def run(
 
 @app.command()
 def validate(
-    path: Annotated[
-        str, typer.Argument(help="Workspace YAML file or folder, or a built-in dataset name.")
-    ],
+    path: WorkspaceArg = None,
     set_: SetOpt = [],  # noqa: B006 - Typer reads the default, never mutates it
+    as_of: AsOfOpt = None,
+    ledger: LedgerOpt = None,
+    known_at: KnownAtOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Check a workspace against the schema; list every problem with file and line."""
@@ -198,7 +246,7 @@ def validate(
         forcegen.parse_overrides(set_)
     try:
         with _user_errors() if not as_json else nullcontext():
-            ws = resolve_workspace(path, set_)
+            ws = resolve_workspace(path, set_, as_of, ledger, known_at)
     except WorkspaceError as exc:  # only reached with --json
         failed = {"valid": False, "errors": [i.to_dict() for i in exc.issues], "warnings": []}
         _print_json({**failed, "overrides": set_} if set_ else failed)
@@ -252,6 +300,9 @@ def init(
 def montecarlo(
     workspace: WorkspaceArg = None,
     set_: SetOpt = [],  # noqa: B006 - Typer reads the default, never mutates it
+    as_of: AsOfOpt = None,
+    ledger: LedgerOpt = None,
+    known_at: KnownAtOpt = None,
     scenario: Annotated[
         str | None,
         typer.Option("--scenario", "-s", help="Hold the conditions this scenario fixes."),
@@ -284,7 +335,7 @@ def montecarlo(
         from forcegen.cli.progress import output_dir, progress_bar
 
         exports.check_paths(csv, xlsx)
-        ws = resolve_workspace(workspace, set_)
+        ws = resolve_workspace(workspace, set_, as_of, ledger, known_at)
         if plot is not None:
             output_dir(plot)
         bar, update = progress_bar("sampling", 0 if exact else draws, "draws")
@@ -354,6 +405,9 @@ def sweep(
     ctx: typer.Context,
     workspace: WorkspaceArg = None,
     set_: SetOpt = [],  # noqa: B006 - Typer reads the default, never mutates it
+    as_of: AsOfOpt = None,
+    ledger: LedgerOpt = None,
+    known_at: KnownAtOpt = None,
     vary: Annotated[
         list[str],
         typer.Option(
@@ -411,7 +465,7 @@ def sweep(
         from forcegen.cli.progress import output_dir, output_file, progress_bar
 
         exports.check_paths(None, xlsx)
-        ws = resolve_workspace(workspace, set_)
+        ws = resolve_workspace(workspace, set_, as_of, ledger, known_at)
         if plot is not None and len(vary) > 2:
             _fail("error: charts of a sweep need one or two --vary axes; use --csv for more")
         if plot is not None:
@@ -466,6 +520,9 @@ def sweep(
 def source(
     workspace: WorkspaceArg = None,
     set_: SetOpt = [],  # noqa: B006 - Typer reads the default, never mutates it
+    as_of: AsOfOpt = None,
+    ledger: LedgerOpt = None,
+    known_at: KnownAtOpt = None,
     requirement: Annotated[
         str, typer.Option("--requirement", "-r", help="Requirement (force option) id.")
     ] = "",
@@ -487,7 +544,7 @@ def source(
         from forcegen.cli.progress import output_file
 
         exports.check_paths(None, xlsx)
-        ws = resolve_workspace(workspace, set_)
+        ws = resolve_workspace(workspace, set_, as_of, ledger, known_at)
         if not requirement:
             _fail("error: --requirement is required; one of: " + ", ".join(ws.requirements))
         for path in (csv, export_model):
@@ -525,6 +582,9 @@ def source(
 def deploy(
     workspace: WorkspaceArg = None,
     set_: SetOpt = [],  # noqa: B006 - Typer reads the default, never mutates it
+    as_of: AsOfOpt = None,
+    ledger: LedgerOpt = None,
+    known_at: KnownAtOpt = None,
     scenario: ActiveScenarioOpt = None,
     requirement: Annotated[
         str | None,
@@ -564,7 +624,7 @@ def deploy(
         from forcegen.cli.progress import output_dir, output_file, progress_bar
 
         exports.check_paths(None, xlsx)
-        ws = resolve_workspace(workspace, set_)
+        ws = resolve_workspace(workspace, set_, as_of, ledger, known_at)
         if plot is not None:
             output_dir(plot)
         for path in (csv, utilisation):
@@ -612,6 +672,9 @@ def deploy(
 def sustain(
     workspace: WorkspaceArg = None,
     set_: SetOpt = [],  # noqa: B006 - Typer reads the default, never mutates it
+    as_of: AsOfOpt = None,
+    ledger: LedgerOpt = None,
+    known_at: KnownAtOpt = None,
     scenario: ActiveScenarioOpt = None,
     months: Annotated[
         int, typer.Option("--months", help=f"Horizon [months], at most {MAX_MONTHS:,}.")
@@ -634,7 +697,7 @@ def sustain(
         from forcegen.cli.progress import output_dir
 
         exports.check_paths(csv, xlsx)
-        ws = resolve_workspace(workspace, set_)
+        ws = resolve_workspace(workspace, set_, as_of, ledger, known_at)
         if plot is not None:
             output_dir(plot)
         result = forcegen.sustainment(ws, scenario, months)
@@ -708,6 +771,9 @@ def compare(
     ] = 0,
     seed: Annotated[int, typer.Option("--seed", min=0, help="Random seed (>= 0).")] = 0,
     set_: SetOpt = [],  # noqa: B006 - Typer reads the default, never mutates it
+    as_of: AsOfOpt = None,
+    ledger: LedgerOpt = None,
+    known_at: KnownAtOpt = None,
     as_json: JsonOpt = False,
     csv: CsvOpt = None,
     xlsx: XlsxOpt = None,
@@ -729,7 +795,13 @@ def compare(
         from forcegen.cli.progress import output_dir
 
         exports.check_paths(csv, xlsx)
-        parsed = parse_items(items, workspace, forcegen.parse_overrides(set_))
+        parsed = parse_items(
+            items,
+            workspace,
+            forcegen.parse_overrides(set_),
+            forcegen.parse_as_of(as_of),
+            _ledger_opener(workspace, ledger, known_at),
+        )
         if plot is not None:
             output_dir(plot)
         result = forcegen.compare(parsed, draws=draws, seed=seed)
@@ -766,6 +838,28 @@ def compare(
         )
 
 
+def _ledger_opener(
+    workspace: str | None, ledger: str | None, known_at: str | None
+) -> Callable[..., Workspace] | None:
+    """How compare loads its default workspace from ``--ledger`` (None: from paths)."""
+    if ledger is None:
+        if known_at is not None:
+            _fail("error: --known-at: it reads a ledger's past; expected --ledger URL with it")
+        return None
+    if workspace is not None:
+        _fail(f"error: give --workspace ({workspace}) or --ledger URL, not both")
+    import forcegen
+
+    def opener(spec: str | None, overrides: Any, day: Any) -> Workspace:
+        if spec is None:
+            return forcegen.ledger_workspace(
+                ledger, overrides=overrides, as_of=day, known_at=known_at
+            )
+        return forcegen.open_workspace(spec, overrides, day)
+
+    return opener
+
+
 def main(argv: list[str] | None = None) -> Any:
     """Console-script entry point.
 
@@ -791,6 +885,9 @@ def main(argv: list[str] | None = None) -> Any:
 def sensitivity(
     workspace: WorkspaceArg = None,
     set_: SetOpt = [],  # noqa: B006 - Typer reads the default, never mutates it
+    as_of: AsOfOpt = None,
+    ledger: LedgerOpt = None,
+    known_at: KnownAtOpt = None,
     scenario: ActiveScenarioOpt = None,
     months: Annotated[
         int, typer.Option("--months", help=f"Horizon [months], at most {MAX_MONTHS:,}.")
@@ -820,7 +917,7 @@ def sensitivity(
         forcegen.check_count("--months", months, "MAX_MONTHS")
         from forcegen.cli.progress import output_dir, progress_bar
 
-        ws = resolve_workspace(workspace, set_)
+        ws = resolve_workspace(workspace, set_, as_of, ledger, known_at)
         if plot is not None:
             output_dir(plot)
         bar, update = progress_bar("planning variants", 1, "variants")

@@ -3,11 +3,15 @@
 An item is a scenario id of the workspace given by ``--workspace`` (default: the built-in
 dataset), a workspace (a YAML file or folder, or a built-in dataset name: every pledge
 that is not withdrawn), or ``PATH#SCENARIO`` (``#SCENARIO`` alone: a scenario of the
-``--workspace`` workspace). ``@DATE`` comes with the pledge-history issue and is refused.
+``--workspace`` workspace). Any item may end in ``@DATE`` (``YYYY-MM-DD``): the force as
+of that date (``ceasefire-only@2025-04-30``, ``mnf-ukraine@2026-01-31``, or ``@2025-04-30``
+for every pledge of the ``--workspace`` workspace as of then); an item without one stands
+as of ``--as-of``, if given.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -26,6 +30,7 @@ from forcegen import (
     Workspace,
     names,
     open_workspace,
+    parse_day,
 )
 from forcegen.cli.console import make_console
 from forcegen.cli.tables import Column, FittedTable, count, percent, units
@@ -39,24 +44,33 @@ if TYPE_CHECKING:
 class _Workspaces:
     """Each workspace loaded once, however many items name it."""
 
-    def __init__(self, default: str | None, overrides: Sequence[Override] = ()) -> None:
+    def __init__(
+        self,
+        default: str | None,
+        overrides: Sequence[Override] = (),
+        as_of: dt.date | None = None,
+        opener: Callable[..., Workspace] | None = None,
+    ) -> None:
         self.default_spec = default
         self.overrides = tuple(overrides)
-        self.loaded: dict[str, Workspace] = {}
+        self.as_of = as_of
+        self.opener = opener or open_workspace
+        self.loaded: dict[tuple[str, dt.date | None], Workspace] = {}
 
-    def get(self, spec: str | None) -> Workspace:
+    def get(self, spec: str | None, day: dt.date | None = None) -> Workspace:
         if spec is None:
             key = DEFAULT_DATASET
         elif Path(spec).exists():
             key = str(Path(spec).resolve())
         else:
             key = spec
-        if key not in self.loaded:
-            self.loaded[key] = open_workspace(spec, self.overrides)
-        return self.loaded[key]
+        day = day or self.as_of
+        if (key, day) not in self.loaded:
+            self.loaded[key, day] = self.opener(spec, self.overrides, day)
+        return self.loaded[key, day]
 
-    def default(self) -> Workspace:
-        return self.get(self.default_spec)
+    def default(self, day: dt.date | None = None) -> Workspace:
+        return self.get(self.default_spec, day)
 
 
 def _is_workspace(text: str) -> bool:
@@ -64,14 +78,20 @@ def _is_workspace(text: str) -> bool:
 
 
 def parse_items(
-    texts: Sequence[str], workspace: str | None = None, overrides: Sequence[Override] = ()
+    texts: Sequence[str],
+    workspace: str | None = None,
+    overrides: Sequence[Override] = (),
+    as_of: dt.date | None = None,
+    opener: Callable[..., Workspace] | None = None,
 ) -> list[ComparisonItem]:
     """The comparison items named on the command line, each labelled by its text; the
-    ``--set`` ``overrides`` apply to every workspace the items name.
+    ``--set`` ``overrides`` apply to every workspace the items name, ``as_of`` to every
+    item without its own ``@DATE``. ``opener(spec, overrides, as_of)`` loads a workspace
+    (default :func:`forcegen.open_workspace`; the CLI passes one that reads a ledger).
 
-    Raises :class:`ForcegenError` naming the item: ``@DATE`` (not yet supported), a
-    missing workspace path, an unknown scenario (with the closest id), an item given
-    twice, fewer than two items.
+    Raises :class:`ForcegenError` naming the item: a bad ``@DATE``, a missing workspace
+    path, an unknown scenario (with the closest id), an item given twice, fewer than
+    two items.
     """
     if len(texts) < 2:
         raise ForcegenError(
@@ -79,7 +99,7 @@ def parse_items(
             "forcegen compare ceasefire-only ceasefire-us-backstop"
         )
     seen: set[str] = set()
-    cache = _Workspaces(workspace, overrides)
+    cache = _Workspaces(workspace, overrides, as_of, opener)
     items = []
     for text in texts:
         if text in seen:
@@ -89,13 +109,29 @@ def parse_items(
     return items
 
 
-def _item(text: str, cache: _Workspaces) -> ComparisonItem:
-    if text.startswith("@") or "#@" in text:
+def _item(full: str, cache: _Workspaces) -> ComparisonItem:
+    text, day = _dated(full)
+    if not text:  # @DATE alone: every pledge of the default workspace as of then
+        return ComparisonItem(full, cache.default(day), None)
+    item = _undated(text, cache, day)
+    return ComparisonItem(full, item.workspace, item.scenario)
+
+
+def _dated(text: str) -> tuple[str, dt.date | None]:
+    """The item without its ``@DATE`` suffix, and the date (None without one)."""
+    if "@" not in text:
+        return text, None
+    rest, _, when = text.rpartition("@")
+    try:
+        return rest, parse_day(when)
+    except ValueError as exc:
         raise ForcegenError(
-            f"item '{text}': comparing the pledges as of a date (@DATE) comes with the "
-            "pledge-history issue and is not supported yet; expected a scenario id, a "
-            "workspace path, or PATH#SCENARIO"
-        )
+            f"item '{text}': {str(exc).partition('; expected')[0]}; expected ITEM@YYYY-MM-DD, "
+            "e.g. ceasefire-only@2025-04-30"
+        ) from None
+
+
+def _undated(text: str, cache: _Workspaces, day: dt.date | None) -> ComparisonItem:
     if "#" in text:
         path, scenario = text.rsplit("#", 1)
         if not scenario:
@@ -105,17 +141,17 @@ def _item(text: str, cache: _Workspaces) -> ComparisonItem:
                 f"item '{text}': no such file or folder: {path}; expected a workspace YAML "
                 f"file, a folder of them, or a built-in dataset ({', '.join(BUILTIN_DATASETS)})"
             )
-        ws = cache.get(path) if path else cache.default()
+        ws = cache.get(path, day) if path else cache.default(day)
         try:
             ws.scenario(scenario)
         except UnknownIdError as exc:
             raise ForcegenError(f"item '{text}': {exc}") from None
         return ComparisonItem(text, ws, scenario)
-    default = cache.default()
+    default = cache.default(day)
     if text in default.scenarios:
         return ComparisonItem(text, default, text)
     if _is_workspace(text):
-        return ComparisonItem(text, cache.get(text), None)
+        return ComparisonItem(text, cache.get(text, day), None)
     if "/" in text or text.endswith((".yaml", ".yml")):
         raise ForcegenError(
             f"item '{text}': no such file or folder; expected a workspace YAML file, a "

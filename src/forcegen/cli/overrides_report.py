@@ -1,4 +1,6 @@
-"""The overrides a command ran with (``--set``), in reports and in ``--json``."""
+"""What a command's workspace was read with: the date it stands as of (``--as-of``), the
+ledger it came from (``--ledger``, ``--known-at``) and the overrides (``--set``), in
+reports and in ``--json``."""
 
 from __future__ import annotations
 
@@ -11,20 +13,39 @@ if TYPE_CHECKING:
 
 
 def print_overrides(workspace: Workspace) -> None:
-    """One line (wrapped between words) listing the ``--set`` overrides the workspace was
-    loaded with, before the report; nothing when there are none."""
-    if not workspace.overrides:
-        return
+    """Before the report: a line saying the date the force stands as of, when one was
+    asked for, and one (wrapped between words) listing the ``--set`` overrides the
+    workspace was loaded with; nothing when there are neither."""
     from forcegen.cli.console import make_console
 
+    if workspace.as_of is not None:
+        recorded = workspace.recorded()
+        made = len(workspace.pledges)
+        make_console().print(
+            Text(
+                f"As of {workspace.as_of:%d %B %Y}: {made} of {len(recorded.pledges)} pledges "
+                f"made by then, each as its latest revision on or before that date; "
+                f"{len(workspace.requirements)} of {len(recorded.requirements)} force options "
+                "floated.",
+                style="bold",
+            )
+        )
+    if not workspace.overrides:
+        return
     count = len(workspace.overrides)
     label = f"Override{'s' if count != 1 else ''} applied (--set): "
     make_console().print(Text(label + "; ".join(workspace.overrides), style="bold"))
 
 
 def with_overrides(payload: Any, workspace: Workspace) -> Any:
-    """A JSON object with a top-level ``"overrides"`` list (the ``--set`` texts in order)
-    when the workspace was loaded with any; the payload unchanged otherwise."""
-    if not workspace.overrides or not isinstance(payload, dict):
+    """A JSON object with a top-level ``"as_of"`` (``YYYY-MM-DD``) when the workspace
+    stands as of a date, and an ``"overrides"`` list (the ``--set`` texts in order) when
+    it was loaded with any; the payload unchanged otherwise."""
+    if not isinstance(payload, dict):
         return payload
-    return {**payload, "overrides": list(workspace.overrides)}
+    out = dict(payload)
+    if workspace.as_of is not None:
+        out["as_of"] = workspace.as_of.isoformat()
+    if workspace.overrides:
+        out["overrides"] = list(workspace.overrides)
+    return out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
@@ -27,19 +28,44 @@ def builtin_path(name: str = DEFAULT_DATASET) -> Path:
     return Path(str(resources.files("forcegen") / "datasets" / folder))
 
 
-def load_builtin(name: str = DEFAULT_DATASET, overrides: Sequence[Override] = ()) -> Workspace:
+def load_builtin(
+    name: str = DEFAULT_DATASET,
+    overrides: Sequence[Override] = (),
+    as_of: dt.date | None = None,
+) -> Workspace:
     """Load a built-in dataset, e.g. ``load_builtin("mnf-ukraine")``, with any ``--set``
-    overrides (:func:`forcegen.parse_overrides`) applied."""
+    overrides (:func:`forcegen.parse_overrides`) applied, the force as of ``as_of``."""
     from forcegen.io.loader import load_workspace
 
-    return load_workspace(builtin_path(name), origin=f"builtin:{name}", overrides=overrides)
+    return load_workspace(
+        builtin_path(name), origin=f"builtin:{name}", overrides=overrides, as_of=as_of
+    )
+
+
+def parse_as_of(value: dt.date | str | None, option: str = "--as-of") -> dt.date | None:
+    """A date given as ``YYYY-MM-DD`` (or a date); a
+    :class:`~forcegen.errors.WorkspaceError` naming ``option`` otherwise."""
+    from forcegen.errors import Issue, WorkspaceError
+    from forcegen.model.common import parse_day
+
+    if value is None:
+        return None
+    try:
+        return parse_day(value)
+    except ValueError as exc:
+        raise WorkspaceError(
+            [Issue((), str(exc).partition("; expected")[0], file=option, expected="YYYY-MM-DD")]
+        ) from None
 
 
 def open_workspace(
-    spec: str | Path | None = None, overrides: Sequence[Override | str] = ()
+    spec: str | Path | None = None,
+    overrides: Sequence[Override | str] = (),
+    as_of: dt.date | str | None = None,
 ) -> Workspace:
     """A workspace from a path (a YAML file or a folder of them), or a built-in dataset by
-    name; the default built-in dataset when None. ``overrides`` are ``PATH=VALUE`` texts
+    name; the default built-in dataset when None; the force as of ``as_of`` (a date or
+    ``YYYY-MM-DD``; every revision when None). ``overrides`` are ``PATH=VALUE`` texts
     (as ``--set`` takes them) or parsed :class:`~forcegen.io.overrides.Override` records,
     applied before validation. An unknown ``spec`` is a
     :class:`~forcegen.errors.WorkspaceError` naming it and what was expected; a text
@@ -51,13 +77,14 @@ def open_workspace(
     parsed = tuple(
         parse_override(o, n) if isinstance(o, str) else o for n, o in enumerate(overrides, 1)
     )
+    day = parse_as_of(as_of)
     if spec is None:
-        return load_builtin(DEFAULT_DATASET, parsed)
+        return load_builtin(DEFAULT_DATASET, parsed, day)
     path = Path(spec)
     if path.exists():
-        return load_workspace(path, overrides=parsed)
+        return load_workspace(path, overrides=parsed, as_of=day)
     if str(spec) in BUILTIN_DATASETS:
-        return load_builtin(str(spec), parsed)
+        return load_builtin(str(spec), parsed, day)
     raise WorkspaceError(
         [
             Issue(

@@ -8,7 +8,8 @@ with its file and line.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+import datetime as dt
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -174,13 +175,44 @@ def _read_text(file: Path) -> tuple[str, Issue | None]:
         )
 
 
+def pin_overridden(data: dict[str, Any], overridden: Mapping[tuple[PathPart, ...], str]) -> None:
+    """Take each overridden pledge field out of that pledge's revisions, so that the
+    override holds at every date (a revision would otherwise change it back)."""
+    from forcegen.model.pledges import REVISABLE
+
+    pledges = data.get("pledges")
+    if not isinstance(pledges, list):
+        return
+    for path in overridden:
+        if len(path) < 3 or path[0] != "pledges" or path[2] not in REVISABLE:
+            continue
+        index = path[1]
+        if not isinstance(index, int) or not isinstance(pledges[index], dict):
+            continue
+        revisions = pledges[index].get("revisions")
+        if isinstance(revisions, list):
+            pledges[index] = {
+                **pledges[index],
+                "revisions": [
+                    {k: v for k, v in r.items() if k != path[2]} if isinstance(r, dict) else r
+                    for r in revisions
+                ],
+            }
+
+
 def load_workspace(
-    path: str | Path, origin: str | None = None, overrides: Sequence[Override] = ()
+    path: str | Path,
+    origin: str | None = None,
+    overrides: Sequence[Override] = (),
+    as_of: dt.date | None = None,
 ) -> Workspace:
-    """Load and validate the workspace at ``path`` (a YAML file or folder).
+    """Load and validate the workspace at ``path`` (a YAML file or folder), the force as
+    of ``as_of`` (:func:`forcegen.build_workspace`; every revision when None).
 
     ``overrides`` (``--set PATH=VALUE``, :func:`forcegen.io.overrides.parse_overrides`)
-    change the raw data before validation; the workspace's ``overrides`` lists them.
+    change the raw data before validation; the workspace's ``overrides`` lists them. An
+    override of a pledge field holds at every date: the pledge's revisions stop
+    changing that field.
     Raises :class:`~forcegen.errors.WorkspaceError` listing every problem, each with
     file, line and field path (``--set #n`` for a value an override gave).
     """
@@ -194,8 +226,9 @@ def load_workspace(
         if unread or problems:
             # a path that leads nowhere: the rest is checked once it is put right
             raise WorkspaceError([*unread, *problems])
+        pin_overridden(raw.data, raw.overridden)
     try:
-        workspace = build_workspace(raw.data, origin=origin or str(path))
+        workspace = build_workspace(raw.data, origin=origin or str(path), as_of=as_of)
     except WorkspaceError as exc:
         raise WorkspaceError(raw.locate(i) for i in (*raw.issues, *exc.issues)) from None
     if raw.issues:

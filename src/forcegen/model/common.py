@@ -110,6 +110,14 @@ def _parse_date(value: Any) -> Any:
     raise ValueError(f"{reprlib.repr(value)} is not a date; expected YYYY-MM-DD")
 
 
+def parse_day(value: Any) -> dt.date:
+    """A ``YYYY-MM-DD`` text or a date as a date (ValueError otherwise): how a date
+    given on the command line (``--as-of``) or read from YAML is understood."""
+    day = _parse_date(value)
+    assert isinstance(day, dt.date)
+    return day
+
+
 Count = Annotated[int, Strict()]
 """A whole number; true/false and text are refused (no silent conversion)."""
 

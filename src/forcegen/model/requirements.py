@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, ClassVar
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from forcegen.limits import LIMITS
-from forcegen.model.common import AtMost, Count, Days, Id, Persons, Record, Sourced, Units
+from forcegen.model.common import AtMost, Count, Day, Days, Id, Persons, Record, Sourced, Units
 
 
 class RequirementLine(Record):
@@ -41,3 +42,24 @@ class Requirement(Sourced):
     lines: tuple[RequirementLine, ...] = Field(
         min_length=1, description="Requirement lines (at least one)."
     )
+    floated: Day | None = Field(
+        default=None,
+        description="Date the option was first floated; omitted = counted at every date.",
+    )
+    dropped: Day | None = Field(
+        default=None, description="Date it was reported dropped; omitted = still on the table."
+    )
+
+    @model_validator(mode="after")
+    def _dropped_after_floated(self) -> Requirement:
+        if self.floated and self.dropped and self.dropped < self.floated:
+            raise ValueError(
+                f"dropped ({self.dropped}) is before floated ({self.floated}); expected a "
+                "date on or after the one it was floated"
+            )
+        return self
+
+    def on_table(self, day: dt.date) -> bool:
+        """True when the option had been floated on ``day`` and not yet dropped."""
+        floated = self.floated is None or self.floated <= day
+        return floated and (self.dropped is None or day < self.dropped)

@@ -164,7 +164,7 @@ def build_variants(
                     seen.add((moved.path, moved.message))
                     errors.append(moved)
             continue
-        variants[sid] = dataclasses.replace(variant, variant_of=sid)
+        variants[sid] = dataclasses.replace(variant.dated_like(workspace), variant_of=sid)
         for warning in variant.warnings:
             if (warning.path, warning.message) in base_warnings:
                 continue
@@ -295,7 +295,7 @@ def scenario_workspace(workspace: Workspace, scenario: Scenario) -> Workspace:
     own.pop("extends", None)  # a scenario object carries what it inherits already
     data[SCENARIOS] = [own]
     built = build_workspace(data, workspace.origin)
-    return built.variants[scenario.id]
+    return built.variants[scenario.id].dated_like(workspace)
 
 
 __all__ = [

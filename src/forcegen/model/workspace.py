@@ -9,6 +9,7 @@ listing every problem with its field path. The loader adds file and line.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import reprlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -31,6 +32,7 @@ from forcegen.model.checks import (
 from forcegen.model.common import Basis, Sourced
 from forcegen.model.conditions import UNION_TAGS, Condition
 from forcegen.model.defaults import Defaults
+from forcegen.model.events import Event
 from forcegen.model.headquarters import Headquarters
 from forcegen.model.nations import Nation
 from forcegen.model.network import Network
@@ -45,6 +47,8 @@ from forcegen.model.zones import Zone
 if TYPE_CHECKING:
     import pandas as pd
 
+    from forcegen.model.history import History
+
 SECTIONS: dict[str, type[BaseModel]] = {
     "nations": Nation,
     "capabilities": Capability,
@@ -54,6 +58,7 @@ SECTIONS: dict[str, type[BaseModel]] = {
     "requirements": Requirement,
     "scenarios": Scenario,
     "headquarters": Headquarters,
+    "events": Event,
 }
 """Top-level workspace keys and the record type of their list items."""
 
@@ -103,6 +108,24 @@ class Workspace:
     or patch pledges (:mod:`forcegen.model.scenario_changes`)."""
     variant_of: str | None = None
     """The scenario whose changes this workspace carries, if it is such a variant."""
+    events: Mapping[str, Event] = field(default_factory=dict)
+    """Dated events (summits, declarations) marked on the timeline."""
+    as_of: dt.date | None = None
+    """The date the force stands as of (``--as-of``); None = every revision applied."""
+    history: History | None = field(default=None, repr=False)
+    """The pledges, force options, statements and events as given, revisions and all
+    (:class:`forcegen.model.history.History`); None for a workspace made by hand."""
+
+    def dated_like(self, other: Workspace) -> Workspace:
+        """This workspace standing as of ``other``'s date, with its history (for a
+        workspace rebuilt from ``other``'s data: a what-if, a sweep point)."""
+        return dataclasses.replace(self, as_of=other.as_of, history=other.history)
+
+    def recorded(self) -> History:
+        """The records as given (``history``), or this workspace's own when it has none."""
+        from forcegen.model.history import History
+
+        return self.history if self.history is not None else History.of(self)
 
     def headquarters_staff(self, hq_id: str) -> int:
         """Staff of a headquarters [persons]: its ``personnel``, else the personnel of one
@@ -218,6 +241,7 @@ class Workspace:
             "requirements": len(self.requirements),
             "scenarios": len(self.scenarios),
             "headquarters": len(self.headquarters),
+            "events": len(self.events),
             "network_nodes": len(self.network.nodes) if self.network else 0,
             "network_legs": len(self.network.legs) if self.network else 0,
         }
@@ -244,6 +268,11 @@ class Workspace:
             for index, record in enumerate(records.values()):
                 for name in record.unsourced_figures():
                     out.append(_provenance_issue((section, index, name), record))
+                if isinstance(record, Pledge):
+                    for j, revision in enumerate(record.revisions):
+                        for name in revision.unsourced_figures():
+                            path = (section, index, "revisions", j, name)
+                            out.append(_provenance_issue(path, record))
                 if isinstance(record, Nation):
                     for n, commitment in enumerate(record.commitments):
                         for name in commitment.unsourced_figures():
@@ -314,13 +343,64 @@ def _provenance_issue(path: tuple[PathPart, ...], record: Sourced) -> Issue:
 # -- building ------------------------------------------------------------------------
 
 
-def build_workspace(data: Any, origin: str = "", *, variants: bool = True) -> Workspace:
+def build_workspace(
+    data: Any, origin: str = "", *, variants: bool = True, as_of: dt.date | None = None
+) -> Workspace:
     """Validate plain data (as read from YAML) into a :class:`Workspace`.
 
     Raises :class:`~forcegen.errors.WorkspaceError` with every problem found; issue
     paths are field paths such as ``("pledges", 3, "quantity")``. With ``variants``, the
     workspace of each scenario that changes the force is built and checked too.
+
+    The workspace holds the force as of ``as_of`` (:mod:`forcegen.model.history`): each
+    pledge as its latest revision on or before that date says, pledges not yet made and
+    force options not yet floated left out; without a date, every revision applies. The
+    records as given, revisions and all, stay in ``history``. Every record is validated
+    as given, whatever the date; an issue of the force as of the date names the input
+    entry behind it (a revision's field, not the pledge's).
     """
+    from forcegen.model import history
+
+    full = _validate(data, origin)
+    recorded = history.History.of(full)
+    given = full.unsourced_figures()
+    if not history.needs_resolving(full, as_of):
+        workspace = _finish(full, data, variants, given)
+        return dataclasses.replace(workspace, history=recorded)
+    resolution = history.resolve(data, full, as_of)
+    try:
+        dated = _validate(resolution.data, origin)
+        workspace = _finish(dated, resolution.data, variants, dated.unsourced_figures())
+    except WorkspaceError as exc:
+        located = {(i.path, i.message): i for i in map(resolution.locate, exc.issues)}
+        raise WorkspaceError(sorted(located.values(), key=_issue_order)) from None
+    warnings: dict[tuple[Any, str], Issue] = {(w.path, w.message): w for w in given}
+    for warning in (*map(resolution.locate, workspace.warnings), *resolution.notes):
+        warnings.setdefault((warning.path, warning.message), warning)
+    return dataclasses.replace(
+        workspace, warnings=tuple(warnings.values()), as_of=as_of, history=recorded
+    )
+
+
+def _finish(workspace: Workspace, data: Any, variants: bool, provenance: list[Issue]) -> Workspace:
+    """The workspace with its warnings (provenance, stance) and scenario variants."""
+    from forcegen.model import scenario_changes
+
+    # warnings are found on the built workspace; the result is a new frozen object
+    position = {pid: k for k, pid in enumerate(workspace.pledges)}
+    stances = [c.issue(position[c.pledge]) for c in workspace.stance_conflicts()]
+    workspace = dataclasses.replace(workspace, warnings=(*provenance, *stances))
+    if not variants or not any(s.changes_force for s in workspace.scenarios.values()):
+        return workspace
+    built, errors, added = scenario_changes.build_variants(data, workspace)
+    if errors:
+        raise WorkspaceError(sorted(errors, key=_issue_order))
+    return dataclasses.replace(workspace, variants=built, warnings=(*workspace.warnings, *added))
+
+
+def _validate(data: Any, origin: str) -> Workspace:
+    """The records of ``data`` validated and checked against each other (no warnings,
+    no scenario variants); raises :class:`~forcegen.errors.WorkspaceError`."""
     from forcegen.model import scenario_changes
 
     issues: list[Issue] = []
@@ -446,7 +526,7 @@ def build_workspace(data: Any, origin: str = "", *, variants: bool = True) -> Wo
         assert len(out) == len(records[section]), "ids were checked unique"
         return out
 
-    workspace = Workspace(
+    return Workspace(
         nations=keyed("nations"),
         capabilities=keyed("capabilities"),
         zones=keyed("zones"),
@@ -459,17 +539,8 @@ def build_workspace(data: Any, origin: str = "", *, variants: bool = True) -> Wo
         headquarters=keyed("headquarters"),
         network=network,
         defaults=defaults,
+        events=keyed("events"),
     )
-    # warnings are found on the built workspace; the result is a new frozen object
-    position = {pid: k for k, pid in enumerate(workspace.pledges)}
-    stances = [c.issue(position[c.pledge]) for c in workspace.stance_conflicts()]
-    workspace = dataclasses.replace(workspace, warnings=(*workspace.unsourced_figures(), *stances))
-    if not variants or not any(s.changes_force for s in workspace.scenarios.values()):
-        return workspace
-    built, errors, added = scenario_changes.build_variants(data, workspace)
-    if errors:
-        raise WorkspaceError(sorted(errors, key=_issue_order))
-    return dataclasses.replace(workspace, variants=built, warnings=(*workspace.warnings, *added))
 
 
 def _too_many(path: tuple[PathPart, ...], items: list[Any] | dict[Any, Any]) -> Issue:

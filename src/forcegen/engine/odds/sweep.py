@@ -398,7 +398,9 @@ def point_workspace(
             expected="values the field accepts, as --set does",
         ) from None
     applied = tuple(f"{a.condition}={point[a.condition]!r}" for a in paths)
-    return dataclasses.replace(built, overrides=(*workspace.overrides, *applied))
+    return dataclasses.replace(
+        built.dated_like(workspace), overrides=(*workspace.overrides, *applied)
+    )
 
 
 def _prepared(

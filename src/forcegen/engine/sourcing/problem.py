@@ -112,7 +112,7 @@ def build_problem(
         pledge = workspace.pledges[pid]
         if units <= 0 or pledge.nation in exclude_nations:
             continue
-        firm = pledge.status is PledgeStatus.FIRM
+        firm = pledge.status.is_firm
         offers.append(Offer(pid, pledge.nation, pledge.capability, float(units), firm))
         for enabler in workspace.capabilities[pledge.capability].includes:
             organic.append(
