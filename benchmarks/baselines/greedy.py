@@ -26,7 +26,7 @@ def greedy_fill(
     def order(pid: str) -> tuple[int, int, int]:
         pledge = workspace.pledges[pid]
         breadth = len(pledge.zones) if pledge.zones is not None else 1_000_000
-        return (breadth, 0 if pledge.status is PledgeStatus.FIRM else 1, position[pid])
+        return (breadth, 0 if pledge.status.is_firm else 1, position[pid])
 
     remaining = {pid: workspace.pledges[pid].quantity for pid in active}
     candidates = sorted(remaining, key=order)

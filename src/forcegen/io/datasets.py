@@ -44,8 +44,8 @@ def load_builtin(
 
 def parse_as_of(value: dt.date | str | None, option: str = "--as-of") -> dt.date | None:
     """A date given as ``YYYY-MM-DD`` (or a date); a
-    :class:`~forcegen.errors.WorkspaceError` naming ``option`` otherwise."""
-    from forcegen.errors import Issue, WorkspaceError
+    :class:`~forcegen.errors.ForcegenError` naming ``option`` otherwise."""
+    from forcegen.errors import ForcegenError
     from forcegen.model.common import parse_day
 
     if value is None:
@@ -53,9 +53,7 @@ def parse_as_of(value: dt.date | str | None, option: str = "--as-of") -> dt.date
     try:
         return parse_day(value)
     except ValueError as exc:
-        raise WorkspaceError(
-            [Issue((), str(exc).partition("; expected")[0], file=option, expected="YYYY-MM-DD")]
-        ) from None
+        raise ForcegenError(f"{option}: {exc}") from None
 
 
 def open_workspace(

@@ -149,6 +149,57 @@ def check_pledge_references(ctx: CheckContext) -> Iterator[Issue]:
                 yield _unknown((*base, "zones", n), "zone", zone, ctx.known("zones"))
 
 
+def check_revisions(ctx: CheckContext) -> Iterator[Issue]:
+    """Every revision of a pledge names existing zones, holds from a date on or after the
+    pledge was made, and its condition expression parses (like the pledge's own)."""
+    from forcegen.model.common import parse_day
+
+    known = ctx.ids["conditions"]
+    for index, pledge in ctx.items("pledges"):
+        revisions = pledge.get("revisions")
+        if not isinstance(revisions, list):
+            continue
+        made = _day(pledge.get("date"), parse_day)
+        for j, revision in enumerate(revisions):
+            if not isinstance(revision, dict):
+                continue
+            base: tuple[PathPart, ...] = ("pledges", index, "revisions", j)
+            for n, zone in _texts(revision.get("zones")):
+                if zone not in ctx.ids["zones"]:
+                    yield _unknown((*base, "zones", n), "zone", zone, ctx.known("zones"))
+            day = _day(revision.get("date"), parse_day)
+            if made is not None and day is not None and day < made:
+                yield Issue(
+                    (*base, "date"),
+                    f"the revision holds from {day}, before the pledge was made ({made})",
+                    expected=f"a date on or after {made} (or an earlier pledge date)",
+                )
+            text = revision.get("requires")
+            if isinstance(text, str):
+                try:
+                    parse(text, known, hints=True)
+                except ExpressionError as exc:
+                    yield _bad_expression((*base, "requires"), text, exc)
+
+
+def _day(value: Any, parse_day: Any) -> Any:
+    """A date, or None when the value is not one (field validation reports it)."""
+    try:
+        return parse_day(value)
+    except ValueError:
+        return None
+
+
+def _bad_expression(path: tuple[PathPart, ...], text: str, exc: ExpressionError) -> Issue:
+    shown = text if len(text) <= 60 else text[:57] + "..."
+    return Issue(
+        path=path,
+        message=f"bad condition expression {shown!r}: {exc.message}",
+        expected=exc.expected,
+        column=exc.column,
+    )
+
+
 def _figure(value: Any, bound: float) -> TypeGuard[int | float]:
     """A number (not true/false) in (0, bound]; anything else is field validation's."""
     return isinstance(value, int | float) and not isinstance(value, bool) and 0 < value <= bound
@@ -378,15 +429,7 @@ def parse_requires(ctx: CheckContext) -> tuple[dict[str, Expression], list[Issue
         try:
             expression = seen.get(text) or parse(text, known, hints=len(issues) < MAX_SUGGESTIONS)
         except ExpressionError as exc:
-            shown = text if len(text) <= 60 else text[:57] + "..."
-            issues.append(
-                Issue(
-                    path=("pledges", index, "requires"),
-                    message=f"bad condition expression {shown!r}: {exc.message}",
-                    expected=exc.expected,
-                    column=exc.column,
-                )
-            )
+            issues.append(_bad_expression(("pledges", index, "requires"), text, exc))
             continue
         seen[text] = expression
         if isinstance(pledge.get("id"), str):
@@ -396,6 +439,7 @@ def parse_requires(ctx: CheckContext) -> tuple[dict[str, Expression], list[Issue
 
 CROSS_CHECKS = (
     check_pledge_references,
+    check_revisions,
     check_pledge_personnel,
     check_substitutes,
     check_includes,

@@ -29,12 +29,14 @@ from forcegen.model.network import (
     Node,
     Point,
 )
+from forcegen.model.pledges import PledgeRevision
 from forcegen.model.requirements import RequirementLine
 from forcegen.model.workspace import DEFAULTS, NETWORK, SECTIONS
 
 NESTED: dict[str, type[BaseModel]] = {
     "commitment (in nations)": Commitment,
     "statement (in nations)": Statement,
+    "revision (in pledges)": PledgeRevision,
     "requirement line (in requirements)": RequirementLine,
     "conditional probability (in conditions)": ConditionalProbability,
     "lift (in capabilities)": Lift,

@@ -366,7 +366,7 @@ def build_workspace(
     given = full.unsourced_figures()
     if not history.needs_resolving(full, as_of):
         workspace = _finish(full, data, variants, given)
-        return dataclasses.replace(workspace, history=recorded)
+        return _dated(dataclasses.replace(workspace, history=recorded))
     resolution = history.resolve(data, full, as_of)
     try:
         dated = _validate(resolution.data, origin)
@@ -377,9 +377,19 @@ def build_workspace(
     warnings: dict[tuple[Any, str], Issue] = {(w.path, w.message): w for w in given}
     for warning in (*map(resolution.locate, workspace.warnings), *resolution.notes):
         warnings.setdefault((warning.path, warning.message), warning)
-    return dataclasses.replace(
-        workspace, warnings=tuple(warnings.values()), as_of=as_of, history=recorded
+    return _dated(
+        dataclasses.replace(
+            workspace, warnings=tuple(warnings.values()), as_of=as_of, history=recorded
+        )
     )
+
+
+def _dated(workspace: Workspace) -> Workspace:
+    """The workspace with its scenario variants standing as of its date, with its history."""
+    if not workspace.variants:
+        return workspace
+    variants = {sid: v.dated_like(workspace) for sid, v in workspace.variants.items()}
+    return dataclasses.replace(workspace, variants=variants)
 
 
 def _finish(workspace: Workspace, data: Any, variants: bool, provenance: list[Issue]) -> Workspace:

@@ -157,6 +157,10 @@ def caption_text(
 ) -> str:
     """'Scenario: ... | seed 1, 20,000 draws | Sources: ...' for the foot of a chart."""
     parts = [f"Scenario: {scenario or 'every condition free'}"]
+    if workspace.as_of is not None:
+        parts.append(f"force as of {workspace.as_of:%d %b %Y}")
+    if workspace.overrides:
+        parts.append("with --set " + "; ".join(workspace.overrides))
     if exact:
         parts.append("exact enumeration of the conditions")
     elif seed is not None:

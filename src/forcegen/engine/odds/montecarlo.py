@@ -37,6 +37,7 @@ from forcegen.engine.odds.statistics import (
     Distribution,
     Probability,
     distribution,
+    fdot,
     first_order_share,
     probability,
 )
@@ -344,7 +345,7 @@ def _summaries(
         outcomes.by_capability_personnel, outcomes.capabilities, outcomes.capability_pledged
     )
     by_capability = {
-        cap: float(np.dot(w, outcomes.by_capability[:, k]) / total)
+        cap: float(fdot(w, outcomes.by_capability[:, k]) / total)
         for k, cap in enumerate(outcomes.capabilities)
     }
     requirements = {
@@ -461,9 +462,9 @@ def monte_carlo(
             for forced_value in (True, False):
                 table = table_for({rule.condition: forced_value})
                 forced_out = evaluate(table, breakdown=False)
-                mean = float(np.dot(table.weights, forced_out.personnel) / table.total)
+                mean = float(fdot(table.weights, forced_out.personnel) / table.total)
                 p_met = {
-                    rid: float(np.dot(table.weights, forced_out.met[:, r]) / table.total)
+                    rid: float(fdot(table.weights, forced_out.met[:, r]) / table.total)
                     for r, rid in enumerate(forced_out.requirements)
                 }
                 sides[forced_value] = (mean, p_met)
@@ -510,7 +511,7 @@ def monte_carlo(
         by_capability_units=units,
         requirements=requirements,
         fill_ratio={
-            rid: float(np.dot(base.weights, outcomes.fill_ratio[:, r]) / base.total)
+            rid: float(fdot(base.weights, outcomes.fill_ratio[:, r]) / base.total)
             for r, rid in enumerate(outcomes.requirements)
         },
         options=options,

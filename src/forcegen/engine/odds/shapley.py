@@ -38,6 +38,7 @@ from typing import Literal
 import numpy as np
 from numpy.typing import NDArray
 
+from forcegen.engine.odds.statistics import fdot
 from forcegen.engine.tolerances import PERSONS
 
 EXACT_MAX_CONDITIONS = 12
@@ -125,8 +126,8 @@ def _centred(
         raise ValueError("pattern weights must sum to more than 0")
     p = p / total
     y = np.asarray(values, dtype=np.float64)
-    y = y - float(np.dot(p, y))
-    return p, y, float(np.dot(p, y * y))
+    y = y - float(fdot(p, y))
+    return p, y, float(fdot(p, y * y))
 
 
 def subset_values(
@@ -187,7 +188,7 @@ def exact_effects(values: NDArray[np.float64], bits: int) -> NDArray[np.float64]
         bit = 1 << j
         without = masks[(masks & bit) == 0]
         gain = values[without | bit] - values[without]
-        effects[j] = float(np.dot(weight[size[without]], gain))
+        effects[j] = float(fdot(weight[size[without]], gain))
     return effects
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -11,6 +13,14 @@ from forcegen.engine.tolerances import PROBABILITY
 
 QUANTILES = (0.05, 0.50, 0.95)
 HISTOGRAM_BINS = 20
+
+
+def fdot(a: Any, b: Any) -> float:
+    """The dot product of two float vectors, correctly rounded (``math.fsum`` of the
+    element-wise products): the same bits on every machine, where ``np.dot`` goes through
+    BLAS kernels whose summation order depends on the CPU (the last digits of a Monte
+    Carlo result would differ between a laptop and CI)."""
+    return math.fsum(np.multiply(a, b, dtype=np.float64).tolist())
 
 
 @dataclass(frozen=True)
@@ -77,8 +87,8 @@ def distribution(
     The histogram spans 0 to ``upper`` (default: the largest value) in equal bins.
     """
     x = np.asarray(values, dtype=np.float64)
-    mean = float(np.dot(weights, x) / total)
-    variance = float(np.dot(weights, (x - mean) ** 2) / total)
+    mean = float(fdot(weights, x) / total)
+    variance = float(fdot(weights, (x - mean) ** 2) / total)
     stderr = float(np.sqrt(variance / draws)) if draws else 0.0
     p05, p50, p95 = quantiles(x, weights, total)
     edges: tuple[float, ...] = ()
@@ -99,7 +109,7 @@ def probability(
     draws: int | None,
 ) -> Probability:
     """P(indicator) with the standard error sqrt(p (1 - p) / draws) (0 when exact)."""
-    p = float(np.dot(weights, indicator.astype(np.float64)) / total)
+    p = float(fdot(weights, indicator.astype(np.float64)) / total)
     stderr = float(np.sqrt(max(p * (1 - p), 0.0) / draws)) if draws else 0.0
     return Probability(p, stderr)
 
@@ -112,8 +122,8 @@ def first_order_share(
 ) -> float:
     """Var(E[Y | X]) / Var(Y) for a binary X: the first-order (Sobol) variance share."""
     y = np.asarray(values, dtype=np.float64)
-    mean = float(np.dot(weights, y) / total)
-    variance = float(np.dot(weights, (y - mean) ** 2) / total)
+    mean = float(fdot(weights, y) / total)
+    variance = float(fdot(weights, (y - mean) ** 2) / total)
     if variance <= 0:
         return 0.0
     share = 0.0
@@ -121,6 +131,6 @@ def first_order_share(
         w = float(weights[side].sum())
         if w <= 0:
             continue
-        conditional = float(np.dot(weights[side], y[side]) / w)
+        conditional = float(fdot(weights[side], y[side]) / w)
         share += (w / total) * (conditional - mean) ** 2
     return share / variance
