@@ -106,6 +106,15 @@ def about(
             ),
         ),
     ]
+    if workspace.as_of is not None:
+        rows.append(
+            (
+                "as of",
+                f"{workspace.as_of.isoformat()} (each pledge as its latest revision by then)",
+            )
+        )
+    if workspace.overrides:
+        rows.append(("overrides (--set)", "; ".join(workspace.overrides)))
     for key, value in (settings or {}).items():
         rows.append(
             (
