@@ -33,6 +33,8 @@ COMMANDS = {
     "sweep": ("sweep", "--vary", "ceasefire=0.2,0.5", "--draws", "500", "--serial"),
     "compare": ("compare", "ceasefire-only", "ceasefire-us-backstop", "mnf-ukraine", "-n", "500"),
     "sensitivity": ("sensitivity", "--scenario", "ceasefire-only"),
+    "timeline": ("timeline",),
+    "timeline-scenario": ("timeline", "--scenario", "ceasefire-only", "--from", "2025-06-01"),
 }
 
 DIAGNOSTICS = {"validate": ("validate", "mnf-ukraine")}

@@ -57,6 +57,8 @@ if TYPE_CHECKING:
     from forcegen.engine.sourcing import SourcingResult as SourcingResult
     from forcegen.engine.sourcing import fill_requirement as fill_requirement
     from forcegen.engine.sourcing import source_requirement as source_requirement
+    from forcegen.engine.timeline import TimelineResult as TimelineResult
+    from forcegen.engine.timeline import timeline as timeline
     from forcegen.errors import ExpressionError as ExpressionError
     from forcegen.errors import ForcegenError as ForcegenError
     from forcegen.errors import Issue as Issue

@@ -946,5 +946,83 @@ def sensitivity(
         )
 
 
+@app.command()
+def timeline(
+    workspace: WorkspaceArg = None,
+    set_: SetOpt = [],  # noqa: B006 - Typer reads the default, never mutates it
+    as_of: AsOfOpt = None,
+    ledger: LedgerOpt = None,
+    known_at: KnownAtOpt = None,
+    scenario: ActiveScenarioOpt = None,
+    start: Annotated[
+        str | None,
+        typer.Option("--from", help="First date shown (YYYY-MM-DD); default: the first change."),
+    ] = None,
+    end: Annotated[
+        str | None,
+        typer.Option("--to", help="Last date shown (YYYY-MM-DD); default: the last change."),
+    ] = None,
+    as_json: JsonOpt = False,
+    csv: CsvOpt = None,
+    xlsx: XlsxOpt = None,
+    plot: Annotated[
+        Path | None,
+        typer.Option("--plot", help="Write the timeline chart (PNG and SVG) here."),
+    ] = None,
+) -> None:
+    """The promised force over time: personnel by status and by nation on each date
+    something changed, the force options on the table, the events and statements."""
+    plot = charts_or_tables(plot)
+    with _user_errors():
+        import forcegen
+        from forcegen.cli import exports
+        from forcegen.cli.progress import output_dir
+
+        first, last = _date_option(start, "--from"), _date_option(end, "--to")
+        if first is not None and last is not None and first > last:
+            _fail(f"error: --from {first} is after --to {last}; expected --from on or before --to")
+        exports.check_paths(csv, xlsx)
+        ws = resolve_workspace(workspace, set_, as_of, ledger, known_at)
+        if plot is not None:
+            output_dir(plot)
+        result = forcegen.timeline(ws, scenario, start=first, end=last)
+        from forcegen.cli.timeline_report import print_timeline_report, timeline_tables
+
+        with forcegen.OutputTransaction() as out:
+            exports.write(
+                out,
+                ws,
+                "timeline",
+                lambda: timeline_tables(ws, result),
+                csv,
+                xlsx,
+                scenario=result.scenario,
+                settings={
+                    "from": str(first) if first else "the first change",
+                    "to": str(last) if last else "the last change",
+                    **({"as of": str(ws.as_of)} if ws.as_of else {}),
+                },
+                no_scenario="every pledge that is not withdrawn (no scenario)",
+            )
+            if plot is not None:
+                from forcegen.plots.timeline import timeline_chart
+
+                timeline_chart(result, plot, out, ws)
+        _emit(ws, as_json, result.to_json, lambda: print_timeline_report(ws, result), out.paths)
+
+
+def _date_option(value: str | None, option: str) -> Any:
+    """A ``YYYY-MM-DD`` option as a date (None when not given); exit 2 with a clear
+    message otherwise."""
+    if value is None:
+        return None
+    import forcegen
+
+    try:
+        return forcegen.parse_day(value)
+    except ValueError as exc:
+        _fail(f"error: {option}: {exc}")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
