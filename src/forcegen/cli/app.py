@@ -946,5 +946,9 @@ def sensitivity(
         )
 
 
+from forcegen.cli.ledger_app import ledger_app  # noqa: E402 - the sub-app, after the commands
+
+app.add_typer(ledger_app, name="ledger")
+
 if __name__ == "__main__":  # pragma: no cover
     main()
