@@ -38,6 +38,8 @@ from forcegen.io.ledger.entries import (
     split_record,
 )
 from forcegen.io.ledger.snapshot import Snapshot
+from forcegen.model.nations import Statement
+from forcegen.model.pledges import PledgeRevision
 from forcegen.model.workspace import MAPPINGS, RECORD_MODELS, SECTIONS
 
 CONTROL_KEYS = ("corrects", "retract")
@@ -157,7 +159,12 @@ def _single(request: Mapping[Any, Any], origin: Origin) -> tuple[list[NewEntry],
     both = "pledge" in request and "nation" in request
     kind, owner = (REVISION, "pledge") if "pledge" in request else (STATEMENT, "nation")
     section = "pledges" if kind == REVISION else "nations"
-    sections = [str(k) for k in request if str(k) in SECTIONS or str(k) in MAPPINGS]
+    fields = (PledgeRevision if kind == REVISION else Statement).model_fields
+    sections = [
+        str(k)
+        for k in request
+        if (str(k) in SECTIONS or str(k) in MAPPINGS) and str(k) not in fields  # zones
+    ]
     if both or sections:
         issues.append(
             origin.issue(
