@@ -32,12 +32,11 @@ from forcegen.io.ledger.entries import (
     LISTED,
     REVISION,
     STATEMENT,
-    LedgerEntry,
     NewEntry,
     describe_record,
     split_record,
 )
-from forcegen.io.ledger.snapshot import Snapshot
+from forcegen.io.ledger.snapshot import Row, Snapshot
 from forcegen.model.nations import Statement
 from forcegen.model.pledges import PledgeRevision
 from forcegen.model.workspace import MAPPINGS, RECORD_MODELS, SECTIONS
@@ -236,7 +235,7 @@ def _single(request: Mapping[Any, Any], origin: Origin) -> tuple[list[NewEntry],
 def plan(
     entries: Sequence[NewEntry],
     snapshot: Snapshot,
-    stored: Mapping[int, LedgerEntry],
+    stored: Mapping[int, Row],
     origin: Origin,
     *,
     merge: bool,
@@ -299,9 +298,7 @@ def _no_owner(entry: NewEntry, snapshot: Snapshot, origin: Origin) -> Issue:
     )
 
 
-def _check_correction(
-    entry: NewEntry, stored: Mapping[int, LedgerEntry], origin: Origin
-) -> Issue | None:
+def _check_correction(entry: NewEntry, stored: Mapping[int, Row], origin: Origin) -> Issue | None:
     assert entry.corrects is not None
     target = stored.get(entry.corrects)
     path: tuple[PathPart, ...] = (*entry.origin, "corrects")

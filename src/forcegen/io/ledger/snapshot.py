@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from forcegen.errors import Issue, PathPart
-from forcegen.io.ledger.entries import REVISION, STATEMENT
+from forcegen.io.ledger.entries import REVISION, STATEMENT, describe_record
 from forcegen.model.workspace import MAPPINGS, SECTIONS
 
 
@@ -34,6 +34,17 @@ class Row(NamedTuple):
     record_id: str
     body: Any
     corrects: int | None
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """(section, record id)."""
+        return (self.section, self.record_id)
+
+    def label(self) -> str:
+        """How a message names it: ``ledger entry 42 (revision of pledge gbr-brigade-1)``."""
+        return (
+            f"ledger entry {self.id} ({describe_record(self.kind, self.section, self.record_id)})"
+        )
 
 
 @dataclass

@@ -15,7 +15,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import uuid
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -157,8 +157,9 @@ class Ledger:
     def snapshot(self, known_at: dt.datetime | dt.date | str | None = None) -> Snapshot:
         """The plain workspace data of every entry recorded at or before ``known_at``
         (all when None), corrections applied: what :func:`forcegen.build_workspace` reads."""
-        stored = self.entries(known_at)
-        return assemble(_rows(stored))
+        moment = parse_known_at(known_at)
+        with self._connection() as connection:
+            return assemble(_read_rows(connection, moment))
 
     def workspace(
         self,
@@ -176,9 +177,10 @@ class Ledger:
         from forcegen.model.workspace import build_workspace
 
         moment = parse_known_at(known_at)
-        stored = self.entries(moment)
-        snapshot = assemble(_rows(stored))
-        labels = {e.id: e for e in stored}
+        with self._connection() as connection:
+            rows = _read_rows(connection, moment)
+        snapshot = assemble(rows)
+        labels = {row.id: row for row in rows}
         data = snapshot.data
         overridden: dict[tuple[PathPart, ...], str] = {}
         if overrides:
@@ -305,9 +307,9 @@ class Ledger:
             raise ForcegenError("every ledger entry needs an author: give --author NAME")
         with self._connection(**{WRITE: True}) as connection, connection.begin():
             write_lock(connection)
-            stored = _read(connection, None)
-            snapshot = assemble(_rows(stored))
-            labels = {e.id: e for e in stored}
+            stored = _read_rows(connection, None)
+            snapshot = assemble(stored)
+            labels = {row.id: row for row in stored}
             planned = plan(entries, snapshot, labels, origin, merge=merge)
             issues = planned.issues + _twice(planned.entries, origin)
             if sources:
@@ -331,8 +333,32 @@ class Ledger:
         return connect(self._engine, self._url, **options)
 
 
-def _rows(stored: Iterable[LedgerEntry]) -> list[Row]:
-    return [Row(e.id, e.kind, e.section, e.record_id, e.body, e.corrects) for e in stored]
+def _visible(query: Any, moment: dt.datetime | None) -> Any:
+    """``query`` limited to the entries visible at ``moment``: a write's entries are seen
+    together, only when all of them were recorded by then."""
+    import sqlalchemy as sa
+
+    from forcegen.io.ledger.schema import entries
+
+    if moment is None:
+        return query
+    seen = (
+        sa.select(entries.c.batch)
+        .group_by(entries.c.batch)
+        .having(sa.func.max(entries.c.recorded_at) <= moment)
+    )
+    return query.where(entries.c.batch.in_(seen))
+
+
+def _read_rows(connection: sa.Connection, moment: dt.datetime | None) -> list[Row]:
+    """What a snapshot needs of the entries visible at ``moment``, in recorded order."""
+    import sqlalchemy as sa
+
+    from forcegen.io.ledger.schema import entries
+
+    columns = [entries.c[name] for name in Row._fields]
+    query = _visible(sa.select(*columns).order_by(entries.c.id), moment)
+    return [Row(*row) for row in connection.execute(query)]
 
 
 def _read(
@@ -342,21 +368,14 @@ def _read(
     pledge: str | None = None,
     nation: str | None = None,
 ) -> list[LedgerEntry]:
-    """The entries visible at ``moment`` (every one when None), in recorded order. A
-    write's entries are seen together: at ``moment`` only when all were recorded by then."""
+    """The entries visible at ``moment`` (every one when None), in recorded order
+    (:func:`_visible`)."""
     import sqlalchemy as sa
 
     from forcegen.io.ledger.entries import PLEDGE, REVISION
     from forcegen.io.ledger.schema import entries
 
-    query = sa.select(entries).order_by(entries.c.id)
-    if moment is not None:
-        seen = (
-            sa.select(entries.c.batch)
-            .group_by(entries.c.batch)
-            .having(sa.func.max(entries.c.recorded_at) <= moment)
-        )
-        query = query.where(entries.c.batch.in_(seen))
+    query = _visible(sa.select(entries).order_by(entries.c.id), moment)
     if pledge is not None:
         query = query.where(
             entries.c.section == "pledges",
@@ -448,8 +467,8 @@ def _twice(new: Sequence[NewEntry], origin: Origin) -> list[Issue]:
 
 
 def _validate(
-    stored: Sequence[LedgerEntry],
-    labels: Mapping[int, LedgerEntry],
+    stored: Sequence[Row],
+    labels: Mapping[int, Row],
     new: Sequence[NewEntry],
     before: Snapshot,
     origin: Origin,
@@ -462,7 +481,7 @@ def _validate(
 
     first = before.last_id + 1
     pending = {first + k: entry for k, entry in enumerate(new)}
-    rows = _rows(stored) + [
+    rows = [*stored] + [
         Row(i, e.kind, e.section, e.record_id, e.body, e.corrects) for i, e in pending.items()
     ]
     snapshot = assemble(rows)
@@ -488,9 +507,7 @@ def _validate(
     return tuple(mine)
 
 
-def _at_stored(
-    snapshot: Snapshot, labels: Mapping[int, LedgerEntry], issue: Issue, url: str
-) -> Issue:
+def _at_stored(snapshot: Snapshot, labels: Mapping[int, Row], issue: Issue, url: str) -> Issue:
     """``issue`` located at the stored entry behind its path (``ledger entry 42 (...)``),
     or at the ledger."""
 
