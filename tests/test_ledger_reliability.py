@@ -5,6 +5,7 @@ leaves all of it or none."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import os
 import signal
 import subprocess
@@ -15,9 +16,13 @@ from pathlib import Path
 import pytest
 
 import forcegen
-from helpers.ledger import ledger_url, postgres_url  # noqa: F401 - fixtures
+import helpers.ledger as fixtures
 
 pytest.importorskip("sqlalchemy")
+
+# the fixtures: a new ledger URL on SQLite and on PostgreSQL (helpers/ledger.py)
+ledger_url = fixtures.ledger_url
+postgres_url = fixtures.postgres_url
 
 WRITERS = 4
 REVISIONS = 250
@@ -107,7 +112,7 @@ def test_four_writers_at_once_lose_nothing_and_duplicate_nothing(
         assert [e.body["personnel"] for e in mine] == [1000 * (w + 1) + r for r in range(REVISIONS)]
     # the writers did run at once: their entries interleave in recorded order
     order = [e.record_id for e in revisions]
-    assert sum(a != b for a, b in zip(order, order[1:], strict=False)) > WRITERS
+    assert sum(a != b for a, b in itertools.pairwise(order)) > WRITERS
     # the force as of a few dates: personnel of pledge k = 1,000 (k + 1) + days since START
     for days in (0, 1, 137, REVISIONS - 1, 5_000):
         day = START + dt.timedelta(days=days)

@@ -10,17 +10,14 @@ from pathlib import Path
 import pytest
 
 import forcegen
-from helpers.ledger import (  # noqa: F401 - fixtures
-    execute,
-    ledger_url,
-    postgres_url,
-    scalar,
-    write_history,
-)
+import helpers.ledger as fixtures
+from helpers.ledger import execute, scalar, write_history
 
-pytest.importorskip("sqlalchemy")
+exc = pytest.importorskip("sqlalchemy.exc")
 
-from sqlalchemy import exc  # noqa: E402
+# the fixtures: a new ledger URL on SQLite and on PostgreSQL (helpers/ledger.py)
+ledger_url = fixtures.ledger_url
+postgres_url = fixtures.postgres_url
 
 
 def imported(url: str, tmp_path: Path) -> int:
@@ -68,8 +65,9 @@ def test_truncate_is_refused_on_postgresql(postgres_url: str, tmp_path: Path) ->
 def test_the_recorded_time_is_the_databases_own(ledger_url: str, tmp_path: Path) -> None:
     imported(ledger_url, tmp_path)
     insert = (
-        "INSERT INTO ledger_entries (batch, kind, section, record_id, author, summary, recorded_at) "
-        "VALUES ('b', 'document', 'zones', 'z', 'mallory', '', '2001-01-01T00:00:00.000')"
+        "INSERT INTO ledger_entries (batch, kind, section, record_id, author, summary, "
+        "recorded_at) VALUES ('b', 'document', 'zones', 'z', 'mallory', '', "
+        "'2001-01-01T00:00:00.000')"
     )
     if ledger_url.startswith("sqlite"):
         with pytest.raises(exc.DatabaseError, match="recorded_at is set by the database"):
@@ -152,13 +150,15 @@ def test_downgrade_to_the_previous_schema_and_back(ledger_url: str, tmp_path: Pa
     count = imported(ledger_url, tmp_path)
     engine = create_engine(ledger_url)
     try:
-        with engine.connect().execution_options(**{WRITE: True}) as connection:
-            with connection.begin():
-                config = Config()
-                config.set_main_option("script_location", str(MIGRATIONS))
-                config.set_main_option("path_separator", "os")
-                config.attributes["connection"] = connection
-                command.downgrade(config, "0001")
+        with (
+            engine.connect().execution_options(**{WRITE: True}) as connection,
+            connection.begin(),
+        ):
+            config = Config()
+            config.set_main_option("script_location", str(MIGRATIONS))
+            config.set_main_option("path_separator", "os")
+            config.attributes["connection"] = connection
+            command.downgrade(config, "0001")
     finally:
         engine.dispose()
     execute(ledger_url, "UPDATE ledger_entries SET summary = summary")  # no triggers at 0001
@@ -181,7 +181,7 @@ def test_a_newer_schema_is_refused(ledger_url: str, tmp_path: Path) -> None:
 
 def test_a_database_without_a_ledger_is_refused(ledger_url: str, tmp_path: Path) -> None:
     if ledger_url.startswith("sqlite"):
-        with pytest.raises(forcegen.LedgerError, match="no ledger at .*forcegen ledger init"):
+        with pytest.raises(forcegen.LedgerError, match=r"no ledger at .*forcegen ledger init"):
             forcegen.open_ledger(ledger_url)
         assert not (tmp_path / "ledger.db").exists()  # opening did not create the file
         (tmp_path / "ledger.db").write_bytes(b"")

@@ -9,14 +9,14 @@ from pathlib import Path
 import pytest
 
 import forcegen
-from helpers.ledger import (  # noqa: F401 - fixtures
-    FORCE_AS_OF,
-    ledger_url,
-    postgres_url,
-    write_history,
-)
+import helpers.ledger as fixtures
+from helpers.ledger import FORCE_AS_OF, write_history
 
 pytest.importorskip("sqlalchemy")
+
+# the fixtures: a new ledger URL on SQLite and on PostgreSQL (helpers/ledger.py)
+ledger_url = fixtures.ledger_url
+postgres_url = fixtures.postgres_url
 
 
 def personnel(ws: forcegen.Workspace) -> dict[str, int]:
@@ -360,8 +360,8 @@ def test_a_stored_entry_that_no_longer_validates_is_named(ledger_url: str, tmp_p
     # written past the validation, straight into the table (inserts are allowed)
     execute(
         ledger_url,
-        "INSERT INTO ledger_entries (batch, kind, section, record_id, nation, author, summary, body) "
-        "VALUES ('raw', 'revision', 'pledges', 'gbr-bde', 'GBR', 'mallory', '', "
+        "INSERT INTO ledger_entries (batch, kind, section, record_id, nation, author, summary, "
+        "body) VALUES ('raw', 'revision', 'pledges', 'gbr-bde', 'GBR', 'mallory', '', "
         '\'{"date": "2025-05-05", "quantity": -4}\')',
     )
     with forcegen.open_ledger(ledger_url) as ledger:
@@ -434,7 +434,7 @@ def test_export_as_known_at_and_refusals(tmp_path: Path) -> None:
         with pytest.raises(forcegen.ForcegenError, match="not empty"):
             ledger.export(tmp_path / "busy", dt.date(2026, 3, 1))
         (tmp_path / "busy" / "old.yaml").write_text("zones: []\n")
-        with pytest.raises(forcegen.ForcegenError, match="old.yaml"):
+        with pytest.raises(forcegen.ForcegenError, match=r"old\.yaml"):
             ledger.export(tmp_path / "busy", dt.date(2026, 3, 1), force=True)
         assert sorted(p.name for p in (tmp_path / "busy").iterdir()) == ["notes.txt", "old.yaml"]
     assert personnel(forcegen.open_workspace(tmp_path / "then"))["cf"] == 10_300

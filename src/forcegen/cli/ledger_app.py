@@ -343,6 +343,8 @@ def log(
 
 
 def _print_log(url: str, found: list[LedgerEntry], corrected: dict[int, int]) -> None:
+    from rich.text import Text
+
     from forcegen.cli.console import make_console
     from forcegen.cli.tables import Column, FittedTable
 
@@ -368,13 +370,14 @@ def _print_log(url: str, found: list[LedgerEntry], corrected: dict[int, int]) ->
             notes.append(f"corrects {entry.corrects}")
         if entry.id in corrected:
             notes.append(f"corrected by {corrected[entry.id]}")
-        table.add_row(
+        what = f"{entry.describe()}: {entry.what()}" + (f" [{'; '.join(notes)}]" if notes else "")
+        table.add_row(  # user text as Text: never read as markup ("[corrects 21]")
             str(entry.id),
             entry.valid_from.isoformat() if entry.valid_from else "-",
             entry.recorded_at.strftime("%Y-%m-%d %H:%M:%S.%f")[:-3],
-            entry.author,
-            f"{entry.describe()}: {entry.what()}" + (f" [{'; '.join(notes)}]" if notes else ""),
-            _host(entry.source),
+            Text(entry.author),
+            Text(what),
+            Text(_host(entry.source)),
         )
     make_console().print(table)
 
