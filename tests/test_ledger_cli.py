@@ -112,6 +112,25 @@ def test_record_then_log_with_a_correction(url: str) -> None:
     assert all(len(line) <= 80 for line in table.splitlines())
     words = " ".join(w for w in table.split() if w != "│")
     assert code == 0 and f"[corrects {wrong}]" in words and f"[corrected by {right}]" in words
+    # taken out altogether: back to the pledge as first made (1 brigade)
+    code, out, err = cli(
+        "ledger",
+        "record",
+        "--ledger",
+        url,
+        "--author",
+        "bob",
+        "--corrects",
+        str(right),
+        "--retract",
+        "--source",
+        "https://e.org/none",
+        "--summary",
+        "no such revision",
+    )
+    assert code == 0, err
+    _, out, _ = cli("run", "--ledger", url, "--as-of", "2026-03-01", "--json")
+    assert json.loads(out)["cf"]["by_nation"]["FRA"] == 5_000
 
 
 def test_a_refused_revision_exits_2_and_writes_nothing(url: str) -> None:

@@ -190,6 +190,46 @@ def test_a_retraction_takes_an_entry_out(ledger_url: str, tmp_path: Path) -> Non
     assert ws.pledges["gbr-bde"].quantity == 2
 
 
+def test_a_correction_of_a_correction_and_a_retracted_pledge(
+    ledger_url: str, tmp_path: Path
+) -> None:
+    with new_ledger(ledger_url) as ledger:
+        ledger.import_workspace(write_history(tmp_path), author="importer")
+        revision = {"pledge": "deu-coy", "date": "2025-12-01", "basis": "assumption"}
+        (first,) = ledger.record({**revision, "quantity": 5}, author="a").ids
+        (second,) = ledger.record({**revision, "quantity": 6, "corrects": first}, author="b").ids
+        (third,) = ledger.record({**revision, "quantity": 4, "corrects": second}, author="c").ids
+        moments = {e.id: e.recorded_at for e in ledger.entries()}
+        made = next(e for e in ledger.log(pledge="fra-bde") if e.kind == "pledge")
+        with pytest.raises(forcegen.WorkspaceError, match="a retraction takes an entry out"):
+            ledger.record({"corrects": made.id, "retract": True, "quantity": 1}, author="d")
+        (gone,) = ledger.record(
+            {"corrects": made.id, "retract": True, "summary": "never pledged"},
+            author="d",
+            source="https://e.org/never",
+        ).ids
+        (retraction,) = [e for e in ledger.log(pledge="fra-bde") if e.id == gone]
+    assert (retraction.kind, retraction.record_id, retraction.nation) == (
+        "pledge",
+        "fra-bde",
+        "FRA",
+    )
+    day = dt.date(2025, 12, 15)
+
+    def deu(moment: dt.datetime) -> float:
+        return (
+            forcegen.ledger_workspace(ledger_url, as_of=day, known_at=moment)
+            .pledges["deu-coy"]
+            .quantity
+        )
+
+    assert [deu(moments[i]) for i in (first, second, third)] == [5, 6, 4]
+    now = forcegen.ledger_workspace(ledger_url, as_of=day)
+    assert "fra-bde" not in now.pledges and personnel(now)["cf"] == 10_000 + 600
+    before = forcegen.ledger_workspace(ledger_url, as_of=day, known_at=moments[third])
+    assert "fra-bde" in before.pledges
+
+
 def test_a_statement_and_new_records_from_a_snippet(ledger_url: str, tmp_path: Path) -> None:
     snippet = tmp_path / "statement.yaml"
     snippet.write_text(

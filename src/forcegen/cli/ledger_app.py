@@ -206,7 +206,10 @@ def record(
     ] = None,
     retract: Annotated[
         bool,
-        typer.Option("--retract", help="With --corrects: take that entry out (with --source)."),
+        typer.Option(
+            "--retract",
+            help="With --corrects: take that entry out (any kind; give --source for why).",
+        ),
     ] = False,
     file: Annotated[
         Path | None,
@@ -230,7 +233,8 @@ def record(
         _fail("error: --author NAME: every ledger entry says who recorded it")
     fields = {
         "status": status,
-        "quantity": quantity,
+        # a whole number as one, as YAML gives it ("found -2", not "found -2.0")
+        "quantity": int(quantity) if quantity is not None and quantity.is_integer() else quantity,
         "personnel": personnel,
         "requires": requires,
         "zones": [z.strip() for z in zones.split(",")] if zones is not None else None,
@@ -262,25 +266,26 @@ def record(
             with _open(ledger) as store:
                 result = store.record_file(file, author=author)
         else:
-            if pledge is None:
-                _fail(
-                    "error: give --pledge ID --date YYYY-MM-DD (and what changed), "
-                    "or --file SNIPPET.yaml"
-                )
-            request: dict[str, Any] = {"pledge": pledge}
+            request: dict[str, Any] = {}
             if retract:
                 if corrects is None:
                     _fail("error: --retract takes out an earlier entry: give --corrects ENTRY_ID")
-                if given or date is not None:
+                if given or date is not None or assumption:
                     _fail("error: --retract takes the entry out; give no new fields with it")
                 request.update(corrects=corrects, retract=True)
+                if pledge is not None:
+                    request["pledge"] = pledge
                 if summary is not None:
                     request["summary"] = summary
             else:
+                if pledge is None:
+                    _fail(
+                        "error: give --pledge ID --date YYYY-MM-DD (and what changed), "
+                        "or --file SNIPPET.yaml"
+                    )
                 if date is None:
                     _fail("error: --date YYYY-MM-DD: the date the revision holds from")
-                request["date"] = date
-                request.update(given)
+                request.update(pledge=pledge, date=date, **given)
                 if source is not None:
                     request["sources"] = [source]
                 if assumption:
@@ -289,11 +294,14 @@ def record(
                     request["summary"] = summary
                 if corrects is not None:
                     request["corrects"] = corrects
+            where = "ledger record " + (
+                f"--pledge {pledge}" if pledge is not None else f"--corrects {corrects}"
+            )
             with _open(ledger) as store:
                 result = store.record(
                     request,
                     author=author,
-                    where=f"ledger record --pledge {pledge}",
+                    where=where,
                     source=source if retract else None,
                 )
         if as_json:

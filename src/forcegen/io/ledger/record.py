@@ -81,7 +81,7 @@ def request_entries(request: Any, origin: Origin) -> tuple[list[NewEntry], list[
             )
         ]
     keys = [str(k) for k in request]
-    if "pledge" in keys or "nation" in keys:
+    if "pledge" in keys or "nation" in keys or "retract" in keys:
         return _single(request, origin)
     entries: list[NewEntry] = []
     issues: list[Issue] = []
@@ -153,10 +153,36 @@ _FORMS = (
 
 
 def _single(request: Mapping[Any, Any], origin: Origin) -> tuple[list[NewEntry], list[Issue]]:
-    """A revision (``pledge:``) or a statement (``nation:``)."""
+    """A revision (``pledge:``), a statement (``nation:``), or a retraction
+    (``corrects: ID``, ``retract: true``, and optionally the pledge or nation)."""
     issues: list[Issue] = []
+    corrects, retract = _control(request, origin, issues)
+    if issues:
+        return [], issues
     both = "pledge" in request and "nation" in request
     kind, owner = (REVISION, "pledge") if "pledge" in request else (STATEMENT, "nation")
+    if retract:
+        allowed = {owner, *CONTROL_KEYS, "summary"}
+        extra = sorted(str(k) for k in request if str(k) not in allowed)
+        if both or extra:
+            issues.append(
+                origin.issue(
+                    Issue(
+                        (),
+                        "a retraction takes an entry out; it gives no new fields",
+                        found=", ".join(extra or ["pledge", "nation"]),
+                        expected="corrects: ENTRY_ID, retract: true and a summary",
+                    ),
+                    (),
+                )
+            )
+            return [], issues
+        owned = owner in request
+        record_id = str(request[owner]) if owned else ""
+        summary = str(request.get("summary") or "")
+        section = ("pledges" if kind == REVISION else "nations") if owned else ""
+        # the kind is the entry's taken out, whatever it is (see plan)
+        return [NewEntry("", section, record_id, None, None, summary, corrects)], []
     section = "pledges" if kind == REVISION else "nations"
     fields = (PledgeRevision if kind == REVISION else Statement).model_fields
     sections = [
@@ -185,6 +211,17 @@ def _single(request: Mapping[Any, Any], origin: Origin) -> tuple[list[NewEntry],
                 (owner,),
             )
         )
+        return [], issues
+    body = {str(k): v for k, v in request.items() if str(k) not in (owner, *CONTROL_KEYS)}
+    summary = str(body.get("summary") or "")
+    nation = record_id if kind == STATEMENT else None
+    return [NewEntry(kind, section, record_id, body, nation, summary, corrects)], []
+
+
+def _control(
+    request: Mapping[Any, Any], origin: Origin, issues: list[Issue]
+) -> tuple[int | None, bool]:
+    """``corrects`` and ``retract`` of a request, checked."""
     corrects = request.get("corrects")
     if corrects is not None and (
         isinstance(corrects, bool) or not isinstance(corrects, int) or corrects < 1
@@ -208,7 +245,8 @@ def _single(request: Mapping[Any, Any], origin: Origin) -> tuple[list[NewEntry],
                 Issue((), "'retract' must be true or false", found=repr(retract)), ("retract",)
             )
         )
-    elif retract and corrects is None and not issues:
+        return corrects, False
+    if retract and corrects is None and not issues:
         issues.append(
             origin.issue(
                 Issue(
@@ -219,17 +257,7 @@ def _single(request: Mapping[Any, Any], origin: Origin) -> tuple[list[NewEntry],
                 ("retract",),
             )
         )
-    if issues:
-        return [], issues
-    body: dict[str, Any] | None = {
-        str(k): v for k, v in request.items() if str(k) not in (owner, *CONTROL_KEYS)
-    }
-    if retract:
-        body = None
-    summary = str((body or {}).get("summary") or request.get("summary") or "")
-    nation = record_id if kind == STATEMENT else None
-    entry = NewEntry(kind, section, record_id, body, nation, summary, corrects, origin=())
-    return [entry], []
+    return corrects, bool(retract)
 
 
 def plan(
@@ -255,6 +283,22 @@ def plan(
         key: [body for _, body in listed] for key, listed in snapshot.listed.items()
     }
     for entry in entries:
+        if entry.body is None:  # a retraction: of the entry it names, whatever its kind
+            target = stored.get(entry.corrects) if entry.corrects is not None else None
+            if target is not None:
+                entry = replace(
+                    entry,
+                    kind=target.kind,
+                    section=entry.section or target.section,
+                    record_id=entry.record_id or target.record_id,
+                )
+            problem = _check_correction(entry, stored, origin)
+            if problem is not None:
+                out.issues.append(problem)
+                continue
+            assert target is not None
+            out.entries.append(replace(entry, nation=target.nation))
+            continue
         if entry.kind in LISTED:
             if entry.key not in snapshot.current and entry.key not in owners:
                 out.issues.append(_no_owner(entry, snapshot, origin))

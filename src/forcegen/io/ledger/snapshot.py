@@ -34,6 +34,7 @@ class Row(NamedTuple):
     record_id: str
     body: Any
     corrects: int | None
+    nation: str | None = None
 
     @property
     def key(self) -> tuple[str, str]:

@@ -252,7 +252,9 @@ class Ledger:
         entries; nothing is written when either fails."""
         data, origin = _read_import(spec)
         entries = list(split_workspace(data))
-        return self._write(entries, origin, author, merge=True, sources=False, progress=progress)
+        return self._write(
+            entries, origin, author, merge=True, sources=False, progress=progress, valid=True
+        )
 
     def record(
         self,
@@ -297,9 +299,12 @@ class Ledger:
         merge: bool,
         sources: bool,
         progress: Progress | None = None,
+        valid: bool = False,
     ) -> RecordResult:
         """Check, validate and write ``entries`` in one transaction, holding the write lock
-        from the first read to the commit (writers queue; each sees the ones before)."""
+        from the first read to the commit (writers queue; each sees the ones before).
+        ``valid``: the entries are a whole workspace already validated as one, so that
+        into an empty ledger they need no second build."""
         from forcegen.io.ledger.connection import WRITE, write_lock
 
         author = author.strip() if isinstance(author, str) else ""
@@ -318,7 +323,9 @@ class Ledger:
                 raise WorkspaceError(issues)
             if not planned.entries:
                 return RecordResult((), planned.unchanged)
-            warnings = _validate(stored, labels, planned.entries, snapshot, origin, self.url)
+            warnings: tuple[Issue, ...] = ()
+            if stored or not valid:
+                warnings = _validate(stored, labels, planned.entries, snapshot, origin, self.url)
             ids = _insert(connection, planned.entries, author, progress)
         kinds: dict[str, int] = {}
         for entry in planned.entries:
@@ -432,12 +439,16 @@ def _insert(
         }
         for e in new
     ]
-    statement = sa.insert(entries).returning(entries.c.id, sort_by_parameter_order=True)
-    ids: list[int] = []
+    # executemany without RETURNING: the driver's own fast path; the ids are read back
+    # by batch (ascending in the order inserted: this transaction holds the write lock)
+    statement = sa.insert(entries)
     for start in range(0, len(rows), INSERT_CHUNK):
-        ids.extend(connection.execute(statement, rows[start : start + INSERT_CHUNK]).scalars())
+        connection.execute(statement, rows[start : start + INSERT_CHUNK])
         if progress is not None:
-            progress(len(ids), len(rows))
+            progress(min(start + INSERT_CHUNK, len(rows)), len(rows))
+    query = sa.select(entries.c.id).where(entries.c.batch == batch).order_by(entries.c.id)
+    ids = list(connection.execute(query).scalars())
+    assert len(ids) == len(rows)
     return ids
 
 
@@ -482,7 +493,8 @@ def _validate(
     first = before.last_id + 1
     pending = {first + k: entry for k, entry in enumerate(new)}
     rows = [*stored] + [
-        Row(i, e.kind, e.section, e.record_id, e.body, e.corrects) for i, e in pending.items()
+        Row(i, e.kind, e.section, e.record_id, e.body, e.corrects, e.nation)
+        for i, e in pending.items()
     ]
     snapshot = assemble(rows)
 

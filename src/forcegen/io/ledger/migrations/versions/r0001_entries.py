@@ -41,7 +41,13 @@ def upgrade() -> None:
         sa.Column("summary", sa.Text(), nullable=False, server_default=""),
         sa.Column("body", sa.JSON(), nullable=True),
     )
-    op.create_index("ix_ledger_entries_record", "ledger_entries", ["section", "record_id"])
+    # a record's entries in valid-time order: the latest on or before a date is one seek
+    op.create_index(
+        "ix_ledger_entries_record",
+        "ledger_entries",
+        ["section", "record_id", "valid_from", "id"],
+    )
+    op.create_index("ix_ledger_entries_kind", "ledger_entries", ["kind", "valid_from"])
     op.create_index("ix_ledger_entries_nation", "ledger_entries", ["nation"])
     op.create_index("ix_ledger_entries_batch", "ledger_entries", ["batch", "recorded_at"])
 
