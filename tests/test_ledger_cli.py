@@ -14,9 +14,9 @@ import pytest
 
 import forcegen
 from helpers.cli import ENV, cli
-from helpers.ledger import sqlite_url, write_history
+from helpers.ledger import require_extra, sqlite_url, write_history
 
-pytest.importorskip("sqlalchemy")
+require_extra()
 
 
 @pytest.fixture

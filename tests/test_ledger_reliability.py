@@ -13,12 +13,10 @@ import sys
 import textwrap
 from pathlib import Path
 
-import pytest
-
 import forcegen
 import helpers.ledger as fixtures
 
-pytest.importorskip("sqlalchemy")
+fixtures.require_extra()
 
 # the fixtures: a new ledger URL on SQLite and on PostgreSQL (helpers/ledger.py)
 ledger_url = fixtures.ledger_url

@@ -13,7 +13,8 @@ import forcegen
 import helpers.ledger as fixtures
 from helpers.ledger import execute, scalar, write_history
 
-exc = pytest.importorskip("sqlalchemy.exc")
+fixtures.require_extra()
+from sqlalchemy import exc  # noqa: E402
 
 # the fixtures: a new ledger URL on SQLite and on PostgreSQL (helpers/ledger.py)
 ledger_url = fixtures.ledger_url

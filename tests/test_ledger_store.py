@@ -12,7 +12,7 @@ import forcegen
 import helpers.ledger as fixtures
 from helpers.ledger import FORCE_AS_OF, write_history
 
-pytest.importorskip("sqlalchemy")
+fixtures.require_extra()
 
 # the fixtures: a new ledger URL on SQLite and on PostgreSQL (helpers/ledger.py)
 ledger_url = fixtures.ledger_url

@@ -101,6 +101,19 @@ FORCE_AS_OF = {
 """The force in scenario ``cf`` as of each date (None: every revision) [persons]."""
 
 
+def require_extra() -> None:
+    """Skip the calling test module when the ``ledger`` extra is missing; fail instead
+    under ``FORCEGEN_REQUIRE_POSTGRES=1`` (CI: the ledger tests must run there)."""
+    try:
+        import alembic  # noqa: F401
+        import sqlalchemy  # noqa: F401
+    except ImportError as exc:
+        why = f"the ledger extra is not installed ({exc}): pip install 'forcegen[ledger]'"
+        if os.environ.get(REQUIRE_VARIABLE) == "1":
+            pytest.fail(f"{REQUIRE_VARIABLE}=1 but {why}", pytrace=False)
+        pytest.skip(why, allow_module_level=True)
+
+
 def write_history(folder: Path) -> Path:
     """The history workspace as one YAML file in ``folder``."""
     path = folder / "history.yaml"
@@ -226,6 +239,7 @@ __all__ = [
     "execute",
     "ledger_url",
     "postgres_url",
+    "require_extra",
     "require_postgres",
     "scalar",
     "sqlite_url",

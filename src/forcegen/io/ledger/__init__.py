@@ -4,9 +4,10 @@ moment it was recorded (docs/ledger.md).
 
 Modules: :mod:`.schema` (tables), ``migrations/`` (Alembic), :mod:`.migrate` (schema
 versions), :mod:`.connection` (URLs, SQLite WAL and locks), :mod:`.entries` (what an
-entry holds), :mod:`.snapshot` (entries -> workspace data), :mod:`.record` (what a
-write adds, checked), :mod:`.store` (:class:`Ledger`), :mod:`.export` (a folder of YAML),
-:mod:`.times` (``--known-at``).
+entry holds), :mod:`.queries` (what is read and written), :mod:`.snapshot` (entries ->
+workspace data), :mod:`.record` (what a write adds, checked), :mod:`.validation` (a
+write validated as a workspace is), :mod:`.store` (:class:`Ledger`), :mod:`.export` (a
+folder of YAML), :mod:`.times` (``--known-at``).
 
 This module imports no SQLAlchemy: without the ``ledger`` extra, the functions below
 say how to install it.

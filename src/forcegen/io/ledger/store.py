@@ -14,8 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -23,9 +22,16 @@ from typing import TYPE_CHECKING, Any
 
 from forcegen.errors import ForcegenError, Issue, PathPart, WorkspaceError
 from forcegen.io.ledger.entries import LedgerEntry, NewEntry, split_workspace
+from forcegen.io.ledger.queries import (
+    Progress,
+    insert_entries,
+    read_entries,
+    read_rows,
+)
 from forcegen.io.ledger.record import Origin, check_sources, plan, request_entries
-from forcegen.io.ledger.snapshot import Row, Snapshot, assemble
+from forcegen.io.ledger.snapshot import Snapshot, assemble
 from forcegen.io.ledger.times import parse_known_at, shown_moment
+from forcegen.io.ledger.validation import at_stored, given_twice, validate_with
 
 if TYPE_CHECKING:
     import sqlalchemy as sa
@@ -33,12 +39,6 @@ if TYPE_CHECKING:
     from forcegen.io.atomic import OutputTransaction
     from forcegen.io.overrides import Override
     from forcegen.model.workspace import Workspace
-
-Progress = Callable[[int, int], None]
-"""``progress(done, total)``: entries written so far, of all."""
-
-INSERT_CHUNK = 1_000
-"""Entries sent to the database per statement [entries]."""
 
 
 @dataclass(frozen=True)
@@ -131,7 +131,7 @@ class Ledger:
         recorded order; only a pledge's (as made and its revisions), or a nation's."""
         moment = parse_known_at(known_at)
         with self._connection() as connection:
-            return _read(connection, moment, pledge=pledge, nation=nation)
+            return read_entries(connection, moment, pledge=pledge, nation=nation)
 
     def log(
         self,
@@ -159,7 +159,7 @@ class Ledger:
         (all when None), corrections applied: what :func:`forcegen.build_workspace` reads."""
         moment = parse_known_at(known_at)
         with self._connection() as connection:
-            return assemble(_read_rows(connection, moment))
+            return assemble(read_rows(connection, moment))
 
     def workspace(
         self,
@@ -178,7 +178,7 @@ class Ledger:
 
         moment = parse_known_at(known_at)
         with self._connection() as connection:
-            rows = _read_rows(connection, moment)
+            rows = read_rows(connection, moment)
         snapshot = assemble(rows)
         labels = {row.id: row for row in rows}
         data = snapshot.data
@@ -194,7 +194,7 @@ class Ledger:
             at_override = locate_change(issue, overridden)
             if at_override is not None:
                 return at_override
-            return _at_stored(snapshot, labels, issue, self.url)
+            return at_stored(snapshot, labels, issue, self.url)
 
         origin = f"ledger {self.url}" + (f" known at {shown_moment(moment)}" if moment else "")
         try:
@@ -312,11 +312,11 @@ class Ledger:
             raise ForcegenError("every ledger entry needs an author: give --author NAME")
         with self._connection(**{WRITE: True}) as connection, connection.begin():
             write_lock(connection)
-            stored = _read_rows(connection, None)
+            stored = read_rows(connection, None)
             snapshot = assemble(stored)
             labels = {row.id: row for row in stored}
             planned = plan(entries, snapshot, labels, origin, merge=merge)
-            issues = planned.issues + _twice(planned.entries, origin)
+            issues = planned.issues + given_twice(planned.entries, origin)
             if sources:
                 issues += check_sources(planned.entries, origin)
             if issues:
@@ -325,8 +325,10 @@ class Ledger:
                 return RecordResult((), planned.unchanged)
             warnings: tuple[Issue, ...] = ()
             if stored or not valid:
-                warnings = _validate(stored, labels, planned.entries, snapshot, origin, self.url)
-            ids = _insert(connection, planned.entries, author, progress)
+                warnings = validate_with(
+                    stored, labels, planned.entries, snapshot, origin, self.url
+                )
+            ids = insert_entries(connection, planned.entries, author, progress)
         kinds: dict[str, int] = {}
         for entry in planned.entries:
             kinds[entry.kind] = kinds.get(entry.kind, 0) + 1
@@ -338,201 +340,6 @@ class Ledger:
         from forcegen.io.ledger.connection import connect
 
         return connect(self._engine, self._url, **options)
-
-
-def _visible(query: Any, moment: dt.datetime | None) -> Any:
-    """``query`` limited to the entries visible at ``moment``: a write's entries are seen
-    together, only when all of them were recorded by then."""
-    import sqlalchemy as sa
-
-    from forcegen.io.ledger.schema import entries
-
-    if moment is None:
-        return query
-    seen = (
-        sa.select(entries.c.batch)
-        .group_by(entries.c.batch)
-        .having(sa.func.max(entries.c.recorded_at) <= moment)
-    )
-    return query.where(entries.c.batch.in_(seen))
-
-
-def _read_rows(connection: sa.Connection, moment: dt.datetime | None) -> list[Row]:
-    """What a snapshot needs of the entries visible at ``moment``, in recorded order."""
-    import sqlalchemy as sa
-
-    from forcegen.io.ledger.schema import entries
-
-    columns = [entries.c[name] for name in Row._fields]
-    query = _visible(sa.select(*columns).order_by(entries.c.id), moment)
-    return [Row(*row) for row in connection.execute(query)]
-
-
-def _read(
-    connection: sa.Connection,
-    moment: dt.datetime | None,
-    *,
-    pledge: str | None = None,
-    nation: str | None = None,
-) -> list[LedgerEntry]:
-    """The entries visible at ``moment`` (every one when None), in recorded order
-    (:func:`_visible`)."""
-    import sqlalchemy as sa
-
-    from forcegen.io.ledger.entries import PLEDGE, REVISION
-    from forcegen.io.ledger.schema import entries
-
-    query = _visible(sa.select(entries).order_by(entries.c.id), moment)
-    if pledge is not None:
-        query = query.where(
-            entries.c.section == "pledges",
-            entries.c.record_id == pledge,
-            entries.c.kind.in_((PLEDGE, REVISION)),
-        )
-    if nation is not None:
-        query = query.where(entries.c.nation == nation)
-    return [
-        LedgerEntry(
-            id=row.id,
-            batch=row.batch,
-            kind=row.kind,
-            section=row.section,
-            record_id=row.record_id,
-            nation=row.nation,
-            valid_from=row.valid_from,
-            recorded_at=row.recorded_at,
-            author=row.author,
-            source=row.source,
-            summary=row.summary,
-            body=row.body,
-            corrects=row.corrects,
-        )
-        for row in connection.execute(query)
-    ]
-
-
-def _insert(
-    connection: sa.Connection,
-    new: Sequence[NewEntry],
-    author: str,
-    progress: Progress | None,
-) -> list[int]:
-    """Insert ``new`` as one batch; the ids the database gave, in order."""
-    import sqlalchemy as sa
-
-    from forcegen.io.ledger.schema import entries
-
-    batch = uuid.uuid4().hex
-    rows = [
-        {
-            "batch": batch,
-            "kind": e.kind,
-            "section": e.section,
-            "record_id": e.record_id,
-            "nation": e.nation,
-            "valid_from": e.valid_from(),
-            "author": author,
-            "source": e.source(),
-            "summary": e.summary,
-            "body": e.body,
-            "corrects": e.corrects,
-        }
-        for e in new
-    ]
-    # executemany without RETURNING: the driver's own fast path; the ids are read back
-    # by batch (ascending in the order inserted: this transaction holds the write lock)
-    statement = sa.insert(entries)
-    for start in range(0, len(rows), INSERT_CHUNK):
-        connection.execute(statement, rows[start : start + INSERT_CHUNK])
-        if progress is not None:
-            progress(min(start + INSERT_CHUNK, len(rows)), len(rows))
-    query = sa.select(entries.c.id).where(entries.c.batch == batch).order_by(entries.c.id)
-    ids = list(connection.execute(query).scalars())
-    assert len(ids) == len(rows)
-    return ids
-
-
-def _twice(new: Sequence[NewEntry], origin: Origin) -> list[Issue]:
-    """Records given twice in one input (the second would silently replace the first)."""
-    from forcegen.io.ledger.entries import LISTED, describe_record
-
-    seen: set[tuple[str, str]] = set()
-    issues = []
-    for entry in new:
-        if entry.kind in LISTED:
-            continue
-        if entry.key in seen:
-            issues.append(
-                origin.issue(
-                    Issue(
-                        (),
-                        f"the {describe_record(entry.kind, entry.section, entry.record_id)} "
-                        "is given twice",
-                        expected="each record once",
-                    ),
-                    entry.origin,
-                )
-            )
-        seen.add(entry.key)
-    return issues
-
-
-def _validate(
-    stored: Sequence[Row],
-    labels: Mapping[int, Row],
-    new: Sequence[NewEntry],
-    before: Snapshot,
-    origin: Origin,
-    url: str,
-) -> tuple[Issue, ...]:
-    """Build the workspace of the stored entries with ``new`` added, as a workspace is
-    built; its problems located at the new entries' input or at the stored entries.
-    Returns the warnings about the new entries."""
-    from forcegen.model.workspace import build_workspace
-
-    first = before.last_id + 1
-    pending = {first + k: entry for k, entry in enumerate(new)}
-    rows = [*stored] + [
-        Row(i, e.kind, e.section, e.record_id, e.body, e.corrects, e.nation)
-        for i, e in pending.items()
-    ]
-    snapshot = assemble(rows)
-
-    def locate(issue: Issue) -> Issue:
-        found = snapshot.entry_at(issue.path)
-        if found is not None and found[0] in pending:
-            entry = pending[found[0]]
-            return origin.issue(issue, (*entry.origin, *found[1]))
-        if found is None:
-            return dataclasses.replace(issue, file=issue.file or origin.name)
-        return _at_stored(snapshot, labels, issue, url)
-
-    try:
-        workspace = build_workspace(snapshot.data)
-    except WorkspaceError as exc:
-        raise WorkspaceError(locate(i) for i in exc.issues) from None
-    mine = []
-    for warning in workspace.warnings:
-        found = snapshot.entry_at(warning.path)
-        if found is not None and found[0] in pending:
-            mine.append(locate(warning))
-    return tuple(mine)
-
-
-def _at_stored(snapshot: Snapshot, labels: Mapping[int, Row], issue: Issue, url: str) -> Issue:
-    """``issue`` located at the stored entry behind its path (``ledger entry 42 (...)``),
-    or at the ledger."""
-
-    def name(entry: int, rest: tuple[PathPart, ...]) -> Issue | None:
-        stored = labels.get(entry)
-        if stored is None:
-            return None
-        return dataclasses.replace(issue, path=rest, file=stored.label(), line=None)
-
-    located = snapshot.locate(issue, name)
-    if located.file is None:
-        return dataclasses.replace(located, file=f"ledger {url}")
-    return located
 
 
 def _read_import(spec: str | Path) -> tuple[dict[str, Any], Origin]:
