@@ -211,6 +211,15 @@ def test_export_writes_a_workspace_every_command_reads(url: str, tmp_path: Path)
     assert code == 2 and "--as-of" in err and not (tmp_path / "x").exists()
 
 
+def test_the_command_line_starts_without_the_database_libraries() -> None:
+    code = (
+        "import sys, typer; from forcegen.cli.app import app; typer.main.get_command(app); "
+        "print(sorted(m for m in ('sqlalchemy', 'alembic', 'psycopg') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+
+
 def test_a_missing_ledger_is_exit_2_in_a_real_process(tmp_path: Path) -> None:
     env = {**ENV, "PYTHONPATH": os.environ.get("PYTHONPATH", "")}  # this checkout's forcegen
     done = subprocess.run(

@@ -103,6 +103,8 @@ def test_init_creates_the_newest_schema_and_is_idempotent(ledger_url: str) -> No
     assert (again.before, again.after) == ("0002", "0002") and "up to date" in again.describe()
     with forcegen.open_ledger(ledger_url) as ledger:
         assert ledger.count() == 0 and ledger.entries() == []
+    with pytest.raises(forcegen.LedgerError, match="holds no entries yet: record a workspace"):
+        forcegen.ledger_workspace(ledger_url)
 
 
 def test_upgrade_from_the_previous_schema_keeps_every_entry(

@@ -145,8 +145,8 @@ def test_record_log_correction_and_known_at(ledger_url: str, tmp_path: Path) -> 
         ledger_url, as_of=dt.date(2026, 1, 31), known_at=believed_then
     )
     assert before.pledges["fra-bde"].quantity == 1
-    # a known_at before anything was recorded: an empty ledger, refused as a workspace is
-    with pytest.raises(forcegen.WorkspaceError, match="the workspace is empty"):
+    # a known_at before anything was recorded: nothing to build
+    with pytest.raises(forcegen.LedgerError, match=r"held no entries at 2000-01-01T23:59:59\.999Z"):
         forcegen.ledger_workspace(ledger_url, known_at="2000-01-01")
 
 

@@ -179,6 +179,15 @@ class Ledger:
         moment = parse_known_at(known_at)
         with self._connection() as connection:
             rows = read_rows(connection, moment)
+        if not rows:
+            from forcegen.io.ledger.errors import LedgerError
+
+            if moment is None:
+                raise LedgerError(
+                    f"the ledger {self.url} holds no entries yet: record a workspace with "
+                    "`forcegen ledger import WORKSPACE`"
+                )
+            raise LedgerError(f"the ledger {self.url} held no entries at {shown_moment(moment)}")
         snapshot = assemble(rows)
         labels = {row.id: row for row in rows}
         data = snapshot.data
