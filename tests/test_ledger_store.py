@@ -256,6 +256,30 @@ def test_a_statement_and_new_records_from_a_snippet(ledger_url: str, tmp_path: P
     assert "kiel" in ws.events and personnel(ws)["cf"] == 10_000 + 450
 
 
+@pytest.mark.parametrize(
+    ("text", "moment"),
+    [
+        ("2026-01-06", "2026-01-06T23:59:59.999999+00:00"),
+        ("2026-01-06T09:30", "2026-01-06T09:30:59.999999+00:00"),
+        ("2026-01-06T09:30:05Z", "2026-01-06T09:30:05.999999+00:00"),
+        ("2026-01-06 09:30:05.609", "2026-01-06T09:30:05.609999+00:00"),
+        ("2026-01-06T09:30:05.609123", "2026-01-06T09:30:05.609123+00:00"),
+        ("2026-01-06T10:30:05.5+01:00", "2026-01-06T09:30:05.599999+00:00"),
+    ],
+)
+def test_known_at_is_the_end_of_what_it_gives(text: str, moment: str) -> None:
+    known = forcegen.parse_known_at(text)
+    assert known is not None and known.isoformat() == moment
+
+
+@pytest.mark.parametrize("text", ["yesterday", "2026-13-01", "2026-W02", "20260106"])
+def test_known_at_that_is_not_a_moment_is_refused(text: str) -> None:
+    with pytest.raises(forcegen.WorkspaceError) as caught:
+        forcegen.parse_known_at(text)
+    (issue,) = caught.value.issues
+    assert issue.file == "--known-at" and "is not a date or a date-time" in issue.message
+
+
 # -- validation: refused with the workspace's messages, nothing written ----------------
 
 

@@ -123,7 +123,7 @@ class LedgerEntry:
             "record": self.record_id,
             "nation": self.nation,
             "valid_from": self.valid_from.isoformat() if self.valid_from else None,
-            "recorded_at": self.recorded_at.isoformat(timespec="milliseconds"),
+            "recorded_at": self.recorded_at.isoformat(timespec="microseconds"),
             "author": self.author,
             "source": self.source,
             "summary": self.summary,
