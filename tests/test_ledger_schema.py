@@ -193,7 +193,9 @@ def test_a_database_without_a_ledger_is_refused(ledger_url: str, tmp_path: Path)
 
 
 def test_urls_that_are_not_a_ledger_database_are_refused(tmp_path: Path) -> None:
+    (tmp_path / "notes.db").write_text("not a database\n")
     for url, message in [
+        (f"sqlite:///{tmp_path}/notes.db", "file is not a database"),
         ("mysql://u@h/db", "names a mysql database"),
         ("not a url", "cannot read the ledger URL"),
         ("postgresql+psycopg2://u@h/db", "driver psycopg2"),

@@ -41,19 +41,26 @@ def open_ledger(url: str) -> Ledger:
     require_extra()
     from forcegen.io.ledger.store import Ledger
 
-    return Ledger.open(url)
+    return Ledger.from_url(url)
 
 
 def init_ledger(url: str = DEFAULT_LEDGER_URL) -> SchemaUpgrade:
     """Create the ledger at ``url``, or upgrade its schema to the newest this forcegen
     knows (every entry kept); a schema newer than this forcegen's is refused."""
     require_extra()
-    from forcegen.io.ledger.connection import create_engine
+    from alembic.util import CommandError
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from forcegen.io.ledger.connection import create_engine, database_error
     from forcegen.io.ledger.migrate import upgrade
 
     engine = create_engine(url, create=True)
     try:
         return upgrade(engine, url)
+    except SQLAlchemyError as error:  # not a database, the server unreachable, ...
+        raise database_error(url, error) from None
+    except CommandError as error:  # pragma: no cover - the migrations are ours
+        raise LedgerError(f"cannot migrate the ledger: {error}") from None
     finally:
         engine.dispose()
 

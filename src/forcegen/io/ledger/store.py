@@ -29,7 +29,7 @@ from forcegen.io.ledger.queries import (
     read_rows,
 )
 from forcegen.io.ledger.record import Origin, check_sources, plan, request_entries
-from forcegen.io.ledger.snapshot import Snapshot, assemble
+from forcegen.io.ledger.snapshot import Row, Snapshot, assemble
 from forcegen.io.ledger.times import parse_known_at, shown_moment
 from forcegen.io.ledger.validation import at_stored, given_twice, validate_with
 
@@ -69,7 +69,7 @@ class RecordResult:
 
 
 class Ledger:
-    """An open pledge ledger. Use :func:`forcegen.open_ledger` (or :meth:`open`) and close
+    """An open pledge ledger. Use :func:`forcegen.open_ledger` (or :meth:`from_url`) and close
     it (it is a context manager)."""
 
     def __init__(self, engine: sa.Engine, url: str) -> None:
@@ -81,7 +81,7 @@ class Ledger:
         """The URL, password hidden."""
 
     @classmethod
-    def open(cls, url: str) -> Ledger:
+    def from_url(cls, url: str) -> Ledger:
         """Open the ledger at ``url``; refuse a database without a ledger, or one whose
         schema is older (run ``forcegen ledger init URL``) or newer than this forcegen's."""
         from forcegen.io.ledger.errors import require_extra
@@ -171,14 +171,26 @@ class Ledger:
         ``as_of`` (every revision when None), with ``--set`` overrides applied. A
         problem names the ledger entry it is in (``ledger entry 42 (revision of pledge
         gbr-brigade-1)``)."""
+        moment = parse_known_at(known_at)
+        return self._built(self._rows(moment), moment, overrides, as_of)[0]
+
+    def _rows(self, moment: dt.datetime | None) -> list[Row]:
+        with self._connection() as connection:
+            return read_rows(connection, moment)
+
+    def _built(
+        self,
+        rows: list[Row],
+        moment: dt.datetime | None,
+        overrides: Sequence[Override],
+        as_of: dt.date | None,
+    ) -> tuple[Workspace, Snapshot]:
+        """The workspace of ``rows`` (read at ``moment``), and their snapshot."""
         from forcegen.io.loader import pin_overridden
         from forcegen.io.overrides import read_overrides
         from forcegen.model.changes import apply_changes, locate_change
         from forcegen.model.workspace import build_workspace
 
-        moment = parse_known_at(known_at)
-        with self._connection() as connection:
-            rows = read_rows(connection, moment)
         if not rows:
             from forcegen.io.ledger.errors import LedgerError
 
@@ -190,7 +202,7 @@ class Ledger:
             raise LedgerError(f"the ledger {self.url} held no entries at {shown_moment(moment)}")
         snapshot = assemble(rows)
         labels = {row.id: row for row in rows}
-        data = snapshot.data
+        data = dict(snapshot.data)  # overrides copy what they change: the snapshot stays
         overridden: dict[tuple[PathPart, ...], str] = {}
         if overrides:
             changes, unread = read_overrides(overrides)
@@ -210,11 +222,12 @@ class Ledger:
             workspace = build_workspace(data, origin=origin, as_of=as_of)
         except WorkspaceError as exc:
             raise WorkspaceError(locate(i) for i in exc.issues) from None
-        return dataclasses.replace(
+        workspace = dataclasses.replace(
             workspace,
             warnings=tuple(locate(w) for w in workspace.warnings),
             overrides=tuple(o.text for o in overrides),
         )
+        return workspace, snapshot
 
     def export(
         self,
@@ -231,8 +244,8 @@ class Ledger:
         from forcegen.io.ledger.export import export_workspace
 
         moment = parse_known_at(known_at)
-        workspace = self.workspace(as_of=as_of, known_at=moment)  # refuses what does not load
-        snapshot = self.snapshot(moment)
+        # one read: the workspace (refused when it does not load) and the data written
+        workspace, snapshot = self._built(self._rows(moment), moment, (), as_of)
         header = [
             f"Exported from the forcegen ledger {self.url} (docs/ledger.md):",
             f"the force as of {as_of.isoformat()}, as recorded "
