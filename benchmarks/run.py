@@ -1,6 +1,6 @@
 """forcegen benchmarks. Usage: ``python benchmarks/run.py [TARGET ...]``.
 
-Targets (default: all but ``scale`` and ``disruptions``):
+Targets (default: all but ``scale``, ``disruptions`` and ``ledger``):
 
 - ``startup``: ``forcegen --help`` against a bare ``python -c pass`` measured in the same
   run. Target: well under 1 s.
@@ -38,8 +38,17 @@ Targets (default: all but ``scale`` and ``disruptions``):
   size, measured in the same run (1 = linear). ``--quick`` measures the small sizes only.
   The figures are in docs/limits.md.
 
-``ratio`` is ``baseline_seconds / seconds`` (a speed-up) for ``montecarlo`` and
-``disruptions``, and
+- ``ledger``: a pledge ledger on SQLite (the ``ledger`` extra): 100,000 synthetic pledge
+  revisions imported (``import_seconds``), then 1,000 random as-of queries (the force
+  as of a random date: each pledge's latest personnel on or before it, summed) answered
+  in SQL from the ledger, against rebuilding the same snapshot from YAML for each date
+  (``forcegen.open_workspace(path, as_of=day)``) measured in the same run on
+  ``--baseline-queries`` dates (default 3) and extrapolated; also the ledger's own full
+  build (``ledger_workspace_seconds``); ``identical`` says whether every answer agrees
+  (see ``benchmarks/ledger.py``). ``--queries`` changes the number of queries.
+
+``ratio`` is ``baseline_seconds / seconds`` (a speed-up) for ``montecarlo``,
+``disruptions`` and ``ledger``, and
 ``seconds / baseline_seconds`` (an overhead over the floor, or the cost of optimality)
 for ``startup``, ``run``, ``sourcing`` and ``deploy``.
 
@@ -332,6 +341,7 @@ TARGETS: dict[str, Callable[..., dict[str, Any]]] = {
     "deploy": bench_deploy,
     "disruptions": bench_disruptions,
     "scale": lambda repeat: {},  # run by main(): see benchmarks/scale.py
+    "ledger": lambda repeat: {},  # run by main(): see benchmarks/ledger.py
 }
 
 
@@ -343,12 +353,16 @@ def main() -> None:
     parser.add_argument("--big", action="store_true", help="montecarlo: also 100M draws")
     parser.add_argument("--quick", action="store_true", help="scale: the small sizes only")
     parser.add_argument("--draws", type=int, default=200, help="disruptions: draws")
+    parser.add_argument("--queries", type=int, default=1_000, help="ledger: as-of queries")
+    parser.add_argument(
+        "--baseline-queries", type=int, default=3, help="ledger: dates rebuilt from YAML"
+    )
     args = parser.parse_args()
     unknown = [t for t in args.targets if t not in TARGETS]
     if unknown:
         parser.error(f"unknown target(s) {', '.join(unknown)}; choose from {', '.join(TARGETS)}")
     summary: dict[str, dict[str, Any]] = {}
-    for name in args.targets or [t for t in TARGETS if t not in ("scale", "disruptions")]:
+    for name in args.targets or [t for t in TARGETS if t not in ("scale", "disruptions", "ledger")]:
         if name == "scale":
             from scale import bench_scale
 
@@ -359,6 +373,11 @@ def main() -> None:
             result["ratio"] = result["baseline_seconds"] / result["seconds"]
         elif name == "disruptions":
             result = bench_disruptions(args.repeat, args.draws)
+            result["ratio"] = result["baseline_seconds"] / result["seconds"]
+        elif name == "ledger":
+            from benchmarks.ledger import bench_ledger
+
+            result = bench_ledger(args.queries, args.baseline_queries)
             result["ratio"] = result["baseline_seconds"] / result["seconds"]
         else:
             result = TARGETS[name](args.repeat)

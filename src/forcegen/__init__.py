@@ -74,6 +74,14 @@ if TYPE_CHECKING:
     from forcegen.io.datasets import load_builtin as load_builtin
     from forcegen.io.datasets import open_workspace as open_workspace
     from forcegen.io.datasets import parse_as_of as parse_as_of
+    from forcegen.io.ledger import DEFAULT_LEDGER_URL as DEFAULT_LEDGER_URL
+    from forcegen.io.ledger import Ledger as Ledger
+    from forcegen.io.ledger import LedgerEntry as LedgerEntry
+    from forcegen.io.ledger import LedgerError as LedgerError
+    from forcegen.io.ledger import init_ledger as init_ledger
+    from forcegen.io.ledger import ledger_workspace as ledger_workspace
+    from forcegen.io.ledger import open_ledger as open_ledger
+    from forcegen.io.ledger import parse_known_at as parse_known_at
     from forcegen.io.loader import load_workspace as load_workspace
     from forcegen.io.mps import export_mps as export_mps
     from forcegen.io.overrides import Override as Override

@@ -1024,5 +1024,9 @@ def _date_option(value: str | None, option: str) -> Any:
         _fail(f"error: {option}: {exc}")
 
 
+from forcegen.cli.ledger_app import ledger_app  # noqa: E402 - the sub-app, after the commands
+
+app.add_typer(ledger_app, name="ledger")
+
 if __name__ == "__main__":  # pragma: no cover
     main()
