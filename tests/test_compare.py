@@ -330,7 +330,8 @@ def test_the_default_workspace_is_loaded_once() -> None:
 
 
 def test_set_applies_to_every_workspace_the_items_name() -> None:
-    """--set on compare: the UK brigade doubled (5,000 more) in both scenarios."""
+    """--set on compare: the UK brigade doubled (5,000 more) in both scenarios (the UK's
+    second tranche is withdrawn since 22 Feb 2026, so the backstop adds nothing British)."""
     import json as _json
 
     from tests.helpers.cli import cli as _cli
@@ -342,7 +343,7 @@ def test_set_applies_to_every_workspace_the_items_name() -> None:
     assert code == 0, err
     document = _json.loads(out)
     assert document["overrides"] == ["pledges.gbr-brigade-1.quantity=2"]
-    assert document["nations"]["GBR"] == [5_550 + 5_000, 9_550 + 5_000]
+    assert document["nations"]["GBR"] == [5_550 + 5_000, 5_550 + 5_000]
     code, _, err = _cli("compare", "ceasefire-only", "ceasefire-us-backstop", "--set", "nope")
     assert code == 2 and "--set #1" in err
 
@@ -356,7 +357,7 @@ def test_scenarios_that_change_the_force_are_compared_as_run_sees_them() -> None
     ids = ["ceasefire-only", "italy-joins-brigade", "us-enablers-only", "germany-lifts-caveat"]
     result = forcegen.compare([(sid, ws, sid) for sid in ids]).to_json()
     runs = [forcegen.evaluate(ws, sid) for sid in ids]
-    assert result["personnel"] == [r.personnel for r in runs] == [13_590, 18_590, 22_610, 22_810]
+    assert result["personnel"] == [r.personnel for r in runs] == [13_590, 18_590, 15_610, 15_810]
     assert result["nations"]["ITA"] == [0, 5_000, 0, 0]
     for rid in ws.requirements:
         fills = result["requirements"][rid]["personnel_fill"]

@@ -340,3 +340,66 @@ def test_compare_items_as_of_dates(tmp_path: Path) -> None:
     # every pledge not withdrawn: 15,300 then 10,600; in 'full' (all conditions) 10,600
     text = json.dumps(payload)
     assert "15300" in text and "10600" in text, totals
+
+
+def test_a_scenarios_added_pledge_stands_as_of_the_date() -> None:
+    """A what-if adding a pledge first made in 2026 adds nothing in 2025, and its
+    revisions apply by date as the file's own pledges do."""
+    data = with_history()
+    added = {
+        "id": "fra-extra",
+        "nation": "FRA",
+        "capability": "bde",
+        "quantity": 1,
+        "date": "2026-01-01",
+        "basis": "assumption",
+        "revisions": [{"date": "2026-06-01", "quantity": 4}],
+    }
+    data["scenarios"].append({"id": "add", "name": "More French", "add_pledges": [added]})
+    early = build_workspace(data, "t", as_of=D(2025, 6, 1))
+    # nothing left to add: the scenario changes no force on that date
+    assert "fra-extra" not in early.variants.get("add", early).pledges
+    mid = build_workspace(data, "t", as_of=D(2026, 2, 1))
+    assert mid.variants["add"].pledges["fra-extra"].quantity == 1
+    late = build_workspace(data, "t", as_of=D(2026, 7, 1))
+    assert late.variants["add"].pledges["fra-extra"].quantity == 4
+
+
+def test_a_scenario_patching_an_option_not_yet_floated_is_left_out() -> None:
+    data = with_history()
+    data["scenarios"].append(
+        {
+            "id": "b2",
+            "name": "Option B bigger",
+            "patch": {"requirements.opt-b.lines.0.quantity": 2},
+            "basis": "assumption",
+        }
+    )
+    ws = build_workspace(data, "t", as_of=D(2025, 6, 1))
+    assert "b2" not in ws.scenarios
+    assert any("'b2' is left out as of 2025-06-01" in w.message for w in ws.warnings)
+    assert "b2" in build_workspace(data, "t", as_of=D(2026, 2, 1)).scenarios
+    with pytest.raises(WorkspaceError):  # without a date a bad patch is an error, as before
+        data["scenarios"][-1]["patch"] = {"requirements.nope.lines.0.quantity": 2}
+        build_workspace(data, "t")
+
+
+def test_build_workspace_reads_a_text_date() -> None:
+    ws = build_workspace(with_history(), "t", as_of="2025-05-01")  # type: ignore[arg-type]
+    assert ws.as_of == D(2025, 5, 1)
+
+
+def test_validate_json_with_a_bad_date_exits_2_without_a_traceback() -> None:
+    code, out, err = cli("validate", str(SMALL), "--json", "--as-of", "2025-02-30")
+    assert code == 2 and out == ""
+    assert "--as-of: '2025-02-30' is not a calendar date" in err
+
+
+def test_compare_reads_a_path_holding_an_at_sign(tmp_path: Path) -> None:
+    folder = tmp_path / "team@home"
+    folder.mkdir()
+    path = write(folder, with_history())
+    code, out, err = cli("compare", f"{path}#cf", f"{path}#full@2025-05-01", "--json")
+    assert code == 0, err
+    payload = json.loads(out)
+    assert payload["as_of_by_item"] == [None, "2025-05-01"]

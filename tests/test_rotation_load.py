@@ -164,15 +164,20 @@ def test_builtin_uk_at_month_13_with_and_without_the_hq() -> None:
         800,
     )
     with_hq, without = handover["with_hq"], handover["without_hq"]
-    assert with_hq["load"] == 10_100 and without["load"] == 9_300
-    assert with_hq["deployed"] == without["deployed"] == pytest.approx(3_872)
-    assert with_hq["short"] == pytest.approx(6_228) and without["short"] == pytest.approx(5_428)
-    assert with_hq["headroom"] == pytest.approx(-6_228)
-    assert with_hq["fails_at_month"] == without["fails_at_month"] == 12
+    # the UK's second tranche is withdrawn since 22 Feb 2026 (docs/history-data.md): the
+    # brigade (5,000) and the forward HQ (300) = 5,300, plus the HQ's 800 staff = 6,100;
+    # both still deploy in month 13, but the pool runs 2,228 (1,428 without the HQ) short
+    # of the sustainable level, and the rotation fails in month 18 either way
+    assert with_hq["load"] == 6_100 and without["load"] == 5_300
+    assert with_hq["deployed"] == 6_100 and without["deployed"] == 5_300
+    assert with_hq["short"] == without["short"] == 0
+    assert with_hq["headroom"] == pytest.approx(-2_228)
+    assert without["headroom"] == pytest.approx(-1_428)
+    assert with_hq["fails_at_month"] == without["fails_at_month"] == 18
     text = cli("sustain")
     assert text.code == 0
     assert "takes over" in text.stdout and "without" in text.stdout
-    assert "6,228" in text.stdout and "5,428" in text.stdout
+    assert "2,228" in text.stdout and "1,428" in text.stdout
 
 
 def hq_workspace(**hq: object) -> dict[str, Any]:

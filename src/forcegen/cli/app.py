@@ -238,19 +238,26 @@ def validate(
     as_json: JsonOpt = False,
 ) -> None:
     """Check a workspace against the schema; list every problem with file and line."""
-    from forcegen import WorkspaceError
+    from forcegen import ForcegenError, WorkspaceError
 
-    with _user_errors():  # a --set that is not PATH=VALUE: exit 2, JSON or not
+    with _user_errors():  # a --set that is not PATH=VALUE, a bad date: exit 2, JSON or not
         import forcegen
 
         forcegen.parse_overrides(set_)
+        forcegen.parse_as_of(as_of)
+        if ledger is not None and known_at is not None:
+            forcegen.parse_known_at(known_at)
     try:
         with _user_errors() if not as_json else nullcontext():
             ws = resolve_workspace(path, set_, as_of, ledger, known_at)
     except WorkspaceError as exc:  # only reached with --json
         failed = {"valid": False, "errors": [i.to_dict() for i in exc.issues], "warnings": []}
+        if as_of is not None:
+            failed["as_of"] = as_of
         _print_json({**failed, "overrides": set_} if set_ else failed)
         raise typer.Exit(EXIT_BAD_INPUT) from None
+    except ForcegenError as exc:  # only reached with --json: a ledger that cannot be read
+        _fail(f"error: {exc}")
     counts = ws.counts()
     from forcegen.cli.overrides_report import print_overrides, with_overrides
 
@@ -829,10 +836,22 @@ def compare(
                 fill_chart(result, workspaces, plot, out)
         from forcegen.cli.compare_report import print_compare_report
 
+        dates = [ws.as_of for ws in workspaces]
+        head = workspaces[0]
+        payload = result.to_json
+        if len(set(dates)) > 1:  # items at different dates: each says its own
+            import dataclasses
+
+            head = dataclasses.replace(head, as_of=None)
+
+            def payload() -> dict[str, object]:
+                dated = [d.isoformat() if d else None for d in dates]
+                return {**result.to_json(), "as_of_by_item": dated}
+
         _emit(
-            workspaces[0],
+            head,
             as_json,
-            result.to_json,
+            payload,
             lambda: print_compare_report(result, workspaces),
             out.paths,
         )

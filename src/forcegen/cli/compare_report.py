@@ -119,9 +119,11 @@ def _item(full: str, cache: _Workspaces) -> ComparisonItem:
 
 def _dated(text: str) -> tuple[str, dt.date | None]:
     """The item without its ``@DATE`` suffix, and the date (None without one)."""
-    if "@" not in text:
+    if "@" not in text or _is_workspace(text):
         return text, None
     rest, _, when = text.rpartition("@")
+    if _is_workspace(text.split("#", 1)[0]) and "@" not in text.split("#", 1)[-1]:
+        return text, None  # a path that holds '@' (team@home/ws.yaml) is a path
     try:
         return rest, parse_day(when)
     except ValueError as exc:

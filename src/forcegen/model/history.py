@@ -280,7 +280,8 @@ def _scenarios(out: Resolution, data: Mapping[str, Any]) -> None:
     assert out.day is not None
     from forcegen.model.scenario_changes import chain
 
-    items = data.get(SCENARIOS) or []
+    items = [_dated_additions(item, out.day) for item in data.get(SCENARIOS) or []]
+    out.data[SCENARIOS] = items
     made = {p["id"] for p in out.data.get(PLEDGES) or []}
     given = {p["id"] for p in data.get(PLEDGES) or []}
     missing: dict[int, str] = {}
@@ -308,6 +309,28 @@ def _scenarios(out: Resolution, data: Mapping[str, Any]) -> None:
             )
         )
     out.data[SCENARIOS] = kept
+
+
+def _dated_additions(item: Any, day: dt.date) -> Any:
+    """A scenario entry whose added pledges stand as of ``day``: those made after it left
+    out, the others with their revisions on or before it applied."""
+    added = item.get("add_pledges") if isinstance(item, dict) else None
+    if not added:
+        return item
+    dated: list[Any] = []
+    for raw in added:
+        pledge = Pledge.model_validate(raw)  # validated as given already
+        if not made_by(pledge, day):
+            continue
+        if not pledge.revisions:
+            dated.append(raw)
+            continue
+        merged = {key: value for key, value in raw.items() if key != "revisions"}
+        order = applied(pledge.revisions, day)
+        if order:
+            _apply(merged, raw, pledge, order, (), (), {})
+        dated.append(merged)
+    return {**item, "add_pledges": dated}
 
 
 def _changed_pledges(item: Mapping[str, Any]) -> list[str]:

@@ -360,7 +360,10 @@ def build_workspace(
     entry behind it (a revision's field, not the pledge's).
     """
     from forcegen.model import history
+    from forcegen.model.common import parse_day
 
+    if as_of is not None:
+        as_of = parse_day(as_of)  # text YYYY-MM-DD too (ValueError otherwise)
     full = _validate(data, origin)
     recorded = history.History.of(full)
     given = full.unsourced_figures()
@@ -370,7 +373,9 @@ def build_workspace(
     resolution = history.resolve(data, full, as_of)
     try:
         dated = _validate(resolution.data, origin)
-        workspace = _finish(dated, resolution.data, variants, dated.unsourced_figures())
+        workspace = _finish(
+            dated, resolution.data, variants, dated.unsourced_figures(), as_of=as_of
+        )
     except WorkspaceError as exc:
         located = {(i.path, i.message): i for i in map(resolution.locate, exc.issues)}
         raise WorkspaceError(sorted(located.values(), key=_issue_order)) from None
@@ -384,6 +389,41 @@ def build_workspace(
     )
 
 
+def _without_failing_scenarios(
+    workspace: Workspace,
+    built: dict[str, Workspace],
+    errors: list[Issue],
+    added: list[Issue],
+    as_of: dt.date,
+) -> Workspace:
+    """The workspace without the scenarios whose changes fail as of ``as_of``, each left
+    out with a warning carrying the first problem."""
+    ids = list(workspace.scenarios)
+    failing: dict[str, Issue] = {}
+    for issue in errors:
+        if len(issue.path) >= 2 and issue.path[0] == "scenarios" and isinstance(issue.path[1], int):
+            failing.setdefault(ids[issue.path[1]], issue)
+        else:  # not a scenario's own problem: the workspace is refused
+            raise WorkspaceError(sorted(errors, key=_issue_order))
+    notes = [
+        Issue(
+            ("scenarios", ids.index(sid)),
+            f"scenario '{sid}' is left out as of {as_of}: its changes do not apply to the "
+            f"force of that date ({issue.message})",
+            severity="warning",
+        )
+        for sid, issue in failing.items()
+    ]
+    scenarios = {sid: s for sid, s in workspace.scenarios.items() if sid not in failing}
+    variants = {sid: v for sid, v in built.items() if sid not in failing}
+    return dataclasses.replace(
+        workspace,
+        scenarios=scenarios,
+        variants=variants,
+        warnings=(*workspace.warnings, *added, *notes),
+    )
+
+
 def _dated(workspace: Workspace) -> Workspace:
     """The workspace with its scenario variants standing as of its date, with its history."""
     if not workspace.variants:
@@ -392,8 +432,17 @@ def _dated(workspace: Workspace) -> Workspace:
     return dataclasses.replace(workspace, variants=variants)
 
 
-def _finish(workspace: Workspace, data: Any, variants: bool, provenance: list[Issue]) -> Workspace:
-    """The workspace with its warnings (provenance, stance) and scenario variants."""
+def _finish(
+    workspace: Workspace,
+    data: Any,
+    variants: bool,
+    provenance: list[Issue],
+    as_of: dt.date | None = None,
+) -> Workspace:
+    """The workspace with its warnings (provenance, stance) and scenario variants. As of
+    a date, a scenario whose changes do not apply to the force of that date (a patch of a
+    force option not yet floated, a wildcard that matches nothing yet) is left out with a
+    warning saying why, rather than refusing the workspace."""
     from forcegen.model import scenario_changes
 
     # warnings are found on the built workspace; the result is a new frozen object
@@ -403,6 +452,8 @@ def _finish(workspace: Workspace, data: Any, variants: bool, provenance: list[Is
     if not variants or not any(s.changes_force for s in workspace.scenarios.values()):
         return workspace
     built, errors, added = scenario_changes.build_variants(data, workspace)
+    if errors and as_of is not None:
+        return _without_failing_scenarios(workspace, built, errors, added, as_of)
     if errors:
         raise WorkspaceError(sorted(errors, key=_issue_order))
     return dataclasses.replace(workspace, variants=built, warnings=(*workspace.warnings, *added))
