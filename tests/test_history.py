@@ -403,3 +403,15 @@ def test_compare_reads_a_path_holding_an_at_sign(tmp_path: Path) -> None:
     assert code == 0, err
     payload = json.loads(out)
     assert payload["as_of_by_item"] == [None, "2025-05-01"]
+
+
+def test_an_id_left_out_as_of_a_date_says_why() -> None:
+    code, out, err = cli("run", "-s", "germany-lifts-caveat", "--as-of", "2025-03-01")
+    assert code == 2 and out == ""
+    text = " ".join(err.split())
+    assert "scenario 'germany-lifts-caveat' is left out as of 2025-03-01: it changes pledge" in text
+    code, out, err = cli("source", "-r", "force-10k", "--as-of", "2025-05-01")
+    assert code == 2 and out == ""
+    assert "'force-10k' was not yet floated on 2025-05-01 (floated 2026-02-22)" in err
+    code, _, err = cli("source", "-r", "force-10kk", "--as-of", "2025-05-01")
+    assert code == 2 and "unknown requirement 'force-10kk'" in err

@@ -143,15 +143,20 @@ class ExpressionError(ForcegenError):
 class UnknownIdError(ForcegenError, KeyError):
     """A scenario, requirement or other id asked for does not exist."""
 
-    def __init__(self, kind: str, wanted: str, known: Iterable[str]) -> None:
+    def __init__(
+        self, kind: str, wanted: str, known: Iterable[str], why: str | None = None
+    ) -> None:
         self.kind = kind
         self.wanted = wanted
         self.known = tuple(known)
+        self.why = why
         super().__init__(wanted)
 
     def __str__(self) -> str:
         import difflib
 
+        if self.why:  # it exists, but not here (e.g. not yet on the date asked for)
+            return f"{self.kind} '{self.wanted}' {self.why}; known: {', '.join(self.known)}"
         close = difflib.get_close_matches(self.wanted, self.known, n=1)
         text = f"unknown {self.kind} '{self.wanted}'; known: {', '.join(self.known) or '(none)'}"
         if close:

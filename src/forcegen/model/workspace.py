@@ -186,14 +186,28 @@ class Workspace:
         try:
             return self.scenarios[scenario_id]
         except KeyError:
-            raise UnknownIdError("scenario", scenario_id, self.scenarios) from None
+            why = next(
+                (
+                    w.message.partition(": ")[2]
+                    for w in self.warnings
+                    if w.message.startswith(f"scenario '{scenario_id}' is left out as of")
+                ),
+                None,
+            )
+            if why:
+                why = f"is left out as of {self.as_of}: {why}"
+            raise UnknownIdError("scenario", scenario_id, self.scenarios, why) from None
 
     def requirement(self, requirement_id: str) -> Requirement:
         """The requirement with this id (clear error listing the known ids otherwise)."""
         try:
             return self.requirements[requirement_id]
         except KeyError:
-            raise UnknownIdError("requirement", requirement_id, self.requirements) from None
+            later = self.recorded().requirements.get(requirement_id)
+            why = None
+            if later is not None and self.as_of is not None:
+                why = f"was not yet floated on {self.as_of} (floated {later.floated})"
+            raise UnknownIdError("requirement", requirement_id, self.requirements, why) from None
 
     @cached_property
     def condition_order(self) -> tuple[str, ...]:
