@@ -997,7 +997,7 @@ def timeline(
         from forcegen.cli import exports
         from forcegen.cli.progress import output_dir
 
-        first, last = _date_option(start, "--from"), _date_option(end, "--to")
+        first, last = forcegen.parse_as_of(start, "--from"), forcegen.parse_as_of(end, "--to")
         if first is not None and last is not None and first > last:
             _fail(f"error: --from {first} is after --to {last}; expected --from on or before --to")
         exports.check_paths(csv, xlsx)
@@ -1028,19 +1028,6 @@ def timeline(
 
                 timeline_chart(result, plot, out, ws)
         _emit(ws, as_json, result.to_json, lambda: print_timeline_report(ws, result), out.paths)
-
-
-def _date_option(value: str | None, option: str) -> Any:
-    """A ``YYYY-MM-DD`` option as a date (None when not given); exit 2 with a clear
-    message otherwise."""
-    if value is None:
-        return None
-    import forcegen
-
-    try:
-        return forcegen.parse_day(value)
-    except ValueError as exc:
-        _fail(f"error: {option}: {exc}")
 
 
 from forcegen.cli.ledger_app import ledger_app  # noqa: E402 - the sub-app, after the commands
