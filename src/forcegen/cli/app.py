@@ -40,6 +40,13 @@ CsvOpt = Annotated[
     Path | None,
     typer.Option("--csv", help="Write the main table as CSV (see docs/outputs.md)."),
 ]
+GeoJsonOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--geojson",
+        help="Write a GeoJSON FeatureCollection for QGIS (RFC 7946, lon/lat; see docs/json.md).",
+    ),
+]
 XlsxOpt = Annotated[
     Path | None,
     typer.Option("--xlsx", help="Write every table as an Excel workbook (see docs/outputs.md)."),
@@ -616,6 +623,7 @@ def deploy(
         typer.Option("--utilisation", help="Write daily utilisation of every node and leg as CSV."),
     ] = None,
     xlsx: XlsxOpt = None,
+    geojson: GeoJsonOpt = None,
     plot: Annotated[
         Path | None,
         typer.Option("--plot", help="Write the closure curve and the network map here."),
@@ -634,7 +642,7 @@ def deploy(
         ws = resolve_workspace(workspace, set_, as_of, ledger, known_at)
         if plot is not None:
             output_dir(plot)
-        for path in (csv, utilisation):
+        for path in (csv, utilisation, geojson):
             if path is not None:
                 output_file(path)
         bar, update = progress_bar("disruption draws", disruptions, "draws")
@@ -649,6 +657,8 @@ def deploy(
             if utilisation is not None:
                 daily = result.utilisation_frame()
                 out.write(utilisation, lambda temp: daily.to_csv(temp, index=False))
+            if geojson is not None:
+                exports.write_geojson(out, geojson, result.to_geojson())
             exports.write(
                 out,
                 ws,

@@ -125,6 +125,70 @@ class DeploymentResult:
             )
         return out
 
+    def leg_flows(self) -> dict[str, dict[str, object]]:
+        """Per leg and node used: personnel and cargo moved over the plan [persons, short
+        tons], the peak utilisation [share of capacity] and its first day [day]; GeoJSON
+        properties of :meth:`to_geojson`."""
+        out: dict[str, dict[str, object]] = {}
+        frame = self.plan.utilisation
+        for resource, rows in frame.groupby("resource", sort=False):
+            moved = rows.groupby("load")["flow"].sum()
+            limited = rows[rows["utilisation"].notna()]
+            peak = None if limited.empty else float(limited["utilisation"].max())
+            peak_day = (
+                None if not peak else int(limited.loc[limited["utilisation"] == peak, "day"].min())
+            )
+            flows: dict[str, object] = {
+                "moved_personnel": round(float(moved.get("personnel", 0.0)), 3),
+                "moved_short_tons": round(float(moved.get("cargo", 0.0)), 3),
+                "peak_utilisation_share": None if peak is None else round(peak, 6),
+                "peak_day": peak_day,
+            }
+            if rows["kind"].iloc[0] == "leg":
+                out[str(resource)] = flows
+            else:
+                out[f"node:{resource}"] = flows
+        return out
+
+    def to_geojson(self) -> dict[str, object]:
+        """Nodes, legs (moved personnel and cargo, peak utilisation), zones, the line of
+        contact and each unit at its destination (layer ``unit``) as a GeoJSON
+        FeatureCollection (RFC 7946, [lon, lat]); see docs/json.md."""
+        from forcegen.engine.geojson import collection, network_features, point
+
+        flows = self.leg_flows()
+        nodes = {k.removeprefix("node:"): v for k, v in flows.items() if k.startswith("node:")}
+        legs = {k: v for k, v in flows.items() if not k.startswith("node:")}
+        features = network_features(self.network, node_properties=nodes, leg_properties=legs)
+        for u in self.plan.units:
+            node = self.network.node(u.movement.destination)
+            features.append(
+                point(
+                    node.lon,
+                    node.lat,
+                    {
+                        "layer": "unit",
+                        "unit": u.movement.unit,
+                        "pledge": u.movement.pledge,
+                        "nation": u.movement.nation,
+                        "capability": u.movement.capability,
+                        "node": node.id,
+                        "zone": u.movement.zone,
+                        "personnel": round(u.movement.personnel, 3),
+                        "short_tons": round(u.movement.short_tons, 3),
+                        "ready_day": u.movement.ready_day,
+                        "closure_day": u.closure_day,
+                    },
+                )
+            )
+        return collection(
+            features,
+            name="forcegen deploy",
+            scenario=self.scenario,
+            requirement=self.requirement,
+            closure_day=self.plan.closure_day,
+        )
+
     def to_json(self) -> dict[str, object]:
         """The documented JSON shape (docs/json.md)."""
         plan = self.plan
