@@ -74,6 +74,7 @@ if TYPE_CHECKING:
     from forcegen.io.datasets import load_builtin as load_builtin
     from forcegen.io.datasets import open_workspace as open_workspace
     from forcegen.io.datasets import parse_as_of as parse_as_of
+    from forcegen.io.geojson import write_geojson as write_geojson
     from forcegen.io.ledger import DEFAULT_LEDGER_URL as DEFAULT_LEDGER_URL
     from forcegen.io.ledger import Ledger as Ledger
     from forcegen.io.ledger import LedgerEntry as LedgerEntry

@@ -658,7 +658,7 @@ def deploy(
                 daily = result.utilisation_frame()
                 out.write(utilisation, lambda temp: daily.to_csv(temp, index=False))
             if geojson is not None:
-                exports.write_geojson(out, geojson, result.to_geojson())
+                forcegen.write_geojson(result.to_geojson(), geojson, out)
             exports.write(
                 out,
                 ws,

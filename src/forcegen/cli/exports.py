@@ -46,15 +46,6 @@ def check_paths(csv: Path | None, xlsx: Path | None) -> None:
             output_file(path)
 
 
-def write_geojson(out: OutputTransaction, path: Path, features: Mapping[str, Any]) -> None:
-    """Stage the FeatureCollection ``features`` as the UTF-8 GeoJSON file ``path`` in
-    ``out`` (RFC 7946: no NaN or infinity, which ``allow_nan=False`` refuses)."""
-    import json
-
-    text = json.dumps(features, ensure_ascii=False, allow_nan=False) + "\n"
-    out.write(path, lambda temp: temp.write_text(text, encoding="utf-8"))
-
-
 def write(
     out: OutputTransaction,
     workspace: Workspace,
