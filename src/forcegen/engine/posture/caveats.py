@@ -56,7 +56,7 @@ def caveat_costs(
     """One :class:`CaveatCost` per nation of ``nations`` and one for all of them (when
     several); ``measure(lifted)`` gives the coverage by hours and the pledges at risk
     with those nations' caveats lifted."""
-    groups = [(n,) for n in nations]
+    groups: list[tuple[str, ...]] = [(n,) for n in nations]
     if len(nations) > 1:
         groups.append(tuple(nations))
     out = []

@@ -153,6 +153,7 @@ class PostureResult:
                     "nation": n.nation,
                     "reason": n.reason,
                     "personnel": round(n.personnel, 3),
+                    "zone": n.zone,
                 }
                 for n in self.not_stationed
             ],
@@ -274,6 +275,11 @@ class PostureComparison:
             "postures": [r.summary() for r in self.results],
         }
 
+    def to_geojson(self) -> dict[str, Any]:
+        """One FeatureCollection: the network once, then each posture's units and
+        coverage segments, each with a ``posture`` property."""
+        return comparison_geojson(self)
+
     def postures_frame(self) -> pd.DataFrame:
         """One row per posture: personnel within each band [persons], coverage at each
         time [0-1], worst segment hours [h], pledges at risk."""
@@ -299,3 +305,20 @@ class PostureComparison:
             return pd.DataFrame(columns=["posture", "nations", "hours", "coverage", "gained"])
         out = pd.concat(frames, ignore_index=True)
         return out[["posture", "nations", "hours", "coverage", "gained"]]
+
+
+def comparison_geojson(comparison: PostureComparison) -> dict[str, Any]:
+    """One FeatureCollection for several postures: the network once, then the units
+    and coverage segments of each posture, each feature with a ``posture`` property."""
+    features: list[geojson.Feature] = []
+    for n, result in enumerate(comparison.results):
+        own = result.to_geojson()["features"]
+        if n:
+            own = [f for f in own if f["properties"]["layer"] in ("unit", "coverage")]
+        for feature in own:
+            if feature["properties"]["layer"] in ("unit", "coverage"):
+                feature["properties"]["posture"] = result.posture
+        features += own
+    return geojson.collection(
+        features, name="forcegen posture comparison", scenario=comparison.scenario
+    )

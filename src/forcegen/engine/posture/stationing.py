@@ -47,13 +47,15 @@ class Station:
 
 @dataclass(frozen=True)
 class NotStationed:
-    """A unit with no place on the ground, and why (``personnel`` [persons])."""
+    """A unit with no place on the ground, and why (``personnel`` [persons]; ``zone``
+    the first zone it may go to, None when it has none or sits at home)."""
 
     unit: str
     pledge: str
     nation: str
     reason: str
     personnel: float
+    zone: str | None = None
 
 
 def front_line_zones(workspace: Workspace) -> tuple[str, ...]:
@@ -137,8 +139,11 @@ def station_units(
         )
         if zone is None:
             wanted = task.zone or ", ".join(pledge.zones or ()) or "no zone"
+            first = task.zone or (pledge.zones[0] if pledge.zones else None)
             reason = f"no place on the ground for {wanted}"
-            left.append(NotStationed(unit, pledge.id, pledge.nation, reason, float(personnel)))
+            left.append(
+                NotStationed(unit, pledge.id, pledge.nation, reason, float(personnel), first)
+            )
             continue
         places = _places(network, posture, zone)
         node = places[0]
