@@ -351,6 +351,16 @@ def test_geojson_is_valid_in_lon_lat_order_and_round_trips() -> None:
     assert {"covered_1h", "covered_24h", "hours_to_reach"} <= set(coverage[0]["properties"])
 
 
+def test_posture_maps_are_written_for_each_posture(tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib")
+    from forcegen.plots.posture import posture_charts
+
+    ws = _front_workspace()
+    written = posture_charts(forcegen.compare_postures(ws, "cf"), tmp_path, workspace=ws)
+    assert sorted(p.name for p in written) == ["posture_map_forward.png", "posture_map_forward.svg"]
+    assert all(p.stat().st_size > 0 for p in written)
+
+
 # -- the built-in data -------------------------------------------------------------------
 
 

@@ -39,7 +39,9 @@ def _node(result: PostureResult, node_id: str | None) -> str:
 
 
 def _nations(workspace: Workspace, nations: Sequence[str]) -> str:
-    return " and ".join(names.nation(workspace, n) for n in nations)
+    """'United Kingdom, France and Canada'."""
+    words = [names.nation(workspace, n) for n in nations]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
 def worst_line(result: PostureResult, workspace: Workspace) -> str:
