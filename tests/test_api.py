@@ -63,6 +63,8 @@ def test_importing_forcegen_loads_no_engine() -> None:
         ("SustainmentResult", 3),
         ("DeploymentResult", 5),
         ("RequirementFill", 1),
+        ("PostureResult", 4),
+        ("PostureComparison", 2),
     ],
 )
 def test_every_result_has_json_and_dataframe_views(result: str, frames: int) -> None:

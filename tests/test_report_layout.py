@@ -30,6 +30,8 @@ COMMANDS = {
     "montecarlo": ("montecarlo", "--draws", "2000", "--seed", "1"),
     "deploy": ("deploy", "--scenario", "ceasefire-only"),
     "sustain": ("sustain", "--scenario", "ceasefire-consent-backstop"),
+    "posture": ("posture", "--scenario", "ceasefire-us-backstop", "--posture", "forward-hubs"),
+    "posture-compare": ("posture", "--scenario", "ceasefire-us-backstop", "--compare"),
     "sweep": ("sweep", "--vary", "ceasefire=0.2,0.5", "--draws", "500", "--serial"),
     "compare": ("compare", "ceasefire-only", "ceasefire-us-backstop", "mnf-ukraine", "-n", "500"),
     "sensitivity": ("sensitivity", "--scenario", "ceasefire-only"),

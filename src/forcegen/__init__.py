@@ -10,6 +10,7 @@ The public Python API (docs/api.md)::
     fill = forcegen.source_requirement(ws, "force-25k", "ceasefire-only")
     plan = forcegen.deploy(ws, "ceasefire-only", requirement="force-25k")
     rota = forcegen.sustainment(ws, "ceasefire-only", months=36)
+    stand = forcegen.posture(ws, "ceasefire-us-backstop", posture="forward-hubs")
 
 The command line, the reports and any other front end are thin layers over these names.
 
@@ -50,6 +51,10 @@ if TYPE_CHECKING:
     from forcegen.engine.odds.sampling import check_draws as check_draws
     from forcegen.engine.odds.sampling import check_workers as check_workers
     from forcegen.engine.odds.scheduler import tcp_address as tcp_address
+    from forcegen.engine.posture import PostureComparison as PostureComparison
+    from forcegen.engine.posture import PostureResult as PostureResult
+    from forcegen.engine.posture import compare_postures as compare_postures
+    from forcegen.engine.posture import posture as posture
     from forcegen.engine.rotation import SustainmentResult as SustainmentResult
     from forcegen.engine.rotation import sustainment as sustainment
     from forcegen.engine.sourcing import LineFill as LineFill

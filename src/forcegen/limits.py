@@ -197,6 +197,22 @@ MAX_VEHICLES_PER_UNIT = int(
         "more than a field army's; keeps vehicle totals exact",
     )
 )
+MAX_ROUTE_KM = _limit(
+    "MAX_ROUTE_KM",
+    40_075,
+    "km",
+    "a leg's length_km and the posture distances (within_km, risk_km, segment_km)",
+    "the Earth's circumference; no route or distance on the ground is longer",
+)
+MAX_SEGMENTS = int(
+    _limit(
+        "MAX_SEGMENTS",
+        100_000,
+        "segments",
+        "the line of contact split into pieces of posture segment_km for coverage",
+        "each segment is timed from every station; a 1,200 km line at 10 km has 120",
+    )
+)
 MAX_PRIORITY = int(
     _limit(
         "MAX_PRIORITY",

@@ -686,6 +686,85 @@ def deploy(
 
 
 @app.command()
+def posture(
+    workspace: WorkspaceArg = None,
+    set_: SetOpt = [],  # noqa: B006 - Typer reads the default, never mutates it
+    as_of: AsOfOpt = None,
+    ledger: LedgerOpt = None,
+    known_at: KnownAtOpt = None,
+    scenario: ActiveScenarioOpt = None,
+    requirement: Annotated[
+        str | None,
+        typer.Option(
+            "--requirement", "-r", help="Station the optimal sourcing of this requirement."
+        ),
+    ] = None,
+    posture_id: Annotated[
+        str | None,
+        typer.Option(
+            "--posture",
+            help="A posture of the workspace (e.g. forward-hubs); default: the deployment "
+            "plan's layout (the network's zone destinations).",
+        ),
+    ] = None,
+    compare: Annotated[
+        bool,
+        typer.Option("--compare", help="Every posture of the workspace side by side."),
+    ] = False,
+    as_json: JsonOpt = False,
+    geojson: Annotated[
+        Path | None,
+        typer.Option(
+            "--geojson",
+            help="Write nodes, legs, the line of contact, units and coverage segments as "
+            "GeoJSON (RFC 7946) for QGIS.",
+        ),
+    ] = None,
+    plot: Annotated[
+        Path | None,
+        typer.Option("--plot", help="Write the posture map(s) here."),
+    ] = None,
+) -> None:
+    """Where the force stands against the line of contact: distance, coverage, caveats."""
+    plot = charts_or_tables(plot)
+    with _user_errors():
+        import forcegen
+        from forcegen.cli.progress import output_dir, output_file
+
+        if compare and posture_id is not None:
+            raise forcegen.ForcegenError(
+                "--compare shows every posture; leave out --posture (or drop --compare)"
+            )
+        ws = resolve_workspace(workspace, set_, as_of, ledger, known_at)
+        if plot is not None:
+            output_dir(plot)
+        if geojson is not None:
+            output_file(geojson)
+        result: forcegen.PostureResult | forcegen.PostureComparison
+        if compare:
+            result = forcegen.compare_postures(ws, scenario, requirement)
+        else:
+            result = forcegen.posture(ws, scenario, requirement, posture=posture_id)
+        with forcegen.OutputTransaction() as out:
+            if geojson is not None:
+                document = json.dumps(result.to_geojson(), ensure_ascii=False, indent=1)
+                out.write(geojson, lambda temp: temp.write_text(document, encoding="utf-8"))
+            if plot is not None:
+                from forcegen.plots.posture import posture_charts
+
+                posture_charts(result, plot, out, workspace=ws)
+        from forcegen.cli.posture_report import print_comparison_report, print_posture_report
+
+        def report() -> None:
+            if isinstance(result, forcegen.PostureComparison):
+                print_comparison_report(result, ws)
+            else:
+                print_posture_report(result, ws)
+
+        _emit(ws, as_json, result.to_json, report, out.paths)
+
+
+@app.command()
 def sustain(
     workspace: WorkspaceArg = None,
     set_: SetOpt = [],  # noqa: B006 - Typer reads the default, never mutates it

@@ -8,7 +8,7 @@ from typing import Annotated, ClassVar
 from pydantic import Field
 
 from forcegen.limits import LIMITS
-from forcegen.model.common import AtMost, Count, Id, Number, Persons, Record, Sourced, Units
+from forcegen.model.common import AtMost, Count, Flag, Id, Number, Persons, Record, Sourced, Units
 
 
 class Domain(StrEnum):
@@ -69,4 +69,9 @@ class Capability(Sourced):
     lift: Lift | None = Field(
         default=None,
         description="Cargo and vehicles per unit, for deployment; omitted = personnel only.",
+    )
+    manoeuvre: Flag = Field(
+        default=False,
+        description="True for a manoeuvre unit (a brigade or battlegroup): the units whose "
+        "reach counts in posture coverage (docs/posture.md).",
     )

@@ -11,11 +11,12 @@ than ``dwell_days`` after it arrived.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import ClassVar
+from typing import Annotated, ClassVar
 
 from pydantic import Field, model_validator
 
-from forcegen.model.common import Days, Id, Number, PerDay, Record, Sourced
+from forcegen.limits import LIMITS
+from forcegen.model.common import AtMost, Days, Id, Number, PerDay, Record, Sourced
 
 
 class NodeKind(StrEnum):
@@ -81,7 +82,7 @@ class Node(Sourced):
 class Leg(Sourced):
     """A link between two nodes by one mode, e.g. rail from Przemysl to Lviv."""
 
-    FIGURES: ClassVar[tuple[str, ...]] = ("transit_days", "capacity")
+    FIGURES: ClassVar[tuple[str, ...]] = ("transit_days", "capacity", "length_km")
 
     id: Id = Field(description="Leg id, e.g. przemysl-lviv-rail.")
     name: str = Field(default="", description="Name in words; default 'from - to (mode)'.")
@@ -92,6 +93,12 @@ class Leg(Sourced):
         ge=1, description="Days from departure to arrival [days]; at least 1."
     )
     capacity: Capacity = Field(description="Departures per day.")
+    length_km: Annotated[Number, AtMost(LIMITS["MAX_ROUTE_KM"])] | None = Field(
+        default=None,
+        gt=0,
+        description="Route length [km], for road times (docs/posture.md); omitted = great "
+        "circle x the posture detour factor.",
+    )
     gauge_break: bool = Field(
         default=False,
         strict=True,

@@ -30,8 +30,9 @@ from forcegen.model.network import (
     Point,
 )
 from forcegen.model.pledges import PledgeRevision
+from forcegen.model.posture import PosturePlanning
 from forcegen.model.requirements import RequirementLine
-from forcegen.model.workspace import DEFAULTS, NETWORK, SECTIONS
+from forcegen.model.workspace import DEFAULTS, NETWORK, POSTURE, SECTIONS
 
 NESTED: dict[str, type[BaseModel]] = {
     "commitment (in nations)": Commitment,
@@ -133,6 +134,11 @@ def field_reference_markdown() -> str:
         f"{(Defaults.__doc__ or '').strip()}\n"
     )
     parts.append(model_table(Defaults) + "\n")
+    parts.append(
+        f"### `{POSTURE}`: {PosturePlanning.__name__} (a mapping, not a list)\n\n"
+        f"{(PosturePlanning.__doc__ or '').strip()}\n"
+    )
+    parts.append(model_table(PosturePlanning) + "\n")
     for label, model in NESTED.items():
         parts.append(f"### {label}: {model.__name__}\n\n{(model.__doc__ or '').strip()}\n")
         parts.append(model_table(model) + "\n")
@@ -147,5 +153,6 @@ def workspace_json_schema() -> dict[str, Any]:
     }
     fields[NETWORK] = (Network | None, None)
     fields[DEFAULTS] = (Defaults | None, None)
+    fields[POSTURE] = (PosturePlanning | None, None)
     wrapper = create_model("ForcegenWorkspace", **fields)
     return wrapper.model_json_schema()

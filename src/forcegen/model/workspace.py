@@ -38,6 +38,8 @@ from forcegen.model.nations import Nation
 from forcegen.model.network import Network
 from forcegen.model.network_checks import check_network
 from forcegen.model.pledges import Pledge
+from forcegen.model.posture import Posture, PosturePlanning
+from forcegen.model.posture_checks import check_postures
 from forcegen.model.requirements import Requirement
 from forcegen.model.scalars import hint_for
 from forcegen.model.scenarios import Scenario
@@ -59,6 +61,7 @@ SECTIONS: dict[str, type[BaseModel]] = {
     "scenarios": Scenario,
     "headquarters": Headquarters,
     "events": Event,
+    "postures": Posture,
 }
 """Top-level workspace keys and the record type of their list items."""
 
@@ -68,10 +71,18 @@ NETWORK = "network"
 DEFAULTS = "defaults"
 """A top-level key that holds a mapping, not a list: the planning defaults."""
 
-MAPPINGS = (NETWORK, DEFAULTS)
+POSTURE = "posture"
+"""A top-level key that holds a mapping, not a list: the posture planning figures."""
+
+MAPPINGS = (NETWORK, DEFAULTS, POSTURE)
 """The top-level keys that hold one mapping each."""
 
-RECORD_MODELS: dict[str, type[BaseModel]] = {**SECTIONS, NETWORK: Network, DEFAULTS: Defaults}
+RECORD_MODELS: dict[str, type[BaseModel]] = {
+    **SECTIONS,
+    NETWORK: Network,
+    DEFAULTS: Defaults,
+    POSTURE: PosturePlanning,
+}
 """Every top-level key and the record type of its items (a section) or of its mapping."""
 
 
@@ -115,6 +126,11 @@ class Workspace:
     history: History | None = field(default=None, repr=False)
     """The pledges, force options, statements and events as given, revisions and all
     (:class:`forcegen.model.history.History`); None for a workspace made by hand."""
+    postures: Mapping[str, Posture] = field(default_factory=dict)
+    """Where units stand (docs/posture.md), by id, in input order."""
+    posture: PosturePlanning = field(default_factory=PosturePlanning)
+    """Posture planning figures: detour factor, convoy speed, coverage times, distance
+    bands, risk distance (the built-in values when the workspace has no ``posture`` key)."""
 
     def dated_like(self, other: Workspace) -> Workspace:
         """This workspace standing as of ``other``'s date, with its history (for a
@@ -256,6 +272,7 @@ class Workspace:
             "scenarios": len(self.scenarios),
             "headquarters": len(self.headquarters),
             "events": len(self.events),
+            "postures": len(self.postures),
             "network_nodes": len(self.network.nodes) if self.network else 0,
             "network_legs": len(self.network.legs) if self.network else 0,
         }
@@ -277,6 +294,7 @@ class Workspace:
             "requirements",
             "scenarios",
             "headquarters",
+            "postures",
         ):
             records: Mapping[str, Sourced] = getattr(self, section)
             for index, record in enumerate(records.values()):
@@ -294,6 +312,8 @@ class Workspace:
                             out.append(_provenance_issue(path, record))
         for name in self.defaults.unsourced_figures():
             out.append(_provenance_issue((DEFAULTS, name), self.defaults))
+        for name in self.posture.unsourced_figures():
+            out.append(_provenance_issue((POSTURE, name), self.posture))
         if self.network is not None:
             for part in ("nodes", "legs", "disruptions"):
                 for index, item in enumerate(getattr(self.network, part)):
@@ -591,6 +611,26 @@ def _validate(data: Any, origin: str) -> Workspace:
                 defaults = Defaults.model_validate(raw_defaults)
             except ValidationError as exc:
                 issues.extend(translate(exc, (DEFAULTS,), Defaults))
+    posture = PosturePlanning()
+    raw_posture = data.get(POSTURE)
+    if raw_posture is not None:
+        if not isinstance(raw_posture, dict):
+            issues.append(
+                Issue(
+                    (POSTURE,),
+                    "the posture settings must be a mapping",
+                    found=_kind(raw_posture),
+                    expected="keys detour_factor:, convoy_speed_kmh:, coverage_hours:, "
+                    "risk_km:, sources:",
+                )
+            )
+            raw_posture = None
+        else:
+            try:
+                posture = PosturePlanning.model_validate(raw_posture)
+            except ValidationError as exc:
+                issues.extend(translate(exc, (POSTURE,), PosturePlanning))
+    issues.extend(check_postures(ctx, raw_posture, raw_network))
     requires, expression_issues = parse_requires(ctx)
     issues.extend(expression_issues)
     if issues:
@@ -615,6 +655,8 @@ def _validate(data: Any, origin: str) -> Workspace:
         network=network,
         defaults=defaults,
         events=keyed("events"),
+        postures=keyed("postures"),
+        posture=posture,
     )
 
 
@@ -776,6 +818,7 @@ def _model_at(model: type[BaseModel], loc: tuple[PathPart, ...]) -> type[BaseMod
 __all__ = [
     "DEFAULTS",
     "MAPPINGS",
+    "POSTURE",
     "SECTIONS",
     "Workspace",
     "build_workspace",

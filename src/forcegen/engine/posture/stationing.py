@@ -1,0 +1,168 @@
+"""Stationing: where each unit stands under a posture.
+
+A unit is a tasking of :mod:`forcegen.engine.deployment.movement` (a pledge, or the part
+of it given to a requirement line). Its zone is the first of its candidate zones that has
+a place to stand:
+
+- a requirement line's zone, when the tasking has one;
+- else the pledge's own zones (each front-line zone added when its nation's front-line
+  caveat is lifted), in the order of the posture's ``zone_order`` when it has one (zones
+  the order leaves out follow, in the pledge's order), else in the pledge's own order;
+- a pledge with no zones may go anywhere: the first zone of the ``zone_order``, else the
+  network's ``default_zone`` (as ``deploy`` moves it).
+
+A zone's place is the posture's ``stations`` for it, else the network's destination for
+it. With several station nodes, manoeuvre units are dealt round-robin in tasking (pledge)
+order; other units stand at the first node. No posture (``None``) is the deployment
+plan's own layout: the network's zone destinations, each pledge's own zone order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+
+from forcegen.engine.deployment.movement import Tasking, home_based
+from forcegen.model.network import Network
+from forcegen.model.pledges import Pledge
+from forcegen.model.posture import Posture
+from forcegen.model.workspace import Workspace
+
+
+@dataclass(frozen=True)
+class Station:
+    """One unit where it stands: ``personnel`` [persons]; ``caveated`` when its pledge
+    keeps it out of every front-line zone it could otherwise reach (:func:`is_caveated`)."""
+
+    unit: str
+    pledge: str
+    nation: str
+    capability: str
+    manoeuvre: bool
+    zone: str
+    node: str
+    personnel: float
+    caveated: bool
+
+
+@dataclass(frozen=True)
+class NotStationed:
+    """A unit with no place on the ground, and why (``personnel`` [persons]; ``zone``
+    the first zone it may go to, None when it has none or sits at home)."""
+
+    unit: str
+    pledge: str
+    nation: str
+    reason: str
+    personnel: float
+    zone: str | None = None
+
+
+def front_line_zones(workspace: Workspace) -> tuple[str, ...]:
+    """Ids of the zones that touch the line of contact (``front_line: true``)."""
+    return tuple(zid for zid, zone in workspace.zones.items() if zone.front_line)
+
+
+def is_caveated(workspace: Workspace, network: Network, pledge: Pledge) -> bool:
+    """True when a pledge carries a front-line caveat: it may stand on the ground (a zone
+    with a destination node) in a country that has a front-line zone, but in none of the
+    front-line zones. A pledge with no zones may go anywhere: not caveated."""
+    if pledge.zones is None:
+        return False
+    front = set(front_line_zones(workspace))
+    if not front or front & set(pledge.zones):
+        return False
+    countries = {workspace.zones[z].country for z in front} - {None}
+    return any(z in network.zones and workspace.zones[z].country in countries for z in pledge.zones)
+
+
+def _candidates(
+    workspace: Workspace,
+    network: Network,
+    posture: Posture | None,
+    task: Tasking,
+    pledge: Pledge,
+    lifted: Collection[str],
+) -> list[str]:
+    if task.zone is not None:
+        return [task.zone]
+    order = list(posture.zone_order) if posture is not None else []
+    if pledge.zones is None:
+        if order:
+            return order
+        return [network.default_zone] if network.default_zone else []
+    allowed = list(pledge.zones)
+    if pledge.nation in lifted:
+        allowed += [z for z in front_line_zones(workspace) if z not in allowed]
+    if not order:
+        return allowed
+    ranked = [z for z in order if z in allowed]
+    return ranked + [z for z in allowed if z not in ranked]
+
+
+def _places(network: Network, posture: Posture | None, zone: str) -> tuple[str, ...]:
+    if posture is not None and zone in posture.stations:
+        return posture.stations[zone]
+    node = network.zones.get(zone)
+    return (node,) if node is not None else ()
+
+
+def station_units(
+    workspace: Workspace,
+    network: Network,
+    taskings: Sequence[Tasking],
+    posture: Posture | None = None,
+    lifted: Collection[str] = (),
+) -> tuple[list[Station], list[NotStationed]]:
+    """Where each tasking stands under ``posture`` (None: the deployment plan's layout),
+    with the front-line caveat of the nations in ``lifted`` lifted."""
+    placed: list[Station] = []
+    left: list[NotStationed] = []
+    home = home_based(workspace)
+    dealt: dict[str, int] = {}  # zone -> manoeuvre units placed there so far
+    for task in taskings:
+        pledge = workspace.pledges[task.pledge]
+        capability = workspace.capabilities[pledge.capability]
+        unit = task.label or pledge.id
+        personnel = workspace.pledge_personnel(pledge.id) * task.units / pledge.quantity
+        if pledge.capability in home:
+            reason = f"home-based headquarters: sits at {home[pledge.capability]}"
+            left.append(NotStationed(unit, pledge.id, pledge.nation, reason, float(personnel)))
+            continue
+        zone = next(
+            (
+                z
+                for z in _candidates(workspace, network, posture, task, pledge, lifted)
+                if _places(network, posture, z)
+            ),
+            None,
+        )
+        if zone is None:
+            wanted = task.zone or ", ".join(pledge.zones or ()) or "no zone"
+            first = task.zone or (pledge.zones[0] if pledge.zones else None)
+            reason = f"no place on the ground for {wanted}"
+            left.append(
+                NotStationed(unit, pledge.id, pledge.nation, reason, float(personnel), first)
+            )
+            continue
+        places = _places(network, posture, zone)
+        node = places[0]
+        if capability.manoeuvre:
+            k = dealt.get(zone, 0)
+            node = places[k % len(places)]
+            dealt[zone] = k + 1
+        caveated = is_caveated(workspace, network, pledge) and pledge.nation not in lifted
+        placed.append(
+            Station(
+                unit,
+                pledge.id,
+                pledge.nation,
+                pledge.capability,
+                capability.manoeuvre,
+                zone,
+                node,
+                float(personnel),
+                caveated,
+            )
+        )
+    return placed, left
