@@ -712,14 +712,7 @@ def posture(
         typer.Option("--compare", help="Every posture of the workspace side by side."),
     ] = False,
     as_json: JsonOpt = False,
-    geojson: Annotated[
-        Path | None,
-        typer.Option(
-            "--geojson",
-            help="Write nodes, legs, the line of contact, units and coverage segments as "
-            "GeoJSON (RFC 7946) for QGIS.",
-        ),
-    ] = None,
+    geojson: GeoJsonOpt = None,
     plot: Annotated[
         Path | None,
         typer.Option("--plot", help="Write the posture map(s) here."),
@@ -747,8 +740,7 @@ def posture(
             result = forcegen.posture(ws, scenario, requirement, posture=posture_id)
         with forcegen.OutputTransaction() as out:
             if geojson is not None:
-                document = json.dumps(result.to_geojson(), ensure_ascii=False, indent=1)
-                out.write(geojson, lambda temp: temp.write_text(document, encoding="utf-8"))
+                forcegen.write_geojson(result.to_geojson(), geojson, out)
             if plot is not None:
                 from forcegen.plots.posture import posture_charts
 
