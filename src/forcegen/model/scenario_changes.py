@@ -279,6 +279,7 @@ def workspace_data(workspace: Workspace) -> dict[str, Any]:
             mode="json", exclude_unset=True, by_alias=True
         )
     out["defaults"] = workspace.defaults.model_dump(mode="json", exclude_unset=True, by_alias=True)
+    out["supply"] = workspace.supply.model_dump(mode="json", exclude_unset=True, by_alias=True)
     return out
 
 
