@@ -4,7 +4,7 @@ already in place must be supplied over the capacity the movement leaves.
 Day ``d`` (from the first unit in place to the closure day): the demand of the units whose
 closure day is ``d`` or earlier, carried on each leg's and node's cargo capacity less the
 deployment plan's own cargo flow that day (``DeploymentResult.utilisation_frame()``), at
-the least highest utilisation of that residual (:func:`~forcegen.engine.supply.resupply.steady_flow`).
+the least highest utilisation of that residual (:func:`.resupply.steady_flow`).
 Days with the same units in place and the same residual capacities are solved once.
 """
 

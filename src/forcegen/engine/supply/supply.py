@@ -147,10 +147,11 @@ class SupplyResult:
         if b is None:
             return None
         kind, rid, util = b
-        name = self._name(kind, rid)
+        name = self.resource_name(kind, rid)
         return {"kind": kind, "id": rid, "name": name, "utilisation": round(util, 6)}
 
-    def _name(self, kind: str, rid: str) -> str:
+    def resource_name(self, kind: str, rid: str) -> str:
+        """The name in words of a ``leg`` or ``node`` by id."""
         if kind == "node":
             return self.network.node(rid).name
         return next(leg.label for leg in self.network.legs if leg.id == rid)
@@ -185,7 +186,7 @@ class SupplyResult:
         [short tons/day], utilisation [share]."""
         import pandas as pd
 
-        return pd.DataFrame(self._resources(), columns=list(_RESOURCE_COLUMNS))
+        return pd.DataFrame(self.resources(), columns=list(_RESOURCE_COLUMNS))
 
     def closure_frame(self) -> pd.DataFrame:
         """Day by day while the force closes: demand in place [short tons/day] and the
@@ -198,7 +199,9 @@ class SupplyResult:
 
         return pd.DataFrame(self._autonomy_units(), columns=list(_AUTONOMY_COLUMNS))
 
-    def _resources(self) -> list[dict[str, Any]]:
+    def resources(self) -> list[dict[str, Any]]:
+        """Every leg and node the resupply uses: flow and capacity [short tons/day],
+        utilisation [share] (None for a node without a handling limit)."""
         legs = {leg.id: leg for leg in self.network.legs}
         rows: list[dict[str, Any]] = []
         for rid, flow in self.resupply.leg_flow.items():
@@ -301,7 +304,7 @@ class SupplyResult:
                     k: round(v, ROUND) for k, v in self.resupply.source_flow.items()
                 },
                 "unreachable": list(self.resupply.unreachable),
-                "resources": self._resources(),
+                "resources": self.resources(),
             },
             "during_closure": {
                 "closure_day": self.deployment.plan.closure_day,
@@ -318,7 +321,7 @@ class SupplyResult:
                 else {
                     "kind": worst.binding[0],
                     "id": worst.binding[1],
-                    "name": self._name(worst.binding[0], worst.binding[1]),
+                    "name": self.resource_name(worst.binding[0], worst.binding[1]),
                 },
             },
             "autonomy": None
