@@ -106,6 +106,17 @@ def print_supply_report(result: SupplyResult, workspace: Workspace) -> None:
         "a day.",
         None if flow.feasible else "red",
     )
+    cut = flow.binding_set
+    if len(cut) > 1:
+        legs = {leg.id: leg for leg in result.network.legs}
+        total = sum(legs[i].capacity.short_tons_per_day for k, i, _ in cut if k == "leg")
+        say(
+            f"The limit is a cut of {len(cut):,} legs and nodes"
+            + (f" ({count(total)} short tons a day of leg capacity together)" if total else "")
+            + ": "
+            + "; ".join(result.resource_name(k, i) for k, i, _ in cut)
+            + "."
+        )
     if flow.unreachable:
         say("No route from a source to: " + ", ".join(flow.unreachable), "red")
     resources = FittedTable(
@@ -121,7 +132,8 @@ def print_supply_report(result: SupplyResult, workspace: Workspace) -> None:
     rows.sort(key=lambda r: -float(r["utilisation"]))
     for r in rows[:MAX_RESOURCES]:
         resources.add_row(
-            str(r["name"]) + (" (gauge break)" if r["gauge_break"] else ""),
+            str(r["name"])
+            + (" (gauge break)" if r["gauge_break"] and "gauge" not in str(r["name"]) else ""),
             count(float(r["flow_short_tons_per_day"])),
             count(float(r["capacity_short_tons_per_day"])),
             percent(float(r["utilisation"]), 1),
@@ -147,10 +159,13 @@ def print_supply_report(result: SupplyResult, workspace: Workspace) -> None:
         )
         out = [u for u in autonomy.units if u.runs_out_day is not None]
         if not out:
-            say(
-                f"Cut {cuts}: no unit runs out; the network reroutes or the "
-                f"{s.stock_days:,} days of stock cover the shortfall."
+            how = (
+                "the network reroutes around it (full deliveries every day)"
+                if autonomy.lowest_share >= 1 - 1e-9
+                else f"at worst {percent(autonomy.lowest_share, 0)} of a destination's "
+                f"demand arrives a day, and the {s.stock_days:,} days of stock cover the rest"
             )
+            say(f"Cut {cuts}: no unit runs out: {how}.")
         else:
             say(
                 f"Cut {cuts}: {count(autonomy.personnel_without)} personnel run out of "

@@ -113,6 +113,8 @@ class Autonomy:
     """First day simulated [day after activation]."""
     last_day: int
     """Last day simulated [day after activation]."""
+    lowest_share: float = 1.0
+    """The smallest share of a destination's demand delivered on any day [0-1]."""
 
     @property
     def personnel_without(self) -> float:
@@ -188,6 +190,7 @@ def simulate(
     network = delivery.network
     affected = set(scale.by_target)
     caps = _daily_caps(network, scale, last) if affected else []
+    lowest = 1.0
     stock: dict[str, float] = {}
     runs_out: dict[str, int | None] = {}
     without: dict[str, int] = {}
@@ -201,6 +204,7 @@ def simulate(
             shares = delivery.shares(day, caps[day])
         else:
             shares = delivery.shares(day, delivery.full)
+        lowest = min(lowest, *shares.values()) if shares else lowest
         for unit, d in by_unit.items():
             if d.closure_day is None or d.closure_day > day:
                 continue
@@ -219,7 +223,7 @@ def simulate(
         UnitAutonomy(u, d.destination, d.personnel, runs_out.get(u), without.get(u, 0))
         for u, d in by_unit.items()
     )
-    return Autonomy(units, first, last)
+    return Autonomy(units, first, last, lowest)
 
 
 @dataclass(frozen=True)

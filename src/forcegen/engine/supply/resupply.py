@@ -24,7 +24,7 @@ as it can (shares per destination).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -32,6 +32,9 @@ from forcegen.engine.tolerances import FRACTION, LOAD_RELATIVE
 from forcegen.errors import ForcegenError
 from forcegen.model.network import Network
 from forcegen.solvers import HighsSolver, LinearModel, Sense, Solution, Status
+
+DUAL_ZERO = 1e-9
+"""A dual value below this is zero [utilisation per short ton a day]."""
 
 UTILISATION_SLACK = 1e-7
 """Utilisation over 1 still counted as fitting [share]: the solver's feasibility tolerance."""
@@ -90,6 +93,10 @@ class ResupplyFlow:
     utilisation; None when nothing is used or nothing can be reached."""
     unreachable: tuple[str, ...] = ()
     """Destinations with demand that no source reaches over legs with capacity."""
+    binding_set: tuple[tuple[str, str, float], ...] = ()
+    """The capacities that set the highest utilisation (the cut of the network that
+    limits it): (``leg`` or ``node``, id, the LP dual of its capacity row [utilisation
+    per unit of the row]), largest dual first; empty when nothing binds."""
 
 
 def _reachable(network: Network, caps: Capacities, sources: Sequence[str]) -> set[str]:
@@ -151,6 +158,7 @@ class _Model:
             else:
                 rows.append((want, want, list(cols), list(vals)))
         col_upper = np.full(n_cols, np.inf)
+        self.capacity_rows: list[tuple[int, str, str]] = []  # row, kind, id
         for j in range(n_legs):
             cap = float(caps.leg[j])
             if cap <= 0:
@@ -158,6 +166,7 @@ class _Model:
             elif deliver:
                 col_upper[j] = cap
             else:
+                self.capacity_rows.append((len(rows), "leg", network.legs[j].id))
                 rows.append((-np.inf, 0.0, [j, self.u], [1.0, -cap]))
         for i in range(n_nodes):
             limit = float(caps.node[i])
@@ -170,6 +179,7 @@ class _Model:
             if deliver:
                 rows.append((-np.inf, limit, cols, [1.0] * len(cols)))
             else:
+                self.capacity_rows.append((len(rows), "node", nodes[i]))
                 rows.append((-np.inf, 0.0, [*cols, self.u], [1.0] * len(cols) + [-limit]))
         if deliver:  # t <= 1: d(k) >= t * demand(k); d(k) <= demand(k)
             col_upper[self.u] = 1.0
@@ -257,8 +267,28 @@ def steady_flow(
     lp = _Model(network, served, sources, caps)
     first = _checked(lp.solve(), "resupply")
     u_star = float(first.x[lp.u])
+    cut = _cut(lp, first)
     x = _checked(lp.shortest(u_star), "resupply").x if routes else first.x
-    return _flow_of(network, caps, lp, x, u_star, unreachable)
+    flow = _flow_of(network, caps, lp, x, u_star, unreachable)
+    binding = flow.binding
+    if cut:
+        kind, rid, _ = cut[0]
+        util = (flow.leg_utilisation if kind == "leg" else flow.node_utilisation).get(rid, u_star)
+        binding = (kind, rid, util)
+    return replace(flow, binding=binding, binding_set=cut)
+
+
+def _cut(lp: _Model, solution: Solution) -> tuple[tuple[str, str, float], ...]:
+    """The capacity rows with a nonzero dual in the min-max solve, largest first: the
+    capacities that hold the highest utilisation where it is."""
+    if solution.row_dual.shape[0] == 0:
+        return ()
+    out = [
+        (kind, rid, abs(float(solution.row_dual[row])))
+        for row, kind, rid in lp.capacity_rows
+        if abs(float(solution.row_dual[row])) > DUAL_ZERO
+    ]
+    return tuple(sorted(out, key=lambda c: -c[2]))
 
 
 def _flow_of(

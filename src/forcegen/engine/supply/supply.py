@@ -299,6 +299,10 @@ class SupplyResult:
                     k: _finite(v) for k, v in self.utilisation_by_case.items()
                 },
                 "binding": self.binding(),
+                "binding_set": [
+                    {"kind": k, "id": i, "name": self.resource_name(k, i)}
+                    for k, i, _ in self.resupply.binding_set
+                ],
                 "gauge_break_short_tons_per_day": round(self.gauge_break_short_tons(), ROUND),
                 "sources_short_tons_per_day": {
                     k: round(v, ROUND) for k, v in self.resupply.source_flow.items()
@@ -339,6 +343,7 @@ class SupplyResult:
                 "personnel_without_supply": round(self.autonomy.personnel_without, ROUND),
                 "person_days_without_supply": round(self.autonomy.person_days_without, ROUND),
                 "max_days_without_supply": self.autonomy.max_days_without,
+                "lowest_share_delivered": round(self.autonomy.lowest_share, 6),
             },
             "disruptions": None if self.draws is None else self._draws_json(),
         }
