@@ -29,6 +29,7 @@ COMMANDS = {
     "source": ("source", "--requirement", "force-25k", "--scenario", "ceasefire-consent-backstop"),
     "montecarlo": ("montecarlo", "--draws", "2000", "--seed", "1"),
     "deploy": ("deploy", "--scenario", "ceasefire-only"),
+    "supply": ("supply", "--scenario", "ceasefire-us-backstop", "--cut", "lviv:5:100"),
     "sustain": ("sustain", "--scenario", "ceasefire-consent-backstop"),
     "sweep": ("sweep", "--vary", "ceasefire=0.2,0.5", "--draws", "500", "--serial"),
     "compare": ("compare", "ceasefire-only", "ceasefire-us-backstop", "mnf-ukraine", "-n", "500"),

@@ -242,7 +242,7 @@ MAX_DISRUPTIONS = int(
         "MAX_DISRUPTIONS",
         10_000,
         "draws",
-        "deploy --disruptions",
+        "deploy --disruptions and supply --disruptions",
         "each draw may re-plan the deployment (up to seconds each)",
     )
 )

@@ -182,9 +182,10 @@ def print_supply_report(result: SupplyResult, workspace: Workspace) -> None:
                 ],
                 title="Units that run out of stock (days after activation)",
             )
+            pledges = {d.unit: d.pledge for d in result.demands}
             for u in out:
                 table.add_row(
-                    u.unit,
+                    names.pledge(workspace, pledges[u.unit]),
                     result.network.node(u.destination).name,
                     count(u.personnel),
                     _day(u.runs_out_day),

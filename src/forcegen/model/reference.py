@@ -18,6 +18,7 @@ from forcegen.model.capabilities import Lift
 from forcegen.model.common import AtMost, Source
 from forcegen.model.conditions import ConditionalProbability
 from forcegen.model.defaults import Defaults
+from forcegen.model.supply import SupplySettings
 from forcegen.model.nations import Commitment, Statement
 from forcegen.model.network import (
     Capacity,
@@ -31,7 +32,7 @@ from forcegen.model.network import (
 )
 from forcegen.model.pledges import PledgeRevision
 from forcegen.model.requirements import RequirementLine
-from forcegen.model.workspace import DEFAULTS, NETWORK, SECTIONS
+from forcegen.model.workspace import DEFAULTS, NETWORK, SECTIONS, SUPPLY
 
 NESTED: dict[str, type[BaseModel]] = {
     "commitment (in nations)": Commitment,
@@ -133,6 +134,11 @@ def field_reference_markdown() -> str:
         f"{(Defaults.__doc__ or '').strip()}\n"
     )
     parts.append(model_table(Defaults) + "\n")
+    parts.append(
+        f"### `{SUPPLY}`: {SupplySettings.__name__} (a mapping, not a list)\n\n"
+        f"{(SupplySettings.__doc__ or '').strip()}\n"
+    )
+    parts.append(model_table(SupplySettings) + "\n")
     for label, model in NESTED.items():
         parts.append(f"### {label}: {model.__name__}\n\n{(model.__doc__ or '').strip()}\n")
         parts.append(model_table(model) + "\n")
@@ -147,5 +153,6 @@ def workspace_json_schema() -> dict[str, Any]:
     }
     fields[NETWORK] = (Network | None, None)
     fields[DEFAULTS] = (Defaults | None, None)
+    fields[SUPPLY] = (SupplySettings | None, None)
     wrapper = create_model("ForcegenWorkspace", **fields)
     return wrapper.model_json_schema()
