@@ -13,6 +13,7 @@ COMMANDS = [
     ("montecarlo", str(SMALL), "--draws", "200", "--seed", "1"),
     ("sustain",),
     ("deploy", "--scenario", "ceasefire-only"),
+    ("supply", "--scenario", "ceasefire-us-backstop"),
 ]
 
 

@@ -41,6 +41,7 @@ def _commands(small: str, network: str) -> list[tuple[str, ...]]:
         ("source", small, "-r", "opt-a", "-s", "cf", "--dependence-on", "GBR", "--json"),
         ("deploy", "-s", "ceasefire-only", "--json"),
         ("deploy", network, "--json"),
+        ("supply", "-s", "ceasefire-us-backstop", "--cut", "przemysl:5", "--json"),
         ("sustain", "-s", "ceasefire-only", "--json"),
         ("sustain", small, "-s", "cf", "--json"),
         ("schema", "--json"),

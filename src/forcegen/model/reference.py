@@ -18,7 +18,6 @@ from forcegen.model.capabilities import Lift
 from forcegen.model.common import AtMost, Source
 from forcegen.model.conditions import ConditionalProbability
 from forcegen.model.defaults import Defaults
-from forcegen.model.supply import SupplySettings
 from forcegen.model.nations import Commitment, Statement
 from forcegen.model.network import (
     Capacity,
@@ -32,6 +31,7 @@ from forcegen.model.network import (
 )
 from forcegen.model.pledges import PledgeRevision
 from forcegen.model.requirements import RequirementLine
+from forcegen.model.supply import SupplySettings
 from forcegen.model.workspace import DEFAULTS, NETWORK, SECTIONS, SUPPLY
 
 NESTED: dict[str, type[BaseModel]] = {
