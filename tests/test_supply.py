@@ -156,7 +156,7 @@ def test_three_days_of_stock_behind_a_node_cut_for_five_days() -> None:
     assert (unit.runs_out_day, unit.days_without) == (13, 2)
     assert result.autonomy.personnel_without == 100
     # default start: the day after the force closes (in place day 2): cut days 3..7
-    default = forcegen.supply(ws, cuts=[forcegen.Cut("src-dst", 5)])
+    default = forcegen.supply(ws, cuts=[forcegen.SupplyCut("src-dst", 5)])
     assert default.autonomy is not None
     assert default.autonomy.units[0].runs_out_day == 6  # 3, 4, 5 from stock
 

@@ -57,7 +57,7 @@ if TYPE_CHECKING:
     from forcegen.engine.sourcing import SourcingResult as SourcingResult
     from forcegen.engine.sourcing import fill_requirement as fill_requirement
     from forcegen.engine.sourcing import source_requirement as source_requirement
-    from forcegen.engine.supply import Cut as Cut
+    from forcegen.engine.supply import SupplyCut as SupplyCut
     from forcegen.engine.supply import SupplyResult as SupplyResult
     from forcegen.engine.supply import parse_cut as parse_cut
     from forcegen.engine.supply import supply as supply

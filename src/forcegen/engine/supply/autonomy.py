@@ -46,7 +46,7 @@ _CUT = re.compile(r"^([^:\s]+):(\d+)(?::(\d+))?$")
 
 
 @dataclass(frozen=True)
-class Cut:
+class SupplyCut:
     """A node or leg closed for ``days`` days from day ``start`` (None = the day after the
     force has closed) [days after activation]."""
 
@@ -59,8 +59,8 @@ class Cut:
         return f"{self.target}:{self.days}" + ("" if self.start is None else f":{self.start}")
 
 
-def parse_cut(text: str, option: str = "--cut") -> Cut:
-    """A :class:`Cut` from ``NODE_OR_LEG:DAYS[:START]``; a
+def parse_cut(text: str, option: str = "--cut") -> SupplyCut:
+    """A :class:`SupplyCut` from ``NODE_OR_LEG:DAYS[:START]``; a
     :class:`~forcegen.errors.ForcegenError` naming ``option``, the text and the form
     expected otherwise (the node or leg is checked against the network by :func:`supply`)."""
     from forcegen.limits import LIMITS, MAX_DAYS
@@ -74,10 +74,10 @@ def parse_cut(text: str, option: str = "--cut") -> Cut:
             f"{option} {text!r}: DAYS must be from 1 to {MAX_DAYS:,} and START at most "
             f"{MAX_DAYS:,} ({LIMITS['MAX_DAYS'].why}); expected {CUT_FORMAT}"
         )
-    return Cut(match.group(1), days, None if start is None else int(start))
+    return SupplyCut(match.group(1), days, None if start is None else int(start))
 
 
-def check_cuts(network: Network, cuts: Sequence[Cut], option: str = "--cut") -> None:
+def check_cuts(network: Network, cuts: Sequence[SupplyCut], option: str = "--cut") -> None:
     """Every cut names a node or leg of ``network``."""
     known = {n.id for n in network.nodes} | {leg.id for leg in network.legs}
     for cut in cuts:
@@ -159,7 +159,7 @@ def _daily_caps(network: Network, scale: CapacityScale, last: int) -> list[Capac
 
 
 def cut_scale(
-    network: Network, cuts: Iterable[Cut], default_start: int, days: int
+    network: Network, cuts: Iterable[SupplyCut], default_start: int, days: int
 ) -> CapacityScale:
     """Share of capacity left per target and day [share] under ``cuts``."""
     factors: dict[str, np.ndarray] = {}
@@ -283,7 +283,7 @@ def simulate_draws(
     return AutonomyDraws(seed, tuple(days_out), tuple(personnel), tuple(patterns))
 
 
-def last_day(network: Network, cuts: Sequence[Cut], default_start: int, closure: int) -> int:
+def last_day(network: Network, cuts: Sequence[SupplyCut], default_start: int, closure: int) -> int:
     """The last day worth simulating: the end of the latest cut or possible disruption,
     and at least the closure day [day after activation]."""
     ends = [closure]

@@ -20,8 +20,8 @@ from forcegen.engine.odds.sampling import check_seed
 from forcegen.engine.supply.autonomy import (
     Autonomy,
     AutonomyDraws,
-    Cut,
     Delivery,
+    SupplyCut,
     check_cuts,
     cut_scale,
     last_day,
@@ -88,7 +88,7 @@ class SupplyResult:
     utilisation_by_case: dict[str, float]
     """Highest utilisation at the low, base and high demand [share]."""
     overlap: ClosureOverlap
-    cuts: tuple[Cut, ...]
+    cuts: tuple[SupplyCut, ...]
     cut_start: int
     """Day a cut without START begins: the day after the force has closed [day]."""
     autonomy: Autonomy | None
@@ -481,14 +481,14 @@ def supply(
     scenario: str | Scenario | None = None,
     requirement: str | None = None,
     *,
-    cuts: Sequence[Cut | str] = (),
+    cuts: Sequence[SupplyCut | str] = (),
     draws: int = 0,
     seed: int = 0,
     progress: Callable[[int, int], None] | None = None,
 ) -> SupplyResult:
     """Supply the force that :func:`forcegen.deploy` moves for ``scenario`` (or for the
     sourcing of ``requirement``): daily demand [short tons/day], the resupply flow on the
-    network, the days it closes, and, under ``cuts`` (``Cut`` records or
+    network, the days it closes, and, under ``cuts`` (``SupplyCut`` records or
     ``NODE_OR_LEG:DAYS[:START]`` texts) and ``draws`` seeded draws of the network's
     disruptions (at most :data:`~forcegen.limits.MAX_DISRUPTIONS`), which units run out
     of stock and when; ``progress(done, total)`` is called as draws are done."""
