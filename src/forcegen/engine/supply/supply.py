@@ -289,7 +289,12 @@ class SupplyResult:
                 for d in self.demands
             ],
             "not_supplied": [
-                {"unit": n.unit, "nation": n.nation, "reason": n.reason, "personnel": n.personnel}
+                {
+                    "unit": n.unit,
+                    "nation": n.nation,
+                    "reason": n.reason,
+                    "personnel": round(n.personnel, ROUND),
+                }
                 for n in self.deployment.plan.not_moved
             ],
             "resupply": {
