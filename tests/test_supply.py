@@ -279,3 +279,31 @@ def test_cli_bad_cut_exits_2(value: str, expected: str) -> None:
     assert result.exit_code == 2
     assert "--cut" in result.stderr and value in result.stderr and expected in result.stderr
     assert result.stdout == ""
+
+
+def test_bad_supply_keys_name_the_field() -> None:
+    bad = [
+        {"id": "jet", "supply_class": "class_iii_bulk", "capability": "jets", "per": "unit",
+         "quantity": 1, "basis": "assumption"},
+        {"id": "food2", "supply_class": "class_i", "quantity": 5, "basis": "assumption"},
+    ]  # fmt: skip
+    with pytest.raises(forcegen.WorkspaceError) as info:
+        workspace([RATIONS_40, *bad], supply={"source_nodes": ["nowhere"]})
+    paths = {tuple(i.path) for i in info.value.issues}
+    assert ("planning_factors", 1, "capability") in paths  # unknown capability 'jets'
+    assert ("planning_factors", 2, "id") in paths  # holds in the same case as 'food'
+    assert ("supply", "source_nodes", 0) in paths  # no node 'nowhere'
+
+
+def test_a_fuel_figure_outside_the_range_is_refused() -> None:
+    fuel = {
+        "id": "fuel",
+        "supply_class": "class_iii_bulk",
+        "quantity": 10,
+        "quantity_high": 30,
+        "measure": "gal",
+        "lb_per_gal": 6,
+        "basis": "assumption",
+    }
+    with pytest.raises(ForcegenError, match=r"supply.fuel: 40 is outside .* from 10 to 30"):
+        forcegen.supply(workspace([fuel], supply={"fuel": 40}))
