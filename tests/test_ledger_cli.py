@@ -53,14 +53,14 @@ def test_init_without_a_url_makes_a_file_here(
     assert (tmp_path / "forcegen-ledger.db").is_file()
     code, out, _ = cli("ledger", "import", "mnf-ukraine", "--author", "me")
     assert code == 0 and out.startswith(
-        "recorded 245 entries from mnf-ukraine in sqlite:///forcegen-ledger.db"
+        "recorded 246 entries from mnf-ukraine in sqlite:///forcegen-ledger.db"
     )
     code, out, _ = cli("ledger", "init")
     assert (
         code == 0 and out == "the ledger sqlite:///forcegen-ledger.db is up to date (schema 0002)\n"
     )
     code, out, _ = cli("ledger", "import", "mnf-ukraine", "--json")
-    assert code == 0 and json.loads(out)["unchanged"] == 245 and json.loads(out)["recorded"] == 0
+    assert code == 0 and json.loads(out)["unchanged"] == 246 and json.loads(out)["recorded"] == 0
 
 
 def test_the_ledger_url_from_the_environment(url: str, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -14,6 +14,7 @@ COMMANDS = [
     ("sustain",),
     ("deploy", "--scenario", "ceasefire-only"),
     ("posture", "--scenario", "ceasefire-only", "--compare"),
+    ("supply", "--scenario", "ceasefire-us-backstop"),
 ]
 
 

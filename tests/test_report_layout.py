@@ -29,6 +29,7 @@ COMMANDS = {
     "source": ("source", "--requirement", "force-25k", "--scenario", "ceasefire-consent-backstop"),
     "montecarlo": ("montecarlo", "--draws", "2000", "--seed", "1"),
     "deploy": ("deploy", "--scenario", "ceasefire-only"),
+    "supply": ("supply", "--scenario", "ceasefire-us-backstop", "--cut", "lviv:5:100"),
     "sustain": ("sustain", "--scenario", "ceasefire-consent-backstop"),
     "posture": ("posture", "--scenario", "ceasefire-us-backstop", "--posture", "forward-hubs"),
     "posture-compare": ("posture", "--scenario", "ceasefire-us-backstop", "--compare"),

@@ -42,6 +42,7 @@ def _commands(small: str, network: str) -> list[tuple[str, ...]]:
         ("deploy", "-s", "ceasefire-only", "--json"),
         ("deploy", network, "--json"),
         ("posture", "-s", "ceasefire-only", "--compare", "--json"),
+        ("supply", "-s", "ceasefire-us-backstop", "--cut", "przemysl:5", "--json"),
         ("sustain", "-s", "ceasefire-only", "--json"),
         ("sustain", small, "-s", "cf", "--json"),
         ("schema", "--json"),

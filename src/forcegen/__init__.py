@@ -62,6 +62,10 @@ if TYPE_CHECKING:
     from forcegen.engine.sourcing import SourcingResult as SourcingResult
     from forcegen.engine.sourcing import fill_requirement as fill_requirement
     from forcegen.engine.sourcing import source_requirement as source_requirement
+    from forcegen.engine.supply import SupplyCut as SupplyCut
+    from forcegen.engine.supply import SupplyResult as SupplyResult
+    from forcegen.engine.supply import parse_cut as parse_cut
+    from forcegen.engine.supply import supply as supply
     from forcegen.engine.timeline import TimelineResult as TimelineResult
     from forcegen.engine.timeline import timeline as timeline
     from forcegen.errors import ExpressionError as ExpressionError
@@ -93,6 +97,7 @@ if TYPE_CHECKING:
     from forcegen.io.overrides import Override as Override
     from forcegen.io.overrides import OverrideSyntaxError as OverrideSyntaxError
     from forcegen.io.overrides import parse_overrides as parse_overrides
+    from forcegen.io.planning_factors import planning_factors as planning_factors
     from forcegen.io.spreadsheet import check_xlsx as check_xlsx
     from forcegen.io.spreadsheet import write_csv as write_csv
     from forcegen.io.spreadsheet import write_xlsx as write_xlsx
@@ -105,6 +110,8 @@ if TYPE_CHECKING:
     from forcegen.model.reference import workspace_json_schema as workspace_json_schema
     from forcegen.model.scenarios import Scenario as Scenario
     from forcegen.model.stance import StanceConflict as StanceConflict
+    from forcegen.model.supply import PlanningFactor as PlanningFactor
+    from forcegen.model.supply import SupplySettings as SupplySettings
     from forcegen.model.workspace import Workspace as Workspace
     from forcegen.model.workspace import build_workspace as build_workspace
     from forcegen.solvers.highs import set_solver_log as set_solver_log

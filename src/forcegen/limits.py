@@ -224,6 +224,24 @@ MAX_PRIORITY = int(
     )
 )
 
+MAX_FACTOR = _limit(
+    "MAX_FACTOR",
+    1_000_000,
+    "lb, gal or short tons per person or unit per day",
+    "planning factors' quantity, quantity_high and lb_per_gal",
+    "ten thousand times the heaviest per-person factor known (about 100 lb/person/day "
+    "with fuel); keeps tonnage totals exact",
+)
+MAX_CUTS = int(
+    _limit(
+        "MAX_CUTS",
+        100,
+        "cuts",
+        "supply --cut",
+        "each cut adds days to the stock simulation; a few are what a question asks",
+    )
+)
+
 # -- command options ------------------------------------------------------------------
 
 MAX_DRAWS = int(
@@ -240,7 +258,7 @@ MAX_DISRUPTIONS = int(
         "MAX_DISRUPTIONS",
         10_000,
         "draws",
-        "deploy --disruptions",
+        "deploy --disruptions and supply --disruptions",
         "each draw may re-plan the deployment (up to seconds each)",
     )
 )

@@ -757,6 +757,88 @@ def posture(
 
 
 @app.command()
+def supply(
+    workspace: WorkspaceArg = None,
+    set_: SetOpt = [],  # noqa: B006 - Typer reads the default, never mutates it
+    as_of: AsOfOpt = None,
+    ledger: LedgerOpt = None,
+    known_at: KnownAtOpt = None,
+    scenario: ActiveScenarioOpt = None,
+    requirement: Annotated[
+        str | None,
+        typer.Option(
+            "--requirement", "-r", help="Supply the optimal sourcing of this requirement instead."
+        ),
+    ] = None,
+    cut: Annotated[
+        list[str],
+        typer.Option(
+            "--cut",
+            help="Close a node or leg: NODE_OR_LEG:DAYS[:START] (START: day after "
+            "activation; default the day after the force closes), e.g. przemysl:5 (repeat).",
+            show_default=False,
+        ),
+    ] = [],  # noqa: B006 - Typer reads the default, never mutates it
+    disruptions: Annotated[
+        int,
+        typer.Option(
+            "--disruptions",
+            help=f"Seeded draws of the network's disruptions (at most {MAX_DISRUPTIONS:,}).",
+        ),
+    ] = 0,
+    seed: Annotated[int, typer.Option("--seed", min=0, help="Seed of the disruption draws.")] = 0,
+    as_json: JsonOpt = False,
+    geojson: GeoJsonOpt = None,
+    plot: Annotated[
+        Path | None,
+        typer.Option("--plot", help="Write the supply map here."),
+    ] = None,
+) -> None:
+    """Supply the force in place: daily demand, resupply on the network, autonomy when cut."""
+    plot = charts_or_tables(plot)
+    with _user_errors():
+        import forcegen
+
+        forcegen.check_count("--disruptions", disruptions, "MAX_DISRUPTIONS", least=0)
+        forcegen.check_count("--cut", len(cut), "MAX_CUTS", least=0)
+        cuts = [forcegen.parse_cut(text) for text in cut]
+        from forcegen.cli.progress import output_dir, output_file, progress_bar
+
+        ws = resolve_workspace(workspace, set_, as_of, ledger, known_at)
+        if plot is not None:
+            output_dir(plot)
+        if geojson is not None:
+            output_file(geojson)
+        bar, update = progress_bar("disruption draws", disruptions, "draws")
+        with bar:
+            result = forcegen.supply(
+                ws,
+                scenario,
+                requirement,
+                cuts=cuts,
+                draws=disruptions,
+                seed=seed,
+                progress=update,
+            )
+        with forcegen.OutputTransaction() as out:
+            if geojson is not None:
+                forcegen.write_geojson(result.to_geojson(), geojson, out)
+            if plot is not None:
+                from forcegen.plots.supply import supply_charts
+
+                supply_charts(result, plot, out, workspace=ws)
+        from forcegen.cli.supply_report import print_supply_report
+
+        _emit(
+            ws,
+            as_json,
+            result.to_json,
+            lambda: print_supply_report(result, ws),
+            out.paths,
+        )
+
+
+@app.command()
 def sustain(
     workspace: WorkspaceArg = None,
     set_: SetOpt = [],  # noqa: B006 - Typer reads the default, never mutates it

@@ -16,6 +16,7 @@ from typing import Any
 
 from forcegen.errors import Issue, PathPart, WorkspaceError
 from forcegen.io.overrides import Override, read_overrides
+from forcegen.io.planning_factors import merge_library
 from forcegen.io.yaml_source import SourceMap, read_yaml
 from forcegen.limits import LIMITS, MAX_FILE_BYTES
 from forcegen.model.changes import apply_changes, locate_change
@@ -220,6 +221,7 @@ def load_workspace(
     if raw.unreadable:
         # a file could not be read at all: checking the rest would report false errors
         raise WorkspaceError(raw.locate(i) for i in raw.unreadable)
+    merge_library(raw.data)  # the package's planning factors, under the workspace's own
     if overrides:
         changes, unread = read_overrides(overrides)
         problems, raw.overridden = apply_changes(raw.data, changes)

@@ -32,7 +32,8 @@ from forcegen.model.network import (
 from forcegen.model.pledges import PledgeRevision
 from forcegen.model.posture import PosturePlanning
 from forcegen.model.requirements import RequirementLine
-from forcegen.model.workspace import DEFAULTS, NETWORK, POSTURE, SECTIONS
+from forcegen.model.supply import SupplySettings
+from forcegen.model.workspace import DEFAULTS, NETWORK, POSTURE, SECTIONS, SUPPLY
 
 NESTED: dict[str, type[BaseModel]] = {
     "commitment (in nations)": Commitment,
@@ -139,6 +140,11 @@ def field_reference_markdown() -> str:
         f"{(PosturePlanning.__doc__ or '').strip()}\n"
     )
     parts.append(model_table(PosturePlanning) + "\n")
+    parts.append(
+        f"### `{SUPPLY}`: {SupplySettings.__name__} (a mapping, not a list)\n\n"
+        f"{(SupplySettings.__doc__ or '').strip()}\n"
+    )
+    parts.append(model_table(SupplySettings) + "\n")
     for label, model in NESTED.items():
         parts.append(f"### {label}: {model.__name__}\n\n{(model.__doc__ or '').strip()}\n")
         parts.append(model_table(model) + "\n")
@@ -154,5 +160,6 @@ def workspace_json_schema() -> dict[str, Any]:
     fields[NETWORK] = (Network | None, None)
     fields[DEFAULTS] = (Defaults | None, None)
     fields[POSTURE] = (PosturePlanning | None, None)
+    fields[SUPPLY] = (SupplySettings | None, None)
     wrapper = create_model("ForcegenWorkspace", **fields)
     return wrapper.model_json_schema()

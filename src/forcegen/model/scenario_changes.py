@@ -280,6 +280,7 @@ def workspace_data(workspace: Workspace) -> dict[str, Any]:
         )
     out["defaults"] = workspace.defaults.model_dump(mode="json", exclude_unset=True, by_alias=True)
     out["posture"] = workspace.posture.model_dump(mode="json", exclude_unset=True, by_alias=True)
+    out["supply"] = workspace.supply.model_dump(mode="json", exclude_unset=True, by_alias=True)
     return out
 
 

@@ -44,6 +44,8 @@ from forcegen.model.requirements import Requirement
 from forcegen.model.scalars import hint_for
 from forcegen.model.scenarios import Scenario
 from forcegen.model.stance import StanceConflict, stance_conflicts
+from forcegen.model.supply import PlanningFactor, SupplySettings
+from forcegen.model.supply_checks import check_planning_factors, check_supply
 from forcegen.model.zones import Zone
 
 if TYPE_CHECKING:
@@ -62,6 +64,7 @@ SECTIONS: dict[str, type[BaseModel]] = {
     "headquarters": Headquarters,
     "events": Event,
     "postures": Posture,
+    "planning_factors": PlanningFactor,
 }
 """Top-level workspace keys and the record type of their list items."""
 
@@ -74,7 +77,10 @@ DEFAULTS = "defaults"
 POSTURE = "posture"
 """A top-level key that holds a mapping, not a list: the posture planning figures."""
 
-MAPPINGS = (NETWORK, DEFAULTS, POSTURE)
+SUPPLY = "supply"
+"""A top-level key that holds a mapping, not a list: the supply settings."""
+
+MAPPINGS = (NETWORK, DEFAULTS, POSTURE, SUPPLY)
 """The top-level keys that hold one mapping each."""
 
 RECORD_MODELS: dict[str, type[BaseModel]] = {
@@ -82,6 +88,7 @@ RECORD_MODELS: dict[str, type[BaseModel]] = {
     NETWORK: Network,
     DEFAULTS: Defaults,
     POSTURE: PosturePlanning,
+    SUPPLY: SupplySettings,
 }
 """Every top-level key and the record type of its items (a section) or of its mapping."""
 
@@ -131,6 +138,12 @@ class Workspace:
     posture: PosturePlanning = field(default_factory=PosturePlanning)
     """Posture planning figures: detour factor, convoy speed, coverage times, distance
     bands, risk distance (the built-in values when the workspace has no ``posture`` key)."""
+    planning_factors: Mapping[str, PlanningFactor] = field(default_factory=dict)
+    """Consumption planning factors by id (the package's library merged under the
+    workspace's own by the loader; empty for a workspace made by hand without them)."""
+    supply: SupplySettings = field(default_factory=SupplySettings)
+    """Supply settings: days of stock, climate, ammunition posture, fuel point, source
+    nodes (the built-in values when the workspace has no ``supply`` key)."""
 
     def dated_like(self, other: Workspace) -> Workspace:
         """This workspace standing as of ``other``'s date, with its history (for a
@@ -295,6 +308,7 @@ class Workspace:
             "scenarios",
             "headquarters",
             "postures",
+            "planning_factors",
         ):
             records: Mapping[str, Sourced] = getattr(self, section)
             for index, record in enumerate(records.values()):
@@ -314,6 +328,8 @@ class Workspace:
             out.append(_provenance_issue((DEFAULTS, name), self.defaults))
         for name in self.posture.unsourced_figures():
             out.append(_provenance_issue((POSTURE, name), self.posture))
+        for name in self.supply.unsourced_figures():
+            out.append(_provenance_issue((SUPPLY, name), self.supply))
         if self.network is not None:
             for part in ("nodes", "legs", "disruptions"):
                 for index, item in enumerate(getattr(self.network, part)):
@@ -555,7 +571,7 @@ def _validate(data: Any, origin: str) -> Workspace:
             except ValidationError as exc:
                 issues.extend(translate(exc, (section, index), model))
         records[section] = valid
-    if not any(raw.values()) and not issues:
+    if not any(v for k, v in raw.items() if k != "planning_factors") and not issues:
         issues.append(
             Issue(
                 (),
@@ -631,6 +647,26 @@ def _validate(data: Any, origin: str) -> Workspace:
             except ValidationError as exc:
                 issues.extend(translate(exc, (POSTURE,), PosturePlanning))
     issues.extend(check_postures(ctx, raw_posture, raw_network))
+    supply = SupplySettings()
+    raw_supply = data.get(SUPPLY)
+    if raw_supply is not None:
+        if not isinstance(raw_supply, dict):
+            issues.append(
+                Issue(
+                    (SUPPLY,),
+                    "the supply settings must be a mapping",
+                    found=_kind(raw_supply),
+                    expected="keys stock_days:, climate:, ammunition_posture:, fuel:, "
+                    "rations:, source_nodes:, sources:",
+                )
+            )
+        else:
+            try:
+                supply = SupplySettings.model_validate(raw_supply)
+            except ValidationError as exc:
+                issues.extend(translate(exc, (SUPPLY,), SupplySettings))
+            issues.extend(check_supply(raw_supply, raw_network))
+    issues.extend(check_planning_factors(ctx))
     requires, expression_issues = parse_requires(ctx)
     issues.extend(expression_issues)
     if issues:
@@ -657,6 +693,8 @@ def _validate(data: Any, origin: str) -> Workspace:
         events=keyed("events"),
         postures=keyed("postures"),
         posture=posture,
+        planning_factors=keyed("planning_factors"),
+        supply=supply,
     )
 
 
@@ -820,6 +858,7 @@ __all__ = [
     "MAPPINGS",
     "POSTURE",
     "SECTIONS",
+    "SUPPLY",
     "Workspace",
     "build_workspace",
     "find_cycles",

@@ -142,6 +142,25 @@ def network_map(
 
 def map_figure(result: DeploymentResult) -> tuple[Any, Any]:
     """The figure and axes of :func:`network_map`, not saved."""
+    return utilisation_map(
+        result.network,
+        _peak_utilisation(result),
+        colour_label="peak utilisation",
+        title=f"Deployment network: peak utilisation ({_which(result)})",
+    )
+
+
+def utilisation_map(
+    network: Network,
+    peaks: dict[str, float | None],
+    *,
+    colour_label: str,
+    title: str,
+) -> tuple[Any, Any]:
+    """The network on country outlines, each leg in ``peaks`` (leg id -> share, None =
+    used without a limit) coloured on the one utilisation scale (0 to 1, green to red),
+    the others grey dashed; gauge breaks, nodes by kind, names and the line of contact.
+    The figure and axes, not saved."""
     plt = pyplot()
     from matplotlib import colormaps
     from matplotlib.collections import LineCollection, PatchCollection
@@ -149,7 +168,6 @@ def map_figure(result: DeploymentResult) -> tuple[Any, Any]:
     from matplotlib.lines import Line2D
     from matplotlib.patches import Polygon
 
-    network = result.network
     west, east, south, north = _extent(network)
     mid_lat = (south + north) / 2
     width = (east - west) * math.cos(math.radians(mid_lat))
@@ -175,7 +193,6 @@ def map_figure(result: DeploymentResult) -> tuple[Any, Any]:
                 zorder=1.5,
             )
 
-    peaks = _peak_utilisation(result)
     used: list[tuple[float, Sequence[tuple[float, float]]]] = []
     unknown: list[Sequence[tuple[float, float]]] = []
     unused: list[Sequence[tuple[float, float]]] = []
@@ -210,7 +227,7 @@ def map_figure(result: DeploymentResult) -> tuple[Any, Any]:
     lines.set_array([min(max(peak, 0.0), 1.0) for peak, _ in used])
     ax.add_collection(lines)
     colorbar = fig.colorbar(lines, ax=ax, shrink=0.7, pad=0.02)
-    colorbar.set_label("peak utilisation")
+    colorbar.set_label(colour_label)
     if breaks:
         ax.scatter(
             [x for x, _ in breaks],
@@ -285,7 +302,7 @@ def map_figure(result: DeploymentResult) -> tuple[Any, Any]:
     ax.set_xlabel("longitude [degrees east]")
     ax.set_ylabel("latitude [degrees north]")
     ax.legend(handles=handles, fontsize=7, loc="upper right", framealpha=0.9)
-    ax.set_title(f"Deployment network: peak utilisation ({_which(result)})")
+    ax.set_title(title)
     place_labels(fig, ax, labelled)
     return fig, ax
 

@@ -32,6 +32,7 @@ from forcegen.io.ledger.record import Origin, check_sources, plan, request_entri
 from forcegen.io.ledger.snapshot import Row, Snapshot, assemble
 from forcegen.io.ledger.times import parse_known_at, shown_moment
 from forcegen.io.ledger.validation import at_stored, given_twice, validate_with
+from forcegen.io.planning_factors import merge_library
 
 if TYPE_CHECKING:
     import sqlalchemy as sa
@@ -203,6 +204,7 @@ class Ledger:
         snapshot = assemble(rows)
         labels = {row.id: row for row in rows}
         data = dict(snapshot.data)  # overrides copy what they change: the snapshot stays
+        merge_library(data)  # the package's planning factors, under the ledger's own
         overridden: dict[tuple[PathPart, ...], str] = {}
         if overrides:
             changes, unread = read_overrides(overrides)
