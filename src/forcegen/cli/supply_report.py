@@ -165,10 +165,10 @@ def print_supply_report(result: SupplyResult, workspace: Workspace) -> None:
                 else f"at worst {percent(autonomy.lowest_share, 0)} of a destination's "
                 f"demand arrives a day, and the {s.stock_days:,} days of stock cover the rest"
             )
-            say(f"SupplyCut {cuts}: no unit runs out: {how}.")
+            say(f"Cut {cuts}: no unit runs out: {how}.")
         else:
             say(
-                f"SupplyCut {cuts}: {count(autonomy.personnel_without)} personnel run out of "
+                f"Cut {cuts}: {count(autonomy.personnel_without)} personnel run out of "
                 f"supply ({count(autonomy.person_days_without)} person-days without).",
                 "bold",
             )
