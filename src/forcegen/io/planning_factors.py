@@ -56,17 +56,17 @@ def merge_library(data: dict[str, Any]) -> None:
     """Add the library's factors to ``data`` (a workspace's raw mapping, changed in place)
     after the workspace's own ``planning_factors``: those whose id the workspace gives
     are replaced by the workspace's, and per-capability ones whose capability the
-    workspace lacks are left out. A ``planning_factors`` key that is not a list is left
-    for validation to report."""
+    workspace lacks are left out. A ``planning_factors`` key that is not a list, and ids
+    that are not text, are left for validation to report."""
     own = data.get(SECTION)
     if own is None:
         own = []
     if not isinstance(own, list):
         return
-    given = {r.get("id") for r in own if isinstance(r, dict)}
+    given = {r["id"] for r in own if isinstance(r, dict) and isinstance(r.get("id"), str)}
     capabilities = data.get("capabilities")
     known = (
-        {c.get("id") for c in capabilities if isinstance(c, dict)}
+        {c["id"] for c in capabilities if isinstance(c, dict) and isinstance(c.get("id"), str)}
         if isinstance(capabilities, list)
         else set()
     )
