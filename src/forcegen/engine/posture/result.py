@@ -70,6 +70,26 @@ class AtRisk:
 
 
 @dataclass(frozen=True)
+class StationLoad:
+    """A station and what stands there: ``personnel`` [persons] in ``units`` units
+    (0 for a station of the posture that holds nobody)."""
+
+    node: str
+    zone: str
+    personnel: float
+    units: int
+
+    def to_json(self) -> dict[str, object]:
+        """One row of ``stations`` in the JSON."""
+        return {
+            "node": self.node,
+            "zone": self.zone,
+            "personnel": round(self.personnel, 3),
+            "units": self.units,
+        }
+
+
+@dataclass(frozen=True)
 class PostureResult:
     """Where the force stands under one posture and what it covers."""
 
@@ -84,10 +104,17 @@ class PostureResult:
     not_stationed: tuple[NotStationed, ...]
     segments: tuple[Segment, ...]
     coverage: Mapping[float, float]
-    """Share of the line's length a manoeuvre unit reaches within T hours [h -> 0-1]."""
+    """Share of the line's length a manoeuvre unit free to move to the line (no
+    front-line caveat) reaches within T hours [h -> 0-1]."""
     caveats: tuple[CaveatCost, ...]
     risk_scenario: str | None
     at_risk: tuple[AtRisk, ...]
+    coverage_including_caveated: Mapping[float, float] | None = None
+    """The same, counting caveated manoeuvre units too [h -> 0-1]."""
+    stations: tuple[StationLoad, ...] = ()
+    """Personnel at each station: the posture's stations first, then other nodes."""
+    warnings: tuple[str, ...] = ()
+    """Problems of the posture in words, e.g. a station that holds nobody."""
 
     @property
     def personnel(self) -> float:
@@ -122,6 +149,12 @@ class PostureResult:
             "personnel": round(self.personnel, 3),
             "within_km": {hours_key(k): round(v) for k, v in self.within_km.items()},
             "coverage": {hours_key(h): round(v, 4) for h, v in self.coverage.items()},
+            "coverage_including_caveated": {
+                hours_key(h): round(v, 4)
+                for h, v in (self.coverage_including_caveated or {}).items()
+            },
+            "stations": [s.to_json() for s in self.stations],
+            "warnings": list(self.warnings),
             "worst_segment": None if worst is None else worst.to_json(),
             "caveats": [c.to_json() for c in self.caveats],
             "risk_scenario": self.risk_scenario,
