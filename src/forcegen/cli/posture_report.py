@@ -172,7 +172,6 @@ def print_posture_report(result: PostureResult, workspace: Workspace) -> None:
     def say(text: str, style: str | None = None) -> None:
         console.print(text, style=style, highlight=False, markup=False)
 
-    s = result.settings
     say(
         f"forcegen posture: {_which(result, workspace)}: {result.posture_name}: "
         f"{count(result.personnel)} personnel in {len(result.units):,} units on the ground; "

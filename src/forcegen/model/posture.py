@@ -44,7 +44,7 @@ Km = Annotated[Number, AtMost(LIMITS["MAX_ROUTE_KM"])]
 """A distance [km], at most MAX_ROUTE_KM."""
 
 Hours = Annotated[Number, Field(gt=0, le=8_760)]
-"""A time [h], more than 0 and at most a year."""
+"""A time [h], more than 0 and at most a year (8,760 h)."""
 
 
 class PosturePlanning(Sourced):

@@ -32,6 +32,9 @@ BAND_COLOURS = ("#1a9850", "#fdae61", "#d73027")
 UNIT_SCALE = 0.06
 """Marker area per person [points^2 per person]."""
 
+CAVEAT_EDGE = "#6a0dad"
+"""Edge of a unit under a front-line caveat (it does not count in coverage)."""
+
 SPREAD = 0.18
 """Distance of units from their station when several share it [degrees]."""
 
@@ -60,7 +63,9 @@ def map_figure(result: PostureResult, workspace: Workspace | None = None) -> tup
     mid_lat = (south + north) / 2
     width = (east - west) * math.cos(math.radians(mid_lat))
     height = north - south
-    fig, ax = plt.subplots(figsize=(10, max(4.0, min(12.0, 10 * height / max(width, 1e-6)))))
+    fig, ax = plt.subplots(
+        figsize=(10, 1.6 + max(4.0, min(12.0, 10 * height / max(width, 1e-6))))
+    )
     ax.set_facecolor("#eaf2f8")
     outlines = [Polygon(ring, closed=True) for _, ring in _outline_rings()]
     ax.add_collection(
@@ -96,19 +101,22 @@ def map_figure(result: PostureResult, workspace: Workspace | None = None) -> tup
         band = 0 if segment.covered(first) else 1 if segment.covered(last) else 2
         bands[band].append(piece)
     labels = (
-        f"line reached within {first:g} h",
-        f"line reached within {last:g} h",
-        f"line reached later than {last:g} h",
+        f"line reached in <= {first:g} h",
+        f"line reached in <= {last:g} h",
+        f"line reached in > {last:g} h",
     )
     for band, pieces in enumerate(bands):
         if not pieces:
             continue
         ax.add_collection(
             LineCollection(
-                pieces, colors=BAND_COLOURS[band], linewidths=5.0, zorder=4, capstyle="round"
+                pieces, colors=BAND_COLOURS[band], linewidths=7.0, zorder=4, capstyle="butt"
             )
         )
-        handles.append(Line2D([], [], color=BAND_COLOURS[band], linewidth=5.0, label=labels[band]))
+    bands_handles = [
+        Line2D([], [], color=BAND_COLOURS[band], linewidth=7.0, label=labels[band])
+        for band in range(3)
+    ]
 
     colours = nation_colours(workspace) if workspace is not None else {}
     by_node: dict[str, list[Any]] = {}
@@ -130,7 +138,7 @@ def map_figure(result: PostureResult, workspace: Workspace | None = None) -> tup
                 s=max(15.0, UNIT_SCALE * st.personnel),
                 color=colour,
                 alpha=0.8,
-                edgecolors="black",
+                edgecolors=CAVEAT_EDGE if st.caveated else "black",
                 linewidths=2.2 if st.caveated else 0.5,
                 zorder=6,
             )
@@ -147,16 +155,18 @@ def map_figure(result: PostureResult, workspace: Workspace | None = None) -> tup
                         label=names.nation(workspace, st.nation),
                     )
                 )
+    nation_handles = handles[1:]
+    handles = [handles[0], *bands_handles]
     handles.append(
         Line2D(
             [],
             [],
             marker="o",
             color="white",
-            markeredgecolor="black",
+            markeredgecolor=CAVEAT_EDGE,
             markeredgewidth=2.2,
             linestyle="",
-            label="front-line caveat",
+            label="front-line caveat (does not count)",
         )
     )
     hubs = _hubs(result, workspace)
@@ -184,19 +194,56 @@ def map_figure(result: PostureResult, workspace: Workspace | None = None) -> tup
             )
         )
     placed = dict.fromkeys([*by_node, *hubs])
-    stations = [(nodes[n], 60.0) for n in placed if _inside(nodes[n], west, east, south, north)]
+    load: dict[str, float] = {}
+    for row in result.stations:
+        load[row.node] = load.get(row.node, 0.0) + row.personnel
+    stations = [
+        (_labelled(nodes[n], load.get(n, 0.0)), 60.0)
+        for n in placed
+        if _inside(nodes[n], west, east, south, north)
+    ]
     ax.set_xlim(west, east)
     ax.set_ylim(south, north)
     ax.set_aspect(1 / math.cos(math.radians(mid_lat)))
     ax.set_xlabel("longitude [degrees east]")
     ax.set_ylabel("latitude [degrees north]")
-    ax.legend(handles=handles, fontsize=7, loc="upper right", framealpha=0.9)
+    fig.legend(
+        handles=handles,
+        fontsize=7,
+        loc="lower left",
+        bbox_to_anchor=(0.06, 0.06),
+        ncol=3,
+        frameon=False,
+        title="Coverage by units free to move to the line",
+        title_fontsize=7,
+        alignment="left",
+    )
+    if nation_handles:
+        fig.legend(
+            handles=nation_handles,
+            fontsize=6.5,
+            loc="lower right",
+            bbox_to_anchor=(0.98, 0.06),
+            ncol=max(1, math.ceil(len(nation_handles) / 4)),
+            frameon=False,
+            title="Units by nation (disc area ~ personnel)",
+            title_fontsize=7,
+            alignment="left",
+            handletextpad=0.2,
+            columnspacing=0.8,
+        )
+    fig.subplots_adjust(bottom=0.2, top=0.95)
     scenario = _which(result, workspace)
     ax.set_title(f"Posture: {result.posture_name} ({scenario})")
     place_labels(fig, ax, stations)
     if workspace is not None:
         caption(fig, caption_text(workspace, scenario=scenario, note=_note(result, workspace)))
     return fig, ax
+
+
+def _labelled(node: Any, personnel: float) -> Any:
+    """The node with its personnel in its label: 'Dnipro 300'."""
+    return node.model_copy(update={"name": f"{node.name} {personnel:,.0f}"})
 
 
 def _hubs(result: PostureResult, workspace: Workspace | None) -> list[str]:
