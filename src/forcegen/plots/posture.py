@@ -63,9 +63,7 @@ def map_figure(result: PostureResult, workspace: Workspace | None = None) -> tup
     mid_lat = (south + north) / 2
     width = (east - west) * math.cos(math.radians(mid_lat))
     height = north - south
-    fig, ax = plt.subplots(
-        figsize=(10, 1.6 + max(4.0, min(12.0, 10 * height / max(width, 1e-6))))
-    )
+    fig, ax = plt.subplots(figsize=(10, 1.6 + max(4.0, min(12.0, 10 * height / max(width, 1e-6)))))
     ax.set_facecolor("#eaf2f8")
     outlines = [Polygon(ring, closed=True) for _, ring in _outline_rings()]
     ax.add_collection(
