@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from rich.text import Text
 
 from forcegen import PostureComparison, PostureResult, Workspace, names
 from forcegen.cli.console import make_console
 from forcegen.cli.tables import Column, FittedTable, count, percent
-from forcegen.engine.posture.caveats import CaveatCost
 
 
 def _h(hours: float | None) -> str:
@@ -105,11 +104,10 @@ def not_stationed_lines(result: PostureResult, workspace: Workspace) -> list[str
     ]
 
 
-def _layout(cost: CaveatCost, hours: Sequence[float]) -> str:
+def _layout(layout: Mapping[float, str] | None, hours: Sequence[float]) -> str:
     """'in place', 'restationed', or by hours when they differ: '6 h restationed, 24 h in
     place'."""
-    layout = cost.layout or {}
-    words = [layout.get(h, "in place") for h in hours]
+    words = [(layout or {}).get(h, "in place") for h in hours]
     if len(set(words)) == 1:
         return words[0]
     return ", ".join(f"{_hours_label(h)} {w}" for h, w in zip(hours, words, strict=True))
@@ -158,7 +156,7 @@ def _caveat_table(result: PostureResult, workspace: Workspace) -> FittedTable | 
         cells: list[str | Text] = [_nations(workspace, cost.nations)]
         for h in hours:
             cells += [percent(cost.coverage[h]), f"{100 * cost.gained[h]:+,.0f} pp"]
-        cells.append(_layout(cost, hours))
+        cells.append(_layout(cost.layout, hours))
         cells.append(", ".join(names.pledge(workspace, p) for p in cost.newly_at_risk) or "none")
         table.add_row(*cells)
     return table
