@@ -35,6 +35,9 @@ UNIT_SCALE = 0.06
 CAVEAT_EDGE = "#6a0dad"
 """Edge of a unit under a front-line caveat (it does not count in coverage)."""
 
+MARGIN_DEG = 1.2
+"""Margin of the map around the stations and the line [degrees]."""
+
 SPREAD = 0.18
 """Distance of units from their station when several share it [degrees]."""
 
@@ -59,11 +62,11 @@ def map_figure(result: PostureResult, workspace: Workspace | None = None) -> tup
     from matplotlib.patches import Polygon
 
     network = result.network
-    west, east, south, north = _extent(network)
+    west, east, south, north = _posture_extent(result, _hubs(result, workspace))
     mid_lat = (south + north) / 2
     width = (east - west) * math.cos(math.radians(mid_lat))
     height = north - south
-    fig, ax = plt.subplots(figsize=(10, 1.6 + max(4.0, min(12.0, 10 * height / max(width, 1e-6)))))
+    fig, ax = plt.subplots(figsize=(10, 1.2 + max(4.0, min(12.0, 10 * height / max(width, 1e-6)))))
     ax.set_facecolor("#eaf2f8")
     outlines = [Polygon(ring, closed=True) for _, ring in _outline_rings()]
     ax.add_collection(
@@ -205,27 +208,28 @@ def map_figure(result: PostureResult, workspace: Workspace | None = None) -> tup
     ax.set_aspect(1 / math.cos(math.radians(mid_lat)))
     ax.set_xlabel("longitude [degrees east]")
     ax.set_ylabel("latitude [degrees north]")
-    fig.legend(
+    bands_legend = ax.legend(
         handles=handles,
         fontsize=7,
-        loc="lower left",
-        bbox_to_anchor=(0.06, 0.06),
-        ncol=3,
+        loc="upper left",
+        bbox_to_anchor=(0.0, -0.11),
+        ncol=2,
         frameon=False,
         title="Coverage by units free to move to the line",
-        title_fontsize=7,
+        title_fontsize=7.5,
         alignment="left",
     )
     if nation_handles:
-        fig.legend(
+        ax.add_artist(bands_legend)
+        ax.legend(
             handles=nation_handles,
-            fontsize=6.5,
-            loc="lower right",
-            bbox_to_anchor=(0.98, 0.06),
+            fontsize=7,
+            loc="upper right",
+            bbox_to_anchor=(1.0, -0.11),
             ncol=max(1, math.ceil(len(nation_handles) / 4)),
             frameon=False,
             title="Units by nation (disc area ~ personnel)",
-            title_fontsize=7,
+            title_fontsize=7.5,
             alignment="left",
             handletextpad=0.2,
             columnspacing=0.8,
@@ -239,9 +243,31 @@ def map_figure(result: PostureResult, workspace: Workspace | None = None) -> tup
     return fig, ax
 
 
+def _posture_extent(result: PostureResult, hubs: list[str]) -> tuple[float, float, float, float]:
+    """West, east, south and north edges of the map [degrees]: the stations where units
+    stand, the posture's stations and the line of contact, plus :data:`MARGIN_DEG`; the
+    whole network's extent when there is nothing to show."""
+    nodes = {n.id: n for n in result.network.nodes}
+    used = dict.fromkeys([*(u.station.node for u in result.units), *hubs])
+    points = [(nodes[n].lon, nodes[n].lat) for n in used if n in nodes]
+    points += [(p.start[1], p.start[0]) for p in (s.piece for s in result.segments)]
+    points += [(p.end[1], p.end[0]) for p in (s.piece for s in result.segments)]
+    if not points:
+        return _extent(result.network)
+    lons = [p[0] for p in points]
+    lats = [p[1] for p in points]
+    return (
+        min(lons) - MARGIN_DEG,
+        max(lons) + MARGIN_DEG,
+        max(min(lats) - MARGIN_DEG, -89.0),
+        min(max(lats) + MARGIN_DEG, 89.0),
+    )
+
+
 def _labelled(node: Any, personnel: float) -> Any:
-    """The node with its personnel in its label: 'Dnipro 300'."""
-    return node.model_copy(update={"name": f"{node.name} {personnel:,.0f}"})
+    """The node with its personnel in its label: 'Dnipro 300', 'Kharkiv nobody'."""
+    text = f"{personnel:,.0f}" if personnel > 0 else "nobody"
+    return node.model_copy(update={"name": f"{node.name} {text}"})
 
 
 def _hubs(result: PostureResult, workspace: Workspace | None) -> list[str]:
@@ -272,7 +298,8 @@ def _note(result: PostureResult, workspace: Workspace) -> str:
     )
     coverage = ", ".join(f"{100 * v:.0f} % in {h:g} h" for h, v in result.coverage.items())
     return (
-        f"Units sized by personnel; coverage {coverage} (manoeuvre units by road at "
+        f"Units sized by personnel; coverage {coverage} by units free to move to the line "
+        f"(manoeuvre units without a front-line caveat, by road at "
         f"{s.convoy_speed_kmh:g} km/h, {s.detour_factor:g} road km per km off the road legs); "
         f"fires reach {s.risk_km:g} km. Posture sources: "
         + (", ".join(hosts) if hosts else "none (assumptions)")
