@@ -66,7 +66,7 @@ def map_figure(result: PostureResult, workspace: Workspace | None = None) -> tup
     mid_lat = (south + north) / 2
     width = (east - west) * math.cos(math.radians(mid_lat))
     height = north - south
-    fig, ax = plt.subplots(figsize=(10, 1.2 + max(4.0, min(12.0, 10 * height / max(width, 1e-6)))))
+    fig, ax = plt.subplots(figsize=(10, 2.0 + max(4.0, min(12.0, 10 * height / max(width, 1e-6)))))
     ax.set_facecolor("#eaf2f8")
     outlines = [Polygon(ring, closed=True) for _, ring in _outline_rings()]
     ax.add_collection(
@@ -213,7 +213,7 @@ def map_figure(result: PostureResult, workspace: Workspace | None = None) -> tup
         fontsize=7,
         loc="upper left",
         bbox_to_anchor=(0.0, -0.11),
-        ncol=2,
+        ncol=3,
         frameon=False,
         title="Coverage by units free to move to the line",
         title_fontsize=7.5,
@@ -224,9 +224,9 @@ def map_figure(result: PostureResult, workspace: Workspace | None = None) -> tup
         ax.legend(
             handles=nation_handles,
             fontsize=7,
-            loc="upper right",
-            bbox_to_anchor=(1.0, -0.11),
-            ncol=max(1, math.ceil(len(nation_handles) / 4)),
+            loc="upper left",
+            bbox_to_anchor=(0.0, -0.24),
+            ncol=min(7, len(nation_handles)),
             frameon=False,
             title="Units by nation (disc area ~ personnel)",
             title_fontsize=7.5,
@@ -234,7 +234,7 @@ def map_figure(result: PostureResult, workspace: Workspace | None = None) -> tup
             handletextpad=0.2,
             columnspacing=0.8,
         )
-    fig.subplots_adjust(bottom=0.2, top=0.95)
+    fig.subplots_adjust(bottom=0.26, top=0.95)
     scenario = _which(result, workspace)
     ax.set_title(f"Posture: {result.posture_name} ({scenario})")
     place_labels(fig, ax, stations)
