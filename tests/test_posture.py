@@ -331,6 +331,7 @@ def test_every_unit_of_a_zone_is_spread_over_its_stations() -> None:
         {"node": "f2", "zone": "front", "personnel": 1100.0, "units": 2},
     ]
     assert result.warnings == ()
+    assert result.stations_frame()["personnel"].tolist() == [1100.0, 1100.0]
 
 
 def test_an_empty_station_is_warned() -> None:
@@ -508,6 +509,19 @@ def test_forward_hubs_bring_the_force_closer(builtin: forcegen.Workspace) -> Non
     assert forward.worst_segment is not None and forward.worst_segment.nation == "DEU"
     assert forward.coverage_including_caveated is not None
     assert forward.coverage_including_caveated[24.0] == 1.0
+
+
+def test_report_says_who_covers_and_where_the_force_stands() -> None:
+    code, out, err = cli("posture", "-s", "ceasefire-us-backstop", "--posture", "forward-hubs")
+    assert code == 0, err
+    text = " ".join(out.split())
+    assert "Coverage by units free to move to the line" in text
+    # Dnipro: Dutch infantry 300; Zaporizhzhia: one company 120; Kharkiv: nobody
+    assert (
+        "Personnel per station: Dnipro 300 (1 unit), Zaporizhzhia 120 (1 unit), Kharkiv 0," in text
+    )
+    assert "Warning: Kharkiv (ukraine-east), a station of the posture, holds nobody." in text
+    assert "reckoned for posture.risk_scenario only" in text
 
 
 def test_empty_coverage_hours_says_so_plainly() -> None:

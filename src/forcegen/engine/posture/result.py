@@ -248,6 +248,14 @@ class PostureResult:
         ]
         return pd.DataFrame([u.to_json() for u in self.units], columns=columns)
 
+    def stations_frame(self) -> pd.DataFrame:
+        """One row per station: node, zone, personnel [persons], units (0: holds
+        nobody)."""
+        import pandas as pd
+
+        columns = ["node", "zone", "personnel", "units"]
+        return pd.DataFrame([s.to_json() for s in self.stations], columns=columns)
+
     def segments_frame(self) -> pd.DataFrame:
         """One row per segment of the line: start_km, end_km [km], hours [h] to reach it
         and the unit that reaches it first."""
@@ -269,7 +277,8 @@ class PostureResult:
         return pd.DataFrame(rows, columns=columns)
 
     def caveats_frame(self) -> pd.DataFrame:
-        """One row per caveat lifted and reinforcement time: coverage and gain [0-1]."""
+        """One row per caveat lifted and reinforcement time: coverage and gain [0-1], the
+        layout that gave it ("in place" or "restationed")."""
         import pandas as pd
 
         rows = [
@@ -278,11 +287,12 @@ class PostureResult:
                 "hours": hours,
                 "coverage": c.coverage[hours],
                 "gained": c.gained[hours],
+                "layout": (c.layout or {}).get(hours),
             }
             for c in self.caveats
             for hours in c.coverage
         ]
-        return pd.DataFrame(rows, columns=["nations", "hours", "coverage", "gained"])
+        return pd.DataFrame(rows, columns=["nations", "hours", "coverage", "gained", "layout"])
 
     def at_risk_frame(self) -> pd.DataFrame:
         """One row per pledge at risk: node, personnel [persons], distance_km [km]."""
@@ -335,9 +345,11 @@ class PostureComparison:
 
         frames = [r.caveats_frame().assign(posture=r.posture) for r in self.results]
         if not frames:
-            return pd.DataFrame(columns=["posture", "nations", "hours", "coverage", "gained"])
+            return pd.DataFrame(
+                columns=["posture", "nations", "hours", "coverage", "gained", "layout"]
+            )
         out = pd.concat(frames, ignore_index=True)
-        return out[["posture", "nations", "hours", "coverage", "gained"]]
+        return out[["posture", "nations", "hours", "coverage", "gained", "layout"]]
 
 
 def comparison_geojson(comparison: PostureComparison) -> dict[str, Any]:
