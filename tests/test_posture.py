@@ -222,7 +222,7 @@ def _front_workspace(
     # (0, 0), 333 km away; forward stations F1 (-0.5, 2.8) and F2 (0.5, 2.8), each 0.2
     # degrees = 22.24 km from the line. The UK brigade may serve only in the rear zone
     # (a front-line caveat); the Estonian brigade names no zone (it may go anywhere).
-    # Posture "forward": front first, stations F1 and F2 (manoeuvre units round-robin).
+    # Posture "forward": front first, stations F1 and F2 (units balanced by personnel).
     return toy(
         nodes=[_node("r", 0.0, 0.0), _node("f1", *f1), _node("f2", 0.5, 2.8)],
         legs=[_air("o", "r"), _air("o", "f1")],
