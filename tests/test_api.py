@@ -63,7 +63,7 @@ def test_importing_forcegen_loads_no_engine() -> None:
         ("SustainmentResult", 3),
         ("DeploymentResult", 5),
         ("RequirementFill", 1),
-        ("PostureResult", 4),
+        ("PostureResult", 5),
         ("PostureComparison", 2),
     ],
 )

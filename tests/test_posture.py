@@ -215,14 +215,16 @@ def test_no_manoeuvre_unit_covers_nothing() -> None:
 # -- caveats and risk --------------------------------------------------------------------
 
 
-def _front_workspace() -> forcegen.Workspace:
+def _front_workspace(
+    pledges: list[dict[str, Any]] | None = None, f1: tuple[float, float] = (-0.5, 2.8)
+) -> forcegen.Workspace:
     # The line runs along longitude 3 from latitude -1 to 1 (222.39 km). Rear node R at
     # (0, 0), 333 km away; forward stations F1 (-0.5, 2.8) and F2 (0.5, 2.8), each 0.2
     # degrees = 22.24 km from the line. The UK brigade may serve only in the rear zone
     # (a front-line caveat); the Estonian brigade names no zone (it may go anywhere).
-    # Posture "forward": front first, stations F1 and F2 (manoeuvre units round-robin).
+    # Posture "forward": front first, stations F1 and F2 (units balanced by personnel).
     return toy(
-        nodes=[_node("r", 0.0, 0.0), _node("f1", -0.5, 2.8), _node("f2", 0.5, 2.8)],
+        nodes=[_node("r", 0.0, 0.0), _node("f1", *f1), _node("f2", 0.5, 2.8)],
         legs=[_air("o", "r"), _air("o", "f1")],
         line=[(-1.0, 3.0), (1.0, 3.0)],
         zones={"rear": "r", "front": "f1"},
@@ -230,7 +232,8 @@ def _front_workspace() -> forcegen.Workspace:
             {"id": "rear", "name": "Rear", "country": "UKR"},
             {"id": "front", "name": "Front", "country": "UKR", "front_line": True},
         ],
-        pledges=[
+        pledges=pledges
+        or [
             _pledge("gbr-bde", "GBR", "bde", ["rear"]),
             _pledge("est-bde", "EST", "bde", None),
         ],
@@ -259,6 +262,7 @@ def test_caveat_cost_and_risk_by_hand() -> None:
     result = forcegen.posture(ws, "cf", posture="forward")
     where = {u.station.pledge: u.station.node for u in result.units}
     # the UK brigade stops in the rear; the Estonian goes to the first station, F1
+    # (both stations empty: the first listed)
     assert where == {"gbr-bde": "r", "est-bde": "f1"}
     assert [u.station.caveated for u in result.units] == [True, False]
     # within 1 h a column covers 32 km around F1: a chord 2 sqrt(32^2 - 22.239^2) =
@@ -279,8 +283,122 @@ def test_caveat_cost_and_risk_by_hand() -> None:
     assert cost.coverage[1.0] == pytest.approx(2 * chord / (2 * DEG), abs=0.015)
     assert cost.gained[1.0] == pytest.approx(chord / (2 * DEG), abs=0.015)
     assert cost.gained[24.0] == 0.0
+    # 1 h: the re-stationed layout (in place, R adds nothing); 24 h: equal, in place first
+    assert cost.layout == {1.0: "restationed", 24.0: "in place"}
+    assert cost.restationed == {1.0: ("GBR",), 24.0: ()}
     # ... and the UK brigade at F1 is then newly at risk
     assert cost.newly_at_risk == ("gbr-bde",)
+
+
+def test_a_caveated_unit_does_not_cover_the_line() -> None:
+    # Only the UK brigade, caveated, in the rear at R (0, 0). By the roads it would reach
+    # the line (no road legs: 1.25 x great circle at 40 km/h) at its nearest point (0, 3)
+    # in 1.25 x 3 DEG / 40 = 10.42 h and at its ends (+/-1, 3) in 1.25 x 351.6 / 40 =
+    # 10.99 h: all within 24 h, none within 1 h. Free to move to the line: nobody.
+    ws = _front_workspace([_pledge("gbr-bde", "GBR", "bde", ["rear"])])
+    result = forcegen.posture(ws, "cf", posture="forward")
+    assert result.coverage == {1.0: 0.0, 24.0: 0.0}
+    assert result.worst_segment is not None and result.worst_segment.hours is None
+    assert result.coverage_including_caveated == {1.0: 0.0, 24.0: 1.0}
+    # the exposure still counts it: 333.6 km from the line, within 400 km
+    assert result.personnel == 1000.0
+
+
+def test_every_unit_of_a_zone_is_spread_over_its_stations() -> None:
+    # Posture "forward": front stations F1, F2; every Estonian pledge goes to the front.
+    # Pledges in order: company c1 (100), brigade b1 (1000), brigade b2 (1000), company
+    # c2 (100). Manoeuvre first, largest first (pledge order among equals), each to the
+    # station with the fewest personnel (the first among equals):
+    #   b1 -> F1 (0, 0: first), b2 -> F2 (1000, 0)
+    # then the others: c1 -> F1 (1000, 1000: first), c2 -> F2 (1100, 1000)
+    ws = _front_workspace(
+        [
+            _pledge("c1", "EST", "coy", None),
+            _pledge("b1", "EST", "bde", None),
+            _pledge("b2", "EST", "bde", None),
+            _pledge("c2", "EST", "coy", None),
+        ]
+    )
+    result = forcegen.posture(ws, "cf", posture="forward")
+    assert {u.station.pledge: u.station.node for u in result.units} == {
+        "c1": "f1",
+        "b1": "f1",
+        "b2": "f2",
+        "c2": "f2",
+    }
+    assert [s.to_json() for s in result.stations] == [
+        {"node": "f1", "zone": "front", "personnel": 1100.0, "units": 2},
+        {"node": "f2", "zone": "front", "personnel": 1100.0, "units": 2},
+    ]
+    assert result.warnings == ()
+    assert result.stations_frame()["personnel"].tolist() == [1100.0, 1100.0]
+
+
+def test_an_empty_station_is_warned() -> None:
+    # one company only: it goes to F1; F2 holds nobody
+    ws = _front_workspace([_pledge("c1", "EST", "coy", None)])
+    result = forcegen.posture(ws, "cf", posture="forward")
+    assert [(s.node, s.personnel, s.units) for s in result.stations] == [
+        ("f1", 100.0, 1),
+        ("f2", 0.0, 0),
+    ]
+    assert result.warnings == ("F2 (front), a station of the posture, holds nobody",)
+    assert result.to_json()["warnings"] == list(result.warnings)
+
+
+def test_a_unit_shifted_by_another_nations_lifted_caveat_is_newly_at_risk() -> None:
+    # F1 now at (-0.5, 2.4): 0.6 degrees of longitude at latitude -0.5 = 66.7 km from the
+    # line, beyond risk_km 50; F2 22.2 km. Base: the Estonian brigade alone at the front
+    # goes to F1 (first among equals): not at risk. UK caveat lifted: the UK brigade
+    # (first in pledge order among equals) takes F1, the Estonian brigade is shifted to F2:
+    # newly at risk, although Estonia lifted nothing; the UK brigade at F1 is not.
+    ws = _front_workspace(f1=(-0.5, 2.4))
+    result = forcegen.posture(ws, "cf", posture="forward")
+    assert result.at_risk == ()
+    (cost,) = result.caveats
+    assert cost.newly_at_risk == ("est-bde",)
+
+
+def test_best_coverage_is_monotone_even_when_restationing_is_not() -> None:
+    # A value function whose re-stationed layouts are deliberately non-monotone: lifting
+    # A and re-stationing A gives 0.6, lifting A and B and re-stationing both 0.3; in
+    # place, each lifted nation adds 0.1 to 0.2. The best over every subset re-stationed
+    # (with every lifted unit counting) is monotone: for S within T, best(T) >= best(S).
+    from itertools import combinations
+
+    from forcegen.engine.posture.caveats import best_coverage
+
+    restationed = {("A",): 0.6, ("B",): 0.4, ("C",): 0.1, ("A", "B"): 0.3}
+
+    def value(moved: tuple[str, ...], counting: tuple[str, ...]) -> dict[float, float]:
+        base = 0.2 + 0.1 * len(counting)
+        return {6.0: max(base, restationed.get(moved, 0.0)) if moved else base}
+
+    nations = ("A", "B", "C")
+    sets = [c for k in range(4) for c in combinations(nations, k)]
+    best = {s: best_coverage(s, [6.0], value)[0][6.0] for s in sets}
+    # by hand: {} 0.2; A 0.6 (re-stationed); B 0.4; C 0.3 (in place 0.2 + 0.1);
+    # A,B 0.6 (A re-stationed); A,C 0.6; B,C 0.4; A,B,C 0.6
+    assert best[()] == pytest.approx(0.2)
+    assert best[("A",)] == 0.6 and best[("A", "B")] == 0.6 and best[("C",)] == pytest.approx(0.3)
+    assert best_coverage(("A", "B"), [6.0], value)[1] == {6.0: "restationed"}
+    for s in sets:
+        for t in sets:
+            if set(s) <= set(t):
+                assert best[t] >= best[s] >= best[()], (s, t)
+
+
+def test_builtin_caveat_price_is_monotone_and_never_negative(
+    builtin: forcegen.Workspace,
+) -> None:
+    for scenario in ("ceasefire-us-backstop", "ceasefire-only"):
+        for result in forcegen.compare_postures(builtin, scenario).results:
+            *alone, together = result.caveats
+            assert len(alone) >= 2, (scenario, result.posture)
+            for h, base in result.coverage.items():
+                for cost in alone:
+                    assert together.coverage[h] >= cost.coverage[h] >= base, (cost.nations, h)
+                    assert cost.gained[h] >= 0
 
 
 def test_without_a_posture_units_stand_where_deploy_sends_them() -> None:
@@ -379,7 +497,39 @@ def test_forward_hubs_bring_the_force_closer(builtin: forcegen.Workspace) -> Non
     assert (hub.posture, forward.posture) == ("lviv-hub", "forward-hubs")
     assert hub.within_km[200.0] == 0  # Lviv is ~700 km from the line
     assert forward.within_km[200.0] > 0
-    assert forward.coverage[24.0] > hub.coverage[24.0]
+    # every station of forward-hubs that holds a unit is reported; in this scenario the
+    # east gets only two units (Dutch infantry, a company), so Kharkiv is warned empty
+    rows = {s.node: s for s in forward.stations if s.zone == "ukraine-east"}
+    assert list(rows) == ["dnipro", "zaporizhzhia", "kharkiv"]
+    assert rows["dnipro"].units == 1 and rows["zaporizhzhia"].units == 1
+    assert any(w.startswith("Kharkiv") for w in forward.warnings)
+    # nobody free to move to the line stands in Ukraine: the UK and French brigades are
+    # caveated; the line waits for the German battlegroup from Poland
+    assert hub.coverage[24.0] == 0 and forward.coverage[24.0] == 0
+    assert forward.worst_segment is not None and forward.worst_segment.nation == "DEU"
+    assert forward.coverage_including_caveated is not None
+    assert forward.coverage_including_caveated[24.0] == 1.0
+
+
+def test_report_says_who_covers_and_where_the_force_stands() -> None:
+    code, out, err = cli("posture", "-s", "ceasefire-us-backstop", "--posture", "forward-hubs")
+    assert code == 0, err
+    text = " ".join(out.split())
+    assert "Coverage by units free to move to the line" in text
+    # Dnipro: Dutch infantry 300; Zaporizhzhia: one company 120; Kharkiv: nobody
+    assert (
+        "Personnel per station: Dnipro 300 (1 unit), Zaporizhzhia 120 (1 unit), Kharkiv 0," in text
+    )
+    assert "Warning: Kharkiv (ukraine-east), a station of the posture, holds nobody." in text
+    assert "reckoned for posture.risk_scenario only" in text
+
+
+def test_empty_coverage_hours_says_so_plainly() -> None:
+    code, out, err = cli("posture", "--set", "posture.coverage_hours=[]")
+    assert code == 2 and out == ""
+    assert "posture.coverage_hours: too few values" in err
+    assert "expected at least 1 value" in err
+    assert "Tuple" not in err
 
 
 # -- command line ------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from rich.text import Text
 
@@ -55,12 +55,15 @@ def worst_line(result: PostureResult, workspace: Workspace) -> str:
         f"km {p.start_km:,.0f}-{p.end_km:,.0f} along the line ({p.mid[0]:.2f} N {p.mid[1]:.2f} E)"
     )
     if worst.hours is None:
-        return f"No manoeuvre unit stands on the ground: no segment is reached ({where})."
+        return (
+            "No manoeuvre unit free to move to the line stands on the ground: no segment "
+            f"is reached ({where})."
+        )
     unit = next((u.station for u in result.units if u.station.unit == worst.unit), None)
     who = names.pledge(workspace, unit.pledge) if unit is not None else str(worst.unit)
     return (
         f"The worst-covered segment, {where}, waits {_h(worst.hours)} for {who} from "
-        f"{_node(result, worst.node)}."
+        f"{_node(result, worst.node)} (units free to move to the line)."
     )
 
 
@@ -69,7 +72,10 @@ def risk_line(result: PostureResult, workspace: Workspace) -> str | None:
     if result.risk_scenario is None:
         return None
     scenario = names.scenario(workspace, result.risk_scenario)
-    within = f"within {_km_label(result.settings.risk_km)} of the line"
+    within = (
+        f"within {_km_label(result.settings.risk_km)} of the line; reckoned for "
+        "posture.risk_scenario only"
+    )
     if not result.at_risk:
         return f"At risk under '{scenario}' ({within}): no pledge."
     parts = [
@@ -98,6 +104,44 @@ def not_stationed_lines(result: PostureResult, workspace: Workspace) -> list[str
     ]
 
 
+def _layout(layout: Mapping[float, str] | None, hours: Sequence[float]) -> str:
+    """'in place', 'restationed', or by hours when they differ: '6 h restationed, 24 h in
+    place'."""
+    words = [(layout or {}).get(h, "in place") for h in hours]
+    if len(set(words)) == 1:
+        return words[0]
+    return ", ".join(f"{_hours_label(h)} {w}" for h, w in zip(hours, words, strict=True))
+
+
+def station_line(result: PostureResult) -> str:
+    """'Personnel per station: Dnipro 300 (1 unit), Kharkiv 0, ...'."""
+    parts = [
+        f"{_node(result, row.node)} {count(row.personnel)}"
+        + (f" ({row.units:,} unit{'' if row.units == 1 else 's'})" if row.units else "")
+        for row in result.stations
+    ]
+    return "Personnel per station: " + ", ".join(parts) + "."
+
+
+def coverage_line(result: PostureResult) -> str:
+    """Coverage by units free to move to the line, and counting caveated units too."""
+    s = result.settings
+    reach = ", ".join(f"{percent(v)} within {_hours_label(h)}" for h, v in result.coverage.items())
+    text = (
+        "Coverage by units free to move to the line (share of the line a manoeuvre unit "
+        f"without a front-line caveat reaches by road): {reach}"
+    )
+    every = result.coverage_including_caveated
+    if every and every != result.coverage:
+        text += "; counting caveated units too: " + ", ".join(
+            f"{percent(v)} within {_hours_label(h)}" for h, v in every.items()
+        )
+    return (
+        text + f"; columns at {s.convoy_speed_kmh:g} km/h, {s.detour_factor:g} road km per km "
+        "off the road legs."
+    )
+
+
 def _caveat_table(result: PostureResult, workspace: Workspace) -> FittedTable | None:
     if not result.caveats:
         return None
@@ -105,12 +149,14 @@ def _caveat_table(result: PostureResult, workspace: Workspace) -> FittedTable | 
     columns = [Column("front-line caveat lifted by", key=True)]
     for h in hours:
         columns += [Column(f"coverage {_hours_label(h)}", "right"), Column("gain", "right")]
+    columns.append(Column("layout"))
     columns.append(Column("newly at risk"))
     table = FittedTable(columns, title="The price of the front-line caveat (coverage)")
     for cost in result.caveats:
         cells: list[str | Text] = [_nations(workspace, cost.nations)]
         for h in hours:
             cells += [percent(cost.coverage[h]), f"{100 * cost.gained[h]:+,.0f} pp"]
+        cells.append(_layout(cost.layout, hours))
         cells.append(", ".join(names.pledge(workspace, p) for p in cost.newly_at_risk) or "none")
         table.add_row(*cells)
     return table
@@ -124,7 +170,6 @@ def print_posture_report(result: PostureResult, workspace: Workspace) -> None:
     def say(text: str, style: str | None = None) -> None:
         console.print(text, style=style, highlight=False, markup=False)
 
-    s = result.settings
     say(
         f"forcegen posture: {_which(result, workspace)}: {result.posture_name}: "
         f"{count(result.personnel)} personnel in {len(result.units):,} units on the ground; "
@@ -133,12 +178,10 @@ def print_posture_report(result: PostureResult, workspace: Workspace) -> None:
     )
     bands = ", ".join(f"{count(v)} within {_km_label(k)}" for k, v in result.within_km.items())
     say(f"Personnel near the line: {bands}.")
-    reach = ", ".join(f"{percent(v)} within {_hours_label(h)}" for h, v in result.coverage.items())
-    say(
-        f"Coverage (share of the line a manoeuvre unit reaches by road): {reach}; columns "
-        f"at {s.convoy_speed_kmh:g} km/h, {s.detour_factor:g} road km per km off the road "
-        "legs."
-    )
+    say(coverage_line(result))
+    say(station_line(result))
+    for warning in result.warnings:
+        say(f"Warning: {warning}.")
     say(worst_line(result, workspace))
     table = FittedTable(
         [
@@ -194,7 +237,11 @@ def print_comparison_report(comparison: PostureComparison, workspace: Workspace)
     columns += [Column(f"within {_km_label(k)}", "right") for k in first.within_km]
     columns += [Column(f"coverage {_hours_label(h)}", "right") for h in first.coverage]
     columns.append(Column("worst segment", "right"))
-    table = FittedTable(columns, title="Postures side by side (personnel, share of the line)")
+    table = FittedTable(
+        columns,
+        title="Postures side by side (personnel; share of the line covered by units free "
+        "to move to it)",
+    )
     for r in comparison.results:
         worst = r.worst_segment
         table.add_row(
@@ -206,6 +253,9 @@ def print_comparison_report(comparison: PostureComparison, workspace: Workspace)
     console.print(table)
     for r in comparison.results:
         say(f"{r.posture_name}:", "bold")
+        say(station_line(r))
+        for warning in r.warnings:
+            say(f"Warning: {warning}.")
         say(worst_line(r, workspace))
         caveats = _caveat_table(r, workspace)
         if caveats is not None:

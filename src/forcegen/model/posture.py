@@ -44,7 +44,7 @@ Km = Annotated[Number, AtMost(LIMITS["MAX_ROUTE_KM"])]
 """A distance [km], at most MAX_ROUTE_KM."""
 
 Hours = Annotated[Number, Field(gt=0, le=8_760)]
-"""A time [h], more than 0 and at most a year."""
+"""A time [h], more than 0 and at most a year (8,760 h)."""
 
 
 class PosturePlanning(Sourced):
@@ -124,9 +124,10 @@ class Posture(Sourced):
     )
     stations: dict[Id, tuple[Id, ...]] = Field(
         default_factory=dict,
-        description="Zone -> node ids where its units stand: manoeuvre units spread over "
-        "them round-robin in pledge order, other units at the first; a zone not listed uses "
-        "the network's destination for it.",
+        description="Zone -> node ids where its units stand: every unit of the zone spread "
+        "over them balanced by personnel (manoeuvre units first, largest first, each to the "
+        "station with the fewest personnel so far); a zone not listed uses the network's "
+        "destination for it.",
     )
 
     @field_validator("stations")

@@ -782,6 +782,13 @@ def translate(
             message = "wrong kind of value"
             expected = "a mapping of fields (key: value lines)"
             found = _kind(err.get("input"))
+        elif kind in ("too_short", "too_long") and isinstance(err.get("ctx"), dict):
+            bound = err["ctx"].get("min_length" if kind == "too_short" else "max_length")
+            items = "value" if bound == 1 else "values"
+            message = "too few values" if kind == "too_short" else "too many values"
+            expected = (
+                f"at least {bound} {items}" if kind == "too_short" else f"at most {bound} {items}"
+            )
         elif kind == "value_error":
             text = err["msg"].removeprefix("Value error, ")
             message, _, expected_text = text.partition("; expected ")

@@ -32,6 +32,12 @@ BAND_COLOURS = ("#1a9850", "#fdae61", "#d73027")
 UNIT_SCALE = 0.06
 """Marker area per person [points^2 per person]."""
 
+CAVEAT_EDGE = "#6a0dad"
+"""Edge of a unit under a front-line caveat (it does not count in coverage)."""
+
+MARGIN_DEG = 1.2
+"""Margin of the map around the stations and the line [degrees]."""
+
 SPREAD = 0.18
 """Distance of units from their station when several share it [degrees]."""
 
@@ -56,11 +62,11 @@ def map_figure(result: PostureResult, workspace: Workspace | None = None) -> tup
     from matplotlib.patches import Polygon
 
     network = result.network
-    west, east, south, north = _extent(network)
+    west, east, south, north = _posture_extent(result, _hubs(result, workspace))
     mid_lat = (south + north) / 2
     width = (east - west) * math.cos(math.radians(mid_lat))
     height = north - south
-    fig, ax = plt.subplots(figsize=(10, max(4.0, min(12.0, 10 * height / max(width, 1e-6)))))
+    fig, ax = plt.subplots(figsize=(10, 2.0 + max(4.0, min(12.0, 10 * height / max(width, 1e-6)))))
     ax.set_facecolor("#eaf2f8")
     outlines = [Polygon(ring, closed=True) for _, ring in _outline_rings()]
     ax.add_collection(
@@ -96,19 +102,22 @@ def map_figure(result: PostureResult, workspace: Workspace | None = None) -> tup
         band = 0 if segment.covered(first) else 1 if segment.covered(last) else 2
         bands[band].append(piece)
     labels = (
-        f"line reached within {first:g} h",
-        f"line reached within {last:g} h",
-        f"line reached later than {last:g} h",
+        f"line reached in <= {first:g} h",
+        f"line reached in <= {last:g} h",
+        f"line reached in > {last:g} h",
     )
     for band, pieces in enumerate(bands):
         if not pieces:
             continue
         ax.add_collection(
             LineCollection(
-                pieces, colors=BAND_COLOURS[band], linewidths=5.0, zorder=4, capstyle="round"
+                pieces, colors=BAND_COLOURS[band], linewidths=7.0, zorder=4, capstyle="butt"
             )
         )
-        handles.append(Line2D([], [], color=BAND_COLOURS[band], linewidth=5.0, label=labels[band]))
+    bands_handles = [
+        Line2D([], [], color=BAND_COLOURS[band], linewidth=7.0, label=labels[band])
+        for band in range(3)
+    ]
 
     colours = nation_colours(workspace) if workspace is not None else {}
     by_node: dict[str, list[Any]] = {}
@@ -130,7 +139,7 @@ def map_figure(result: PostureResult, workspace: Workspace | None = None) -> tup
                 s=max(15.0, UNIT_SCALE * st.personnel),
                 color=colour,
                 alpha=0.8,
-                edgecolors="black",
+                edgecolors=CAVEAT_EDGE if st.caveated else "black",
                 linewidths=2.2 if st.caveated else 0.5,
                 zorder=6,
             )
@@ -147,16 +156,18 @@ def map_figure(result: PostureResult, workspace: Workspace | None = None) -> tup
                         label=names.nation(workspace, st.nation),
                     )
                 )
+    nation_handles = handles[1:]
+    handles = [handles[0], *bands_handles]
     handles.append(
         Line2D(
             [],
             [],
             marker="o",
             color="white",
-            markeredgecolor="black",
+            markeredgecolor=CAVEAT_EDGE,
             markeredgewidth=2.2,
             linestyle="",
-            label="front-line caveat",
+            label="front-line caveat (does not count)",
         )
     )
     hubs = _hubs(result, workspace)
@@ -184,19 +195,79 @@ def map_figure(result: PostureResult, workspace: Workspace | None = None) -> tup
             )
         )
     placed = dict.fromkeys([*by_node, *hubs])
-    stations = [(nodes[n], 60.0) for n in placed if _inside(nodes[n], west, east, south, north)]
+    load: dict[str, float] = {}
+    for row in result.stations:
+        load[row.node] = load.get(row.node, 0.0) + row.personnel
+    stations = [
+        (_labelled(nodes[n], load.get(n, 0.0)), 60.0)
+        for n in placed
+        if _inside(nodes[n], west, east, south, north)
+    ]
     ax.set_xlim(west, east)
     ax.set_ylim(south, north)
     ax.set_aspect(1 / math.cos(math.radians(mid_lat)))
     ax.set_xlabel("longitude [degrees east]")
     ax.set_ylabel("latitude [degrees north]")
-    ax.legend(handles=handles, fontsize=7, loc="upper right", framealpha=0.9)
+    bands_legend = ax.legend(
+        handles=handles,
+        fontsize=7,
+        loc="upper left",
+        bbox_to_anchor=(0.0, -0.11),
+        ncol=3,
+        frameon=False,
+        title="Coverage by units free to move to the line",
+        title_fontsize=7.5,
+        alignment="left",
+    )
+    if nation_handles:
+        ax.add_artist(bands_legend)
+        ax.legend(
+            handles=nation_handles,
+            fontsize=7,
+            loc="upper left",
+            bbox_to_anchor=(0.0, -0.24),
+            ncol=min(7, len(nation_handles)),
+            frameon=False,
+            title="Units by nation (disc area ~ personnel)",
+            title_fontsize=7.5,
+            alignment="left",
+            handletextpad=0.2,
+            columnspacing=0.8,
+        )
+    fig.subplots_adjust(bottom=0.26, top=0.95)
     scenario = _which(result, workspace)
     ax.set_title(f"Posture: {result.posture_name} ({scenario})")
     place_labels(fig, ax, stations)
     if workspace is not None:
         caption(fig, caption_text(workspace, scenario=scenario, note=_note(result, workspace)))
     return fig, ax
+
+
+def _posture_extent(result: PostureResult, hubs: list[str]) -> tuple[float, float, float, float]:
+    """West, east, south and north edges of the map [degrees]: the stations where units
+    stand, the posture's stations and the line of contact, plus :data:`MARGIN_DEG`; the
+    whole network's extent when there is nothing to show."""
+    nodes = {n.id: n for n in result.network.nodes}
+    used = dict.fromkeys([*(u.station.node for u in result.units), *hubs])
+    points = [(nodes[n].lon, nodes[n].lat) for n in used if n in nodes]
+    points += [(p.start[1], p.start[0]) for p in (s.piece for s in result.segments)]
+    points += [(p.end[1], p.end[0]) for p in (s.piece for s in result.segments)]
+    if not points:
+        return _extent(result.network)
+    lons = [p[0] for p in points]
+    lats = [p[1] for p in points]
+    return (
+        min(lons) - MARGIN_DEG,
+        max(lons) + MARGIN_DEG,
+        max(min(lats) - MARGIN_DEG, -89.0),
+        min(max(lats) + MARGIN_DEG, 89.0),
+    )
+
+
+def _labelled(node: Any, personnel: float) -> Any:
+    """The node with its personnel in its label: 'Dnipro 300', 'Kharkiv nobody'."""
+    text = f"{personnel:,.0f}" if personnel > 0 else "nobody"
+    return node.model_copy(update={"name": f"{node.name} {text}"})
 
 
 def _hubs(result: PostureResult, workspace: Workspace | None) -> list[str]:
@@ -227,7 +298,8 @@ def _note(result: PostureResult, workspace: Workspace) -> str:
     )
     coverage = ", ".join(f"{100 * v:.0f} % in {h:g} h" for h, v in result.coverage.items())
     return (
-        f"Units sized by personnel; coverage {coverage} (manoeuvre units by road at "
+        f"Units sized by personnel; coverage {coverage} by units free to move to the line "
+        f"(manoeuvre units without a front-line caveat, by road at "
         f"{s.convoy_speed_kmh:g} km/h, {s.detour_factor:g} road km per km off the road legs); "
         f"fires reach {s.risk_km:g} km. Posture sources: "
         + (", ".join(hosts) if hosts else "none (assumptions)")

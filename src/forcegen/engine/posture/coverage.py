@@ -1,10 +1,12 @@
-"""Coverage of the line of contact: which share of its length some manoeuvre unit can
-reach by road within T hours, and the segment that waits longest.
+"""Coverage of the line of contact by units free to move to the line: which share of its
+length some manoeuvre unit without a front-line caveat can reach by road within T hours,
+and the segment that waits longest. A caveated unit would not go to the line: it is left
+out (unless ``include_caveated``, the figure reported as ``coverage_including_caveated``).
 
 The line is cut into segments: each piece between two of its points into
 ``ceil(length / segment_km)`` equal parts (positions interpolated in latitude and
 longitude, lengths measured on the great circle). A segment is covered within T hours
-when some manoeuvre unit's road time to its midpoint is at most T
+when some manoeuvre unit's (free to move to the line) road time to its midpoint is at most T
 (:meth:`~forcegen.engine.posture.road_time.RoadNetwork.hours_to_point`); coverage is the
 covered length over the total length. The worst segment is the one whose fastest
 reinforcement takes longest.
@@ -13,7 +15,7 @@ reinforcement takes longest.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -100,19 +102,28 @@ def split_line(points: Sequence[LatLon], segment_km: float) -> list[Piece]:
 
 
 def reach(
-    roads: RoadNetwork, pieces: Sequence[Piece], stations: Iterable[Station]
+    roads: RoadNetwork,
+    pieces: Sequence[Piece],
+    stations: Iterable[Station],
+    include_caveated: bool = False,
+    hours_to: Callable[[str, Piece], float] | None = None,
 ) -> list[Segment]:
-    """Each piece with the manoeuvre unit that reaches its midpoint first (the first in
-    stationing order among equals) and its road time [h]."""
+    """Each piece with the manoeuvre unit free to move to the line (caveated units count
+    only with ``include_caveated``) that reaches its midpoint first (the first in
+    stationing order among equals) and its road time [h]; ``hours_to(node, piece)`` a
+    cache of the road times (default: computed)."""
     first_at: dict[str, Station] = {}
     for station in stations:
-        if station.manoeuvre:
+        if station.manoeuvre and (include_caveated or not station.caveated):
             first_at.setdefault(station.node, station)
     out: list[Segment] = []
     for piece in pieces:
         best: tuple[float, Station] | None = None
         for node, station in first_at.items():
-            hours = roads.hours_to_point(node, *piece.mid)
+            if hours_to is None:
+                hours = roads.hours_to_point(node, *piece.mid)
+            else:
+                hours = hours_to(node, piece)
             if best is None or hours < best[0]:
                 best = (hours, station)
         if best is None:

@@ -12,6 +12,7 @@ fires. ``compare_postures`` does it for several postures side by side.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from forcegen.engine.activation import scenario_pledges, scenario_view
 from forcegen.engine.deployment.geography import distance_to_line_km
@@ -21,8 +22,14 @@ from forcegen.engine.deployment.movement import (
     taskings_from_sourcing,
 )
 from forcegen.engine.posture.caveats import caveat_costs, caveated_nations
-from forcegen.engine.posture.coverage import Segment, coverage, reach, split_line
-from forcegen.engine.posture.result import AtRisk, PostureComparison, PostureResult, UnitPosture
+from forcegen.engine.posture.coverage import Piece, Segment, coverage, reach, split_line
+from forcegen.engine.posture.result import (
+    AtRisk,
+    PostureComparison,
+    PostureResult,
+    StationLoad,
+    UnitPosture,
+)
 from forcegen.engine.posture.road_time import RoadNetwork
 from forcegen.engine.posture.stationing import Station, station_units
 from forcegen.engine.totals import checked_personnel
@@ -86,6 +93,7 @@ class _Measure:
         self.pieces = split_line(self.line, settings.segment_km)
         self.nodes = {n.id: n for n in network.nodes}
         self._distance: dict[str, float] = {}
+        self._hours: dict[tuple[str, int], float] = {}
 
     def distance_km(self, node_id: str) -> float:
         """Great-circle distance from a node to the line [km]."""
@@ -94,11 +102,22 @@ class _Measure:
             self._distance[node_id] = distance_to_line_km(node.lat, node.lon, self.line)
         return self._distance[node_id]
 
-    def segments(self, stations: Sequence[Station]) -> list[Segment]:
-        return reach(self.roads, self.pieces, stations)
+    def hours_to(self, node: str, piece: Piece) -> float:
+        """Road time from a node to the midpoint of a piece [h] (cached)."""
+        key = (node, piece.index)
+        if key not in self._hours:
+            self._hours[key] = self.roads.hours_to_point(node, *piece.mid)
+        return self._hours[key]
 
-    def coverage(self, stations: Sequence[Station]) -> dict[float, float]:
-        segments = self.segments(stations)
+    def segments(
+        self, stations: Sequence[Station], include_caveated: bool = False
+    ) -> list[Segment]:
+        return reach(self.roads, self.pieces, stations, include_caveated, self.hours_to)
+
+    def coverage(
+        self, stations: Sequence[Station], include_caveated: bool = False
+    ) -> dict[float, float]:
+        segments = self.segments(stations, include_caveated)
         return {h: coverage(segments, h) for h in self.settings.coverage_hours}
 
     def at_risk(self, stations: Sequence[Station]) -> list[AtRisk]:
@@ -128,6 +147,7 @@ def _result(
     )
     segments = measure.segments(stations)
     covered = {h: coverage(segments, h) for h in workspace.posture.coverage_hours}
+    everyone = measure.coverage(stations, include_caveated=True)
 
     def risky(lifted: tuple[str, ...]) -> list[AtRisk]:
         if risk is None:
@@ -137,12 +157,28 @@ def _result(
         return measure.at_risk(placed)
 
     at_risk = risky(())
+    layouts: dict[tuple[str, ...], list[Station]] = {(): stations}
 
-    def lifted(nations: tuple[str, ...]) -> tuple[dict[float, float], list[str]]:
-        placed, _ = station_units(workspace, network, tasks, chosen, nations)
-        return measure.coverage(placed), [a.pledge for a in risky(nations)]
+    def value(restation: tuple[str, ...], counting: tuple[str, ...]) -> dict[float, float]:
+        key = tuple(sorted(restation))
+        if key not in layouts:
+            layouts[key] = station_units(workspace, network, tasks, chosen, key)[0]
+        freed = [replace(s, caveated=False) if s.nation in counting else s for s in layouts[key]]
+        return measure.coverage(freed)
 
-    costs = caveat_costs(caveated_nations(stations), covered, [a.pledge for a in at_risk], lifted)
+    costs = caveat_costs(
+        caveated_nations(stations),
+        covered,
+        [a.pledge for a in at_risk],
+        value,
+        lambda lifted: [a.pledge for a in risky(lifted)],
+    )
+    station_rows = _stations(chosen, network, stations)
+    warnings = tuple(
+        f"{network.node(row.node).name} ({row.zone}), a station of the posture, holds nobody"
+        for row in station_rows
+        if row.units == 0
+    )
     return PostureResult(
         scenario=None if scenario is None else scenario.id,
         requirement=requirement,
@@ -154,10 +190,28 @@ def _result(
         not_stationed=tuple(left),
         segments=tuple(segments),
         coverage=covered,
+        coverage_including_caveated=everyone,
+        stations=station_rows,
+        warnings=warnings,
         caveats=costs,
         risk_scenario=workspace.posture.risk_scenario,
         at_risk=tuple(at_risk),
     )
+
+
+def _stations(
+    chosen: Posture | None, network: Network, stations: Sequence[Station]
+) -> tuple[StationLoad, ...]:
+    """Personnel and units at each station: the posture's stations in its order (zones
+    it lists, nodes in order), then every other node where a unit stands."""
+    rows: dict[tuple[str, str], list[float]] = {}
+    if chosen is not None:
+        for zone, nodes in chosen.stations.items():
+            for node in nodes:
+                rows.setdefault((node, zone), [])
+    for s in stations:
+        rows.setdefault((s.node, s.zone), []).append(s.personnel)
+    return tuple(StationLoad(node, zone, float(sum(p)), len(p)) for (node, zone), p in rows.items())
 
 
 def _risk(workspace: Workspace) -> tuple[Workspace, list[Tasking]] | None:

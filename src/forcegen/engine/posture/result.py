@@ -70,6 +70,26 @@ class AtRisk:
 
 
 @dataclass(frozen=True)
+class StationLoad:
+    """A station and what stands there: ``personnel`` [persons] in ``units`` units
+    (0 for a station of the posture that holds nobody)."""
+
+    node: str
+    zone: str
+    personnel: float
+    units: int
+
+    def to_json(self) -> dict[str, object]:
+        """One row of ``stations`` in the JSON."""
+        return {
+            "node": self.node,
+            "zone": self.zone,
+            "personnel": round(self.personnel, 3),
+            "units": self.units,
+        }
+
+
+@dataclass(frozen=True)
 class PostureResult:
     """Where the force stands under one posture and what it covers."""
 
@@ -84,10 +104,17 @@ class PostureResult:
     not_stationed: tuple[NotStationed, ...]
     segments: tuple[Segment, ...]
     coverage: Mapping[float, float]
-    """Share of the line's length a manoeuvre unit reaches within T hours [h -> 0-1]."""
+    """Share of the line's length a manoeuvre unit free to move to the line (no
+    front-line caveat) reaches within T hours [h -> 0-1]."""
     caveats: tuple[CaveatCost, ...]
     risk_scenario: str | None
     at_risk: tuple[AtRisk, ...]
+    coverage_including_caveated: Mapping[float, float] | None = None
+    """The same, counting caveated manoeuvre units too [h -> 0-1]."""
+    stations: tuple[StationLoad, ...] = ()
+    """Personnel at each station: the posture's stations first, then other nodes."""
+    warnings: tuple[str, ...] = ()
+    """Problems of the posture in words, e.g. a station that holds nobody."""
 
     @property
     def personnel(self) -> float:
@@ -122,6 +149,12 @@ class PostureResult:
             "personnel": round(self.personnel, 3),
             "within_km": {hours_key(k): round(v) for k, v in self.within_km.items()},
             "coverage": {hours_key(h): round(v, 4) for h, v in self.coverage.items()},
+            "coverage_including_caveated": {
+                hours_key(h): round(v, 4)
+                for h, v in (self.coverage_including_caveated or {}).items()
+            },
+            "stations": [s.to_json() for s in self.stations],
+            "warnings": list(self.warnings),
             "worst_segment": None if worst is None else worst.to_json(),
             "caveats": [c.to_json() for c in self.caveats],
             "risk_scenario": self.risk_scenario,
@@ -215,6 +248,14 @@ class PostureResult:
         ]
         return pd.DataFrame([u.to_json() for u in self.units], columns=columns)
 
+    def stations_frame(self) -> pd.DataFrame:
+        """One row per station: node, zone, personnel [persons], units (0: holds
+        nobody)."""
+        import pandas as pd
+
+        columns = ["node", "zone", "personnel", "units"]
+        return pd.DataFrame([s.to_json() for s in self.stations], columns=columns)
+
     def segments_frame(self) -> pd.DataFrame:
         """One row per segment of the line: start_km, end_km [km], hours [h] to reach it
         and the unit that reaches it first."""
@@ -236,7 +277,8 @@ class PostureResult:
         return pd.DataFrame(rows, columns=columns)
 
     def caveats_frame(self) -> pd.DataFrame:
-        """One row per caveat lifted and reinforcement time: coverage and gain [0-1]."""
+        """One row per caveat lifted and reinforcement time: coverage and gain [0-1], the
+        layout that gave it ("in place" or "restationed")."""
         import pandas as pd
 
         rows = [
@@ -245,11 +287,12 @@ class PostureResult:
                 "hours": hours,
                 "coverage": c.coverage[hours],
                 "gained": c.gained[hours],
+                "layout": (c.layout or {}).get(hours),
             }
             for c in self.caveats
             for hours in c.coverage
         ]
-        return pd.DataFrame(rows, columns=["nations", "hours", "coverage", "gained"])
+        return pd.DataFrame(rows, columns=["nations", "hours", "coverage", "gained", "layout"])
 
     def at_risk_frame(self) -> pd.DataFrame:
         """One row per pledge at risk: node, personnel [persons], distance_km [km]."""
@@ -302,9 +345,11 @@ class PostureComparison:
 
         frames = [r.caveats_frame().assign(posture=r.posture) for r in self.results]
         if not frames:
-            return pd.DataFrame(columns=["posture", "nations", "hours", "coverage", "gained"])
+            return pd.DataFrame(
+                columns=["posture", "nations", "hours", "coverage", "gained", "layout"]
+            )
         out = pd.concat(frames, ignore_index=True)
-        return out[["posture", "nations", "hours", "coverage", "gained"]]
+        return out[["posture", "nations", "hours", "coverage", "gained", "layout"]]
 
 
 def comparison_geojson(comparison: PostureComparison) -> dict[str, Any]:

@@ -12,15 +12,18 @@ a place to stand:
   network's ``default_zone`` (as ``deploy`` moves it).
 
 A zone's place is the posture's ``stations`` for it, else the network's destination for
-it. With several station nodes, manoeuvre units are dealt round-robin in tasking (pledge)
-order; other units stand at the first node. No posture (``None``) is the deployment
+it. With several station nodes, every unit of the zone is spread over them, balanced by
+personnel: first the manoeuvre units, then the others, each group largest first (pledge
+order among equals), each unit to the station with the fewest personnel so far (the first
+listed among equals). Every station thus gets a manoeuvre unit (a reaction force) when the
+zone has at least as many manoeuvre units as stations. No posture (``None``) is the deployment
 plan's own layout: the network's zone destinations, each pledge's own zone order.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from forcegen.engine.deployment.movement import Tasking, home_based
 from forcegen.model.network import Network
@@ -116,10 +119,10 @@ def station_units(
 ) -> tuple[list[Station], list[NotStationed]]:
     """Where each tasking stands under ``posture`` (None: the deployment plan's layout),
     with the front-line caveat of the nations in ``lifted`` lifted."""
-    placed: list[Station] = []
+    placed: list[Station | None] = []
     left: list[NotStationed] = []
     home = home_based(workspace)
-    dealt: dict[str, int] = {}  # zone -> manoeuvre units placed there so far
+    waiting: dict[str, list[int]] = {}  # zone -> indices into placed, to be given a node
     for task in taskings:
         pledge = workspace.pledges[task.pledge]
         capability = workspace.capabilities[pledge.capability]
@@ -145,13 +148,8 @@ def station_units(
                 NotStationed(unit, pledge.id, pledge.nation, reason, float(personnel), first)
             )
             continue
-        places = _places(network, posture, zone)
-        node = places[0]
-        if capability.manoeuvre:
-            k = dealt.get(zone, 0)
-            node = places[k % len(places)]
-            dealt[zone] = k + 1
         caveated = is_caveated(workspace, network, pledge) and pledge.nation not in lifted
+        waiting.setdefault(zone, []).append(len(placed))
         placed.append(
             Station(
                 unit,
@@ -160,9 +158,33 @@ def station_units(
                 pledge.capability,
                 capability.manoeuvre,
                 zone,
-                node,
+                "",
                 float(personnel),
                 caveated,
             )
         )
-    return placed, left
+    for zone, indices in waiting.items():
+        units = [(k, placed[k]) for k in indices]
+        nodes = spread(
+            [(st.personnel, st.manoeuvre) for _, st in units if st is not None],
+            _places(network, posture, zone),
+        )
+        for (k, st), node in zip(units, nodes, strict=True):
+            assert st is not None
+            placed[k] = replace(st, node=node)
+    return [st for st in placed if st is not None], left
+
+
+def spread(units: Sequence[tuple[float, bool]], places: Sequence[str]) -> list[str]:
+    """The station of each unit (personnel [persons], manoeuvre) of one zone among
+    ``places``: manoeuvre units first, then the others, each group largest first (given
+    order among equals), each to the station with the fewest personnel so far (the first
+    of ``places`` among equals)."""
+    load = dict.fromkeys(places, 0.0)
+    order = sorted(range(len(units)), key=lambda k: (not units[k][1], -units[k][0], k))
+    out = [places[0]] * len(units)
+    for k in order:
+        node = min(places, key=lambda n: load[n])
+        out[k] = node
+        load[node] += units[k][0]
+    return out
