@@ -95,7 +95,14 @@ def _candidates(
             return order
         return [network.default_zone] if network.default_zone else []
     allowed = list(pledge.zones)
-    if pledge.nation in lifted:
+    # lifting a nation's caveat opens the front line to its caveated land pledges only:
+    # its fighter squadron (airspace, Poland, Romania) and its headquarters (joint, sited
+    # in Kyiv by design) stay where they are
+    if (
+        pledge.nation in lifted
+        and workspace.capabilities[pledge.capability].domain.value == "land"
+        and is_caveated(workspace, network, pledge)
+    ):
         allowed += [z for z in front_line_zones(workspace) if z not in allowed]
     if not order:
         return allowed
