@@ -133,10 +133,11 @@ def decompose(
                 if left_src.get(at, 0.0) > FLOW_ZERO:
                     amount = min(amount, left_src[at])
                     break
-                j = next((j for j in into.get(at, ()) if left_leg[j] > FLOW_ZERO), None)
-                if j is None or legs[j].from_ in seen:
+                step = next((k for k in into.get(at, ()) if left_leg[k] > FLOW_ZERO), None)
+                if step is None or legs[step].from_ in seen:
                     path = []
                     break
+                j = step
                 path.append(j)
                 amount = min(amount, float(left_leg[j]))
                 at = legs[j].from_

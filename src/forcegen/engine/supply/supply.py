@@ -155,8 +155,11 @@ class SupplyResult:
         cut = self.resupply.binding_set
         if not cut:
             return None
-        members = []
+        members: list[dict[str, Any]] = []
+        legs = nodes = 0
         for kind, rid, _ in cut:
+            legs += kind == "leg"
+            nodes += kind == "node"
             if kind == "leg":
                 leg = next(x for x in self.network.legs if x.id == rid)
                 capacity = float(leg.capacity.short_tons_per_day)
@@ -179,8 +182,8 @@ class SupplyResult:
         capacity = sum(m["capacity_short_tons_per_day"] for m in members)
         flow = sum(m["flow_short_tons_per_day"] for m in members)
         return {
-            "legs": sum(m["kind"] == "leg" for m in members),
-            "nodes": sum(m["kind"] == "node" for m in members),
+            "legs": legs,
+            "nodes": nodes,
             "capacity_short_tons_per_day": round(capacity, ROUND),
             "flow_short_tons_per_day": round(flow, ROUND),
             "utilisation": round(flow / capacity, 6) if capacity else None,
@@ -370,7 +373,8 @@ class SupplyResult:
                 "closure_day": self.deployment.plan.closure_day,
                 "feasible": self.overlap.feasible,
                 "days": len(self.overlap.days),
-                "solves": self.overlap.solves,
+                "routing": "steady routes, no rerouting around the movement",
+                "infeasible_days": list(self.overlap.infeasible_days),
                 "worst_day": None if worst is None else worst.day,
                 "worst_utilisation": None if worst is None else _finite(worst.utilisation),
                 "worst_demand_short_tons_per_day": None
@@ -382,6 +386,7 @@ class SupplyResult:
                     "kind": worst.binding[0],
                     "id": worst.binding[1],
                     "name": self.resource_name(worst.binding[0], worst.binding[1]),
+                    "utilisation": _finite(worst.binding[2]),
                 },
             },
             "autonomy": None
