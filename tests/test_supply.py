@@ -225,6 +225,21 @@ def test_geojson_is_valid_lon_lat_and_round_trips() -> None:
     # 2 st a day over 10: 0.2
     assert leg["resupply_flow_short_tons_per_day"] == pytest.approx(2.0)
     assert leg["utilisation_share"] == pytest.approx(0.2)
+    # the only leg into dst binds alone: the cut of one leg of 10 st a day at 20 %
+    assert leg["in_binding_cut"] is True
+    assert document["binding_cut"] == {
+        "legs": 1,
+        "nodes": 0,
+        "capacity_short_tons_per_day": 10.0,
+        "flow_short_tons_per_day": 2.0,
+        "utilisation": 0.2,
+    }
+    others = [
+        f["properties"]["in_binding_cut"]
+        for f in document["features"]
+        if f["properties"]["layer"] == "leg" and f["properties"]["id"] != "src-dst"
+    ]
+    assert others == [False]
     (demand,) = [
         f["properties"] for f in document["features"] if f["properties"]["layer"] == "demand"
     ]

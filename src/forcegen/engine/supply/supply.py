@@ -446,10 +446,12 @@ class SupplyResult:
         the line of contact, the destinations' demand (layer ``demand``) and one Point per
         unit in place at its destination (layer ``unit``: personnel, demand [short
         tons/day], and under ``--cut`` the day it runs out and its days without supply,
-        null without cuts), RFC 7946."""
+        null without cuts), RFC 7946. Legs and nodes say whether they are in the binding
+        cut (``in_binding_cut``); the collection carries the cut's totals."""
         from forcegen.engine.geojson import collection, network_features, point
 
         peak = _movement_peak(self.deployment)
+        in_cut = {(kind, rid) for kind, rid, _ in self.resupply.binding_set}
         legs = {
             leg.id: {
                 "resupply_flow_short_tons_per_day": round(
@@ -457,6 +459,7 @@ class SupplyResult:
                 ),
                 "utilisation_share": round(self.resupply.leg_utilisation.get(leg.id, 0.0), 6),
                 "movement_peak_utilisation_share": peak.get(leg.id),
+                "in_binding_cut": ("leg", leg.id) in in_cut,
             }
             for leg in self.network.legs
         }
@@ -470,6 +473,7 @@ class SupplyResult:
                 else round(self.resupply.node_utilisation[n.id], 6),
                 "movement_peak_utilisation_share": peak.get(n.id),
                 "supply_source": n.id in self.sources,
+                "in_binding_cut": ("node", n.id) in in_cut,
             }
             for n in self.network.nodes
         }
@@ -514,7 +518,13 @@ class SupplyResult:
                     },
                 )
             )
-        return collection(features, name="forcegen supply", scenario=self.scenario)
+        cut = self.binding_cut()
+        return collection(
+            features,
+            name="forcegen supply",
+            scenario=self.scenario,
+            binding_cut=None if cut is None else {k: v for k, v in cut.items() if k != "members"},
+        )
 
 
 _RESOURCE_COLUMNS = (
