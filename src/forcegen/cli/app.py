@@ -787,6 +787,16 @@ def supply(
         ),
     ] = 0,
     seed: Annotated[int, typer.Option("--seed", min=0, help="Seed of the disruption draws.")] = 0,
+    critical: Annotated[
+        int | None,
+        typer.Option(
+            "--critical",
+            metavar="DAYS",
+            help="Also cut each leg and node the resupply uses alone for DAYS days from "
+            "the day after closure and rank who runs out.",
+            show_default=False,
+        ),
+    ] = None,
     as_json: JsonOpt = False,
     geojson: GeoJsonOpt = None,
     plot: Annotated[
@@ -802,6 +812,8 @@ def supply(
         forcegen.check_count("--disruptions", disruptions, "MAX_DISRUPTIONS", least=0)
         forcegen.check_count("--cut", len(cut), "MAX_CUTS", least=0)
         cuts = [forcegen.parse_cut(text) for text in cut]
+        if critical is not None:
+            forcegen.check_count("--critical", critical, "MAX_DAYS", least=1)
         from forcegen.cli.progress import output_dir, output_file, progress_bar
 
         ws = resolve_workspace(workspace, set_, as_of, ledger, known_at)
@@ -819,6 +831,7 @@ def supply(
                 draws=disruptions,
                 seed=seed,
                 progress=update,
+                critical=critical,
             )
         with forcegen.OutputTransaction() as out:
             if geojson is not None:

@@ -11,6 +11,9 @@ from forcegen.cli.tables import Column, FittedTable, count, percent
 MAX_RESOURCES = 10
 """Legs and nodes listed in the resupply table (all are in --json)."""
 
+MAX_CRITICAL = 5
+"""Single cuts listed by --critical (all are in --json)."""
+
 CLASS_NAMES = {
     "class_i": "I rations",
     "water": "water",
@@ -47,10 +50,13 @@ def print_supply_report(result: SupplyResult, workspace: Workspace) -> None:
     )
     s = result.settings
     fuel = s.fuel if isinstance(s.fuel, float) else s.fuel.value
+    total = result.total("base")
+    water = result.by_class().get("water", 0.0)
     say(
         f"forcegen supply: {which}: {count(result.personnel)} personnel in "
-        f"{len(result.demands):,} units in place need {count(result.total('base'))} short "
-        f"tons a day (fuel low {count(result.total('low'))}, high "
+        f"{len(result.demands):,} units in place need {count(total)} short tons a day "
+        f"(water counted as carried: {percent(water / total if total else 0.0, 0)} of "
+        f"it; fuel a historical range: low {count(result.total('low'))}, high "
         f"{count(result.total('high'))}); {s.stock_days:,} days of stock, "
         f"{s.climate.value}, {s.ammunition_posture.value} ammunition, fuel {fuel}",
         "bold",
@@ -95,27 +101,38 @@ def print_supply_report(result: SupplyResult, workspace: Workspace) -> None:
 
     flow = result.resupply
     sources = ", ".join(result.network.node(n).name for n in result.sources)
-    binding = result.binding()
     verdict = "carries it" if flow.feasible else "CANNOT carry it"
     say(
         f"Resupply from {sources}: the network {verdict}; highest utilisation "
         f"{_share(flow.utilisation)} (fuel low {_share(result.utilisation_by_case['low'])}, "
-        f"high {_share(result.utilisation_by_case['high'])})"
-        + (f", at {binding['name']}" if binding else "")
-        + f". Through the gauge break: {count(result.gauge_break_short_tons())} short tons "
-        "a day.",
+        f"high {_share(result.utilisation_by_case['high'])}). Through the gauge break: "
+        f"{count(result.gauge_break_short_tons())} short tons a day.",
         None if flow.feasible else "red",
     )
-    cut = flow.binding_set
-    if len(cut) > 1:
-        legs = {leg.id: leg for leg in result.network.legs}
-        total = sum(legs[i].capacity.short_tons_per_day for k, i, _ in cut if k == "leg")
+    cut = result.binding_cut()
+    if cut is not None:
+        members = cut["members"]
+        parts = []
+        if cut["legs"]:
+            parts.append(f"{cut['legs']:,} leg" + ("s" if cut["legs"] > 1 else ""))
+        if cut["nodes"]:
+            parts.append(f"{cut['nodes']:,} node" + ("s" if cut["nodes"] > 1 else ""))
+        what = (
+            f"{members[0]['name']}"
+            if len(members) == 1
+            else f"the cut of {' and '.join(parts)} between the supply sources and the destinations"
+        )
         say(
-            f"The limit is a cut of {len(cut):,} legs and nodes"
-            + (f" ({count(total)} short tons a day of leg capacity together)" if total else "")
-            + ": "
-            + "; ".join(result.resource_name(k, i) for k, i, _ in cut)
-            + "."
+            f"The binding limit is {what} ({count(cut['capacity_short_tons_per_day'])} "
+            f"short tons a day{' together' if len(members) > 1 else ''}), used at "
+            f"{_share(cut['utilisation'])}"
+            + (
+                ": " + "; ".join(str(m["name"]) for m in members) + ". The flow is spread "
+                "to level the utilisation across the cut, so no one of them binds alone; "
+                "the table gives each leg's share of its capacity."
+                if len(members) > 1
+                else "."
+            )
         )
     if flow.unreachable:
         say("No route from a source to: " + ", ".join(flow.unreachable), "red")
@@ -141,14 +158,22 @@ def print_supply_report(result: SupplyResult, workspace: Workspace) -> None:
     if resources.rows:
         console.print(resources)
     worst = result.overlap.worst
-    if worst is not None:
+    if worst is not None and result.overlap.days:
         where = "" if worst.binding is None else f" at {result.resource_name(*worst.binding[:2])}"
+        bad = result.overlap.infeasible_days
         say(
-            f"While the force closes (to day {_day(result.deployment.plan.closure_day)}): "
-            f"worst day {worst.day:,}, {count(worst.demand)} short tons a day for the units "
-            f"in place take {_share(worst.utilisation)} of what the movement leaves{where}"
-            + ("." if result.overlap.feasible else ": NOT carried."),
-            None if result.overlap.feasible else "red",
+            f"While the force closes (days {result.overlap.days[0].day:,}-"
+            f"{result.overlap.days[-1].day:,}), resupply of the units in place on its steady "
+            "routes beside the movement's own cargo: worst day "
+            f"{worst.day:,}, {count(worst.demand)} short tons a day take "
+            f"{_share(worst.utilisation)} of what the movement leaves{where}"
+            + (
+                "; every day fits."
+                if not bad
+                else f": the movement and the resupply COLLIDE on {len(bad):,} days "
+                f"(first day {bad[0]:,})."
+            ),
+            None if not bad else "red",
         )
     autonomy = result.autonomy
     if autonomy is not None:
@@ -158,6 +183,12 @@ def print_supply_report(result: SupplyResult, workspace: Workspace) -> None:
             for c in result.cuts
         )
         out = [u for u in autonomy.units if u.runs_out_day is not None]
+        peak = max(flow.leg_utilisation.values(), default=0.0)
+        limits = (
+            f"Model limits: the steady resupply uses at most {percent(peak, 0)} of any leg, "
+            "sources hold unlimited stock, transit lag is ignored and stock drawn down "
+            "is not rebuilt (docs/supply.md)."
+        )
         if not out:
             how = (
                 "the network reroutes around it (full deliveries every day)"
@@ -165,11 +196,12 @@ def print_supply_report(result: SupplyResult, workspace: Workspace) -> None:
                 else f"at worst {percent(autonomy.lowest_share, 0)} of a destination's "
                 f"demand arrives a day, and the {s.stock_days:,} days of stock cover the rest"
             )
-            say(f"Cut {cuts}: no unit runs out: {how}.")
+            say(f"Cut {cuts}: no unit runs out: {how}. {limits}")
         else:
             say(
                 f"Cut {cuts}: {count(autonomy.personnel_without)} personnel run out of "
-                f"supply ({count(autonomy.person_days_without)} person-days without).",
+                f"supply ({count(autonomy.person_days_without)} person-days without). "
+                f"{limits}",
                 "bold",
             )
             table = FittedTable(
@@ -207,3 +239,32 @@ def print_supply_report(result: SupplyResult, workspace: Workspace) -> None:
             f"{q(people['p50'])}, p95 {q(people['p95'])}; {draws.short_draws:,} draws "
             "leave some unit without supply."
         )
+
+    ranked = result.critical
+    if ranked is not None:
+        hit = [c for c in ranked if c.personnel_out > 0]
+        say(
+            f"Single points of failure, each leg and node the resupply uses cut alone for "
+            f"{result.critical_days:,} days from day {result.cut_start:,}: "
+            f"{len(ranked):,} tried, {len(hit):,} leave units without supply."
+        )
+        table = FittedTable(
+            [
+                Column("cut alone", key=True),
+                Column("personnel out", "right"),
+                Column("first day out", "right"),
+                Column("days without", "right"),
+                Column("least share delivered", "right"),
+            ],
+            title=f"Top {MAX_CRITICAL} single cuts (days after activation)",
+        )
+        for c in ranked[:MAX_CRITICAL]:
+            table.add_row(
+                result.resource_name(c.kind, c.target) + f" ({c.kind})",
+                count(c.personnel_out),
+                _day(c.first_out_day),
+                f"{c.max_days_without:,}",
+                percent(c.lowest_share, 0),
+            )
+        if table.rows:
+            console.print(table)

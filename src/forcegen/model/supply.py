@@ -21,7 +21,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, ClassVar
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from forcegen.limits import LIMITS
 from forcegen.model.common import AtMost, Days, Id, Number, Sourced
@@ -214,6 +214,22 @@ class SupplySettings(Sourced):
         description="Node ids supply leaves from; empty = every staging node outside the "
         "destinations' country.",
     )
+
+    @field_validator("fuel", mode="before")
+    @classmethod
+    def _fuel_word(cls, value: object) -> object:
+        """A plain message for a word that is no fuel point (pydantic's union of a
+        choice and a number would report both branches in its own terms)."""
+        if isinstance(value, str) and value.strip() not in {p.value for p in FuelPoint}:
+            try:
+                float(value)
+            except ValueError:
+                raise ValueError(
+                    f"fuel '{value}' is neither a point of the fuel range nor a number; "
+                    "expected low, mid, high, or a figure in the general fuel factor's "
+                    "range [gal/person/day]"
+                ) from None
+        return value
 
     @property
     def given(self) -> tuple[str, ...]:

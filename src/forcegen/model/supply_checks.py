@@ -49,18 +49,50 @@ def check_planning_factors(ctx: CheckContext) -> Iterator[Issue]:
 
 
 def check_supply(raw: Mapping[str, Any], network: Any) -> Iterator[Issue]:
-    """The supply source nodes are nodes of the network (which must then be given)."""
+    """The supply source nodes are nodes of the network (which must then be given), at
+    least one, none a destination or inside a destination's country (supply leaves from
+    the rear: a source there would be supplied from nowhere)."""
     nodes_given = raw.get("source_nodes")
     if not isinstance(nodes_given, list):
         return
-    ids: set[str] = set()
+    if not nodes_given:
+        yield Issue(
+            (SUPPLY, "source_nodes"),
+            "an empty list names no node supply leaves from",
+            expected="at least one node id, or no source_nodes key for the default (every "
+            "staging node outside the destinations' country)",
+        )
+        return
+    records: dict[str, Mapping[str, Any]] = {}
     if isinstance(network, dict) and isinstance(network.get("nodes"), list):
-        ids = {
-            n["id"]
+        records = {
+            n["id"]: n
             for n in network["nodes"]
             if isinstance(n, dict) and isinstance(n.get("id"), str)
         }
-    known = Known(ids)
+    countries = {
+        n.get("country")
+        for n in records.values()
+        if n.get("kind") == "destination" and isinstance(n.get("country"), str)
+    }
+    known = Known(set(records))
     for n, node in enumerate(nodes_given):
-        if isinstance(node, str) and node not in known:
+        if not isinstance(node, str):
+            continue
+        if node not in known:
             yield _unknown((SUPPLY, "source_nodes", n), "network node", node, known)
+            continue
+        record = records[node]
+        if record.get("kind") == "destination" or record.get("country") in countries:
+            where = (
+                "a destination node"
+                if record.get("kind") == "destination"
+                else f"inside a destination's country ({shown(str(record.get('country')))})"
+            )
+            yield Issue(
+                (SUPPLY, "source_nodes", n),
+                f"node '{shown(node)}' is {where}: supply cannot leave from where it is delivered",
+                found=node,
+                expected="a node outside the destinations' country (e.g. a staging node "
+                "in the rear), or no source_nodes key for the default",
+            )

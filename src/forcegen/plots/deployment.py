@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
@@ -156,10 +156,14 @@ def utilisation_map(
     *,
     colour_label: str,
     title: str,
+    labels: Mapping[str, str] | None = None,
+    marker_colours: Mapping[NodeKind, str] | None = None,
 ) -> tuple[Any, Any]:
     """The network on country outlines, each leg in ``peaks`` (leg id -> share, None =
     used without a limit) coloured on the one utilisation scale (0 to 1, green to red),
     the others grey dashed; gauge breaks, nodes by kind, names and the line of contact.
+    ``labels`` (node id -> text) replaces a node's label, e.g. with a second line, still
+    placed clear of the others; ``marker_colours`` replaces a kind's marker colour.
     The figure and axes, not saved."""
     plt = pyplot()
     from matplotlib import colormaps
@@ -259,6 +263,7 @@ def utilisation_map(
     box = (west, east, south, north)
     labelled: list[tuple[Node, float]] = []
     for kind, (marker, colour, size) in MARKERS.items():
+        colour = (marker_colours or {}).get(kind, colour)
         nodes = [n for n in network.nodes if n.kind is kind and _inside(n, *box)]
         if not nodes:
             continue
@@ -303,7 +308,7 @@ def utilisation_map(
     ax.set_ylabel("latitude [degrees north]")
     ax.legend(handles=handles, fontsize=7, loc="upper right", framealpha=0.9)
     ax.set_title(title)
-    place_labels(fig, ax, labelled)
+    place_labels(fig, ax, labelled, labels)
     return fig, ax
 
 
@@ -329,7 +334,12 @@ LABEL_GAP = 1.0
 """Least gap between two names, or a name and a marker [pixels]."""
 
 
-def place_labels(fig: Any, ax: Any, nodes: Sequence[tuple[Node, float]]) -> list[Any]:
+def place_labels(
+    fig: Any,
+    ax: Any,
+    nodes: Sequence[tuple[Node, float]],
+    labels: Mapping[str, str] | None = None,
+) -> list[Any]:
     """Write each node's name next to it so that no two names overlap, nor a name and
     another node's marker: deterministic greedy placement. Nodes are taken by kind
     (destinations first, as in :data:`MARKERS`) then by name; for each, positions
@@ -338,8 +348,8 @@ def place_labels(fig: Any, ax: Any, nodes: Sequence[tuple[Node, float]]) -> list
     the first that overlaps nothing already placed and stays inside the axes is kept;
     a name set away from its node (beyond the first ring) gets a thin leader line. A
     name with no free position keeps its nearest one (never seen on the built-in map).
-    ``nodes`` are (node, marker size [points squared]); returns the text artists (gid
-    ``node-label``)."""
+    ``nodes`` are (node, marker size [points squared]); ``labels`` (node id -> text)
+    replaces a node's name; returns the text artists (gid ``node-label``)."""
     fig.canvas.draw()  # fixes the axes' position and aspect: extents are final
     renderer = fig.canvas.get_renderer()
     to_pixels = fig.dpi / 72.0
@@ -355,6 +365,7 @@ def place_labels(fig: Any, ax: Any, nodes: Sequence[tuple[Node, float]]) -> list
         enumerate(nodes), key=lambda item: (order[item[1][0].kind], item[1][0].name, item[0])
     ):
         own = taken[k]
+        text = (labels or {}).get(node.id)
         reach = math.sqrt(size) / 2  # from the node's centre to its marker's edge [points]
         chosen: tuple[int, tuple[float, float], Box] | None = None
         fallback: tuple[int, tuple[float, float], Box] | None = None
@@ -362,7 +373,7 @@ def place_labels(fig: Any, ax: Any, nodes: Sequence[tuple[Node, float]]) -> list
             for dx, dy in LABEL_DIRECTIONS:
                 scale = (reach + distance) / math.hypot(dx, dy)
                 offset = (dx * scale, dy * scale)
-                probe = _node_label(ax, node, offset, leader=False)
+                probe = _node_label(ax, node, offset, leader=False, text=text)
                 box = _text_box(probe, renderer)
                 probe.remove()
                 if not _within(box, frame):
@@ -378,7 +389,7 @@ def place_labels(fig: Any, ax: Any, nodes: Sequence[tuple[Node, float]]) -> list
         if pick is None:  # pragma: no cover - the axes always hold the nearest position
             continue
         ring, offset, box = pick
-        placed.append(_node_label(ax, node, offset, leader=ring > 0, reach=reach))
+        placed.append(_node_label(ax, node, offset, leader=ring > 0, reach=reach, text=text))
         taken.append(box)
     return placed
 
@@ -388,13 +399,19 @@ Box = tuple[float, float, float, float]
 
 
 def _node_label(
-    ax: Any, node: Node, offset: tuple[float, float], *, leader: bool, reach: float = 0.0
+    ax: Any,
+    node: Node,
+    offset: tuple[float, float],
+    *,
+    leader: bool,
+    reach: float = 0.0,
+    text: str | None = None,
 ) -> Any:
-    """A node's name at ``offset`` [points] from it, aligned away from the node; with a
-    thin leader line to the node's marker when ``leader``."""
+    """A node's name (or ``text``) at ``offset`` [points] from it, aligned away from the
+    node; with a thin leader line to the node's marker when ``leader``."""
     dx, dy = offset
     return ax.annotate(
-        node.name,
+        node.name if text is None else text,
         (node.lon, node.lat),
         xytext=offset,
         textcoords="offset points",

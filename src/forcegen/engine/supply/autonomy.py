@@ -290,3 +290,94 @@ def last_day(network: Network, cuts: Sequence[SupplyCut], default_start: int, cl
     ends += [(default_start if c.start is None else c.start) + c.days - 1 for c in cuts]
     ends += [d.latest_day + d.days - 1 for d in network.disruptions]
     return max(ends)
+
+
+@dataclass(frozen=True)
+class CriticalCut:
+    """One node or leg cut alone for ``days`` days from ``start``: the personnel that
+    run out of supply [persons], the first day one does [day after activation], the most
+    days without supply [days] and the lowest share of a destination's demand delivered
+    while it lasts [0-1]."""
+
+    kind: str
+    target: str
+    start: int
+    days: int
+    personnel_out: float
+    first_out_day: int | None
+    max_days_without: int
+    lowest_share: float
+
+
+def hold(share: float, days: int, stock_days: float) -> tuple[int | None, int]:
+    """A unit receiving ``share`` of its demand [0-1] for ``days`` days with a full stock
+    of ``stock_days`` [days]: (the day of the cut it runs out on, 1 = the first; None =
+    never) and its days without supply, by :func:`simulate`'s rule."""
+    short = 1.0 - share
+    level = float(stock_days)
+    first: int | None = None
+    without = 0
+    if short <= SHORTFALL:
+        return None, 0
+    for day in range(1, days + 1):
+        if level + SHORTFALL >= short:
+            level = max(0.0, level - short)
+            continue
+        level = 0.0
+        without += 1
+        first = day if first is None else first
+    return first, without
+
+
+def critical_cuts(
+    delivery: Delivery,
+    used_legs: Iterable[str],
+    used_nodes: Iterable[str],
+    start: int,
+    days: int,
+    stock_days: float,
+) -> list[CriticalCut]:
+    """Every leg and node the steady resupply uses, cut alone for ``days`` days from
+    ``start`` (a day every unit is in place): who runs out. A leg or node without
+    resupply flow cannot matter (the steady flow avoids it) and is not tried; one whose
+    loss leaves every destination its full demand (:func:`deliverable` = 1) costs no
+    stock. Ranked by personnel out (most first), then the first day out, then the
+    lowest share delivered."""
+    network = delivery.network
+    full = delivery.full
+    legs = {leg.id: i for i, leg in enumerate(network.legs)}
+    nodes = {n.id: i for i, n in enumerate(network.nodes)}
+    personnel: dict[str, float] = {}
+    for d in delivery.demands:
+        if d.closure_day is not None and d.closure_day <= start:
+            personnel[d.destination] = personnel.get(d.destination, 0.0) + d.personnel
+    out = []
+    candidates = [("leg", t) for t in used_legs] + [("node", t) for t in used_nodes]
+    for kind, target in candidates:
+        leg, node = full.leg.copy(), full.node.copy()
+        if kind == "leg":
+            leg[legs[target]] = 0.0
+        else:
+            node[nodes[target]] = 0.0
+        shares = delivery.shares(start, Capacities(leg, node))
+        people, first, most = 0.0, None, 0
+        for dest, share in shares.items():
+            runs_out, without = hold(share, days, stock_days)
+            if runs_out is None:
+                continue
+            people += personnel.get(dest, 0.0)
+            day = start + runs_out - 1
+            first = day if first is None else min(first, day)
+            most = max(most, without)
+        lowest = min(shares.values(), default=1.0)
+        out.append(CriticalCut(kind, target, start, days, people, first, most, lowest))
+    big = float("inf")
+    out.sort(
+        key=lambda c: (
+            -c.personnel_out,
+            big if c.first_out_day is None else c.first_out_day,
+            c.lowest_share,
+            c.target,
+        )
+    )
+    return out

@@ -20,9 +20,11 @@ from forcegen.engine.odds.sampling import check_seed
 from forcegen.engine.supply.autonomy import (
     Autonomy,
     AutonomyDraws,
+    CriticalCut,
     Delivery,
     SupplyCut,
     check_cuts,
+    critical_cuts,
     cut_scale,
     last_day,
     simulate,
@@ -93,6 +95,10 @@ class SupplyResult:
     """Day a cut without START begins: the day after the force has closed [day]."""
     autonomy: Autonomy | None
     draws: AutonomyDraws | None
+    critical: tuple[CriticalCut, ...] | None = None
+    """Each leg and node the resupply uses cut alone for ``critical_days`` days from
+    ``cut_start``, ranked (most personnel out first); None when not asked."""
+    critical_days: int | None = None
 
     # -- figures -----------------------------------------------------------------------
 
@@ -141,8 +147,55 @@ class SupplyResult:
                 out[k] = out.get(k, 0.0) + v
         return out
 
+    def binding_cut(self) -> dict[str, Any] | None:
+        """The capacities that hold the highest resupply utilisation where it is (the
+        binding cut, LP rows with a nonzero dual): its members with their flow, capacity
+        [short tons/day] and share of capacity, and the cut's total flow, capacity and
+        utilisation [share]; None when nothing binds."""
+        cut = self.resupply.binding_set
+        if not cut:
+            return None
+        members: list[dict[str, Any]] = []
+        legs = nodes = 0
+        for kind, rid, _ in cut:
+            legs += kind == "leg"
+            nodes += kind == "node"
+            if kind == "leg":
+                leg = next(x for x in self.network.legs if x.id == rid)
+                capacity = float(leg.capacity.short_tons_per_day)
+                flow = float(self.resupply.leg_flow.get(rid, 0.0))
+            else:
+                node = self.network.node(rid)
+                assert node.handling is not None and node.handling.short_tons_per_day
+                capacity = float(node.handling.short_tons_per_day)
+                flow = float(self.resupply.node_flow.get(rid, 0.0))
+            members.append(
+                {
+                    "kind": kind,
+                    "id": rid,
+                    "name": self.resource_name(kind, rid),
+                    "flow_short_tons_per_day": round(flow, ROUND),
+                    "capacity_short_tons_per_day": round(capacity, ROUND),
+                    "utilisation": round(flow / capacity, 6),
+                }
+            )
+        capacity = sum(m["capacity_short_tons_per_day"] for m in members)
+        flow = sum(m["flow_short_tons_per_day"] for m in members)
+        return {
+            "legs": legs,
+            "nodes": nodes,
+            "capacity_short_tons_per_day": round(capacity, ROUND),
+            "flow_short_tons_per_day": round(flow, ROUND),
+            "utilisation": round(flow / capacity, 6) if capacity else None,
+            "members": members,
+        }
+
     def binding(self) -> dict[str, Any] | None:
-        """The capacity at the highest resupply utilisation, with its name."""
+        """The one capacity at the highest resupply utilisation, with its name; None when
+        nothing binds or when several bind together (see :meth:`binding_cut`)."""
+        cut = self.resupply.binding_set
+        if len(cut) > 1:
+            return None
         b = self.resupply.binding
         if b is None:
             return None
@@ -257,6 +310,7 @@ class SupplyResult:
         """The documented JSON shape (docs/json.md, ``supply --json``)."""
         s = self.settings
         worst = self.overlap.worst
+        cut = self.binding_cut()
         return {
             "scenario": self.scenario,
             "requirement": self.requirement,
@@ -304,10 +358,10 @@ class SupplyResult:
                     k: _finite(v) for k, v in self.utilisation_by_case.items()
                 },
                 "binding": self.binding(),
-                "binding_set": [
-                    {"kind": k, "id": i, "name": self.resource_name(k, i)}
-                    for k, i, _ in self.resupply.binding_set
-                ],
+                "binding_set": [] if cut is None else cut["members"],
+                "binding_cut": None
+                if cut is None
+                else {k: v for k, v in cut.items() if k != "members"},
                 "gauge_break_short_tons_per_day": round(self.gauge_break_short_tons(), ROUND),
                 "sources_short_tons_per_day": {
                     k: round(v, ROUND) for k, v in self.resupply.source_flow.items()
@@ -319,7 +373,8 @@ class SupplyResult:
                 "closure_day": self.deployment.plan.closure_day,
                 "feasible": self.overlap.feasible,
                 "days": len(self.overlap.days),
-                "solves": self.overlap.solves,
+                "routing": "steady routes, no rerouting around the movement",
+                "infeasible_days": list(self.overlap.infeasible_days),
                 "worst_day": None if worst is None else worst.day,
                 "worst_utilisation": None if worst is None else _finite(worst.utilisation),
                 "worst_demand_short_tons_per_day": None
@@ -331,6 +386,7 @@ class SupplyResult:
                     "kind": worst.binding[0],
                     "id": worst.binding[1],
                     "name": self.resource_name(worst.binding[0], worst.binding[1]),
+                    "utilisation": _finite(worst.binding[2]),
                 },
             },
             "autonomy": None
@@ -351,6 +407,27 @@ class SupplyResult:
                 "lowest_share_delivered": round(self.autonomy.lowest_share, 6),
             },
             "disruptions": None if self.draws is None else self._draws_json(),
+            "critical_cuts": None if self.critical is None else self._critical_json(),
+        }
+
+    def _critical_json(self) -> dict[str, Any]:
+        assert self.critical is not None
+        return {
+            "days": self.critical_days,
+            "start": self.cut_start,
+            "tried": len(self.critical),
+            "cuts": [
+                {
+                    "kind": c.kind,
+                    "target": c.target,
+                    "name": self.resource_name(c.kind, c.target),
+                    "personnel_out": round(c.personnel_out, ROUND),
+                    "first_out_day": c.first_out_day,
+                    "max_days_without_supply": c.max_days_without,
+                    "lowest_share_delivered": round(c.lowest_share, 6),
+                }
+                for c in self.critical
+            ],
         }
 
     def _draws_json(self) -> dict[str, Any]:
@@ -366,10 +443,15 @@ class SupplyResult:
 
     def to_geojson(self) -> dict[str, Any]:
         """Nodes, legs (resupply flow, utilisation, the movement's peak utilisation), zones,
-        the line of contact and the destinations' demand (layer ``demand``), RFC 7946."""
+        the line of contact, the destinations' demand (layer ``demand``) and one Point per
+        unit in place at its destination (layer ``unit``: personnel, demand [short
+        tons/day], and under ``--cut`` the day it runs out and its days without supply,
+        null without cuts), RFC 7946. Legs and nodes say whether they are in the binding
+        cut (``in_binding_cut``); the collection carries the cut's totals."""
         from forcegen.engine.geojson import collection, network_features, point
 
         peak = _movement_peak(self.deployment)
+        in_cut = {(kind, rid) for kind, rid, _ in self.resupply.binding_set}
         legs = {
             leg.id: {
                 "resupply_flow_short_tons_per_day": round(
@@ -377,6 +459,7 @@ class SupplyResult:
                 ),
                 "utilisation_share": round(self.resupply.leg_utilisation.get(leg.id, 0.0), 6),
                 "movement_peak_utilisation_share": peak.get(leg.id),
+                "in_binding_cut": ("leg", leg.id) in in_cut,
             }
             for leg in self.network.legs
         }
@@ -390,6 +473,7 @@ class SupplyResult:
                 else round(self.resupply.node_utilisation[n.id], 6),
                 "movement_peak_utilisation_share": peak.get(n.id),
                 "supply_source": n.id in self.sources,
+                "in_binding_cut": ("node", n.id) in in_cut,
             }
             for n in self.network.nodes
         }
@@ -412,7 +496,35 @@ class SupplyResult:
                     },
                 )
             )
-        return collection(features, name="forcegen supply", scenario=self.scenario)
+        outcome = {} if self.autonomy is None else {u.unit: u for u in self.autonomy.units}
+        for d in self.demands:
+            node = self.network.node(d.destination)
+            fate = outcome.get(d.unit)
+            features.append(
+                point(
+                    node.lon,
+                    node.lat,
+                    {
+                        "layer": "unit",
+                        "unit": d.unit,
+                        "pledge": d.pledge,
+                        "nation": d.nation,
+                        "destination": d.destination,
+                        "personnel": round(d.personnel, ROUND),
+                        "closure_day": d.closure_day,
+                        "demand_short_tons_per_day": round(d.total("base"), ROUND),
+                        "runs_out_day": None if fate is None else fate.runs_out_day,
+                        "days_without_supply": None if fate is None else fate.days_without,
+                    },
+                )
+            )
+        cut = self.binding_cut()
+        return collection(
+            features,
+            name="forcegen supply",
+            scenario=self.scenario,
+            binding_cut=None if cut is None else {k: v for k, v in cut.items() if k != "members"},
+        )
 
 
 _RESOURCE_COLUMNS = (
@@ -490,19 +602,25 @@ def supply(
     draws: int = 0,
     seed: int = 0,
     progress: Callable[[int, int], None] | None = None,
+    critical: int | None = None,
 ) -> SupplyResult:
     """Supply the force that :func:`forcegen.deploy` moves for ``scenario`` (or for the
     sourcing of ``requirement``): daily demand [short tons/day], the resupply flow on the
     network, the days it closes, and, under ``cuts`` (``SupplyCut`` records or
     ``NODE_OR_LEG:DAYS[:START]`` texts) and ``draws`` seeded draws of the network's
     disruptions (at most :data:`~forcegen.limits.MAX_DISRUPTIONS`), which units run out
-    of stock and when; ``progress(done, total)`` is called as draws are done."""
+    of stock and when; ``progress(done, total)`` is called as draws are done. With
+    ``critical`` [days], every leg and node the resupply uses is also cut alone for that
+    many days from the day after closure, and ranked by the personnel that run out
+    (:func:`~forcegen.engine.supply.autonomy.critical_cuts`)."""
     from forcegen.engine.supply.autonomy import parse_cut
 
     workspace, resolved = scenario_view(workspace, scenario)
     draws = check_count("draws", draws, "MAX_DISRUPTIONS", least=0)
     check_count("cuts", len(cuts), "MAX_CUTS", least=0)
     check_seed(seed)
+    if critical is not None:
+        critical = check_count("critical", critical, "MAX_DAYS", least=1)
     check_factors(workspace.planning_factors)
     parsed = tuple(parse_cut(c) if isinstance(c, str) else c for c in cuts)
     network = workspace.network
@@ -524,7 +642,7 @@ def supply(
             network, by_destination(demands, case), sources, routes=False
         ).utilisation
     overlap = closure_overlap(
-        network, demands, sources, result.utilisation_frame(), result.plan.closure_day
+        network, demands, flow, result.utilisation_frame(), result.plan.closure_day
     )
     placed = [d.closure_day for d in demands if d.closure_day is not None]
     closure = result.plan.closure_day
@@ -559,6 +677,18 @@ def supply(
             settings.stock_days,
             advance,
         )
+    ranked = None
+    if critical is not None:
+        ranked = tuple(
+            critical_cuts(
+                delivery,
+                flow.leg_flow,
+                flow.node_flow,
+                cut_start,
+                critical,
+                settings.stock_days,
+            )
+        )
     return SupplyResult(
         scenario=None if resolved is None else resolved.id,
         requirement=requirement,
@@ -576,4 +706,6 @@ def supply(
         cut_start=cut_start,
         autonomy=autonomy,
         draws=draws_result,
+        critical=ranked,
+        critical_days=critical,
     )
