@@ -48,8 +48,6 @@ class ClosureOverlap:
     """Resupply over the days the force is closing (steady routes, residual capacity)."""
 
     days: tuple[ClosureDay, ...]
-    solves: int = 0
-    """LPs solved for it (0: the steady routes are reused)."""
 
     @property
     def worst(self) -> ClosureDay | None:
