@@ -167,35 +167,17 @@ def utilisation_map(
     The figure and axes, not saved."""
     plt = pyplot()
     from matplotlib import colormaps
-    from matplotlib.collections import LineCollection, PatchCollection
+    from matplotlib.collections import LineCollection
     from matplotlib.colors import Normalize
     from matplotlib.lines import Line2D
-    from matplotlib.patches import Polygon
 
     west, east, south, north = _extent(network)
     mid_lat = (south + north) / 2
     width = (east - west) * math.cos(math.radians(mid_lat))
     height = north - south
     fig, ax = plt.subplots(figsize=(10, max(4.0, min(12.0, 10 * height / max(width, 1e-6)))))
-    ax.set_facecolor("#eaf2f8")
 
-    outlines = [Polygon(ring, closed=True) for _, ring in _outline_rings()]
-    ax.add_collection(
-        PatchCollection(outlines, facecolor="#f2f2f2", edgecolor="#9a9a9a", linewidth=0.5, zorder=1)
-    )
-    for code, (x, y) in _country_labels().items():
-        if west < x < east and south < y < north:
-            ax.text(
-                x,
-                y,
-                code,
-                ha="center",
-                va="center",
-                fontsize=9,
-                color="#a0a0a0",
-                fontstyle="italic",
-                zorder=1.5,
-            )
+    draw_countries(ax, (west, east, south, north))
 
     used: list[tuple[float, Sequence[tuple[float, float]]]] = []
     unknown: list[Sequence[tuple[float, float]]] = []
@@ -638,6 +620,33 @@ def _inside(node: Node, west: float, east: float, south: float, north: float) ->
 
 
 @cache
+def draw_countries(ax: Any, extent: tuple[float, float, float, float]) -> None:
+    """Sea, the shipped country outlines and, inside ``extent`` (west, east, south, north
+    [degrees]), the country codes: the base of every map."""
+    from matplotlib.collections import PatchCollection
+    from matplotlib.patches import Polygon
+
+    west, east, south, north = extent
+    ax.set_facecolor("#eaf2f8")
+    outlines = [Polygon(ring, closed=True) for _, ring in _outline_rings()]
+    ax.add_collection(
+        PatchCollection(outlines, facecolor="#f2f2f2", edgecolor="#9a9a9a", linewidth=0.5, zorder=1)
+    )
+    for code, (x, y) in _country_labels().items():
+        if west < x < east and south < y < north:
+            ax.text(
+                x,
+                y,
+                code,
+                ha="center",
+                va="center",
+                fontsize=9,
+                color="#a0a0a0",
+                fontstyle="italic",
+                zorder=1.5,
+            )
+
+
 def _outline_rings() -> tuple[tuple[str, Ring], ...]:
     """Outer rings of the country outlines shipped with the package (lon, lat), each
     with its country's ISO 3166 alpha-3 code."""

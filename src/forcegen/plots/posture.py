@@ -18,10 +18,9 @@ from forcegen import PostureComparison, PostureResult, Workspace, names
 from forcegen.io.atomic import OutputTransaction, output_transaction
 from forcegen.plots import pyplot, save
 from forcegen.plots.deployment import (
-    _country_labels,
     _extent,
     _inside,
-    _outline_rings,
+    draw_countries,
     place_labels,
 )
 from forcegen.plots.style import caption, caption_text, nation_colours
@@ -57,9 +56,8 @@ def posture_map(
 def map_figure(result: PostureResult, workspace: Workspace | None = None) -> tuple[Any, Any]:
     """The figure and axes of :func:`posture_map`, not saved."""
     plt = pyplot()
-    from matplotlib.collections import LineCollection, PatchCollection
+    from matplotlib.collections import LineCollection
     from matplotlib.lines import Line2D
-    from matplotlib.patches import Polygon
 
     network = result.network
     west, east, south, north = _posture_extent(result, _hubs(result, workspace))
@@ -67,24 +65,7 @@ def map_figure(result: PostureResult, workspace: Workspace | None = None) -> tup
     width = (east - west) * math.cos(math.radians(mid_lat))
     height = north - south
     fig, ax = plt.subplots(figsize=(10, 2.0 + max(4.0, min(12.0, 10 * height / max(width, 1e-6)))))
-    ax.set_facecolor("#eaf2f8")
-    outlines = [Polygon(ring, closed=True) for _, ring in _outline_rings()]
-    ax.add_collection(
-        PatchCollection(outlines, facecolor="#f2f2f2", edgecolor="#9a9a9a", linewidth=0.5, zorder=1)
-    )
-    for code, (x, y) in _country_labels().items():
-        if west < x < east and south < y < north:
-            ax.text(
-                x,
-                y,
-                code,
-                ha="center",
-                va="center",
-                fontsize=9,
-                color="#a0a0a0",
-                fontstyle="italic",
-                zorder=1.5,
-            )
+    draw_countries(ax, (west, east, south, north))
     nodes = {n.id: n for n in network.nodes}
     legs = [
         ((nodes[leg.from_].lon, nodes[leg.from_].lat), (nodes[leg.to].lon, nodes[leg.to].lat))
