@@ -114,6 +114,8 @@ if TYPE_CHECKING:
     from forcegen.model.supply import SupplySettings as SupplySettings
     from forcegen.model.workspace import Workspace as Workspace
     from forcegen.model.workspace import build_workspace as build_workspace
+    from forcegen.serialize import dumps_json as dumps_json
+    from forcegen.serialize import json_document as json_document
     from forcegen.solvers.highs import set_solver_log as set_solver_log
 
 _exports: dict[str, tuple[str, str]] | None = None

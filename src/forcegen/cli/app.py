@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, nullcontext
@@ -148,7 +147,9 @@ def resolve_workspace(
 
 
 def _print_json(payload: Any) -> None:
-    sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
+    import forcegen
+
+    sys.stdout.write(forcegen.dumps_json(payload) + "\n")
 
 
 def _version(value: bool) -> None:

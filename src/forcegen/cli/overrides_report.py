@@ -38,14 +38,8 @@ def print_overrides(workspace: Workspace) -> None:
 
 
 def with_overrides(payload: Any, workspace: Workspace) -> Any:
-    """A JSON object with a top-level ``"as_of"`` (``YYYY-MM-DD``) when the workspace
-    stands as of a date, and an ``"overrides"`` list (the ``--set`` texts in order) when
-    it was loaded with any; the payload unchanged otherwise."""
-    if not isinstance(payload, dict):
-        return payload
-    out = dict(payload)
-    if workspace.as_of is not None:
-        out["as_of"] = workspace.as_of.isoformat()
-    if workspace.overrides:
-        out["overrides"] = list(workspace.overrides)
-    return out
+    """``payload`` as a JSON document (:func:`forcegen.json_document`: ``as_of`` and
+    ``overrides`` added when the workspace has them)."""
+    import forcegen
+
+    return forcegen.json_document(payload, workspace)
