@@ -1207,6 +1207,61 @@ def timeline(
         _emit(ws, as_json, result.to_json, lambda: print_timeline_report(ws, result), out.paths)
 
 
+@app.command()
+def serve(
+    workspace: WorkspaceArg = None,
+    set_: SetOpt = [],  # noqa: B006 - Typer reads the default, never mutates it
+    as_of: AsOfOpt = None,
+    ledger: LedgerOpt = None,
+    known_at: KnownAtOpt = None,
+    host: Annotated[
+        str,
+        typer.Option(
+            "--host",
+            help="Address to listen on; anything but loopback needs a token.",
+        ),
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port.")] = 8765,
+    token: Annotated[
+        str | None,
+        typer.Option(
+            "--token",
+            envvar="FORCEGEN_TOKEN",
+            help="Allow writes with 'Authorization: Bearer TOKEN' (also FORCEGEN_TOKEN); "
+            "without it the dashboard is read-only.",
+            show_envvar=True,
+        ),
+    ] = None,
+) -> None:
+    """Serve the dashboard and the JSON API in a browser (http://127.0.0.1:8765/)."""
+    with _user_errors():
+        try:
+            import uvicorn
+
+            from forcegen.web import WebSettings, create_app
+            from forcegen.web.settings import is_loopback
+        except ImportError as exc:
+            _fail(f"error: the dashboard needs the web extra: pip install 'forcegen[web]' ({exc})")
+        if not is_loopback(host) and not token:
+            _fail(
+                f"error: --host {host}: refusing to serve beyond this machine without a "
+                "token; give --token (or FORCEGEN_TOKEN), or keep --host 127.0.0.1"
+            )
+        settings = WebSettings(
+            workspace=workspace,
+            ledger=ledger,
+            known_at=known_at,
+            overrides=tuple(set_),
+            as_of=as_of,
+            token=token or None,
+            host=host,
+            port=port,
+        )
+        web_app = create_app(settings)  # loads the workspace: bad input fails here
+        _stderr(f"forcegen dashboard on http://{host}:{port}/ (Ctrl-C to stop)")
+        uvicorn.run(web_app, host=host, port=port, log_level="warning", server_header=False)
+
+
 from forcegen.cli.ledger_app import ledger_app  # noqa: E402 - the sub-app, after the commands
 
 app.add_typer(ledger_app, name="ledger")

@@ -1,0 +1,118 @@
+"""Safe by default: security headers on every response, a bounded request body, and the
+bearer token that writes need."""
+
+from __future__ import annotations
+
+import hmac
+import json
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+from fastapi import HTTPException, Request
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
+    (
+        b"content-security-policy",
+        b"default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+        b"img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; "
+        b"base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+    ),
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+    (b"cross-origin-resource-policy", b"same-origin"),
+)
+"""Sent with every response. Vega renders with its own (self-hosted) scripts; inline
+styles are allowed because Vega and Vega-Embed set element styles."""
+
+
+class SecurityMiddleware:
+    """ASGI middleware: adds :data:`SECURITY_HEADERS` to every HTTP response and refuses a
+    request body larger than ``max_body_bytes`` with 413 (by its Content-Length, or while
+    it streams in)."""
+
+    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
+        self.app = app
+        self.max_body_bytes = max_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = [
+                    (k, v)
+                    for k, v in message.get("headers", [])
+                    if k.lower() not in {name for name, _ in SECURITY_HEADERS}
+                ]
+                message["headers"] = headers + list(SECURITY_HEADERS)
+            await send(message)
+
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > self.max_body_bytes):
+            await _too_large(send_with_headers, self.max_body_bytes)
+            return
+        received = 0
+
+        async def bounded_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_body_bytes:
+                    raise BodyTooLarge
+            return message
+
+        try:
+            await self.app(scope, bounded_receive, send_with_headers)
+        except BodyTooLarge:
+            await _too_large(send_with_headers, self.max_body_bytes)
+
+
+class BodyTooLarge(Exception):
+    """A streamed request body passed the limit."""
+
+
+async def _too_large(send: Send, limit: int) -> None:
+    detail = f"request body too large: at most {limit:,} bytes are accepted"
+    body = json.dumps({"detail": detail}).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 413,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+def require_token(request: Request) -> None:
+    """FastAPI dependency for writes: the app was started with a token, and the request
+    carries it as ``Authorization: Bearer <token>`` (compared in constant time)."""
+    token: str | None = request.app.state.settings.token
+    if not token:
+        raise HTTPException(
+            status_code=403,
+            detail="the dashboard is read-only: start it with --token (or FORCEGEN_TOKEN) "
+            "to allow writes",
+        )
+    given = request.headers.get("authorization", "")
+    scheme, _, value = given.partition(" ")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(value.strip(), token):
+        raise HTTPException(
+            status_code=401,
+            detail="writes need 'Authorization: Bearer <token>' with the server's token",
+            headers={"WWW-Authenticate": "Bearer"},
+        )

@@ -1,0 +1,56 @@
+"""What ``forcegen serve`` was started with."""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass, field
+
+DEFAULT_HOST = "127.0.0.1"
+"""Loopback only, unless the user asks for another address (with a token)."""
+
+DEFAULT_PORT = 8765
+"""The port ``forcegen serve`` listens on by default."""
+
+MAX_BODY_BYTES = 64 * 1024
+"""Largest request body accepted [bytes]: a what-if or a ledger revision is a few KiB."""
+
+TOKEN_ENV = "FORCEGEN_TOKEN"
+"""Environment variable read for the write token when ``--token`` is not given."""
+
+
+@dataclass(frozen=True)
+class WebSettings:
+    """Where the workspace comes from and how the app may be used.
+
+    ``workspace``: a path or built-in dataset name (None: the default dataset);
+    ``ledger``: a ledger URL instead (``known_at`` reads its past); ``overrides``: the
+    ``--set`` texts; ``as_of``: ``YYYY-MM-DD``; ``token``: writes need
+    ``Authorization: Bearer <token>`` (None: the app is read-only);
+    ``max_body_bytes``: largest request body [bytes]."""
+
+    workspace: str | None = None
+    ledger: str | None = None
+    known_at: str | None = None
+    overrides: tuple[str, ...] = ()
+    as_of: str | None = None
+    token: str | None = None
+    max_body_bytes: int = MAX_BODY_BYTES
+    host: str = DEFAULT_HOST
+    port: int = DEFAULT_PORT
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def read_only(self) -> bool:
+        """True without a token: every write is refused."""
+        return not self.token
+
+
+def is_loopback(host: str) -> bool:
+    """True for a loopback address or ``localhost`` (the only hosts served without a
+    token)."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
