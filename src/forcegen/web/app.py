@@ -22,7 +22,7 @@ TEMPLATES = PACKAGE / "templates"
 def create_app(settings: WebSettings | None = None) -> FastAPI:
     """The app for ``settings`` (default: the built-in dataset, read-only). Loads the
     workspace once, before serving: a bad workspace raises here, as the CLI would."""
-    from forcegen.web import api, pages
+    from forcegen.web import api, pages, whatif
 
     settings = settings or WebSettings()
     app = FastAPI(
@@ -38,6 +38,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     app.state.workspace = WorkspaceState(settings)
     app.add_exception_handler(forcegen.ForcegenError, _user_error)
     app.include_router(api.router)
+    app.include_router(whatif.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(SecurityMiddleware, max_body_bytes=settings.max_body_bytes)
