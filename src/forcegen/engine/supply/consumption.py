@@ -11,7 +11,7 @@ with a range (``quantity`` .. ``quantity_high``, the fuel) gives three figures: 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from forcegen.errors import ForcegenError
 from forcegen.model.supply import (
@@ -30,9 +30,8 @@ CASES = ("low", "base", "high")
 
 
 @dataclass(frozen=True)
-class UnitDemand:
-    """What one unit in place consumes a day [short tons/day], by class (base case), and
-    in total at the low, base and high end of the range factors."""
+class Consumer:
+    """A unit to supply: who, where, how many, from which day."""
 
     unit: str
     pledge: str
@@ -46,6 +45,13 @@ class UnitDemand:
     """Units of the capability [units]."""
     closure_day: int | None
     """Day the unit is in place [day after activation]; None = not within the horizon."""
+
+
+@dataclass(frozen=True)
+class UnitDemand(Consumer):
+    """What one unit in place consumes a day [short tons/day], by class (base case), and
+    in total at the low, base and high end of the range factors."""
+
     by_class: Mapping[str, float]
     """Class of supply -> short tons a day, base case [short tons/day]."""
     low: float
@@ -143,21 +149,6 @@ def check_factors(factors: Mapping[str, PlanningFactor]) -> None:
         )
 
 
-@dataclass(frozen=True)
-class Consumer:
-    """A unit to supply: who, where, how many [persons, units], from which day."""
-
-    unit: str
-    pledge: str
-    nation: str
-    capability: str
-    destination: str
-    zone: str
-    personnel: float
-    units: float
-    closure_day: int | None
-
-
 def unit_demands(
     consumers: Sequence[Consumer],
     factors: Mapping[str, PlanningFactor],
@@ -183,21 +174,14 @@ def unit_demands(
                 totals[case] += tons
                 if case == "base":
                     by_class[supply_class.value] = tons
+        who = {f.name: getattr(c, f.name) for f in fields(Consumer)}
         out.append(
             UnitDemand(
-                c.unit,
-                c.pledge,
-                c.nation,
-                c.capability,
-                c.destination,
-                c.zone,
-                c.personnel,
-                c.units,
-                c.closure_day,
-                by_class,
-                totals["low"],
-                totals["base"],
-                totals["high"],
+                **who,
+                by_class=by_class,
+                low=totals["low"],
+                base=totals["base"],
+                high=totals["high"],
             )
         )
     return tuple(out), used
