@@ -5,11 +5,10 @@ same parameters (one serializer), bad parameters get 422 with the CLI's message 
 from __future__ import annotations
 
 import json
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-
-import warnings
 
 import pytest
 

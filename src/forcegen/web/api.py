@@ -459,8 +459,7 @@ def compare(
             if text not in ws.scenarios:
                 unknown = forcegen.UnknownIdError("scenario", text, ws.scenarios)
                 raise forcegen.ForcegenError(
-                    f"item '{text}': not a workspace path, and {unknown} "
-                    f"(scenarios of {ws.origin})"
+                    f"item '{text}': not a workspace path, and {unknown} (scenarios of {ws.origin})"
                 )
             items.append(forcegen.ComparisonItem(text, ws, text))
         return _doc(forcegen.compare(items, draws=draws, seed=seed).to_json(), ws)

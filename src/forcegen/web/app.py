@@ -49,7 +49,7 @@ class _App(FastAPI):
     headers are on every response, the 500 of Starlette's error middleware included (a
     middleware added with ``add_middleware`` sits inside that one)."""
 
-    def build_middleware_stack(self) -> ASGIApp:  # type: ignore[override]
+    def build_middleware_stack(self) -> ASGIApp:
         settings: WebSettings = self.state.settings
         return SecurityMiddleware(super().build_middleware_stack(), settings.max_body_bytes)
 
