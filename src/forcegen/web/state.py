@@ -31,6 +31,7 @@ class WorkspaceState:
         self.settings = settings
         self._lock = threading.RLock()
         self._cache: OrderedDict[Hashable, Any] = OrderedDict()
+        self._pending: dict[Hashable, threading.Lock] = {}  # questions being computed
         self._variants: OrderedDict[tuple[str, ...], forcegen.Workspace] = OrderedDict()
         self._generation = 0  # counts reloads: a result computed before one is not kept
         self._workspace = self._load(())
@@ -84,17 +85,31 @@ class WorkspaceState:
             self._cache.clear()
 
     def cached(self, key: Hashable, compute: Callable[[], T]) -> T:
-        """The result for ``key``, computed once by ``compute()`` while it stays cached."""
+        """The result for ``key``, computed once by ``compute()`` while it stays cached;
+        requests asking the same question meanwhile wait for that one computation
+        instead of repeating it (16 clients toggling the same condition: one solve)."""
         with self._lock:
             if key in self._cache:
                 self._cache.move_to_end(key)
                 return self._cache[key]  # type: ignore[no-any-return]
+            pending = self._pending.get(key)
+            if pending is None:
+                pending = self._pending[key] = threading.Lock()
             generation = self._generation
-        value = compute()
-        with self._lock:
-            if generation != self._generation:
-                return value
-            self._cache[key] = value
-            while len(self._cache) > CACHE_SIZE:
-                self._cache.popitem(last=False)
+        with pending:  # one thread computes; the others find the result when it is done
+            with self._lock:
+                if key in self._cache:
+                    self._cache.move_to_end(key)
+                    return self._cache[key]  # type: ignore[no-any-return]
+            try:
+                value = compute()
+                with self._lock:
+                    if generation == self._generation:
+                        self._cache[key] = value
+                        while len(self._cache) > CACHE_SIZE:
+                            self._cache.popitem(last=False)
+            finally:
+                with self._lock:
+                    if self._pending.get(key) is pending:
+                        del self._pending[key]
         return value
