@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from forcegen.web import WebSettings, create_app
-from forcegen.web.settings import is_loopback
+from forcegen.web.settings import is_loopback, loopback_names
 from helpers.cli import cli
 
 with warnings.catch_warnings():  # Starlette 1.10 would rather have httpx2 (not installed)
@@ -231,3 +231,38 @@ def test_a_chunked_body_over_the_limit_is_413(writable: TestClient) -> None:
         headers={"Authorization": "Bearer s3cret", "Content-Type": "application/json"},
     )
     assert r.status_code == 409
+
+
+def test_serve_on_loopback_answers_only_to_loopback_names(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    apps: list[Any] = []
+    monkeypatch.setattr("uvicorn.run", lambda app, **kw: apps.append(app))
+    monkeypatch.setenv("FORCEGEN_TOKEN", "s3cret")
+    assert cli("serve").code == 0
+    assert cli("serve", "--host", "0.0.0.0").code == 0
+    loopback, public = (app.state.settings.allowed_hosts for app in apps)
+    assert set(loopback) == {"localhost", "127.0.0.1", "::1"}
+    assert public == ()  # beyond loopback: any name (the token guards the writes)
+
+
+@pytest.mark.parametrize(
+    ("host", "status"),
+    [
+        ("127.0.0.1:8765", 200),
+        ("localhost:8765", 200),
+        ("localhost", 200),
+        ("[::1]:8765", 200),
+        ("attacker.example:8765", 400),  # DNS rebinding: a site's name re-pointed at us
+        ("127.0.0.1.attacker.example", 400),
+        ("", 400),
+    ],
+)
+def test_a_request_for_another_host_name_is_400(host: str, status: int) -> None:
+    settings = WebSettings(allowed_hosts=loopback_names("127.0.0.1"))
+    with TestClient(create_app(settings)) as c:
+        r = c.get("/api/workspace", headers={"Host": host})
+    assert r.status_code == status
+    assert_secure(r.headers)
+    if status == 400:
+        assert r.json()["detail"].startswith("unexpected Host header")

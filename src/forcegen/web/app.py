@@ -51,7 +51,11 @@ class _App(FastAPI):
 
     def build_middleware_stack(self) -> ASGIApp:
         settings: WebSettings = self.state.settings
-        return SecurityMiddleware(super().build_middleware_stack(), settings.max_body_bytes)
+        return SecurityMiddleware(
+            super().build_middleware_stack(),
+            settings.max_body_bytes,
+            allowed_hosts=settings.allowed_hosts,
+        )
 
 
 def user_message(exc: Exception) -> str:
