@@ -1,6 +1,6 @@
 """forcegen benchmarks. Usage: ``python benchmarks/run.py [TARGET ...]``.
 
-Targets (default: all but ``scale``, ``disruptions`` and ``ledger``):
+Targets (default: all but ``scale``, ``disruptions``, ``ledger`` and ``web``):
 
 - ``startup``: ``forcegen --help`` against a bare ``python -c pass`` measured in the same
   run. Target: well under 1 s.
@@ -47,10 +47,17 @@ Targets (default: all but ``scale``, ``disruptions`` and ``ledger``):
   build (``ledger_workspace_seconds``); ``identical`` says whether every answer agrees
   (see ``benchmarks/ledger.py``). ``--queries`` changes the number of queries.
 
+- ``web``: the dashboard on loopback (uvicorn in a subprocess) under 2,000 requests from
+  16 concurrent clients, half the explorer's what-if over a few condition patterns, half
+  the overview page and static files: p50/p95/p99 latency per kind and the errors (see
+  ``benchmarks/web.py``). Baseline: the same what-if computed in this process by the
+  public API (median seconds); ``ratio`` = what-if p95 over HTTP / that median. Goal:
+  zero errors, what-if p95 under 150 ms. ``--requests`` and ``--clients`` change the load.
+
 ``ratio`` is ``baseline_seconds / seconds`` (a speed-up) for ``montecarlo``,
 ``disruptions`` and ``ledger``, and
 ``seconds / baseline_seconds`` (an overhead over the floor, or the cost of optimality)
-for ``startup``, ``run``, ``sourcing`` and ``deploy``.
+for ``startup``, ``run``, ``sourcing``, ``deploy`` and ``web``.
 
 Each target prints one JSON line; the last line printed is a JSON object with every
 target's ``seconds``, ``baseline_seconds`` and ``ratio`` (= seconds / baseline_seconds).
@@ -342,6 +349,7 @@ TARGETS: dict[str, Callable[..., dict[str, Any]]] = {
     "disruptions": bench_disruptions,
     "scale": lambda repeat: {},  # run by main(): see benchmarks/scale.py
     "ledger": lambda repeat: {},  # run by main(): see benchmarks/ledger.py
+    "web": lambda repeat: {},  # run by main(): see benchmarks/web.py
 }
 
 
@@ -357,12 +365,15 @@ def main() -> None:
     parser.add_argument(
         "--baseline-queries", type=int, default=3, help="ledger: dates rebuilt from YAML"
     )
+    parser.add_argument("--requests", type=int, default=2_000, help="web: requests")
+    parser.add_argument("--clients", type=int, default=16, help="web: concurrent clients")
     args = parser.parse_args()
     unknown = [t for t in args.targets if t not in TARGETS]
     if unknown:
         parser.error(f"unknown target(s) {', '.join(unknown)}; choose from {', '.join(TARGETS)}")
     summary: dict[str, dict[str, Any]] = {}
-    for name in args.targets or [t for t in TARGETS if t not in ("scale", "disruptions", "ledger")]:
+    skipped = ("scale", "disruptions", "ledger", "web")
+    for name in args.targets or [t for t in TARGETS if t not in skipped]:
         if name == "scale":
             from scale import bench_scale
 
@@ -374,6 +385,11 @@ def main() -> None:
         elif name == "disruptions":
             result = bench_disruptions(args.repeat, args.draws)
             result["ratio"] = result["baseline_seconds"] / result["seconds"]
+        elif name == "web":
+            from benchmarks.web import bench_web
+
+            result = bench_web(args.repeat, args.requests, args.clients)
+            result["ratio"] = result["seconds"] / result["baseline_seconds"]
         elif name == "ledger":
             from benchmarks.ledger import bench_ledger
 

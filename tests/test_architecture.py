@@ -63,6 +63,24 @@ def test_the_cli_uses_only_the_public_api() -> None:
     )
 
 
+def test_the_web_app_uses_only_the_public_api() -> None:
+    # like the CLI: `forcegen`, its own modules, names, errors, limits; no engine, model,
+    # io, solver or expression internals, and not the CLI (the web is a front end of its own)
+    bad = offending(
+        "web",
+        allowed=(),
+        forbidden=(
+            "forcegen.engine",
+            "forcegen.model",
+            "forcegen.io",
+            "forcegen.solvers",
+            "forcegen.expressions",
+            "forcegen.cli",
+        ),
+    )
+    assert bad == [], "web/ imports internals; use the public API (docs/api.md):\n" + "\n".join(bad)
+
+
 def test_the_checker_sees_a_forbidden_import(tmp_path: Path) -> None:
     # the walk must find function-level and relative imports, or the test above is void
     source = "def f():\n    from forcegen.engine.odds import sweep\n    from . import report\n"

@@ -1239,7 +1239,7 @@ def serve(
             import uvicorn
 
             from forcegen.web import WebSettings, create_app
-            from forcegen.web.settings import is_loopback
+            from forcegen.web.settings import is_loopback, loopback_names
         except ImportError as exc:
             _fail(f"error: the dashboard needs the web extra: pip install 'forcegen[web]' ({exc})")
         if not is_loopback(host) and not token:
@@ -1256,6 +1256,7 @@ def serve(
             token=token or None,
             host=host,
             port=port,
+            allowed_hosts=loopback_names(host) if is_loopback(host) else (),
         )
         web_app = create_app(settings)  # loads the workspace: bad input fails here
         _stderr(f"forcegen dashboard on http://{host}:{port}/ (Ctrl-C to stop)")

@@ -26,7 +26,10 @@ class WebSettings:
     ``ledger``: a ledger URL instead (``known_at`` reads its past); ``overrides``: the
     ``--set`` texts; ``as_of``: ``YYYY-MM-DD``; ``token``: writes need
     ``Authorization: Bearer <token>`` (None: the app is read-only);
-    ``max_body_bytes``: largest request body [bytes]."""
+    ``max_body_bytes``: largest request body [bytes]; ``allowed_hosts``: the names a
+    request's ``Host`` header may give (empty: any; ``forcegen serve`` on loopback gives
+    :func:`loopback_names`, so that a web page whose domain is re-pointed at 127.0.0.1
+    (DNS rebinding) cannot read the API)."""
 
     workspace: str | None = None
     ledger: str | None = None
@@ -37,6 +40,7 @@ class WebSettings:
     max_body_bytes: int = MAX_BODY_BYTES
     host: str = DEFAULT_HOST
     port: int = DEFAULT_PORT
+    allowed_hosts: tuple[str, ...] = ()
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -54,3 +58,9 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
+
+
+def loopback_names(host: str) -> tuple[str, ...]:
+    """The ``Host`` names a server bound to loopback ``host`` answers to: ``localhost``,
+    127.0.0.1, ::1 and ``host`` itself."""
+    return tuple(dict.fromkeys(("localhost", "127.0.0.1", "::1", host.strip("[]").lower())))
