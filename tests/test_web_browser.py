@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -27,13 +28,15 @@ EXPLORER_SCENARIO = "ceasefire-us-backstop"
 TOGGLED = "us_backstop"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium() -> Iterator[Any]:
+    """One browser for the module (closed at its end: Playwright's sync API runs one at
+    a time in a process, and tests/test_report_html.py starts its own)."""
     with b.chromium() as browser:
         yield browser
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def origin() -> Iterator[str]:
     """The app on the built-in dataset, served on 127.0.0.1 (a free port)."""
     with b.live_server(create_app(WebSettings())) as url:
@@ -168,3 +171,17 @@ def test_explorer_toggle_matches_the_api(context: Any, origin: str) -> None:
     assert b.chart_problems(page) == []
     page.screenshot(path=str(b.artifacts_dir() / "explorer-toggled.png"), full_page=True)
     assert seen.problems() == []
+
+
+@pytest.mark.parametrize("required", ["", "1"])
+def test_missing_chromium_skips_unless_required(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, required: str
+) -> None:
+    """A laptop without Chromium skips with the install line; .ci/run
+    (FORCEGEN_REQUIRE_BROWSER=1) fails instead."""
+    monkeypatch.setattr(b, "CHROMIUM", tmp_path / "no-chromium")
+    monkeypatch.setenv(b.REQUIRE_VARIABLE, required)
+    expected = pytest.fail.Exception if required else pytest.skip.Exception
+    with pytest.raises(expected) as caught, b.chromium():
+        pass  # pragma: no cover - never reached
+    assert "no Chromium: apt-get install chromium chromium-driver" in str(caught.value)
