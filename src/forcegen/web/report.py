@@ -12,6 +12,7 @@ charts of ``forcegen compare``). Pure: nothing here writes a file (docs/report.m
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib.resources import files
@@ -21,8 +22,23 @@ import forcegen
 from forcegen import names
 from forcegen.web import charts
 
-VENDOR = ("vega-6.4.0.min.js", "vega-lite-6.5.0.min.js", "vega-embed-7.3.0.min.js")
-"""The vendored scripts inlined into the HTML report, in load order (static/vendor/)."""
+SCRIPT_PATH = re.compile(r"""url_for\(\s*['"]static['"]\s*,\s*path\s*=\s*['"]([^'"]+\.js)['"]""")
+"""A script the dashboard's base.html loads from ``static/``."""
+
+
+def dashboard_scripts() -> list[str]:
+    """The scripts the dashboard's pages load (``templates/base.html``), in its order,
+    as paths under ``static/``: the report inlines exactly these, so that it draws its
+    charts the way the pages do (vendored Vega, the expression interpreter, app.js)."""
+    base = (files("forcegen.web") / "templates" / "base.html").read_text(encoding="utf-8")
+    found = SCRIPT_PATH.findall(base)
+    if not found or found[-1] != "app.js":
+        raise forcegen.ForcegenError(
+            "templates/base.html: expected its <script> elements (vendored Vega, then "
+            f"app.js) to be found; got {found}"
+        )
+    return found
+
 
 CSP = (
     "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
@@ -384,7 +400,7 @@ def render_html(report: Report) -> str:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    scripts = [_static(f"vendor/{name}") for name in VENDOR] + [_static("app.js")]
+    scripts = [_static(path) for path in dashboard_scripts()]
     for text in scripts:  # an inlined script must not close its own element
         if "</script" in text.lower():
             raise forcegen.ForcegenError("a vendored script holds '</script': cannot inline it")
