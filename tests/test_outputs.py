@@ -302,7 +302,11 @@ ALLOWED: dict[str, Callable[[str], bool]] = {
     # each writes to a path staged in an OutputTransaction, or opens no user file
     "plots/__init__.py": lambda line: "figure.savefig(" in line,
     "io/writer.py": lambda line: "shutil.copyfile(source, temp)" in line,
-    "cli/app.py": lambda line: "to_csv(temp" in line or ".to_csv)" in line,
+    "cli/app.py": lambda line: (
+        "to_csv(temp" in line
+        or ".to_csv)" in line
+        or "out.write(output, lambda temp: temp.write_text(text, " in line  # report
+    ),
     "io/spreadsheet.py": lambda line: "tx.write(path, lambda temp: " in line,
     "io/ledger/export.py": lambda line: "lambda temp: temp.write_text(text, " in line,
     "io/geojson.py": lambda line: "lambda temp: temp.write_text(text, " in line,

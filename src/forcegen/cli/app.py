@@ -1034,6 +1034,98 @@ def compare(
         )
 
 
+@app.command()
+def report(
+    workspace: WorkspaceArg = None,
+    set_: SetOpt = [],  # noqa: B006 - Typer reads the default, never mutates it
+    as_of: AsOfOpt = None,
+    ledger: LedgerOpt = None,
+    known_at: KnownAtOpt = None,
+    scenario: Annotated[
+        list[str],
+        typer.Option(
+            "--scenario",
+            "-s",
+            help="A scenario to report on (repeat; default: every scenario).",
+            show_default=False,
+        ),
+    ] = [],  # noqa: B006 - Typer reads the default, never mutates it
+    output: Annotated[
+        Path,
+        typer.Option(
+            "--output",
+            "-o",
+            help="report.html (one self-contained file, nothing loaded from the network) "
+            "or report.md (Markdown, PNG charts written beside it); see docs/report.md.",
+            show_default=False,
+        ),
+    ] = ...,  # type: ignore[assignment]
+) -> None:
+    """A report to publish: summary, per-scenario tables, charts, the assumptions made
+    and every source as a numbered footnote, as one HTML file or Markdown with PNGs."""
+    with _user_errors():
+        import forcegen
+        from forcegen.cli.progress import output_file
+
+        kind = output.suffix.lower()
+        if kind not in (".html", ".htm", ".md"):
+            _fail(
+                f"error: --output {output}: expected a file name ending in .html or .md "
+                "(the report's format)"
+            )
+        output_file(output)
+        if kind == ".md":
+            try:
+                import matplotlib  # noqa: F401
+            except ImportError:
+                _fail("error: -o report.md draws PNG charts: pip install 'forcegen[plot]'")
+        try:
+            from forcegen.web.report import build_report, render_html, render_markdown
+        except ImportError as exc:
+            _fail(f"error: the report needs the web extra: pip install 'forcegen[web]' ({exc})")
+        ws = resolve_workspace(workspace, set_, as_of, ledger, known_at)
+        if not ws.scenarios:
+            _fail(f"error: {ws.origin}: defines no scenarios; expected a 'scenarios' section")
+        built = build_report(ws, scenario)
+        with forcegen.OutputTransaction() as out:
+            if kind == ".md":
+                charts = _report_charts(ws, built, output.parent, out)
+                text = render_markdown(built, charts)
+            else:
+                text = render_html(built)
+            out.write(output, lambda temp: temp.write_text(text, encoding="utf-8"))
+        for path in out.paths:
+            typer.echo(f"wrote {path}")
+
+
+def _report_charts(ws: Workspace, built: Any, folder: Path, out: Any) -> dict[str, str]:
+    """The Markdown report's PNG charts (those of ``forcegen compare`` over the report's
+    scenarios; one scenario is set beside every pledge not withdrawn), staged in ``out``
+    beside the report: {caption: file name}."""
+    import forcegen
+    from forcegen.plots.compare import fill_chart, nations_chart
+
+    items: list[tuple[str, Workspace, str | None]] = []
+    for section in built.scenarios:
+        label = (
+            section.name
+            if all(s.name != section.name or s.id == section.id for s in built.scenarios)
+            else f"{section.name} ({section.id})"
+        )
+        items.append((label, ws, section.id))
+    if len(items) == 1:
+        items.append(("every pledge not withdrawn", ws, None))
+    result = forcegen.compare(items)
+    charts = {}
+    for caption, draw in (
+        ("Personnel by nation in each scenario", nations_chart),
+        ("Fill of each force option in each scenario", fill_chart),
+    ):
+        paths = draw(result, [ws], folder, out)
+        charts[caption] = next(p.name for p in paths if p.suffix == ".png")
+    return charts
+
+
 def _ledger_opener(
     workspace: str | None, ledger: str | None, known_at: str | None
 ) -> Callable[..., Workspace] | None:
