@@ -5,16 +5,12 @@ same parameters (one serializer), bad parameters get 422 with the CLI's message 
 from __future__ import annotations
 
 import json
-import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-
-with warnings.catch_warnings():  # Starlette 1.10 would rather have httpx2 (not installed)
-    warnings.filterwarnings("ignore", "Using `httpx` with `starlette.testclient`")
-    from fastapi.testclient import TestClient
+from fastapi.testclient import TestClient
 
 from forcegen.web import WebSettings, create_app
 from helpers.cli import cli

@@ -5,21 +5,16 @@ computes for seconds (the caps' own 422 is tested in test_web_api)."""
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+import schemathesis
 from hypothesis import HealthCheck, Phase, settings
+from schemathesis.checks import not_a_server_error
 
 from forcegen.web import WebSettings, api, create_app
 from helpers.data import SMALL
-
-with warnings.catch_warnings():  # Starlette 1.10 would rather have httpx2 (not installed)
-    warnings.filterwarnings("ignore", "Using `httpx` with `starlette.testclient`")
-    import schemathesis
-    import starlette.testclient  # noqa: F401 - imported here, once, without the warning
-    from schemathesis.checks import not_a_server_error
 
 EXAMPLES = 10
 """Examples per operation."""

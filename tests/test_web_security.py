@@ -4,19 +4,15 @@ every response; ``forcegen serve`` refuses bad input before listening."""
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 
 from forcegen.web import WebSettings, create_app
 from forcegen.web.settings import is_loopback, loopback_names
 from helpers.cli import cli
-
-with warnings.catch_warnings():  # Starlette 1.10 would rather have httpx2 (not installed)
-    warnings.filterwarnings("ignore", "Using `httpx` with `starlette.testclient`")
-    from fastapi.testclient import TestClient
 
 
 @pytest.fixture(scope="module")
