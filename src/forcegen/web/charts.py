@@ -9,6 +9,7 @@ outlines are the package's ``datasets/geo/countries.geojson`` clipped to the map
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -54,7 +55,12 @@ def base(title: str, caption: str = "", *, subtitle: bool = False) -> dict[str, 
                 "labelColor": INK,
                 "labelLimit": 320,
             },
-            "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom", "labelLimit": 420},
+            "legend": {
+                "labelFontSize": 12,
+                "titleFontSize": 12,
+                "orient": "bottom",
+                "labelLimit": 420,
+            },
             "view": {"stroke": None},
         },
     }
@@ -517,25 +523,21 @@ def _clip_ring(
     """Sutherland-Hodgman clip of one polygon ring to ``box`` (west, south, east,
     north) [degrees]."""
     west, south, east, north = box
-    edges = (
-        (lambda p: p[0] >= west, lambda a, b: _cut_x(a, b, west)),
-        (lambda p: p[0] <= east, lambda a, b: _cut_x(a, b, east)),
-        (lambda p: p[1] >= south, lambda a, b: _cut_y(a, b, south)),
-        (lambda p: p[1] <= north, lambda a, b: _cut_y(a, b, north)),
-    )
-    points = [list(p[:2]) for p in ring]
-    for inside, cut in edges:
+    # (axis, bound, keep points above the bound)
+    edges = ((0, west, True), (0, east, False), (1, south, True), (1, north, False))
+    points = [[float(p[0]), float(p[1])] for p in ring]
+    for axis, bound, above in edges:
         if not points:
             break
         out: list[list[float]] = []
         previous = points[-1]
         for point in points:
-            if inside(point):
-                if not inside(previous):
-                    out.append(cut(previous, point))
+            if _inside(point, axis, bound, above):
+                if not _inside(previous, axis, bound, above):
+                    out.append(_cut(previous, point, axis, bound))
                 out.append(point)
-            elif inside(previous):
-                out.append(cut(previous, point))
+            elif _inside(previous, axis, bound, above):
+                out.append(_cut(previous, point, axis, bound))
             previous = point
         points = out
     if len(points) >= 3 and points[0] != points[-1]:
@@ -543,9 +545,23 @@ def _clip_ring(
     return points if len(points) >= 4 else []
 
 
+def _inside(point: Sequence[float], axis: int, bound: float, above: bool) -> bool:
+    return point[axis] >= bound if above else point[axis] <= bound
+
+
+def _cut(a: Sequence[float], b: Sequence[float], axis: int, bound: float) -> list[float]:
+    """Where the segment a-b crosses ``bound`` on ``axis`` (0: longitude, 1: latitude)."""
+    t = (bound - a[axis]) / (b[axis] - a[axis])
+    other = 1 - axis
+    crossing = [0.0, 0.0]
+    crossing[axis] = bound
+    crossing[other] = round(a[other] + t * (b[other] - a[other]), 4)
+    return crossing
+
+
 def _signed_area(ring: Sequence[Sequence[float]]) -> float:
     """Shoelace area of a ring in longitude/latitude: positive when counter-clockwise."""
-    return sum(a[0] * b[1] - b[0] * a[1] for a, b in zip(ring, ring[1:], strict=False)) / 2
+    return sum(a[0] * b[1] - b[0] * a[1] for a, b in itertools.pairwise(ring)) / 2
 
 
 def _wound(ring: list[list[float]], clockwise: bool) -> list[list[float]]:
@@ -554,16 +570,6 @@ def _wound(ring: list[list[float]], clockwise: bool) -> list[list[float]]:
     d3 fills the whole globe but the country)."""
     is_clockwise = _signed_area(ring) < 0
     return ring if is_clockwise == clockwise else ring[::-1]
-
-
-def _cut_x(a: list[float], b: list[float], x: float) -> list[float]:
-    t = (x - a[0]) / (b[0] - a[0])
-    return [x, round(a[1] + t * (b[1] - a[1]), 4)]
-
-
-def _cut_y(a: list[float], b: list[float], y: float) -> list[float]:
-    t = (y - a[1]) / (b[1] - a[1])
-    return [round(a[0] + t * (b[0] - a[0]), 4), y]
 
 
 def clip_countries(
@@ -634,7 +640,7 @@ def clip_lines(
         coordinates = feature["geometry"]["coordinates"]
         pieces = [
             piece
-            for a, b in zip(coordinates, coordinates[1:], strict=False)
+            for a, b in itertools.pairwise(coordinates)
             if (piece := clip_segment(a, b, box)) is not None
         ]
         if pieces:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from importlib.resources import files
-from typing import Any, TypeVar
+from typing import Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
@@ -54,8 +54,6 @@ ODDS_DRAWS = 20_000
 MAX_WEB_DRAWS = 200_000
 """Most draws a page may ask for [draws]: a page answers within seconds, not minutes."""
 
-T = TypeVar("T")
-
 
 # -- helpers ----------------------------------------------------------------------------
 
@@ -64,7 +62,9 @@ def _state(request: Request) -> WorkspaceState:
     return request.app.state.workspace  # type: ignore[no-any-return]
 
 
-def _cached(held: WorkspaceState, key: Hashable, compute: Callable[[], T]) -> T:
+def _cached(held: WorkspaceState, key: Hashable, compute: Callable[[], Any]) -> Any:
+    """A page's result (a ``to_json()`` document, read as plain JSON), cached by its
+    question."""
     return held.cached(("page", key), compute)
 
 
@@ -200,7 +200,8 @@ def _scenario_choices(ws: forcegen.Workspace) -> list[tuple[str, str]]:
 
 def _colours(held: WorkspaceState) -> dict[str, str]:
     ws = held.workspace
-    return _cached(held, ("colours",), lambda: nation_colours(ws))
+    colours: dict[str, str] = _cached(held, ("colours",), lambda: nation_colours(ws))
+    return colours
 
 
 def _countries(held: WorkspaceState) -> dict[str, Any]:
@@ -208,7 +209,8 @@ def _countries(held: WorkspaceState) -> dict[str, Any]:
         resource = files("forcegen") / "datasets" / "geo" / "countries.geojson"
         return json.loads(resource.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
 
-    return _cached(held, ("countries",), read)
+    countries: dict[str, Any] = _cached(held, ("countries",), read)
+    return countries
 
 
 # -- overview ---------------------------------------------------------------------------
@@ -221,7 +223,7 @@ def overview(request: Request) -> HTMLResponse:
     held = _state(request)
     ws = held.workspace
     results = held.cached(("evaluate_all",), lambda: forcegen.evaluate_all(ws))
-    docs = {sid: r.to_json() for sid, r in results.items()}
+    docs: dict[str, Any] = {sid: r.to_json() for sid, r in results.items()}
     caption = caption_text(ws, scenario="each scenario in turn")
     options = list(ws.requirements)
     heat = []
@@ -230,7 +232,7 @@ def overview(request: Request) -> HTMLResponse:
         name = names.scenario(ws, sid)
         cells = [cell(name, scenario=sid), num(doc["personnel"], data_field="personnel")]
         for rid in options:
-            fill = doc["requirements"][rid]  # type: ignore[index]
+            fill = doc["requirements"][rid]
             label = share(fill["personnel_fill"]) + (" ✓" if fill["met"] else "")
             heat.append(
                 {
@@ -247,7 +249,8 @@ def overview(request: Request) -> HTMLResponse:
                     label,
                     data_requirement=rid,
                     data_met=json.dumps(fill["met"]),
-                    title=f"unit fill {share(fill['fill_ratio'])}; met: {'yes' if fill['met'] else 'no'}",
+                    title=f"unit fill {share(fill['fill_ratio'])}; "
+                    f"met: {'yes' if fill['met'] else 'no'}",
                 )
             )
         fill_rows.append(({"data_scenario": sid}, cells))
@@ -258,7 +261,7 @@ def overview(request: Request) -> HTMLResponse:
             (
                 {"data_scenario": sid},
                 [cell(names.scenario(ws, sid))]
-                + [num(veto[c], data_veto=c) for c in ws.conditions],  # type: ignore[index]
+                + [num(veto[c], data_veto=c) for c in ws.conditions],
             )
         )
     personnel_rows = [
@@ -433,7 +436,8 @@ def explorer(request: Request, scenario: str | None = None) -> HTMLResponse:
             "Vetoes",
             chart="vetoes",
             caption=caption,
-            intro="Troops hanging on each condition: active personnel with it true minus with it false.",
+            intro="Troops hanging on each condition: active personnel with it true minus with "
+            "it false.",
             table=table(
                 "Veto of each condition [personnel]",
                 [("condition", False), ("personnel", True)],
@@ -840,7 +844,8 @@ def sourcing(
             "shortfalls",
             "Shortfalls",
             wide=True,
-            intro="Lines not filled in full; 'offered' counts every active pledge of the capability that could serve there.",
+            intro="Lines not filled in full; 'offered' counts every active pledge of the "
+            "capability that could serve there.",
             table=table(
                 "Lines short of units",
                 [
@@ -858,7 +863,8 @@ def sourcing(
             "us-only",
             "Lines only the United States can fill",
             wide=True,
-            intro="Lines whose fill drops when the US pledges are left out and no other nation can fill them."
+            intro="Lines whose fill drops when the US pledges are left out and no other "
+            "nation can fill them."
             if us
             else "The workspace has no United States nation record.",
             table=table(
@@ -1003,7 +1009,8 @@ def sustainment(
             intro=f"After the first rotation {count(co['after_first_rotation'])} personnel; "
             f"at month {months} {count(co['at_horizon'])}.",
             table=table(
-                "Coalition load and deployed strength [personnel], from each month something changes",
+                "Coalition load and deployed strength [personnel], from each month "
+                "something changes",
                 [("month", True), ("load", True), ("deployed", True), ("short", True)],
                 curve_table,
                 id="table-curve",
@@ -1083,7 +1090,11 @@ def _map_layers(
 ) -> tuple[list[Any], list[Any], list[dict[str, Any]], list[Any]]:
     feats = geo["features"]
     legs = [f for f in feats if f["properties"].get("layer") == "leg"]
-    loc = [f for f in feats if f["properties"].get("layer") == "line_of_contact"]
+    loc = [  # the geometry only: its properties carry the sources' URLs (no links off the machine)
+        {"type": "Feature", "properties": {"layer": "line_of_contact"}, "geometry": f["geometry"]}
+        for f in feats
+        if f["properties"].get("layer") == "line_of_contact"
+    ]
     nodes = [
         {
             "lon": f["geometry"]["coordinates"][0],
@@ -1241,7 +1252,8 @@ def deployment(
             "critical-path",
             "The critical path",
             wide=True,
-            intro=f"Closure on day {cp['closure_day']}, bound by {cp['cause']} (transit alone: day {cp['transit_bound']}).",
+            intro=f"Closure on day {cp['closure_day']}, bound by {cp['cause']} "
+            f"(transit alone: day {cp['transit_bound']}).",
             tables=[
                 table(
                     "Units on the critical path",
@@ -1288,7 +1300,8 @@ def deployment(
         request,
         "page.html",
         "Deployment",
-        lead=f"{names.scenario(ws, sid)}: {count(doc['moved_personnel'])} of {count(doc['active_personnel'])} "
+        lead=f"{names.scenario(ws, sid)}: {count(doc['moved_personnel'])} of "
+        f"{count(doc['active_personnel'])} "
         f"active personnel moved; the force closes on day {doc['closure_day']}.",
         sections=sections,
         specs=specs,
@@ -1447,7 +1460,8 @@ def compare(request: Request, items: str | None = None) -> HTMLResponse:
         ws.scenario(sid)
     if len(ids) < 2:
         raise forcegen.ForcegenError(
-            "items: expected two or more scenario ids separated by commas, e.g. items=ceasefire-only,ceasefire-us-backstop"
+            "items: expected two or more scenario ids separated by commas, e.g. "
+            "items=ceasefire-only,ceasefire-us-backstop"
         )
     labels = [names.scenario(ws, s) for s in ids]
     doc = _cached(
@@ -1597,7 +1611,7 @@ def posture(
         return result.to_json(), result.to_geojson()
 
     single, geo = _cached(held, ("posture", sid, chosen), one)
-    colours = _colours(held)
+    _colours(held)
     caption = _caption(ws, sid)
     cover_rows = []
     cover_table = []
@@ -1695,7 +1709,8 @@ def posture(
             chart="coverage",
             caption=caption,
             wide=True,
-            intro="Share of the line a manoeuvre unit reaches within 6 and 24 hours, by the units free to move to the "
+            intro="Share of the line a manoeuvre unit reaches within 6 and 24 hours, by the "
+            "units free to move to the "
             "line and with the caveated ones too; personnel within 50/100/200 km of the line.",
             table=table(
                 "Each posture against the line of contact",
@@ -1813,7 +1828,13 @@ def supply(request: Request, scenario: str | None = None) -> HTMLResponse:
         for case in ("low", "base", "high")
     ]
     dest_table = [
-        [cell(d["name"]), num(d["personnel"]), num(d["low"], f"{d['low']:,.0f}"), num(d["base"], f"{d['base']:,.0f}"), num(d["high"], f"{d['high']:,.0f}")]
+        [
+            cell(d["name"]),
+            num(d["personnel"]),
+            num(d["low"], f"{d['low']:,.0f}"),
+            num(d["base"], f"{d['base']:,.0f}"),
+            num(d["high"], f"{d['high']:,.0f}"),
+        ]
         for d in doc["destinations"]
     ]
     res = doc["resupply"]
@@ -1834,10 +1855,21 @@ def supply(request: Request, scenario: str | None = None) -> HTMLResponse:
             "Daily demand by class of supply",
             chart="demand",
             caption=caption,
-            intro=f"Low / base / high fuel cases: {' / '.join(f'{v:,.0f}' for v in demand.values())} short tons a day.",
+            intro="Low / base / high fuel cases: "
+            f"{' / '.join(f'{v:,.0f}' for v in demand.values())} short tons a day.",
             tables=[
-                table("Daily demand by class [short tons/day, base case]", [("class", False), ("short tons/day", True)], class_table, id="table-classes"),
-                table("Daily demand of the force [short tons/day]", [("fuel case", False), ("short tons/day", True)], demand_table, id="table-demand"),
+                table(
+                    "Daily demand by class [short tons/day, base case]",
+                    [("class", False), ("short tons/day", True)],
+                    class_table,
+                    id="table-classes",
+                ),
+                table(
+                    "Daily demand of the force [short tons/day]",
+                    [("fuel case", False), ("short tons/day", True)],
+                    demand_table,
+                    id="table-demand",
+                ),
             ],
         ),
         section(
@@ -1847,7 +1879,13 @@ def supply(request: Request, scenario: str | None = None) -> HTMLResponse:
             caption=caption,
             table=table(
                 "Daily demand by destination [short tons/day]",
-                [("destination", False), ("personnel", True), ("low", True), ("base", True), ("high", True)],
+                [
+                    ("destination", False),
+                    ("personnel", True),
+                    ("low", True),
+                    ("base", True),
+                    ("high", True),
+                ],
                 dest_table,
                 id="table-destinations",
             ),
@@ -1858,19 +1896,37 @@ def supply(request: Request, scenario: str | None = None) -> HTMLResponse:
             wide=True,
             intro=f"Feasible: {'yes' if res['feasible'] else 'no'}; busiest leg or node at "
             f"{share(res['max_utilisation'], 1)} of its capacity. While the force is still closing "
-            f"(day {closing.get('closure_day', '-')}), the worst day is day {closing.get('worst_day', '-')} "
+            f"(day {closing.get('closure_day', '-')}), the worst day is day "
+            f"{closing.get('worst_day', '-')} "
             f"at {share(closing.get('worst_utilisation'), 1)}.",
             table=table(
                 "The busiest legs and nodes of the steady resupply",
-                [("leg or node", False), ("flow [short tons/day]", True), ("capacity [short tons/day]", True), ("utilisation", True)],
+                [
+                    ("leg or node", False),
+                    ("flow [short tons/day]", True),
+                    ("capacity [short tons/day]", True),
+                    ("utilisation", True),
+                ],
                 resupply_table,
                 id="table-resupply",
             ),
         ),
     ]
     specs = {
-        "demand": charts.grouped_bars(rows, "Daily demand by class of supply (base case)", caption, value_title="short tons/day", fmt=",.0f"),
-        "destinations": charts.grouped_bars(dest_rows, "Daily demand at each destination, by fuel case", caption, value_title="short tons/day", fmt=",.0f"),
+        "demand": charts.grouped_bars(
+            rows,
+            "Daily demand by class of supply (base case)",
+            caption,
+            value_title="short tons/day",
+            fmt=",.0f",
+        ),
+        "destinations": charts.grouped_bars(
+            dest_rows,
+            "Daily demand at each destination, by fuel case",
+            caption,
+            value_title="short tons/day",
+            fmt=",.0f",
+        ),
     }
     return render(
         request,
