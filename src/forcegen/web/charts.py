@@ -332,7 +332,7 @@ def tornado(rows: Sequence[Row], mean: float, caption: str = "") -> dict[str, An
                             "field": "if_false",
                             "type": "quantitative",
                             "title": "expected personnel",
-                            "axis": {"format": ",d"},
+                            "axis": {"format": ",d", "tickCount": 8},
                         },
                         "x2": {"field": "if_true"},
                         "tooltip": [
@@ -430,9 +430,16 @@ def coalition_curve(rows: Sequence[Row], caption: str = "") -> dict[str, Any]:
                     "field": "series",
                     "type": "nominal",
                     "title": None,
+                    "sort": None,
                     "scale": {"range": [MUTED, ACCENT]},
                 },
-                "strokeDash": {"field": "series", "type": "nominal", "legend": None},
+                "strokeDash": {
+                    "field": "series",
+                    "type": "nominal",
+                    "title": None,
+                    "sort": None,
+                    "scale": {"range": [[5, 4], [1, 0]]},
+                },
                 "tooltip": [
                     {"field": "month"},
                     {"field": "series"},
