@@ -859,10 +859,13 @@ def stacked_area(
         "title": series_title,
         "sort": None,
     }
-    if colours is not None:
-        colour["scale"] = nation_scale(colours, (r["series"] for r in rows))
-        colour["field"] = "series"
-        colour["legend"] = {"columns": 6, "labelExpr": "datum.label"}
+    if colours is not None:  # series are nations: their names in the legend, their colours
+        shown = {r["name"]: r["series"] for r in rows}
+        colour["scale"] = {
+            "domain": list(shown),
+            "range": [colours.get(iso3, "#999999") for iso3 in shown.values()],
+        }
+        colour["legend"] = {"columns": 5}
     layers: list[dict[str, Any]] = [
         {
             "data": _values(rows),

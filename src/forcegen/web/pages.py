@@ -1352,9 +1352,11 @@ def timeline(request: Request, as_of: str | None = None, at: int | None = None) 
         for i, d in enumerate(shown)
     ]
     events = doc["events"]
-    marks = [
-        {"date": e["date"], "label": e["label"]} for e in events if e.get("kind") == "event"
-    ] or [{"date": e["date"], "label": e["label"]} for e in events[:0]]
+    marks = [  # summits, decisions and declarations: the dates that moved the force
+        {"date": e["date"], "label": e["label"]}
+        for e in events
+        if e.get("kind") in {"summit", "decision", "declaration"}
+    ]
     last = len(shown) - 1
     latest = [
         (
@@ -1368,7 +1370,7 @@ def timeline(request: Request, as_of: str | None = None, at: int | None = None) 
     ]
     status_table = [
         [cell(d)] + [num(doc["personnel"][s][i]) for s in statuses] + [num(doc["total"][i])]
-        for i, d in enumerate(shown)
+        for i, d in reversed(list(enumerate(shown)))
     ]
     event_rows = [
         [cell(e["date"]), cell(e.get("kind") or ""), cell(e["label"]), cell(e.get("summary") or "")]
@@ -1382,7 +1384,7 @@ def timeline(request: Request, as_of: str | None = None, at: int | None = None) 
             chart="status",
             caption=caption,
             table=table(
-                "Personnel by status on each date",
+                "Personnel by status on each date, latest first",
                 [("date", False)] + [(s, True) for s in statuses] + [("total", True)],
                 status_table,
                 id="table-status",
