@@ -28,6 +28,9 @@ ACCENT = "#4c72b0"
 UTILISATION = ["#fee8c8", "#fdbb84", "#e34a33", "#7f0000"]
 """Sequential ramp for the peak utilisation of a leg (0 -> 1)."""
 
+FIRMNESS = ["#a3bde0", "#3b5f9a", "#14284b"]
+"""Colours of the pledge statuses stated, earmarked, deployed."""
+
 Row = Mapping[str, Any]
 
 Y_NAME: dict[str, Any] = {"field": "name", "type": "nominal", "sort": None, "title": None}
@@ -858,6 +861,8 @@ def stacked_area(
         "type": "nominal",
         "title": series_title,
         "sort": None,
+        # pledge status, from the loosest to the firmest: light to dark
+        "scale": {"domain": ["stated", "earmarked", "deployed"], "range": FIRMNESS},
     }
     if colours is not None:  # series are nations: their names in the legend, their colours
         shown = {r["name"]: r["series"] for r in rows}
