@@ -13,6 +13,7 @@ in ``data-value``.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from importlib.resources import files
@@ -32,6 +33,26 @@ from forcegen.web.state import WorkspaceState
 from forcegen.web.whatif import WhatIf, answer
 
 router = APIRouter(include_in_schema=False)
+
+
+def friendly(handler: Callable[..., HTMLResponse]) -> Callable[..., HTMLResponse]:
+    """A page that cannot be shown (an unknown id in its parameters, a workspace without
+    a network for the deployment) answers 422 with the CLI's message on an HTML page
+    (the navigation kept), not a JSON document."""
+
+    @functools.wraps(handler)
+    def page(request: Request, *args: Any, **kwargs: Any) -> HTMLResponse:
+        try:
+            return handler(request, *args, **kwargs)
+        except forcegen.ForcegenError as exc:
+            title = next((t for p, t in PAGES if p == request.url.path), "Error")
+            response = render(request, "error.html", title, message=str(exc))
+            response.status_code = 422
+            return response
+
+    return page
+
+
 templates = Jinja2Templates(directory=str(TEMPLATES))
 
 PAGES: tuple[tuple[str, str], ...] = (
@@ -217,6 +238,7 @@ def _countries(held: WorkspaceState) -> dict[str, Any]:
 
 
 @router.get("/", response_class=HTMLResponse)
+@friendly
 def overview(request: Request) -> HTMLResponse:
     """Scenarios by force option: personnel, fill, met, the vetoes
     (``forcegen.evaluate_all``)."""
@@ -355,6 +377,7 @@ def explorer_rows(
 
 
 @router.get("/explorer", response_class=HTMLResponse)
+@friendly
 def explorer(request: Request, scenario: str | None = None) -> HTMLResponse:
     """A scenario with its conditions as selects: each change POSTs ``/api/whatif`` and
     the force, fills and vetoes update in place."""
@@ -490,6 +513,7 @@ def explorer(request: Request, scenario: str | None = None) -> HTMLResponse:
 
 
 @router.get("/odds", response_class=HTMLResponse)
+@friendly
 def odds(
     request: Request,
     scenario: str | None = None,
@@ -700,6 +724,7 @@ def histogram(rows: Sequence[Mapping[str, Any]], caption: str) -> dict[str, Any]
 
 
 @router.get("/sourcing", response_class=HTMLResponse)
+@friendly
 def sourcing(
     request: Request, requirement: str | None = None, scenario: str | None = None
 ) -> HTMLResponse:
@@ -901,6 +926,7 @@ def sourcing(
 
 
 @router.get("/sustainment", response_class=HTMLResponse)
+@friendly
 def sustainment(
     request: Request, scenario: str | None = None, months: int = Query(36, ge=1, le=240)
 ) -> HTMLResponse:
@@ -1111,6 +1137,7 @@ def _map_layers(
 
 
 @router.get("/deployment", response_class=HTMLResponse)
+@friendly
 def deployment(
     request: Request, scenario: str | None = None, requirement: str | None = None
 ) -> HTMLResponse:
@@ -1319,6 +1346,7 @@ def deployment(
 
 
 @router.get("/timeline", response_class=HTMLResponse)
+@friendly
 def timeline(request: Request, as_of: str | None = None, at: int | None = None) -> HTMLResponse:
     """The promised force over time with an as-of slider (``forcegen.timeline`` up to
     the date chosen)."""
@@ -1449,14 +1477,15 @@ def timeline(request: Request, as_of: str | None = None, at: int | None = None) 
 
 
 @router.get("/compare", response_class=HTMLResponse)
+@friendly
 def compare(request: Request, items: str | None = None) -> HTMLResponse:
     """Two or more scenarios side by side (``forcegen.compare``): personnel by nation,
     force options, lines flipped, pledges changed."""
     held = _state(request)
     ws = held.workspace
-    default = [s for s in ("ceasefire-only", "ceasefire-us-backstop") if s in ws.scenarios] or list(
-        ws.scenarios
-    )[:2]
+    default = [s for s in ("ceasefire-only", "ceasefire-us-backstop") if s in ws.scenarios]
+    if len(default) < 2:
+        default = list(ws.scenarios)[:2]
     ids = [i.strip() for i in items.split(",") if i.strip()] if items else default
     for sid in ids:
         ws.scenario(sid)
@@ -1591,6 +1620,7 @@ def compare(request: Request, items: str | None = None) -> HTMLResponse:
 
 
 @router.get("/posture", response_class=HTMLResponse)
+@friendly
 def posture(
     request: Request, scenario: str | None = None, posture: str | None = None
 ) -> HTMLResponse:
@@ -1799,6 +1829,7 @@ def posture(
 
 
 @router.get("/supply", response_class=HTMLResponse)
+@friendly
 def supply(request: Request, scenario: str | None = None) -> HTMLResponse:
     """The force supplied: daily demand by class and the steady resupply
     (``forcegen.supply``)."""
