@@ -1514,7 +1514,7 @@ def compare(request: Request, items: str | None = None) -> HTMLResponse:
             {"data_nation": n},
             [cell(names.nation(ws, n))]
             + [num(v) for v in values]
-            + [num(values[-1] - values[0], f"{values[-1] - values[0]:+,}")],
+            + [num(v - values[0], f"{v - values[0]:+,}") for v in values[1:]],
         )
         for n, values in doc["nations"].items()
         if any(values)
@@ -1554,8 +1554,10 @@ def compare(request: Request, items: str | None = None) -> HTMLResponse:
             chart="nations",
             caption=caption,
             table=table(
-                "Personnel by nation (last column: change from the first)",
-                [("nation", False)] + [(lab, True) for lab in labels] + [("change", True)],
+                "Personnel by nation; Δ n: scenario n minus the first",
+                [("nation", False)]
+                + [(f"{k + 1}. {lab}", True) for k, lab in enumerate(labels)]
+                + [(f"Δ {k + 1}", True) for k in range(1, len(labels))],
                 nation_table,
                 id="table-nations",
             ),
