@@ -1,27 +1,209 @@
 // forcegen dashboard: draws every chart whose Vega-Lite spec the page carries in a
-// <script type="application/json" id="spec-NAME"> element into <figure data-spec="spec-NAME">.
-// Once every chart has rendered, document.body.dataset.charts is "drawn" ("error" if one
-// failed): the browser tests wait for it. `ast: true` makes Vega interpret its expressions
-// (the interpreter bundled in vega-embed) instead of compiling them with new Function,
-// which the Content-Security-Policy (script-src 'self', no 'unsafe-eval') forbids.
+// <script type="application/json" id="spec-NAME"> element into <figure data-spec="spec-NAME">,
+// runs the explorer's what-ifs (POST /api/whatif) and the timeline's as-of slider.
+// No inline scripts anywhere (Content-Security-Policy: script-src 'self').
 "use strict";
 
+var specs = {};
+
+function readSpec(name) {
+  if (!specs[name]) {
+    var source = document.getElementById(name);
+    if (!source) { return null; }
+    specs[name] = JSON.parse(source.textContent);
+  }
+  return specs[name];
+}
+
+function draw(figure) {
+  var spec = readSpec(figure.dataset.spec);
+  if (!spec) { return Promise.resolve(); }
+  // ast + the interpreter: Vega evaluates expressions without eval (CSP, see VENDORED.md)
+  return vegaEmbed(figure, spec, {
+    actions: false, renderer: "svg", ast: true, expr: vega.expressionInterpreter
+  }).then(function (result) {
+    var svg = figure.querySelector("svg");
+    if (svg) {
+      svg.setAttribute("role", "img");
+      svg.setAttribute("aria-label", figure.getAttribute("aria-label") || "chart");
+    }
+    return result;
+  });
+}
+
 function drawCharts(root) {
-  var drawing = [];
-  (root || document).querySelectorAll("figure[data-spec]").forEach(function (figure) {
-    var source = document.getElementById(figure.dataset.spec);
-    if (!source) { return; }
-    var spec = JSON.parse(source.textContent);
-    drawing.push(vegaEmbed(figure, spec, { actions: false, renderer: "svg", ast: true }).catch(function (error) {
+  var figures = Array.prototype.slice.call((root || document).querySelectorAll("figure[data-spec]"));
+  return Promise.all(figures.map(function (figure) {
+    return draw(figure).catch(function (error) {
       figure.textContent = "chart failed: " + error;
       console.error(error);
       throw error;
-    }));
+    });
+  })).then(function () {
+    document.body.dataset.charts = "drawn";
+  }, function () {
+    document.body.dataset.charts = "error";
   });
-  return Promise.all(drawing).then(
-    function () { document.body.dataset.charts = "drawn"; },
-    function () { document.body.dataset.charts = "error"; }
-  );
 }
 
-document.addEventListener("DOMContentLoaded", function () { drawCharts(document); });
+// -- formatting as the server does it (pages.count / pages.share) -----------------------
+
+function count(value) {
+  return Math.round(value).toLocaleString("en-GB");
+}
+
+function share(value) {
+  return Math.round(value * 100) + "%";
+}
+
+function setNumber(element, value, text) {
+  if (!element) { return; }
+  element.dataset.value = String(value);
+  element.textContent = text;
+}
+
+// -- the explorer ------------------------------------------------------------------------
+
+function explorer() {
+  var form = document.getElementById("whatif-form");
+  var dataNode = document.getElementById("explorer-data");
+  if (!form || !dataNode) { return; }
+  var data = JSON.parse(dataNode.textContent);
+  var status = document.querySelector("[data-status]");
+  var pending = 0;
+
+  function question() {
+    var conditions = {};
+    form.querySelectorAll("select[data-condition]").forEach(function (select) {
+      if (select.value === "true") { conditions[select.dataset.condition] = true; }
+      if (select.value === "false") { conditions[select.dataset.condition] = false; }
+    });
+    var override = form.querySelector("input[data-override]").value.trim();
+    return { scenario: data.scenario, conditions: conditions, overrides: override ? [override] : [] };
+  }
+
+  function redraw(name, rows) {
+    var spec = readSpec("spec-" + name);
+    var figure = document.querySelector('figure[data-spec="spec-' + name + '"]');
+    if (!spec || !figure) { return Promise.resolve(); }
+    spec.data = { values: rows };
+    return draw(figure);
+  }
+
+  function update(doc) {
+    setNumber(document.querySelector('output[data-field="personnel"]'), doc.personnel, count(doc.personnel));
+    var options = [];
+    document.querySelectorAll("tr[data-requirement]").forEach(function (row) {
+      var fill = doc.requirements[row.dataset.requirement];
+      if (!fill) { return; }
+      setNumber(row.querySelector('[data-field="filled_personnel"]'), fill.filled_personnel, count(fill.filled_personnel));
+      setNumber(row.querySelector('[data-field="personnel_fill"]'), fill.personnel_fill, share(fill.personnel_fill));
+      setNumber(row.querySelector('[data-field="fill_ratio"]'), fill.fill_ratio, share(fill.fill_ratio));
+      setNumber(row.querySelector('[data-field="met"]'), fill.met, fill.met ? "met" : "not met");
+      options.push({ name: row.dataset.name, personnel_fill: fill.personnel_fill, met: fill.met });
+    });
+    var vetoes = [];
+    document.querySelectorAll("tr[data-veto]").forEach(function (row) {
+      var value = doc.veto[row.dataset.veto];
+      setNumber(row.querySelector('[data-field="personnel"]'), value, count(value));
+      vetoes.push({ name: row.dataset.name, personnel: value });
+    });
+    var tbody = document.querySelector("#table-nations tbody");
+    var nations = Object.keys(doc.by_nation).filter(function (n) { return doc.by_nation[n] > 0; });
+    nations.sort(function (a, b) { return doc.by_nation[b] - doc.by_nation[a]; });
+    if (tbody) {
+      tbody.textContent = "";
+      nations.forEach(function (n) {
+        var tr = document.createElement("tr");
+        tr.dataset.nation = n;
+        var name = document.createElement("td");
+        name.textContent = data.nations[n] || n;
+        var value = document.createElement("td");
+        value.className = "num";
+        value.dataset.field = "personnel";
+        setNumber(value, doc.by_nation[n], count(doc.by_nation[n]));
+        tr.appendChild(name);
+        tr.appendChild(value);
+        tbody.appendChild(tr);
+      });
+    }
+    var nationRows = nations.map(function (n) {
+      return { nation: n, name: data.nations[n] || n, personnel: doc.by_nation[n] };
+    });
+    var nationSpec = readSpec("spec-nations");
+    if (nationSpec) {
+      nationSpec.encoding.color.scale = {
+        domain: nations, range: nations.map(function (n) { return data.colours[n] || "#999999"; })
+      };
+      nationSpec.height = Math.max(80, 22 * nations.length);
+    }
+    return Promise.all([redraw("options", options), redraw("vetoes", vetoes), redraw("nations", nationRows)]);
+  }
+
+  function ask(event) {
+    if (event) { event.preventDefault(); }
+    pending += 1;
+    document.body.dataset.whatif = "busy";
+    status.textContent = "evaluating…";
+    status.classList.remove("error");
+    fetch("/api/whatif", {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "Accept": "application/json" },
+      body: JSON.stringify(question())
+    }).then(function (response) {
+      return response.json().then(function (body) {
+        if (!response.ok) {
+          var detail = typeof body.detail === "string" ? body.detail : JSON.stringify(body.detail);
+          throw new Error(detail || ("HTTP " + response.status));
+        }
+        return body;
+      });
+    }).then(function (doc) {
+      pending -= 1;
+      if (pending > 0) { return null; }  // a later question is on its way: show that one
+      return update(doc).then(function () {
+        status.textContent = "";
+        document.body.dataset.whatif = "ready";
+      });
+    }).catch(function (error) {
+      pending = Math.max(0, pending - 1);
+      status.textContent = "The what-if failed: " + error.message;
+      status.classList.add("error");
+      document.body.dataset.whatif = "error";
+    });
+  }
+
+  form.addEventListener("submit", ask);
+  form.querySelectorAll("select[data-condition]").forEach(function (select) {
+    select.addEventListener("change", ask);
+  });
+  var reset = form.querySelector("[data-reset]");
+  reset.addEventListener("click", function () {
+    form.querySelectorAll("select[data-condition]").forEach(function (select) { select.value = ""; });
+    form.querySelector("input[data-override]").value = "";
+    ask();
+  });
+}
+
+// -- the timeline's as-of slider ---------------------------------------------------------
+
+function asOfSlider() {
+  var slider = document.getElementById("asof-slider");
+  if (!slider) { return; }
+  var dates = slider.dataset.dates.split(",");
+  var label = document.getElementById("asof-label");
+  slider.addEventListener("input", function () {
+    var date = dates[Number(slider.value)] || "";
+    label.textContent = date;
+    slider.setAttribute("aria-valuetext", date);
+  });
+  slider.addEventListener("change", function () {
+    window.location.search = "?as_of=" + encodeURIComponent(dates[Number(slider.value)] || "");
+  });
+}
+
+document.addEventListener("DOMContentLoaded", function () {
+  drawCharts(document);
+  explorer();
+  asOfSlider();
+});

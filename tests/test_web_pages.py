@@ -1,0 +1,231 @@
+"""The dashboard's pages and the explorer's what-if endpoint (issue 16): every page renders
+with its charts and tables, the explorer shows what /api/whatif answers, a condition
+flipped changes the force by what the pledges say, and nothing points off the machine."""
+
+from __future__ import annotations
+
+import json
+import re
+import warnings
+from html.parser import HTMLParser
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytest.importorskip("fastapi")
+pytest.importorskip("jinja2")
+
+with warnings.catch_warnings():  # starlette's notice that httpx2 will replace httpx
+    warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
+    from fastapi.testclient import TestClient
+
+from forcegen.web import create_app
+from forcegen.web.pages import PAGES
+
+URL = re.compile(r"https?://[^\s\"'<>)`]*")
+
+VENDORED_IDENTIFIERS = {
+    "http://www.w3.org/2000/svg",  # XML namespaces: identifiers, never fetched
+    "http://www.w3.org/2000/xmlns/",
+    "http://www.w3.org/1999/xlink",
+    "https://vega.github.io/schema/vega/v6.json",  # the compiled spec's $schema
+    "https://vega.github.io/editor/",  # vega-embed's "open in editor" action (actions: false)
+    "https://github.com/Starcounter-Jack/JSON-Patch",  # a comment in vega-embed
+    "https://github.com/vega/vega-lite/issues/2415",  # a comment in vega-lite
+    "https://",  # vega-embed's check of a URL's scheme
+    "http://",
+}
+
+
+@pytest.fixture(scope="module")
+def client() -> TestClient:
+    return TestClient(create_app())
+
+
+class Page(HTMLParser):
+    """The parts of a page the tests read: chart figures, spec scripts, tables, and
+    every element with a data-* attribute."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.figures: list[str] = []
+        self.tables = 0
+        self.captions = 0
+        self.specs: dict[str, str] = {}
+        self.elements: list[tuple[str, dict[str, str | None]]] = []
+        self.inline_scripts = 0
+        self._script: str | None = None
+        self._text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        self.elements.append((tag, a))
+        if tag == "figure" and "chart" in (a.get("class") or "").split():
+            self.figures.append(a.get("data-spec") or "")
+        if tag == "table" and "data" in (a.get("class") or "").split():
+            self.tables += 1
+        if tag == "caption":
+            self.captions += 1
+        if tag == "script":
+            if a.get("type") == "application/json":
+                self._script = a.get("id") or ""
+                self._text = []
+            elif not a.get("src"):
+                self.inline_scripts += 1
+
+    def handle_data(self, data: str) -> None:
+        if self._script is not None:
+            self._text.append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script" and self._script is not None:
+            self.specs[self._script] = "".join(self._text)
+            self._script = None
+
+    def first(self, **wanted: str) -> dict[str, str | None]:
+        for _, attrs in self.elements:
+            if all(attrs.get(k.replace("_", "-")) == v for k, v in wanted.items()):
+                return attrs
+        raise AssertionError(f"no element with {wanted}")
+
+
+def parse(html: str) -> Page:
+    page = Page()
+    page.feed(html)
+    return page
+
+
+def has_data(spec: dict[str, Any]) -> bool:
+    """True when the spec (or one of its layers) carries inline rows."""
+    values = (spec.get("data") or {}).get("values")
+    if values:
+        return True
+    return any(has_data(layer) for layer in spec.get("layer", []))
+
+
+@pytest.mark.parametrize("path", [p for p, _ in PAGES])
+def test_every_page_renders_its_charts_with_data_and_tables(client: TestClient, path: str) -> None:
+    response = client.get(path)
+    assert response.status_code == 200, response.text[:500]
+    page = parse(response.text)
+    assert page.figures, f"{path}: no chart"
+    for name in page.figures:
+        spec = json.loads(page.specs[name])  # valid JSON, embedded for the figure
+        assert spec["$schema"].endswith("/vega-lite/v6.json")
+        assert has_data(spec), f"{path}: {name} has no data"
+        assert "url" not in json.dumps(spec.get("data", {})), "charts carry their data inline"
+    # every chart has a table beside or under it, and every table a caption
+    assert page.tables >= len(page.figures)
+    assert page.captions >= page.tables
+    assert page.inline_scripts == 0, "CSP script-src 'self': no inline scripts"
+    # every page is in the navigation, and says what it is
+    assert all(f'href="{p}"' in response.text for p, _ in PAGES)
+    assert "<h1>" in response.text
+    # nothing on the page points off the machine: the specs' $schema is an identifier
+    found = set(URL.findall(response.text)) - {"https://vega.github.io/schema/vega-lite/v6.json"}
+    assert found == set(), f"{path}: {found}"
+
+
+def test_the_explorer_shows_what_the_whatif_endpoint_answers(client: TestClient) -> None:
+    page = parse(client.get("/explorer", params={"scenario": "ceasefire-only"}).text)
+    answer = client.post("/api/whatif", json={"scenario": "ceasefire-only"}).json()
+    assert float(page.first(data_field="personnel")["data-value"] or "nan") == answer["personnel"]
+    conditions = [
+        a["data-condition"] for t, a in page.elements if t == "select" and "data-condition" in a
+    ]
+    assert conditions == ["ceasefire", "russian_consent", "us_backstop", "unsc_mandate"]
+    # each force option's row: filled personnel, fill ratio, met as the API says
+    rows = [
+        a["data-requirement"] for t, a in page.elements if t == "tr" and "data-requirement" in a
+    ]
+    assert rows == list(answer["requirements"])
+    html = client.get("/explorer", params={"scenario": "ceasefire-only"}).text
+    for rid, fill in answer["requirements"].items():
+        row = html.split(f'data-requirement="{rid}"', 1)[1].split("</tr>", 1)[0]
+        values = {f: v for v, f in re.findall(r'data-value="([^"]*)"[^>]*data-field="(\w+)"', row)}
+        assert float(values["filled_personnel"]) == fill["filled_personnel"]
+        assert float(values["fill_ratio"]) == fill["fill_ratio"]
+        assert values["met"] == json.dumps(fill["met"])
+    for cid, veto in answer["veto"].items():
+        row = html.split(f'data-veto="{cid}"', 1)[1].split("</tr>", 1)[0]
+        (value,) = re.findall(r'data-value="([^"]*)"[^>]*data-field="personnel"', row)
+        assert int(value) == veto
+
+
+def test_setting_the_us_backstop_adds_the_pledges_that_wait_for_it(client: TestClient) -> None:
+    base = client.post("/api/whatif", json={"scenario": "ceasefire-only"}).json()
+    flipped = client.post(
+        "/api/whatif", json={"scenario": "ceasefire-only", "conditions": {"us_backstop": True}}
+    ).json()
+    # active pledges of the built-in dataset that require "ceasefire and us_backstop":
+    # DEU battlegroup 1,000 + NLD companies 300 + NLD air defence 120 + SWE Gripen 250
+    # + SWE mine countermeasures 90 + USA ISTAR 300 + USA tankers 160 = 2,220 persons
+    # (the GBR and FRA battlegroups that also wait for it are withdrawn)
+    assert flipped["personnel"] - base["personnel"] == 2_220
+    assert base["veto"]["us_backstop"] == 2_220  # as `run --json` reports the veto
+    assert flipped["conditions"]["us_backstop"] is True
+    assert base["conditions"]["us_backstop"] is False
+    assert flipped["scenario"] == "ceasefire-only"
+    assert flipped["by_nation"]["DEU"] - base["by_nation"]["DEU"] == 1_000
+
+
+def test_freeing_the_ceasefire_leaves_no_force(client: TestClient) -> None:
+    # every pledge of the built-in dataset requires the ceasefire; freed, it counts false
+    answer = client.post(
+        "/api/whatif", json={"scenario": "ceasefire-only", "conditions": {"ceasefire": None}}
+    ).json()
+    assert answer["personnel"] == 0
+    assert answer["conditions"]["ceasefire"] is None
+    assert "ceasefire" in answer["assumed_false"]
+
+
+def test_an_override_is_applied_and_reported(client: TestClient) -> None:
+    answer = client.post(
+        "/api/whatif",
+        json={"scenario": "ceasefire-only", "overrides": ["pledges.gbr-brigade-1.quantity=2"]},
+    ).json()
+    # a second British brigade of 5,000 on top of the scenario's 13,590
+    assert answer["personnel"] == 13_590 + 5_000
+    assert answer["overrides"] == ["pledges.gbr-brigade-1.quantity=2"]
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ({"scenario": "nope"}, "unknown scenario 'nope'"),
+        ({"conditions": {"us_backstp": True}}, "unknown condition 'us_backstp'"),
+        ({"overrides": ["no-equals-sign"]}, "--set #1"),
+    ],
+)
+def test_bad_questions_get_422_with_the_cli_message(
+    client: TestClient, body: dict[str, Any], message: str
+) -> None:
+    response = client.post("/api/whatif", json=body)
+    assert response.status_code == 422
+    assert message in response.json()["detail"]
+
+
+def test_a_condition_value_must_be_a_boolean(client: TestClient) -> None:
+    response = client.post("/api/whatif", json={"conditions": {"ceasefire": 1}})
+    assert response.status_code == 422
+
+
+def test_unknown_ids_in_page_parameters_get_422(client: TestClient) -> None:
+    page = client.get("/explorer", params={"scenario": "nope"})
+    assert page.status_code == 422
+    assert page.headers["content-type"].startswith("text/html")  # a page, with the navigation
+    assert "unknown scenario &#39;nope&#39;" in page.text  # escaped by Jinja2
+    assert client.get("/sourcing", params={"requirement": "nope"}).status_code == 422
+    assert client.get("/compare", params={"items": "ceasefire-only"}).status_code == 422
+    assert client.get("/odds", params={"draws": 0}).status_code == 422
+
+
+def test_no_static_file_points_off_the_machine() -> None:
+    static = Path(str(files("forcegen.web"))) / "static"
+    for file in sorted(static.rglob("*")):
+        if not file.is_file() or file.name.startswith("LICENSE") or file.suffix == ".md":
+            continue  # licence texts and the vendoring notes name their sources
+        found = set(URL.findall(file.read_text(encoding="utf-8")))
+        assert found <= VENDORED_IDENTIFIERS, f"{file.name}: {found - VENDORED_IDENTIFIERS}"
