@@ -27,7 +27,7 @@ import forcegen
 from forcegen import names
 from forcegen.errors import UnknownIdError
 from forcegen.plots.style import caption_text, nation_colours
-from forcegen.web import charts
+from forcegen.web import assets, charts
 from forcegen.web.app import TEMPLATES
 from forcegen.web.state import WorkspaceState
 from forcegen.web.whatif import WhatIf, answer
@@ -54,6 +54,7 @@ def friendly(handler: Callable[..., HTMLResponse]) -> Callable[..., HTMLResponse
 
 
 templates = Jinja2Templates(directory=str(TEMPLATES))
+templates.env.globals["scripts"] = assets.SCRIPTS
 
 PAGES: tuple[tuple[str, str], ...] = (
     ("/", "Overview"),

@@ -12,7 +12,6 @@ charts of ``forcegen compare``). Pure: nothing here writes a file (docs/report.m
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib.resources import files
@@ -20,24 +19,14 @@ from typing import Any
 
 import forcegen
 from forcegen import names
-from forcegen.web import charts
-
-SCRIPT_PATH = re.compile(r"""url_for\(\s*['"]static['"]\s*,\s*path\s*=\s*['"]([^'"]+\.js)['"]""")
-"""A script the dashboard's base.html loads from ``static/``."""
+from forcegen.web import assets, charts
 
 
 def dashboard_scripts() -> list[str]:
-    """The scripts the dashboard's pages load (``templates/base.html``), in its order,
-    as paths under ``static/``: the report inlines exactly these, so that it draws its
-    charts the way the pages do (vendored Vega, the expression interpreter, app.js)."""
-    base = (files("forcegen.web") / "templates" / "base.html").read_text(encoding="utf-8")
-    found = SCRIPT_PATH.findall(base)
-    if not found or found[-1] != "app.js":
-        raise forcegen.ForcegenError(
-            "templates/base.html: expected its <script> elements (vendored Vega, then "
-            f"app.js) to be found; got {found}"
-        )
-    return found
+    """The scripts the dashboard's pages load (:data:`forcegen.web.assets.SCRIPTS`), in
+    order, as paths under ``static/``: the report inlines exactly these, so that it draws
+    its charts the way the pages do (vendored Vega, the expression interpreter, app.js)."""
+    return list(assets.SCRIPTS)
 
 
 CSP = (
