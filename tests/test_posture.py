@@ -565,3 +565,16 @@ def test_cli_unknown_posture_exits_2_and_writes_nothing(tmp_path: Path) -> None:
     assert "unknown posture 'nowhere'" in err
     assert out == ""
     assert not target.exists()
+
+
+def test_a_scenario_built_alone_drops_the_risk_scenario_it_does_not_hold(
+    builtin: forcegen.Workspace,
+) -> None:
+    # a scenario object that changes pledges is evaluated on a workspace holding it alone;
+    # the posture's risk scenario (ceasefire-only) must not make that workspace invalid
+    # (it did: "posture.risk_scenario: unknown scenario 'ceasefire-only'")
+    what_if = builtin.scenarios["italy-joins-brigade"].model_copy(update={"id": "what-if"})
+    assert (
+        forcegen.evaluate(builtin, what_if).to_json()["personnel"]
+        == forcegen.evaluate(builtin, "italy-joins-brigade").to_json()["personnel"]
+    )

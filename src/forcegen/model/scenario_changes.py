@@ -284,6 +284,17 @@ def workspace_data(workspace: Workspace) -> dict[str, Any]:
     return out
 
 
+def keep_scenarios(data: dict[str, Any], scenarios: list[dict[str, Any]]) -> None:
+    """Make ``scenarios`` (plain records) the only scenarios of the workspace data
+    ``data`` (changed in place), for a workspace built to evaluate just those: a setting
+    that names another scenario (the posture's ``risk_scenario``) is left out of it."""
+    data[SCENARIOS] = scenarios
+    kept = {s.get("id") for s in scenarios}
+    posture = data.get("posture")
+    if isinstance(posture, dict) and posture.get("risk_scenario") not in (None, *kept):
+        data["posture"] = {k: v for k, v in posture.items() if k != "risk_scenario"}
+
+
 def scenario_workspace(workspace: Workspace, scenario: Scenario) -> Workspace:
     """The workspace ``scenario`` (an object, possibly not in ``workspace``) is evaluated
     on: ``workspace`` itself when the scenario changes nothing. Raises
@@ -295,7 +306,7 @@ def scenario_workspace(workspace: Workspace, scenario: Scenario) -> Workspace:
     data = workspace_data(workspace)
     own = scenario.model_dump(mode="json", exclude_unset=True, by_alias=True)
     own.pop("extends", None)  # a scenario object carries what it inherits already
-    data[SCENARIOS] = [own]
+    keep_scenarios(data, [own])
     built = build_workspace(data, workspace.origin)
     return built.variants[scenario.id].dated_like(workspace)
 
@@ -304,6 +315,7 @@ __all__ = [
     "build_variants",
     "chain",
     "check_extends",
+    "keep_scenarios",
     "merge_extends",
     "scenario_workspace",
     "workspace_data",

@@ -38,7 +38,7 @@ from forcegen.engine.activation import scenario_pledges, scenario_view
 from forcegen.engine.bounds import check_count
 from forcegen.errors import ForcegenError, WorkspaceError
 from forcegen.model.changes import Change, apply_changes, split_path
-from forcegen.model.scenario_changes import workspace_data
+from forcegen.model.scenario_changes import keep_scenarios, workspace_data
 from forcegen.model.workspace import Workspace, build_workspace
 
 if TYPE_CHECKING:
@@ -334,13 +334,13 @@ def _base_data(view: Workspace, scenario: Scenario | None) -> dict[str, Any]:
     changes already applied (so a variant never applies them twice)."""
     data = workspace_data(view)
     if scenario is None:
-        data["scenarios"] = []
+        keep_scenarios(data, [])
         return data
     own = scenario.model_dump(mode="json", exclude_unset=True)
     for key in ("extends", "add_pledges", "withdraw", "patch"):
         own.pop(key, None)
     own["assume"] = dict(scenario.assume)
-    data["scenarios"] = [own]
+    keep_scenarios(data, [own])
     return data
 
 
