@@ -221,6 +221,14 @@ def test_every_source_is_a_numbered_footnote(
     ]
 
 
+def test_the_same_input_makes_the_same_report_byte_for_byte(
+    html_report: Path, tmp_path: Path
+) -> None:
+    again = tmp_path / "again.html"
+    assert invoke("report", "-o", str(again)).exit_code == 0
+    assert again.read_bytes() == html_report.read_bytes()  # no date, clock or random id
+
+
 def test_markdown_writes_its_pngs_beside_it(tmp_path: Path) -> None:
     out = tmp_path / "report.md"
     result = invoke("report", "-s", "ceasefire-only", "-s", "un-mandate", "-o", str(out))
@@ -230,6 +238,7 @@ def test_markdown_writes_its_pngs_beside_it(tmp_path: Path) -> None:
     assert images == ["compare_nations.png", "compare_fill.png"]
     for name in images:
         assert (tmp_path / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [*sorted(images), "report.md"]
     for heading in (
         "## Summary",
         "## Ceasefire without Russian consent or US backstop",

@@ -1121,8 +1121,8 @@ def _report_charts(ws: Workspace, built: Any, folder: Path, out: Any) -> dict[st
         ("Personnel by nation in each scenario", nations_chart),
         ("Fill of each force option in each scenario", fill_chart),
     ):
-        paths = draw(result, [ws], folder, out)
-        charts[caption] = next(p.name for p in paths if p.suffix == ".png")
+        paths = draw(result, [ws], folder, out, formats=("png",))
+        charts[caption] = paths[0].name
     return charts
 
 

@@ -8,6 +8,7 @@ without ``out`` a function commits its own files when it has written them all.""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -30,10 +31,15 @@ def pyplot() -> Any:
 
 
 def save(
-    figure: Any, directory: Path, stem: str, out: OutputTransaction | None = None
+    figure: Any,
+    directory: Path,
+    stem: str,
+    out: OutputTransaction | None = None,
+    formats: Sequence[str] = FORMATS,
 ) -> list[Path]:
-    """Stage ``figure`` as ``stem.png`` and ``stem.svg`` in ``directory`` (created if
-    missing) in the transaction ``out`` (or one of its own, committed here).
+    """Stage ``figure`` as ``stem.png`` and ``stem.svg`` (or the ``formats`` given) in
+    ``directory`` (created if missing) in the transaction ``out`` (or one of its own,
+    committed here).
 
     Matplotlib writes to the temporary files with an explicit ``format``, so their
     names do not matter.
@@ -41,7 +47,7 @@ def save(
     paths = []
     try:
         with output_transaction(out) as tx:
-            for fmt in FORMATS:
+            for fmt in formats:
                 path = directory / f"{stem}.{fmt}"
                 temp = tx.stage(path, mkdir=True)
                 figure.savefig(

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from forcegen import ComparisonResult, Workspace, names
 from forcegen.io.atomic import OutputTransaction
-from forcegen.plots import pyplot, save
+from forcegen.plots import FORMATS, pyplot, save
 from forcegen.plots.style import caption, caption_text, nation_colours, thousands
 
 HATCHES = ("", "//", "..", "xx", "\\\\", "oo", "--", "++")
@@ -60,6 +60,7 @@ def nations_chart(
     workspaces: Sequence[Workspace],
     directory: Path,
     out: OutputTransaction | None = None,
+    formats: Sequence[str] = FORMATS,
 ) -> list[Path]:
     """Active personnel by nation [persons], one bar per item in each nation's group, in
     the nation's colour, items told apart by hatching; ``compare_nations.png/.svg``."""
@@ -101,7 +102,7 @@ def nations_chart(
     ax.legend(handles=handles, frameon=False, fontsize=7, loc="lower left", bbox_to_anchor=(0, 1.0))
     fig.suptitle("Personnel by nation")
     _caption(fig, result, workspaces[0])
-    return save(fig, directory, "compare_nations", out)
+    return save(fig, directory, "compare_nations", out, formats)
 
 
 def fill_chart(
@@ -109,6 +110,7 @@ def fill_chart(
     workspaces: Sequence[Workspace],
     directory: Path,
     out: OutputTransaction | None = None,
+    formats: Sequence[str] = FORMATS,
 ) -> list[Path]:
     """Personnel fill [%] of each force option, one bar per item in each option's
     group, with the 100 % line (filled); ``compare_fill.png/.svg``."""
@@ -143,4 +145,4 @@ def fill_chart(
     ax.legend(frameon=False, fontsize=7, loc="lower left", bbox_to_anchor=(0, 1.0))
     fig.suptitle("Personnel fill by force option")
     _caption(fig, result, workspaces[0])
-    return save(fig, directory, "compare_fill", out)
+    return save(fig, directory, "compare_fill", out, formats)

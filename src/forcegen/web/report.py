@@ -11,7 +11,6 @@ charts of ``forcegen compare``). Pure: nothing here writes a file (docs/report.m
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib.resources import files
@@ -96,7 +95,6 @@ class Report:
     as_of: str | None
     overrides: tuple[str, ...]
     version: str
-    made_on: str
     requirements: tuple[tuple[str, str], ...]
     """(id, name) of each force option, in workspace order."""
     conditions: tuple[tuple[str, str], ...]
@@ -288,7 +286,6 @@ def build_report(ws: forcegen.Workspace, scenarios: Sequence[str] | None = None)
         as_of=str(ws.as_of) if ws.as_of else None,
         overrides=tuple(str(o) for o in ws.overrides),
         version=forcegen.__version__,
-        made_on=dt.date.today().isoformat(),
         requirements=requirements,
         conditions=conditions,
         scenarios=tuple(sections),
@@ -551,7 +548,7 @@ def _md_meta(report: Report) -> str:
         parts.append(f"the force as of {report.as_of}")
     if report.overrides:
         parts.append("with --set " + "; ".join(report.overrides))
-    parts.append(f"forcegen {report.version}, made on {report.made_on}")
+    parts.append(f"forcegen {report.version}")
     return ", ".join(parts) + "."
 
 
