@@ -109,7 +109,7 @@ def test_a_non_loopback_host_needs_a_token(monkeypatch: pytest.MonkeyPatch) -> N
     )
     assert calls == []
     # the token from the environment is enough
-    monkeypatch.setenv("FORCEGEN_TOKEN", "s3cret")
+    monkeypatch.setenv("FORCEGEN_TOKEN", "s3cret-s3cret-s3cret")
     code, _, err = cli("serve", "--host", "0.0.0.0", "--port", "9000")
     assert code == 0, err
     assert [(c["host"], c["port"]) for c in calls] == [("0.0.0.0", 9000)]
@@ -120,13 +120,35 @@ def test_the_token_comes_from_the_option_or_the_environment(
 ) -> None:
     apps: list[Any] = []
     monkeypatch.setattr("uvicorn.run", lambda app, **kw: apps.append(app))
-    monkeypatch.setenv("FORCEGEN_TOKEN", "from-env")
+    monkeypatch.setenv("FORCEGEN_TOKEN", "from-the-environment")
     assert cli("serve").code == 0
     monkeypatch.delenv("FORCEGEN_TOKEN")
-    assert cli("serve", "--token", "from-option").code == 0
+    assert cli("serve", "--token", "  from-the-option-here ").code == 0
     assert cli("serve").code == 0
     tokens = [app.state.settings.token for app in apps]
-    assert tokens == ["from-env", "from-option", None]
+    assert tokens == ["from-the-environment", "from-the-option-here", None]
+
+
+@pytest.mark.parametrize("token", ["   ", "short", " 15-characters! "])
+def test_a_blank_or_short_token_is_refused(monkeypatch: pytest.MonkeyPatch, token: str) -> None:
+    # a token of blanks would open the dashboard to the network with writes no one can make
+    calls: list[Any] = []
+    monkeypatch.setattr("uvicorn.run", lambda app, **kw: calls.append(kw))
+    code, out, err = cli("serve", "--host", "0.0.0.0", "--token", token)
+    assert (code, out, calls) == (2, "", [])
+    assert err.startswith("error: --token: ") and "expected at least 16" in err
+
+
+def test_a_non_ascii_token_is_compared_not_crashed_on() -> None:
+    token = "s3crét-s3crét-s3crét"
+    with TestClient(create_app(WebSettings(token=token)), raise_server_exceptions=False) as c:
+        for given, status in ((token, 409), ("s3cret-s3cret-s3cret", 401), ("é" * 20, 401)):
+            r = c.post(
+                "/api/ledger/revisions",
+                json=BODY,
+                headers={"Authorization": f"Bearer {given}".encode()},  # type: ignore[dict-item]
+            )
+            assert r.status_code == status, r.text
 
 
 @pytest.mark.parametrize(
@@ -234,7 +256,7 @@ def test_serve_on_loopback_answers_only_to_loopback_names(
 ) -> None:
     apps: list[Any] = []
     monkeypatch.setattr("uvicorn.run", lambda app, **kw: apps.append(app))
-    monkeypatch.setenv("FORCEGEN_TOKEN", "s3cret")
+    monkeypatch.setenv("FORCEGEN_TOKEN", "s3cret-s3cret-s3cret")
     assert cli("serve").code == 0
     assert cli("serve", "--host", "0.0.0.0").code == 0
     loopback, public = (app.state.settings.allowed_hosts for app in apps)

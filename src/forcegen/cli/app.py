@@ -1331,9 +1331,13 @@ def serve(
             import uvicorn
 
             from forcegen.web import WebSettings, create_app
-            from forcegen.web.settings import is_loopback, loopback_names
+            from forcegen.web.settings import check_token, is_loopback, loopback_names
         except ImportError as exc:
             _fail(f"error: the dashboard needs the web extra: pip install 'forcegen[web]' ({exc})")
+        try:
+            token = check_token(token)
+        except ValueError as exc:
+            _fail(f"error: {exc}")
         if not is_loopback(host) and not token:
             _fail(
                 f"error: --host {host}: refusing to serve beyond this machine without a "
@@ -1345,7 +1349,7 @@ def serve(
             known_at=known_at,
             overrides=tuple(set_),
             as_of=as_of,
-            token=token or None,
+            token=token,
             host=host,
             port=port,
             allowed_hosts=loopback_names(host) if is_loopback(host) else (),

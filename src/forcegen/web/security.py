@@ -144,7 +144,11 @@ def require_token(request: Request) -> None:
         )
     given = request.headers.get("authorization", "")
     scheme, _, value = given.partition(" ")
-    if scheme.lower() != "bearer" or not hmac.compare_digest(value.strip(), token):
+    # compared as bytes (compare_digest refuses str with non-ASCII characters): the header
+    # as it came (Starlette decodes header bytes as Latin-1) against the token in UTF-8
+    if scheme.lower() != "bearer" or not hmac.compare_digest(
+        value.strip().encode("latin-1"), token.encode("utf-8")
+    ):
         raise HTTPException(
             status_code=401,
             detail="writes need 'Authorization: Bearer <token>' with the server's token",

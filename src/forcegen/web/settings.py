@@ -49,6 +49,25 @@ class WebSettings:
         return not self.token
 
 
+MIN_TOKEN_LENGTH = 16
+"""Fewest characters a write token may have (``openssl rand -hex 16`` gives 32)."""
+
+
+def check_token(token: str | None) -> str | None:
+    """The token as the server will compare it (surrounding blanks removed), or None
+    when none was given; a token of blanks only or shorter than :data:`MIN_TOKEN_LENGTH`
+    characters raises ``ValueError`` saying what is expected."""
+    if token is None or token == "":
+        return None
+    stripped = token.strip()
+    if len(stripped) < MIN_TOKEN_LENGTH:
+        raise ValueError(
+            f"--token: {len(stripped)} characters (blanks left out); expected at least "
+            f"{MIN_TOKEN_LENGTH}, e.g. the output of 'openssl rand -hex 16'"
+        )
+    return stripped
+
+
 def is_loopback(host: str) -> bool:
     """True for a loopback address or ``localhost`` (the only hosts served without a
     token)."""
