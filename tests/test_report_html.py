@@ -112,6 +112,7 @@ def _cells(text: str) -> dict[str, dict[str, Any]]:
             elif "data-requirement" in a:
                 scenario["requirements"][a["data-requirement"]] = {
                     "fill_ratio": float(a["data-fill-ratio"]),
+                    "personnel_fill": float(a["data-personnel-fill"]),
                     "filled_personnel": float(a["data-filled-personnel"]),
                     "met": a["data-met"] == "true",
                 }
@@ -130,11 +131,18 @@ def test_summary_equals_run_json(html_report: Path) -> None:
         assert shown[sid]["personnel"] == doc["personnel"], sid
         assert shown[sid]["veto"] == doc["veto"], sid
         assert shown[sid]["requirements"] == {
-            rid: {k: r[k] for k in ("fill_ratio", "filled_personnel", "met")}
+            rid: {k: r[k] for k in ("fill_ratio", "personnel_fill", "filled_personnel", "met")}
             for rid, r in doc["requirements"].items()
         }, sid
     # The built-in dataset, by its documented figures: ceasefire-us-backstop fields 15,810.
     assert shown["ceasefire-us-backstop"]["personnel"] == 15_810
+    # the cell shows the personnel fill, the measure of the dashboard's overview (96 % of
+    # the UK-French contingent in ceasefire-only), not the unit fill (70 %)
+    text = html_report.read_text(encoding="utf-8")
+    cell = re.search(
+        r'data-scenario="ceasefire-only".*?data-requirement="force-10k"[^>]*>([^<]*)<', text, re.S
+    )
+    assert cell is not None and cell.group(1).startswith("96%"), cell
 
 
 def test_report_opens_offline_in_chromium(html_report: Path) -> None:

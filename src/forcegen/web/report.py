@@ -238,7 +238,13 @@ def build_report(ws: forcegen.Workspace, scenarios: Sequence[str] | None = None)
                 rid,
                 {
                     k: doc["requirements"][rid][k]
-                    for k in ("required_personnel", "filled_personnel", "fill_ratio", "met")
+                    for k in (
+                        "required_personnel",
+                        "filled_personnel",
+                        "personnel_fill",
+                        "fill_ratio",
+                        "met",
+                    )
                 },
                 cites.cite(ws.requirements[rid].sources),
             )
@@ -274,7 +280,7 @@ def build_report(ws: forcegen.Workspace, scenarios: Sequence[str] | None = None)
         {
             "scenario": s.name,
             "option": row.label,
-            "fill": row.values["fill_ratio"],
+            "fill": row.values["personnel_fill"],
             "met": "met" if row.values["met"] else "not met",
         }
         for s in sections
@@ -299,7 +305,7 @@ def build_report(ws: forcegen.Workspace, scenarios: Sequence[str] | None = None)
                 tuple((r["name"], r["personnel"]) for r in personnel_rows),
             ),
             "fill": (
-                ("scenario", "force option", "fill", "met"),
+                ("scenario", "force option", "personnel fill", "met"),
                 tuple((r["scenario"], r["option"], r["fill"], r["met"]) for r in fill_rows),
             ),
         },
@@ -310,7 +316,7 @@ def build_report(ws: forcegen.Workspace, scenarios: Sequence[str] | None = None)
 
 
 def fill_spec(rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
-    """A heat map: the fill of each force option [0-1, by units] in each scenario, the
+    """A heat map: the personnel fill of each force option [0-1] in each scenario, the
     share written in each cell, bold where the option is met."""
     spec = charts.base("Fill of each force option, by scenario", "forcegen evaluate")
     encoding = {
@@ -341,7 +347,7 @@ def fill_spec(rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
                             "field": "fill",
                             "type": "quantitative",
                             "scale": {"domain": [0, 1], "scheme": "blues"},
-                            "legend": {"format": ".0%", "title": "fill"},
+                            "legend": {"format": ".0%", "title": "personnel fill"},
                         },
                         "tooltip": [
                             {"field": "scenario"},
@@ -420,7 +426,8 @@ def render_markdown(report: Report, charts_png: Mapping[str, str]) -> str:
         "## Summary",
         "",
         "Personnel that materialise in each scenario, and the fill "
-        "of each force option (share of its units filled; ✓ met, ✗ not met).",
+        "of each force option (personnel fill: its filled personnel over its required "
+        "personnel, as on the dashboard; ✓ met, ✗ not met).",
         "",
     ]
     head = ["scenario", "personnel"] + [name for _, name in report.requirements]
@@ -430,7 +437,7 @@ def render_markdown(report: Report, charts_png: Mapping[str, str]) -> str:
         rows.append(
             [s.name, f"{s.personnel:,}"]
             + [
-                f"{fills[rid]['fill_ratio']:.0%} {'✓' if fills[rid]['met'] else '✗'}"
+                f"{fills[rid]['personnel_fill']:.0%} {'✓' if fills[rid]['met'] else '✗'}"
                 if rid in fills
                 else "-"
                 for rid, _ in report.requirements
@@ -492,13 +499,13 @@ def render_markdown(report: Report, charts_png: Mapping[str, str]) -> str:
             "### Force options",
             "",
             _md_table(
-                ["force option", "required personnel", "filled personnel", "fill", "met"],
+                ["force option", "required personnel", "filled personnel", "personnel fill", "met"],
                 [
                     [
                         f"{r.label}{_md_notes(r.notes)}",
                         f"{r.values['required_personnel']:,.0f}",
                         f"{r.values['filled_personnel']:,.0f}",
-                        f"{r.values['fill_ratio']:.1%}",
+                        f"{r.values['personnel_fill']:.1%}",
                         "yes" if r.values["met"] else "no",
                     ]
                     for r in s.options
