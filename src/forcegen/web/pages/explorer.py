@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -62,7 +63,7 @@ def explorer(request: Request, scenario: str | None = None) -> HTMLResponse:
     held = workspace_state(request)
     ws = held.workspace
     sid = scenario_param(ws, scenario, "ceasefire-only")
-    doc = answer(held, WhatIf(scenario=sid))
+    doc = json.loads(answer(held, WhatIf(scenario=sid)))  # the bytes /api/whatif answers
     colours = house_colours(held)
     caption = scenario_caption(
         ws, sid, note="Conditions changed here are a what-if on top of the scenario."
