@@ -42,7 +42,13 @@ from forcegen.web.charts.maps import (
     extent,
     network_map,
 )
-from forcegen.web.charts.odds import histogram, probability_bars, tornado
+from forcegen.web.charts.odds import (
+    PLANNING_COLOURS,
+    histogram,
+    planning_tornado,
+    probability_bars,
+    tornado,
+)
 from forcegen.web.charts.series import grouped_bars, stacked_area
 from forcegen.web.charts.sourcing import line_fill
 from forcegen.web.charts.sustainment import coalition_curve, gantt
@@ -54,6 +60,7 @@ __all__ = [
     "INK",
     "MET",
     "MUTED",
+    "PLANNING_COLOURS",
     "SCHEMA",
     "SHORT",
     "UTILISATION",
@@ -77,6 +84,7 @@ __all__ = [
     "nation_scale",
     "network_map",
     "option_fill",
+    "planning_tornado",
     "probability_bars",
     "scenario_personnel",
     "stacked_area",

@@ -145,3 +145,65 @@ def histogram(rows: Sequence[Mapping[str, Any]], caption: str) -> dict[str, Any]
         }
     )
     return spec
+
+
+PLANNING_COLOURS = {"low": "#4c72b0", "high": "#dd8452"}
+"""The figure varied down and up: the matplotlib tornado's colours
+(``forcegen sensitivity --plot``)."""
+
+
+def planning_tornado(
+    rows: Sequence[Row], months: int, spread: float, caption: str = ""
+) -> dict[str, Any]:
+    """The planning-figures tornado: the change in coalition strength in the field at
+    month ``months`` [persons] with each figure varied down and up by ``spread`` [0-1],
+    two bars per figure in the rows' (rank) order, a rule at no change (rows: name, low,
+    high). The page draws it with the rows of ``/api/sensitivity`` (static/app.js sets
+    ``data.values`` and ``height``)."""
+    spec = base(f"Planning figures: change in strength in the field at month {months:,}", caption)
+    variants = [f"figure -{spread:.0%}", f"figure +{spread:.0%}"]
+    spec.update(
+        {
+            "height": max(80, 30 * len(rows)),
+            "data": data_values(rows),
+            "transform": [{"fold": ["low", "high"], "as": ["variant", "change"]}],
+            "layer": [
+                {
+                    "mark": {"type": "bar"},
+                    "encoding": {
+                        "y": Y_NAME,
+                        "yOffset": {"field": "variant", "sort": ["low", "high"]},
+                        "x": {
+                            "field": "change",
+                            "type": "quantitative",
+                            "title": "change from the base plan (persons)",
+                            "axis": {"format": ",d", "tickCount": 8},
+                        },
+                        "color": {
+                            "field": "variant",
+                            "type": "nominal",
+                            "title": None,
+                            "scale": {
+                                "domain": ["low", "high"],
+                                "range": [PLANNING_COLOURS["low"], PLANNING_COLOURS["high"]],
+                            },
+                            "legend": {
+                                "labelExpr": f"datum.label == 'low' ? "
+                                f"'{variants[0]}' : '{variants[1]}'"
+                            },
+                        },
+                        "tooltip": [
+                            {"field": "name", "title": "planning figure"},
+                            {"field": "variant", "title": "varied"},
+                            {"field": "change", "format": "+,.0f", "title": "change (persons)"},
+                        ],
+                    },
+                },
+                {
+                    "mark": {"type": "rule", "color": INK},
+                    "encoding": {"x": {"datum": 0}},
+                },
+            ],
+        }
+    )
+    return spec

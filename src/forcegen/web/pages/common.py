@@ -148,9 +148,11 @@ def section(
     caption: str = "",
     intro: str = "",
     wide: bool = False,
+    action: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """A part of a page: heading, optional chart (by spec name) with its caption
-    (sources), its table(s) beside (or under, ``wide``) it."""
+    (sources), its table(s) beside (or under, ``wide``) it; or, with ``action`` (``id``,
+    ``label``), a button that has static/app.js fetch and draw the part on request."""
     return {
         "id": id,
         "title": title,
@@ -159,6 +161,7 @@ def section(
         "caption": caption,
         "intro": intro,
         "wide": wide,
+        "action": action,
     }
 
 

@@ -4,11 +4,14 @@ request (``/api/sensitivity``, drawn by static/app.js)."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from fastapi import Query, Request
 from fastapi.responses import HTMLResponse
 
 import forcegen
 from forcegen import names
+from forcegen.plots.assumptions import FIGURE_WORDS
 from forcegen.web import charts
 from forcegen.web.pages.common import (
     MAX_WEB_DRAWS,
@@ -27,6 +30,38 @@ from forcegen.web.pages.common import (
     table,
     workspace_state,
 )
+
+PLANNING_MONTHS = 36
+"""Horizon of the planning-figures tornado [months]: ``forcegen sensitivity``'s default."""
+
+PLANNING_SPREAD = 0.2
+"""Share each planning figure is varied by, down and up [0-1]: the CLI's default."""
+
+PLANNING_TOP = 20
+"""Most planning figures drawn in the tornado (the table lists all) [figures]."""
+
+
+def planning_seconds(nations: int, *, fills: bool, closure: bool) -> int:
+    """Rough wall time of :func:`forcegen.planning_sensitivity` [s] for ``nations``
+    nations with active pledges: a fit to timings on the built-in data on one core. Each
+    nation's figures are re-planned down and up (about 0.75 s a nation when a scenario's
+    force options are re-sourced, 0.06 s without); the closure days add a deployment
+    plan per readiness variant, each growing with the force (about 0.012 x nations^3 s).
+    Measured: 8 nations (ceasefire-only) 12 s, 12 (ceasefire-us-backstop) 30 s, every
+    pledge not withdrawn (24) 165 s."""
+    seconds = nations * (0.75 if fills else 0.06)
+    if closure:
+        seconds += 0.012 * nations**3
+    return max(1, round(seconds))
+
+
+def planning_nations(ws: forcegen.Workspace, scenario: str | None) -> int:
+    """Nations whose planning figures the tornado varies: those with personnel in the
+    scenario's force, or with a pledge not withdrawn when there is no scenario."""
+    if scenario is None:
+        return len({p.nation for p in ws.pledges.values() if p.status != "withdrawn"})
+    result = forcegen.evaluate(ws, scenario)
+    return sum(1 for personnel in result.by_nation.values() if personnel > 0)
 
 
 @router.get("/odds", response_class=HTMLResponse)
@@ -56,8 +91,7 @@ def odds(
     for rid, r in reqs.items():
         low = max(0.0, r["p_met"] - 1.96 * r["stderr"])
         high = min(1.0, r["p_met"] + 1.96 * r["stderr"])
-        hc = r["p_headcount"]
-        hc_half = 1.96 * r["p_headcount_stderr"]
+        hc = r["p_headcount"]  # null for an option without a headline size
         prob_rows.append(
             {
                 "name": names.requirement(ws, rid),
@@ -67,15 +101,17 @@ def odds(
                 "high": high,
             }
         )
-        prob_rows.append(
-            {
-                "name": names.requirement(ws, rid),
-                "measure": "P(headcount)",
-                "p": hc,
-                "low": max(0.0, hc - hc_half),
-                "high": min(1.0, hc + hc_half),
-            }
-        )
+        if hc is not None:
+            hc_half = 1.96 * r["p_headcount_stderr"]
+            prob_rows.append(
+                {
+                    "name": names.requirement(ws, rid),
+                    "measure": "P(headcount)",
+                    "p": hc,
+                    "low": max(0.0, hc - hc_half),
+                    "high": min(1.0, hc + hc_half),
+                }
+            )
         prob_table.append(
             (
                 {"data_requirement": rid},
@@ -182,7 +218,52 @@ def odds(
             ),
         ),
     ]
+    nations = page_cached(held, ("planning-nations", sid), lambda: planning_nations(ws, sid))
+    closure = ws.network is not None
+    seconds = planning_seconds(nations, fills=sid is not None, closure=closure)
+    query = urlencode(
+        {
+            **({"scenario": sid} if sid else {}),
+            "months": PLANNING_MONTHS,
+            "spread": PLANNING_SPREAD,
+        }
+    )
+    planning_caption = scenario_caption(ws, sid)
+    sections.append(
+        section(
+            "planning",
+            "Planning-figures tornado",
+            caption=planning_caption,
+            intro="How much the planning figures matter (forcegen sensitivity): each "
+            "nation's rotation ratio, deployable fraction, tour length and readiness varied "
+            f"by {PLANNING_SPREAD:.0%} down and up, and the change in coalition strength in "
+            f"the field at month {PLANNING_MONTHS} (the largest {PLANNING_TOP} drawn, "
+            "every figure in the table). Worked out on request: "
+            + (
+                "the closure days re-plan the deployment for each readiness variant."
+                if closure
+                else "this workspace has no network, so no closure days."
+            ),
+            action={
+                "id": "planning-compute",
+                "label": f"Compute the planning-figures tornado (about {seconds:,} s)",
+            },
+        )
+    )
+    page_data = {
+        "planning": {
+            "url": f"/api/sensitivity?{query}",
+            "seconds": seconds,
+            "months": PLANNING_MONTHS,
+            "top": PLANNING_TOP,
+            "caption": planning_caption,
+            "nations": {iso3: names.nation(ws, iso3) for iso3 in ws.nations},
+            "requirements": {rid: names.requirement(ws, rid) for rid in ws.requirements},
+            "figures": FIGURE_WORDS,
+        }
+    }
     specs = {
+        "planning": charts.planning_tornado([], PLANNING_MONTHS, PLANNING_SPREAD, planning_caption),
         "pmet": charts.probability_bars(prob_rows, caption),
         "tornado": charts.tornado(tornado_rows, personnel["mean"], caption),
         "histogram": charts.histogram(hist_rows, caption),
@@ -200,4 +281,5 @@ def odds(
             "none": "every condition free",
             "extra": {"draws": draws, "seed": seed},
         },
+        page_data=page_data,
     )
