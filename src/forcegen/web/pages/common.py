@@ -59,17 +59,12 @@ PAGES: tuple[tuple[str, str], ...] = (
 )
 """(path, title) of every page, in navigation order."""
 
-ODDS_DRAWS = 20_000
-"""Monte Carlo draws of the odds page by default [draws]."""
-
-MAX_WEB_DRAWS = 200_000
-"""Most draws a page may ask for [draws]: a page answers within seconds, not minutes."""
-
 
 # -- helpers ----------------------------------------------------------------------------
 
 
 def workspace_state(request: Request) -> WorkspaceState:
+    """The app's workspace and result cache."""
     return request.app.state.workspace  # type: ignore[no-any-return]
 
 

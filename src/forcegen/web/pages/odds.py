@@ -14,8 +14,6 @@ from forcegen import names
 from forcegen.plots.assumptions import FIGURE_WORDS
 from forcegen.web import charts
 from forcegen.web.pages.common import (
-    MAX_WEB_DRAWS,
-    ODDS_DRAWS,
     cell,
     count,
     friendly,
@@ -30,6 +28,12 @@ from forcegen.web.pages.common import (
     table,
     workspace_state,
 )
+
+ODDS_DRAWS = 20_000
+"""Monte Carlo draws of the odds page by default [draws]."""
+
+MAX_WEB_DRAWS = 200_000
+"""Most draws a page may ask for [draws]: a page answers within seconds, not minutes."""
 
 PLANNING_MONTHS = 36
 """Horizon of the planning-figures tornado [months]: ``forcegen sensitivity``'s default."""
