@@ -23,6 +23,7 @@ import pytest
 from forcegen.web import WebSettings, create_app
 from forcegen.web.pages import PAGES
 from helpers import browser as b
+from helpers.data import SMALL
 
 EXPLORER_SCENARIO = "ceasefire-us-backstop"
 TOGGLED = "us_backstop"
@@ -171,6 +172,71 @@ def test_explorer_toggle_matches_the_api(context: Any, origin: str) -> None:
     assert b.chart_problems(page) == []
     page.screenshot(path=str(b.artifacts_dir() / "explorer-toggled.png"), full_page=True)
     assert seen.problems() == []
+
+
+@pytest.fixture(scope="module")
+def small_origin() -> Iterator[str]:
+    """The app on the small test workspace (tests/data/small.yaml): its planning
+    sensitivity takes a fraction of a second, the built-in data's tens of seconds."""
+    with b.live_server(create_app(WebSettings(workspace=SMALL))) as url:
+        yield url
+
+
+def test_odds_planning_tornado_is_drawn_on_request(context: Any, small_origin: str) -> None:
+    """The odds page computes the planning-figures tornado only when asked: the button
+    fetches /api/sensitivity, then the chart is an SVG and the table shows the API's
+    numbers (small.yaml, scenario ``full``: 4 nations, no network)."""
+    page = context.new_page()
+    seen = b.watch(page, small_origin + "/")
+    response = page.goto(small_origin + "/odds?scenario=full&draws=500", wait_until="load")
+    assert response is not None and response.status == 200
+    assert b.wait_for_charts(page) == "drawn"
+    button = page.locator("#planning-compute")
+    # 4 nations x 0.75 s (fills), no network: round(3.0) = 3
+    assert button.inner_text() == "Compute the planning-figures tornado (about 3 s)"
+    assert page.locator("#chart-planning").count() == 0, "computed before it was asked for"
+    with page.expect_response(lambda r: "/api/sensitivity?" in r.url) as answered:
+        button.click()
+    assert answered.value.status == 200
+    page.locator("body[data-planning=ready]").wait_for()  # a locator: no eval under the CSP
+    expected = answered.value.json()
+    assert expected["scenario"] == "full" and expected["rows"], expected
+    assert b.chart_problems(page) == []
+    assert page.locator("#chart-planning svg").count() == 1
+    rows = page.locator("#table-planning tbody tr")
+    assert rows.count() == len(expected["rows"])
+    for k, want in enumerate(expected["rows"]):
+        cell = rows.nth(k).locator('[data-field="at_horizon_low"]')
+        assert float(cell.get_attribute("data-value") or "nan") == want["low"]["at_horizon"]
+        cell = rows.nth(k).locator('[data-field="at_horizon_high"]')
+        assert float(cell.get_attribute("data-value") or "nan") == want["high"]["at_horizon"]
+    assert (
+        page.locator("[data-compute-status=planning-compute]")
+        .inner_text()
+        .startswith("worked out in")
+    )
+    page.screenshot(path=str(b.artifacts_dir() / "odds-planning-tornado.png"), full_page=True)
+    assert seen.problems() == []
+
+
+def test_odds_planning_tornado_shows_an_error(context: Any, small_origin: str) -> None:
+    """A failing request leaves the page usable: the CLI's message and an error state."""
+    page = context.new_page()
+    page.goto(small_origin + "/odds?scenario=full&draws=500", wait_until="load")
+    assert b.wait_for_charts(page) == "drawn"
+    # the page's request, sent on to the app for a scenario the workspace lacks
+    page.route(
+        "**/api/sensitivity?*",
+        lambda route: route.continue_(
+            url=small_origin + "/api/sensitivity?scenario=no-such-scenario"
+        ),
+    )
+    page.locator("#planning-compute").click()
+    page.locator("body[data-planning=error]").wait_for()
+    status = page.locator("[data-compute-status=planning-compute]")
+    assert "The tornado failed:" in status.inner_text()
+    assert "no-such-scenario" in status.inner_text()
+    assert page.locator("#planning-compute").is_enabled()
 
 
 @pytest.mark.parametrize("required", ["", "1"])

@@ -21,8 +21,11 @@ with warnings.catch_warnings():  # starlette's notice that httpx2 will replace h
     warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
     from fastapi.testclient import TestClient
 
-from forcegen.web import create_app
+import forcegen
+from forcegen.web import WebSettings, charts, create_app
 from forcegen.web.pages import PAGES
+from forcegen.web.pages.odds import planning_seconds
+from helpers.data import SMALL
 
 URL = re.compile(r"https?://[^\s\"'<>)`]*")
 
@@ -229,3 +232,100 @@ def test_no_static_file_points_off_the_machine() -> None:
             continue  # licence texts and the vendoring notes name their sources
         found = set(URL.findall(file.read_text(encoding="utf-8")))
         assert found <= VENDORED_IDENTIFIERS, f"{file.name}: {found - VENDORED_IDENTIFIERS}"
+
+
+# -- the odds page's planning-figures tornado (computed on request) ---------------------
+
+
+@pytest.fixture(scope="module")
+def small_client() -> TestClient:
+    return TestClient(create_app(WebSettings(workspace=SMALL)))
+
+
+def test_the_planning_tornado_spec_draws_each_figure_down_and_up() -> None:
+    rows = [
+        {"name": "Germany deployable fraction 0.5 -> 0.4 / 0.6", "low": -40.0, "high": 0.0},
+        {"name": "United Kingdom rotation ratio 5 -> 4 / 6", "low": 0.0, "high": 25.0},
+        {"name": "Workspace default tour months 6 -> 5 / 7", "low": -10.0, "high": 8.0},
+    ]
+    spec = charts.planning_tornado(rows, 36, 0.2, "Scenario: full")
+    assert spec["data"]["values"] == rows
+    assert spec["height"] == 90  # 3 rows x 30 px
+    assert charts.planning_tornado(rows[:2], 36, 0.2)["height"] == 80  # 60 px, at least 80
+    assert spec["title"]["text"] == "Planning figures: change in strength in the field at month 36"
+    assert spec["description"].endswith(". Scenario: full")
+    # one bar per figure and variant: the rows folded into (variant, change)
+    assert spec["transform"] == [{"fold": ["low", "high"], "as": ["variant", "change"]}]
+    bars, rule = spec["layer"]
+    assert bars["encoding"]["x"]["field"] == "change"
+    assert bars["encoding"]["y"]["sort"] is None  # the rank order of the rows
+    colour = bars["encoding"]["color"]
+    assert colour["scale"] == {"domain": ["low", "high"], "range": ["#4c72b0", "#dd8452"]}
+    assert "'figure -20%'" in colour["legend"]["labelExpr"]
+    assert "'figure +20%'" in colour["legend"]["labelExpr"]
+    assert rule["encoding"]["x"] == {"datum": 0}
+
+
+def test_planning_seconds_follows_the_fit() -> None:
+    # 8 nations, fills, closure: 8 x 0.75 + 0.012 x 8^3 = 6 + 6.144 = 12.1 -> 12
+    assert planning_seconds(8, fills=True, closure=True) == 12
+    # 24 nations, no scenario, closure: 24 x 0.06 + 0.012 x 13,824 = 1.44 + 165.9 -> 167
+    assert planning_seconds(24, fills=False, closure=True) == 167
+    # 4 nations, fills, no network: 4 x 0.75 = 3
+    assert planning_seconds(4, fills=True, closure=False) == 3
+    assert planning_seconds(0, fills=False, closure=False) == 1  # never "about 0 s"
+
+
+def test_the_odds_page_offers_the_planning_tornado_without_computing_it(
+    small_client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def never(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("the odds page must not work out the planning tornado")
+
+    monkeypatch.setattr(forcegen, "planning_sensitivity", never)
+    response = small_client.get("/odds", params={"scenario": "full", "draws": 500})
+    assert response.status_code == 200, response.text[:500]
+    page = parse(response.text)
+    button = page.first(id="planning-compute")
+    assert button is not None
+    # small.yaml: 4 nations (GBR, FRA, DEU, EST) with personnel in "full", no network:
+    # 4 x 0.75 s = 3 s
+    assert "Compute the planning-figures tornado (about 3 s)</button>" in response.text
+    assert "spec-planning" not in page.figures  # no figure until the button is pressed
+    assert json.loads(page.specs["spec-planning"])["data"] == {"values": []}
+    data = json.loads(page.specs["page-data"])["planning"]
+    assert data["url"] == "/api/sensitivity?scenario=full&months=36&spread=0.2"
+    assert data["nations"]["GBR"] == "United Kingdom"
+    assert data["figures"]["rotation_ratio"] == "rotation ratio"
+
+
+def test_the_planning_tornado_url_answers_on_the_small_workspace(
+    small_client: TestClient,
+) -> None:
+    page = parse(small_client.get("/odds", params={"scenario": "full", "draws": 500}).text)
+    url = json.loads(page.specs["page-data"])["planning"]["url"]
+    response = small_client.get(url)
+    assert response.status_code == 200, response.text
+    doc = response.json()
+    assert (doc["scenario"], doc["months"], doc["spread"]) == ("full", 36, 0.2)
+    assert doc["closure"] is False  # small.yaml has no network
+    # the rows the page draws: 4 nations x (rotation ratio, deployable fraction) and the
+    # workspace's default tour length = 9
+    assert len(doc["rows"]) == 9
+    assert {r["figure"] for r in doc["rows"]} == {
+        "rotation_ratio",
+        "deployable_fraction",
+        "tour_months",
+    }
+    for row in doc["rows"]:
+        assert isinstance(row["low"]["at_horizon"], float | int)
+        assert isinstance(row["high"]["at_horizon"], float | int)
+
+
+def test_the_odds_page_shows_an_option_without_a_headline_size(small_client: TestClient) -> None:
+    """small.yaml's options have no ``personnel``: P(headcount) is null, shown as '-'
+    (the page failed with a TypeError before)."""
+    response = small_client.get("/odds", params={"draws": 500})
+    assert response.status_code == 200, response.text[:500]
+    pmet = json.loads(parse(response.text).specs["spec-pmet"])
+    assert {row["measure"] for row in pmet["data"]["values"]} == {"P(met)"}

@@ -135,13 +135,7 @@ def _answer(
 ) -> Response:
     """``compute(ws)`` on the workspace with ``overrides``, as a JSON document (cached,
     already encoded, by ``key`` and the overrides)."""
-    held = state(request)
-
-    def encoded() -> bytes:
-        ws = held.workspace_for(overrides)
-        return forcegen.dumps_json(compute(ws)).encode()
-
-    body = held.cached((key, tuple(overrides)), encoded)
+    body = state(request).encoded(key, overrides, compute)
     return Response(content=body, media_type="application/json")
 
 

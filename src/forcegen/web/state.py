@@ -75,6 +75,23 @@ class WorkspaceState:
                 self._variants.popitem(last=False)
         return loaded
 
+    def encoded(
+        self,
+        key: Hashable,
+        overrides: Sequence[str],
+        compute: Callable[[forcegen.Workspace], Any],
+    ) -> bytes:
+        """``compute(ws)`` on the workspace with ``overrides`` (:meth:`workspace_for`) as
+        the JSON text ``--json`` prints (:func:`forcegen.dumps_json`), UTF-8 encoded:
+        cached by ``key`` and the overrides, so a question asked again costs no
+        computing and no encoding."""
+
+        def encode() -> bytes:
+            ws = self.workspace_for(overrides)
+            return forcegen.dumps_json(compute(ws)).encode()
+
+        return self.cached((key, tuple(overrides)), encode)
+
     def reload(self) -> None:
         """Read the workspace again (after a ledger write) and forget every result."""
         fresh = self._load(())

@@ -5,8 +5,9 @@ vetoes, as one scenario's entry of ``forcegen run --json``.
 The scenario is built in code (:class:`forcegen.Scenario`, the base scenario's ``assume``
 with the conditions asked for set or removed), never parsed from text; the overrides load
 the workspace again through :func:`forcegen.open_workspace` (or the ledger), once per
-override tuple. Workspaces and answers are kept in the app's result cache
-(:class:`~forcegen.web.state.WorkspaceState`), keyed by the whole question.
+override tuple (:meth:`~forcegen.web.state.WorkspaceState.workspace_for`, the API's). The
+answer is kept encoded in the app's result cache, keyed by the whole question, as every
+``/api/`` answer is (:meth:`~forcegen.web.state.WorkspaceState.encoded`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Request
+from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 import forcegen
@@ -68,25 +70,6 @@ def state(request: Request) -> WorkspaceState:
     return request.app.state.workspace  # type: ignore[no-any-return]
 
 
-def whatif_workspace(held: WorkspaceState, overrides: tuple[str, ...]) -> forcegen.Workspace:
-    """The served workspace, or the same source loaded again with the server's overrides
-    and then ``overrides`` (cached per override tuple)."""
-    if not overrides:
-        return held.workspace
-
-    def load() -> forcegen.Workspace:
-        s = held.settings
-        parsed = forcegen.parse_overrides((*s.overrides, *overrides))
-        day = forcegen.parse_as_of(s.as_of)
-        if s.ledger is not None:
-            return forcegen.ledger_workspace(
-                s.ledger, overrides=parsed, as_of=day, known_at=s.known_at
-            )
-        return forcegen.open_workspace(s.workspace, parsed, day)
-
-    return held.cached(("whatif-workspace", overrides), load)
-
-
 def whatif_scenario(
     ws: forcegen.Workspace, scenario: str | None, conditions: dict[str, bool | None]
 ) -> tuple[forcegen.Workspace, forcegen.Scenario]:
@@ -113,26 +96,45 @@ def whatif_scenario(
     return on, base.model_copy(update={"assume": ordered})
 
 
-def answer(held: WorkspaceState, question: WhatIf) -> dict[str, Any]:
-    """The what-if's document (cached by the whole question): ``run --json``'s entry for
-    one scenario (:func:`forcegen.json_document`) plus ``scenario`` (the base id or null)
-    and ``conditions`` (every condition: true/false as fixed, null when not fixed and so
-    counted false)."""
-
-    def compute() -> dict[str, Any]:
-        ws = whatif_workspace(held, tuple(question.overrides))
-        on, scenario = whatif_scenario(ws, question.scenario, dict(question.conditions))
-        result = forcegen.evaluate(on, scenario)
-        document = forcegen.json_document(result.to_json(), ws)
-        document["scenario"] = question.scenario
-        document["conditions"] = {cid: scenario.assume.get(cid) for cid in ws.conditions}
-        return document  # type: ignore[no-any-return]
-
-    return held.cached(("whatif", *question.key()), compute)
+def document(ws: forcegen.Workspace, question: WhatIf) -> dict[str, Any]:
+    """The what-if's document on ``ws`` (the served workspace with the question's
+    overrides): ``run --json``'s entry for one scenario (:func:`forcegen.json_document`)
+    plus ``scenario`` (the base id or null) and ``conditions`` (every condition: true/false
+    as fixed, null when not fixed and so counted false)."""
+    on, scenario = whatif_scenario(ws, question.scenario, dict(question.conditions))
+    result = forcegen.evaluate(on, scenario)
+    out = forcegen.json_document(result.to_json(), ws)
+    out["scenario"] = question.scenario
+    out["conditions"] = {cid: scenario.assume.get(cid) for cid in ws.conditions}
+    return out  # type: ignore[no-any-return]
 
 
-@router.post("/whatif", summary="Evaluate a scenario with conditions set or freed")
-def whatif(request: Request, question: WhatIf) -> dict[str, Any]:
+def answer(held: WorkspaceState, question: WhatIf) -> bytes:
+    """The what-if's :func:`document` as JSON text (UTF-8), computed and encoded once per
+    question (the workspace with its overrides from
+    :meth:`~forcegen.web.state.WorkspaceState.workspace_for`, the bytes from
+    :meth:`~forcegen.web.state.WorkspaceState.encoded`, as every ``/api/`` answer)."""
+    scenario, conditions, overrides = question.key()
+    return held.encoded(
+        ("whatif", scenario, conditions), overrides, lambda ws: document(ws, question)
+    )
+
+
+@router.post(
+    "/whatif",
+    summary="Evaluate a scenario with conditions set or freed",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "One scenario's entry of forcegen run --json, with scenario and "
+            "conditions as applied.",
+            "content": {
+                "application/json": {"schema": {"type": "object", "additionalProperties": True}}
+            },
+        },
+    },
+)
+def whatif(request: Request, question: WhatIf) -> Response:
     """The force, the force-option fills and the vetoes of a what-if: ``scenario`` with
     ``conditions`` set or freed and ``overrides`` applied (docs/web.md)."""
-    return answer(state(request), question)
+    return Response(content=answer(state(request), question), media_type="application/json")

@@ -1,6 +1,7 @@
 // forcegen dashboard: draws every chart whose Vega-Lite spec the page carries in a
 // <script type="application/json" id="spec-NAME"> element into <figure data-spec="spec-NAME">,
-// runs the explorer's what-ifs (POST /api/whatif) and the timeline's as-of slider.
+// runs the explorer's what-ifs (POST /api/whatif), the timeline's as-of slider and, on
+// request, the odds page's planning-figures tornado (GET /api/sensitivity).
 // No inline scripts anywhere (Content-Security-Policy: script-src 'self').
 "use strict";
 
@@ -202,8 +203,177 @@ function asOfSlider() {
   });
 }
 
+// -- the odds page's planning-figures tornado (on request: tens of seconds) ---------------
+
+function planningValue(value, clamped) {
+  // as plots/assumptions.py prints a figure: whole numbers with separators, else 3 digits
+  var text = Number.isInteger(value) ? value.toLocaleString("en-GB")
+    : Number(value.toPrecision(3)).toLocaleString("en-GB");
+  return text + (clamped ? "*" : "");
+}
+
+function signed(value) {
+  if (value === null || value === undefined) { return "-"; }
+  var rounded = Math.round(value);
+  if (rounded === 0) { return "0"; }
+  return (rounded > 0 ? "+" : "") + rounded.toLocaleString("en-GB");
+}
+
+function planningLabel(data, row) {
+  // the CLI's label (plots/assumptions.py figure_label): who, figure, base -> low / high
+  var who = row.nation === null ? "Workspace default" : (data.nations[row.nation] || row.nation);
+  var what = data.figures[row.figure] || row.figure;
+  if (row.from_default && row.nation !== null) { what += " (default)"; }
+  if (row.figure === "readiness_days" && row.paths.length > 1) {
+    what += " (longest of " + row.paths.length.toLocaleString("en-GB") + " pledges)";
+  }
+  return who + " " + what + " " + planningValue(row.base) + " -> " +
+    planningValue(row.low.value, row.low.clamped) + " / " + planningValue(row.high.value, row.high.clamped);
+}
+
+function numberCell(field, value) {
+  var td = document.createElement("td");
+  td.className = "num";
+  td.dataset.field = field;
+  if (value !== null && value !== undefined) { td.dataset.value = String(value); }
+  td.textContent = signed(value);
+  return td;
+}
+
+function planningTable(data, doc) {
+  var heads = ["planning figure: base -> low / high",
+    "in the field at month " + doc.months + ": low", "high",
+    "after first rotation: low", "high"];
+  if (doc.closure) { heads.push("closure day: low", "high"); }
+  var wrap = document.createElement("div");
+  wrap.className = "table-wrap";
+  var table = document.createElement("table");
+  table.className = "data";
+  table.id = "table-planning";
+  var caption = document.createElement("caption");
+  caption.textContent = "Change from the base plan (" + count(doc.base.at_horizon) +
+    " persons in the field at month " + doc.months + ") when each planning figure is varied";
+  table.appendChild(caption);
+  var head = document.createElement("tr");
+  heads.forEach(function (label, k) {
+    var th = document.createElement("th");
+    th.scope = "col";
+    if (k > 0) { th.className = "num"; }
+    th.textContent = label;
+    head.appendChild(th);
+  });
+  table.appendChild(document.createElement("thead")).appendChild(head);
+  var body = table.appendChild(document.createElement("tbody"));
+  doc.rows.forEach(function (row) {
+    var tr = document.createElement("tr");
+    tr.dataset.figure = row.figure;
+    if (row.nation !== null) { tr.dataset.nation = row.nation; }
+    var name = document.createElement("td");
+    name.textContent = planningLabel(data, row);
+    tr.appendChild(name);
+    tr.appendChild(numberCell("at_horizon_low", row.low.at_horizon));
+    tr.appendChild(numberCell("at_horizon_high", row.high.at_horizon));
+    tr.appendChild(numberCell("after_first_rotation_low", row.low.after_first_rotation));
+    tr.appendChild(numberCell("after_first_rotation_high", row.high.after_first_rotation));
+    if (doc.closure) {
+      tr.appendChild(numberCell("closure_day_low", row.low.closure_day));
+      tr.appendChild(numberCell("closure_day_high", row.high.closure_day));
+    }
+    body.appendChild(tr);
+  });
+  if (!doc.rows.length) {
+    var empty = document.createElement("tr");
+    var td = document.createElement("td");
+    td.colSpan = heads.length;
+    td.className = "empty";
+    td.textContent = "none: no active pledge, no planning figure to vary";
+    empty.appendChild(td);
+    body.appendChild(empty);
+  }
+  wrap.appendChild(table);
+  return wrap;
+}
+
+function planningTornado() {
+  var button = document.getElementById("planning-compute");
+  var dataNode = document.getElementById("page-data");
+  if (!button || !dataNode) { return; }
+  var data = JSON.parse(dataNode.textContent).planning;
+  var status = document.querySelector('[data-compute-status="planning-compute"]');
+  var out = document.querySelector('[data-computed="planning-compute"]');
+  var sourcesLine = document.querySelector('[data-computed-caption="planning-compute"]');
+
+  function show(doc) {
+    out.textContent = "";
+    var rows = doc.rows.slice(0, data.top).map(function (row) {
+      return { name: planningLabel(data, row), low: row.low.at_horizon, high: row.high.at_horizon };
+    });
+    var drawn = Promise.resolve();
+    var layout = document.createElement("div");
+    layout.className = "chart-over-table";
+    if (rows.length) {
+      var spec = readSpec("spec-planning");
+      spec.data = { values: rows };
+      spec.height = Math.max(80, 30 * rows.length);
+      var figureWrap = document.createElement("div");
+      figureWrap.className = "figure-wrap";
+      var figure = document.createElement("figure");
+      figure.className = "chart";
+      figure.id = "chart-planning";
+      figure.dataset.spec = "spec-planning";
+      figure.setAttribute("role", "img");
+      figure.setAttribute("aria-label", "Planning-figures tornado");
+      figureWrap.appendChild(figure);
+      layout.appendChild(figureWrap);
+      drawn = draw(figure);
+    }
+    var tables = document.createElement("div");
+    tables.className = "tables";
+    tables.appendChild(planningTable(data, doc));
+    layout.appendChild(tables);
+    out.appendChild(layout);
+    (doc.notes || []).forEach(function (note) {
+      var p = document.createElement("p");
+      p.className = "intro";
+      p.textContent = "note: " + note;
+      out.appendChild(p);
+    });
+    if (sourcesLine) { sourcesLine.hidden = false; }
+    return drawn;
+  }
+
+  button.addEventListener("click", function () {
+    var started = Date.now();
+    button.disabled = true;
+    button.setAttribute("aria-busy", "true");
+    document.body.dataset.planning = "busy";
+    status.textContent = "working it out… (about " + data.seconds.toLocaleString("en-GB") + " s)";
+    status.classList.remove("error");
+    fetch(data.url, { headers: { "Accept": "application/json" } }).then(function (response) {
+      return response.json().then(function (body) {
+        if (!response.ok) {
+          var detail = typeof body.detail === "string" ? body.detail : JSON.stringify(body.detail);
+          throw new Error(detail || ("HTTP " + response.status));
+        }
+        return body;
+      });
+    }).then(show).then(function () {
+      status.textContent = "worked out in " + Math.max(1, Math.round((Date.now() - started) / 1000)) + " s";
+      document.body.dataset.planning = "ready";
+    }).catch(function (error) {
+      status.textContent = "The tornado failed: " + error.message;
+      status.classList.add("error");
+      document.body.dataset.planning = "error";
+    }).then(function () {
+      button.disabled = false;
+      button.removeAttribute("aria-busy");
+    });
+  });
+}
+
 document.addEventListener("DOMContentLoaded", function () {
   drawCharts(document);
   explorer();
   asOfSlider();
+  planningTornado();
 });
