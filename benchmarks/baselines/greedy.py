@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from forcegen.engine.sourcing.problem import may_fill
-from forcegen.model.pledges import PledgeStatus
 from forcegen.model.requirements import Requirement
 from forcegen.model.workspace import Workspace
 

@@ -44,6 +44,10 @@ PLANNING_SPREAD = 0.2
 PLANNING_TOP = 20
 """Most planning figures drawn in the tornado (the table lists all) [figures]."""
 
+PLANNING_CLOSURE_SECONDS = 60
+"""Longest the page's tornado may take with the closure days [s]; beyond, they are left
+out (``forcegen sensitivity`` works them out): 165 s for every pledge of the built-in data."""
+
 
 def planning_seconds(nations: int, *, fills: bool, closure: bool) -> int:
     """Rough wall time of :func:`forcegen.planning_sensitivity` [s] for ``nations``
@@ -223,13 +227,15 @@ def odds(
         ),
     ]
     nations = page_cached(held, ("planning-nations", sid), lambda: planning_nations(ws, sid))
-    closure = ws.network is not None
+    with_closure = planning_seconds(nations, fills=sid is not None, closure=True)
+    closure = ws.network is not None and with_closure <= PLANNING_CLOSURE_SECONDS
     seconds = planning_seconds(nations, fills=sid is not None, closure=closure)
     query = urlencode(
         {
             **({"scenario": sid} if sid else {}),
             "months": PLANNING_MONTHS,
             "spread": PLANNING_SPREAD,
+            "closure": "true" if closure else "false",
         }
     )
     planning_caption = scenario_caption(ws, sid)
@@ -247,6 +253,9 @@ def odds(
                 "the closure days re-plan the deployment for each readiness variant."
                 if closure
                 else "this workspace has no network, so no closure days."
+                if ws.network is None
+                else f"the closure days are left out here (with them it would take about "
+                f"{with_closure:,} s; forcegen sensitivity works them out)."
             ),
             action={
                 "id": "planning-compute",
