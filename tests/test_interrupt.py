@@ -169,3 +169,38 @@ def test_ctrl_c_in_a_dask_sweep_exits_130_and_leaves_no_worker(tmp_path: Path) -
         run.mkdir()
         outcomes.append(interrupt(args, run, ready, delay, whole_group))
     assert [o for o in outcomes if not o.clean()] == []
+
+
+def test_an_interrupt_wrapped_in_another_exception_still_exits_130(tmp_path: Path) -> None:
+    # Ctrl-C while a lazily imported module creates a class: Python 3.11 wraps the
+    # KeyboardInterrupt raised in __set_name__ in a RuntimeError ("Error calling
+    # __set_name__ ..."), which used to escape as a traceback with exit code 1
+    script = """
+import os, signal, time
+from forcegen.cli import app as cli
+
+class Slow:
+    def __set_name__(self, owner, name):
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(5)  # the handler raises KeyboardInterrupt in here
+
+@cli.app.command("boom")
+def boom() -> None:
+    class Record:
+        field = Slow()
+
+cli.main(["boom"])
+"""
+    proc = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        env={
+            "PATH": "/usr/bin:/bin",
+            "PYTHONIOENCODING": "utf-8",
+            "PYTHONPATH": os.pathsep.join(sys.path),
+        },
+    )
+    assert (proc.returncode, proc.stdout, proc.stderr) == (130, "", "interrupted\n")

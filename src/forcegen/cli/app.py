@@ -1167,6 +1167,13 @@ def main(argv: list[str] | None = None) -> Any:
             if state.interrupted or exc.code == EXIT_INTERRUPTED:
                 exit_interrupted()
             raise
+        except Exception:
+            # an interrupt can surface as another exception: raised inside a class body
+            # being created (a lazily imported module), Python 3.11 wraps it in a
+            # RuntimeError ("Error calling __set_name__ ..."); after Ctrl-C, any is one
+            if state.interrupted:
+                exit_interrupted()
+            raise
 
 
 @app.command()
