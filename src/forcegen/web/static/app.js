@@ -71,7 +71,8 @@ function explorer() {
   if (!form || !dataNode) { return; }
   var data = JSON.parse(dataNode.textContent);
   var status = document.querySelector("[data-status]");
-  var pending = 0;
+  var latest = 0;        // number of the latest question asked
+  var inFlight = null;   // its AbortController while its answer is out
 
   function question() {
     var conditions = {};
@@ -143,14 +144,21 @@ function explorer() {
 
   function ask(event) {
     if (event) { event.preventDefault(); }
-    pending += 1;
+    // Each question is numbered: only the answer to the latest one is drawn, whatever order
+    // the answers arrive in (a slow new what-if must not overwrite a later, cached one).
+    latest += 1;
+    var asked = latest;
+    if (inFlight) { inFlight.abort(); }
+    var controller = typeof AbortController === "function" ? new AbortController() : null;
+    inFlight = controller;
     document.body.dataset.whatif = "busy";
     status.textContent = "evaluating…";
     status.classList.remove("error");
     fetch("/api/whatif", {
       method: "POST",
       headers: { "Content-Type": "application/json", "Accept": "application/json" },
-      body: JSON.stringify(question())
+      body: JSON.stringify(question()),
+      signal: controller ? controller.signal : undefined
     }).then(function (response) {
       return response.json().then(function (body) {
         if (!response.ok) {
@@ -160,14 +168,16 @@ function explorer() {
         return body;
       });
     }).then(function (doc) {
-      pending -= 1;
-      if (pending > 0) { return null; }  // a later question is on its way: show that one
+      if (asked !== latest) { return null; }  // a later question was asked: its answer is drawn
       return update(doc).then(function () {
+        if (asked !== latest) { return; }
+        inFlight = null;
         status.textContent = "";
         document.body.dataset.whatif = "ready";
       });
     }).catch(function (error) {
-      pending = Math.max(0, pending - 1);
+      if (asked !== latest) { return; }  // superseded (or aborted): not this question's failure
+      inFlight = null;
       status.textContent = "The what-if failed: " + error.message;
       status.classList.add("error");
       document.body.dataset.whatif = "error";
