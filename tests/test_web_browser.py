@@ -1,10 +1,12 @@
 """The dashboard in a real browser (issue 16, point 5): Debian's Chromium through
 Playwright opens every page served by uvicorn on loopback (the built-in dataset), waits
-for the charts, and checks that each chart is a non-empty SVG, that the console shows no
-error and that no request left 127.0.0.1 (every other request is aborted and fails the
-test). A full-page screenshot of each page goes to ``FORCEGEN_TEST_ARTIFACTS`` (default
-tests/artifacts/). The explorer test toggles a condition and compares the numbers on
-screen with ``POST /api/whatif`` for the same question.
+for the charts, and checks that each chart is a non-empty SVG (or says "nothing to show"),
+that the console shows no error and no warning (Vega's "WARN ...") and that no request
+left 127.0.0.1 (every other request is aborted and fails the test). A full-page
+screenshot of each page goes to ``FORCEGEN_TEST_ARTIFACTS`` (default tests/artifacts/).
+The explorer tests toggle conditions and compare the numbers on screen with
+``POST /api/whatif`` for the same question, a slow question followed by a fast one
+included.
 
 Skipped without Chromium (``apt-get install chromium chromium-driver``), except under
 ``FORCEGEN_REQUIRE_BROWSER=1`` (``.ci/run``), where that is a failure; see
@@ -181,9 +183,7 @@ def _assert_shown_is(shown: dict[str, Any], expected: dict[str, Any]) -> None:
 SLOW_OVERRIDE = "pledges.gbr-brigade-1.quantity=2"
 
 
-def test_explorer_draws_the_latest_question_not_the_last_answer(
-    context: Any, origin: str
-) -> None:
+def test_explorer_draws_the_latest_question_not_the_last_answer(context: Any, origin: str) -> None:
     """A slow question (a new --set override and russian_consent=true, never cached)
     followed at once by the base question (cached, answered at once): the page must end
     on the base question's numbers (15,810 persons for ceasefire-us-backstop), not on
@@ -232,6 +232,34 @@ def test_explorer_draws_the_latest_question_not_the_last_answer(
     assert _number(shown["personnel"]) == 15810
     assert b.chart_problems(page) == []
     assert seen.problems() == []
+
+
+def test_explorer_with_no_force_says_nothing_to_show(context: Any, origin: str) -> None:
+    """No ceasefire: nothing deploys (0 personnel), so the nations chart has no rows. It
+    says "nothing to show" instead of an empty chart (no Vega warning "Infinite extent"),
+    and is drawn again when the force comes back."""
+    page = context.new_page()
+    seen = b.watch(page, origin + "/")
+    page.goto(f"{origin}/explorer?scenario={EXPLORER_SCENARIO}", wait_until="load")
+    assert b.wait_for_charts(page) == "drawn"
+    nations = page.locator("#chart-nations")
+    assert nations.locator("svg").count() == 1
+    page.evaluate("document.body.dataset.whatif = ''")
+    page.locator('select[data-condition="ceasefire"]').select_option("false")
+    assert b.wait_for_whatif(page) == "ready"
+    assert page.locator('output[data-field="personnel"]').get_attribute("data-value") == "0"
+    assert nations.get_attribute("data-empty") == "true"
+    assert nations.inner_text().strip() == "nothing to show"
+    assert nations.locator("svg").count() == 0
+    assert page.locator("#table-nations tbody tr").count() == 0
+    assert b.chart_problems(page) == []
+    page.evaluate("document.body.dataset.whatif = ''")
+    page.locator('select[data-condition="ceasefire"]').select_option("")
+    assert b.wait_for_whatif(page) == "ready"
+    assert nations.get_attribute("data-empty") is None
+    assert nations.locator("svg").count() == 1
+    assert b.chart_problems(page) == []
+    assert seen.problems() == []  # console warnings included
 
 
 @pytest.fixture(scope="module")

@@ -182,6 +182,9 @@ def wait_for_whatif(page: Any) -> str:
 CHART_CHECK = """
 () => Array.from(document.querySelectorAll('figure.chart')).map((figure) => {
   const svg = figure.querySelector('svg');
+  if (figure.dataset.empty === 'true') {
+    return {id: figure.id || figure.dataset.spec, svg: !!svg, empty: figure.textContent.trim()};
+  }
   if (!svg) return {id: figure.id || figure.dataset.spec, svg: false};
   const box = svg.getBoundingClientRect();
   return {
@@ -202,11 +205,16 @@ marks Vega drew (bars, lines, areas, points, arcs, shapes, rules)."""
 
 def chart_problems(page: Any) -> list[str]:
     """Why a chart on the page is not drawn (empty if all are): no SVG, zero size, or
-    no marks."""
+    no marks. A chart without data (``data-empty``) must say "nothing to show" instead."""
     problems = []
     for chart in page.evaluate(CHART_CHECK):
         name = chart["id"]
-        if not chart["svg"]:
+        if "empty" in chart:
+            if chart["empty"] != "nothing to show" or chart["svg"]:
+                problems.append(
+                    f"{name}: empty, but shows {chart['empty']!r} (svg: {chart['svg']})"
+                )
+        elif not chart["svg"]:
             problems.append(f"{name}: no <svg>")
         elif chart["width"] <= 0 or chart["height"] <= 0:
             problems.append(f"{name}: svg of size {chart['width']}x{chart['height']}")

@@ -16,9 +16,27 @@ function readSpec(name) {
   return specs[name];
 }
 
+function isEmpty(spec) {
+  // inline rows and none of them: an empty chart (and Vega's "Infinite extent" warning)
+  return !!(spec.data && Array.isArray(spec.data.values) && spec.data.values.length === 0);
+}
+
 function draw(figure) {
   var spec = readSpec(figure.dataset.spec);
   if (!spec) { return Promise.resolve(); }
+  if (isEmpty(spec)) {
+    figure.textContent = "";
+    var note = document.createElement("p");
+    note.className = "empty-chart";
+    note.textContent = "nothing to show";
+    figure.appendChild(note);
+    figure.dataset.empty = "true";
+    return Promise.resolve();
+  }
+  if (figure.dataset.empty) {
+    delete figure.dataset.empty;
+    figure.textContent = "";
+  }
   // ast + the interpreter: Vega evaluates expressions without eval (CSP, see VENDORED.md)
   return vegaEmbed(figure, spec, {
     actions: false, renderer: "svg", ast: true, expr: vega.expressionInterpreter
