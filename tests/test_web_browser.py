@@ -1,10 +1,12 @@
 """The dashboard in a real browser (issue 16, point 5): Debian's Chromium through
 Playwright opens every page served by uvicorn on loopback (the built-in dataset), waits
-for the charts, and checks that each chart is a non-empty SVG, that the console shows no
-error and that no request left 127.0.0.1 (every other request is aborted and fails the
-test). A full-page screenshot of each page goes to ``FORCEGEN_TEST_ARTIFACTS`` (default
-tests/artifacts/). The explorer test toggles a condition and compares the numbers on
-screen with ``POST /api/whatif`` for the same question.
+for the charts, and checks that each chart is a non-empty SVG (or says "nothing to show"),
+that the console shows no error and no warning (Vega's "WARN ...") and that no request
+left 127.0.0.1 (every other request is aborted and fails the test). A full-page
+screenshot of each page goes to ``FORCEGEN_TEST_ARTIFACTS`` (default tests/artifacts/).
+The explorer tests toggle conditions and compare the numbers on screen with
+``POST /api/whatif`` for the same question, a slow question followed by a fast one
+included.
 
 Skipped without Chromium (``apt-get install chromium chromium-driver``), except under
 ``FORCEGEN_REQUIRE_BROWSER=1`` (``.ci/run``), where that is a failure; see
@@ -72,6 +74,7 @@ def test_page_renders_offline(context: Any, origin: str, path: str) -> None:
     # Every chart has a data table beside or under it (contract 3).
     assert page.locator("table.data").count() >= page.locator("figure.chart").count()
     assert seen.problems() == [], path
+    assert seen.console_warnings == [], path  # e.g. Vega's 'WARN Dropping "fit-y"'
     assert seen.requests, "no request was recorded: the watch is broken"
     assert all(url.startswith(origin + "/") for url in seen.requests), seen.requests
 
@@ -126,10 +129,7 @@ def test_explorer_toggle_matches_the_api(context: Any, origin: str) -> None:
     page = context.new_page()
     seen = b.watch(page, origin + "/")
     response = page.goto(f"{origin}/explorer?scenario={EXPLORER_SCENARIO}", wait_until="load")
-    assert response is not None
-    if response.status == 404:
-        pytest.skip("no /explorer page on this branch yet (issue 16: the pages helper's work)")
-    assert response.status == 200
+    assert response is not None and response.status == 200
     assert b.wait_for_charts(page) == "drawn"
     select = page.locator(f'select[data-condition="{TOGGLED}"]')
     assert select.count() == 1, f"no select[data-condition={TOGGLED}]"
@@ -144,17 +144,30 @@ def test_explorer_toggle_matches_the_api(context: Any, origin: str) -> None:
     with page.expect_response(lambda r: r.url.endswith("/api/whatif")) as answered:
         select.select_option("false")
     assert answered.value.status == 200
-    page.wait_for_function("document.body.dataset.whatif === 'ready'")
+    assert b.wait_for_whatif(page) == "ready"
     shown = _on_screen(page)
 
-    api = page.request.post(
-        origin + "/api/whatif",
-        data={"scenario": EXPLORER_SCENARIO, "conditions": {TOGGLED: False}, "overrides": []},
-    )
-    assert api.status == 200, api.text()
-    expected = api.json()
+    expected = _api_whatif(page, origin, {TOGGLED: False}, [])
     assert expected["conditions"][TOGGLED] is False
+    _assert_shown_is(shown, expected)
+    # Without the backstop the US-conditional pledges fall away: the screen changed.
+    assert shown != before
+    assert b.chart_problems(page) == []
+    page.screenshot(path=str(b.artifacts_dir() / "explorer-toggled.png"), full_page=True)
+    assert seen.problems() == []
+    assert seen.console_warnings == []
 
+
+def _api_whatif(
+    page: Any, origin: str, conditions: dict[str, bool], overrides: list[str]
+) -> dict[str, Any]:
+    body = {"scenario": EXPLORER_SCENARIO, "conditions": conditions, "overrides": overrides}
+    api = page.request.post(origin + "/api/whatif", data=body)
+    assert api.status == 200, api.text()
+    return dict(api.json())
+
+
+def _assert_shown_is(shown: dict[str, Any], expected: dict[str, Any]) -> None:
     assert _number(shown["personnel"]) == expected["personnel"]
     assert set(shown["requirements"]) == set(expected["requirements"])
     for rid, row in shown["requirements"].items():
@@ -167,11 +180,90 @@ def test_explorer_toggle_matches_the_api(context: Any, origin: str) -> None:
     assert set(shown["veto"]) == set(expected["veto"])
     for cid, personnel in shown["veto"].items():
         assert _number(personnel) == pytest.approx(expected["veto"][cid], rel=1e-9), cid
-    # Without the backstop the US-conditional pledges fall away: the screen changed.
-    assert shown != before
+
+
+SLOW_OVERRIDE = "pledges.gbr-brigade-1.quantity=2"
+
+
+def test_explorer_draws_the_latest_question_not_the_last_answer(context: Any, origin: str) -> None:
+    """A slow question (a new --set override and russian_consent=true, never cached)
+    followed at once by the base question (cached, answered at once): the page must end
+    on the base question's numbers (15,810 persons for ceasefire-us-backstop), not on
+    the slow answer that arrives last (24,445), and say "ready" only then. The slow
+    answer is held back by the test until the fast one is on screen, so the order of
+    arrival is certain."""
+    page = context.new_page()
+    seen = b.watch(page, origin + "/")
+    page.goto(f"{origin}/explorer?scenario={EXPLORER_SCENARIO}", wait_until="load")
+    assert b.wait_for_charts(page) == "drawn"
+    base = _api_whatif(page, origin, {}, [])  # also puts the base answer in the cache
+    slow = _api_whatif(page, origin, {"russian_consent": True}, [SLOW_OVERRIDE])
+    assert base["personnel"] == 15810 and slow["personnel"] != base["personnel"]
+
+    held: list[Any] = []
+
+    def hold_the_slow_one(route: Any) -> None:
+        if SLOW_OVERRIDE in (route.request.post_data or ""):
+            held.append(route)  # answered below, after the fast one
+        else:
+            route.continue_()
+
+    page.route("**/api/whatif", hold_the_slow_one)
+    page.evaluate("document.body.dataset.whatif = ''")
+    page.locator("input[data-override]").fill(SLOW_OVERRIDE)
+    page.locator('select[data-condition="russian_consent"]').select_option("true")  # ask 1
+    page.wait_for_timeout(10)
+    page.locator("input[data-override]").fill("")
+    with page.expect_response(lambda r: r.url.endswith("/api/whatif")) as answered:
+        page.locator('select[data-condition="russian_consent"]').select_option("")  # ask 2
+    assert answered.value.status == 200
+    assert b.wait_for_whatif(page) == "ready"
+    assert len(held) == 1, "the slow question was not asked"
+    _assert_shown_is(_on_screen(page), base)
+    # Now the slow answer arrives (the page may have given up on it: then nothing arrives).
+    page.evaluate("document.body.dataset.whatif = ''")
+    try:
+        with page.expect_response(lambda r: r.url.endswith("/api/whatif"), timeout=5000):
+            held[0].continue_()
+    except Exception:  # the page aborted the request it no longer needs
+        pass
+    page.wait_for_timeout(300)  # time for a (wrong) redraw of the late answer
+    assert page.evaluate("document.body.dataset.whatif") in ("", "ready")
+    shown = _on_screen(page)
+    _assert_shown_is(shown, base)
+    assert _number(shown["personnel"]) == 15810
     assert b.chart_problems(page) == []
-    page.screenshot(path=str(b.artifacts_dir() / "explorer-toggled.png"), full_page=True)
     assert seen.problems() == []
+    assert seen.console_warnings == []
+
+
+def test_explorer_with_no_force_says_nothing_to_show(context: Any, origin: str) -> None:
+    """No ceasefire: nothing deploys (0 personnel), so the nations chart has no rows. It
+    says "nothing to show" instead of an empty chart (no Vega warning "Infinite extent"),
+    and is drawn again when the force comes back."""
+    page = context.new_page()
+    seen = b.watch(page, origin + "/")
+    page.goto(f"{origin}/explorer?scenario={EXPLORER_SCENARIO}", wait_until="load")
+    assert b.wait_for_charts(page) == "drawn"
+    nations = page.locator("#chart-nations")
+    assert nations.locator("svg").count() == 1
+    page.evaluate("document.body.dataset.whatif = ''")
+    page.locator('select[data-condition="ceasefire"]').select_option("false")
+    assert b.wait_for_whatif(page) == "ready"
+    assert page.locator('output[data-field="personnel"]').get_attribute("data-value") == "0"
+    assert nations.get_attribute("data-empty") == "true"
+    assert nations.inner_text().strip() == "nothing to show"
+    assert nations.locator("svg").count() == 0
+    assert page.locator("#table-nations tbody tr").count() == 0
+    assert b.chart_problems(page) == []
+    page.evaluate("document.body.dataset.whatif = ''")
+    page.locator('select[data-condition="ceasefire"]').select_option("")
+    assert b.wait_for_whatif(page) == "ready"
+    assert nations.get_attribute("data-empty") is None
+    assert nations.locator("svg").count() == 1
+    assert b.chart_problems(page) == []
+    assert seen.problems() == []
+    assert seen.console_warnings == []  # no 'Infinite extent' for the empty chart
 
 
 @pytest.fixture(scope="module")
@@ -217,6 +309,7 @@ def test_odds_planning_tornado_is_drawn_on_request(context: Any, small_origin: s
     )
     page.screenshot(path=str(b.artifacts_dir() / "odds-planning-tornado.png"), full_page=True)
     assert seen.problems() == []
+    assert seen.console_warnings == []
 
 
 def test_odds_planning_tornado_shows_an_error(context: Any, small_origin: str) -> None:

@@ -24,7 +24,7 @@ with warnings.catch_warnings():  # starlette's notice that httpx2 will replace h
 import forcegen
 from forcegen.web import WebSettings, charts, create_app
 from forcegen.web.pages import PAGES
-from forcegen.web.pages.odds import planning_seconds
+from forcegen.web.pages.odds import planning_seconds, wilson_interval
 from helpers.data import SMALL
 
 URL = re.compile(r"https?://[^\s\"'<>)`]*")
@@ -329,3 +329,102 @@ def test_the_odds_page_shows_an_option_without_a_headline_size(small_client: Tes
     assert response.status_code == 200, response.text[:500]
     pmet = json.loads(parse(response.text).specs["spec-pmet"])
     assert {row["measure"] for row in pmet["data"]["values"]} == {"P(met)"}
+
+
+# -- hostile review (issue 16): parameters, intervals, labels ----------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("/odds?draws=0", "--draws must be a whole number of at least 1; got 0"),
+        ("/odds?draws=abc", "--draws: expected a whole number; got &#39;abc&#39;"),
+        ("/odds?draws=300000", "--draws: at most 200,000 on the web; got 300,000"),
+        ("/sustainment?months=0", "--months must be a whole number of at least 1; got 0"),
+        ("/sustainment?months=x", "--months: expected a whole number; got &#39;x&#39;"),
+    ],
+)
+def test_a_bad_page_parameter_gets_the_html_error_page(
+    client: TestClient, url: str, message: str
+) -> None:
+    """Pages answer a bad parameter with the CLI's message on the HTML error page (the
+    navigation kept), never FastAPI's JSON validation document."""
+    response = client.get(url)
+    assert response.status_code == 422
+    assert response.headers["content-type"].startswith("text/html")
+    assert f'<p class="error-message" role="alert">{message}' in response.text
+    assert '"detail"' not in response.text and "int_parsing" not in response.text
+
+
+def test_the_api_keeps_its_json_validation_errors(client: TestClient) -> None:
+    response = client.get("/api/montecarlo", params={"draws": "abc"})
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["type"] == "int_parsing"
+
+
+def test_wilson_interval_by_hand() -> None:
+    z2 = 1.959963984540054**2  # 3.8415
+    # 0 of 20,000: 0 to z²/(n + z²) = 3.8415 / 20,003.8415 = 0.000192
+    low, high = wilson_interval(0.0, 20_000)
+    assert low == 0.0
+    assert high == pytest.approx(z2 / (20_000 + z2), rel=1e-12)
+    assert high == pytest.approx(0.000192, abs=5e-7)
+    # 50 of 100: centre 0.5; half = 1.96 / 1.038415 * sqrt(0.0025 + 3.8415 / 40,000)
+    #          = 1.88749 * 0.050951 = 0.096170  -> 0.40383 .. 0.59617
+    low, high = wilson_interval(0.5, 100)
+    assert (low, high) == (pytest.approx(0.40383, abs=1e-5), pytest.approx(0.59617, abs=1e-5))
+    # exact enumeration (draws 0): the probability itself
+    assert wilson_interval(0.25, 0) == (0.25, 0.25)
+
+
+def test_the_odds_page_says_when_no_option_is_met(client: TestClient) -> None:
+    """The built-in data never meets an option: the page says so above the chart with
+    the upper bound (0 of 2,000: 3.8415 / 2,003.8415 = 0.19 %), every P(met) interval is
+    0.0 % - 0.19 % (not "±0.0%"), Shapley shares have one decimal, first-order shares are
+    labelled so and a note says why they do not add up to 100 %."""
+    response = client.get("/odds", params={"draws": 2000})
+    assert response.status_code == 200
+    text = response.text
+    intro = re.search(r'<h2 id="h-p-met">[^<]*</h2>\s*<p class="intro">([^<]*)</p>', text)
+    assert intro is not None
+    assert intro.group(1).startswith(
+        "No force option is met in any of the 2,000 draws (95 % upper bound of P(met): 0.19 %)."
+    )
+    assert "Closest: " in intro.group(1) and "whose headcount is reached" in intro.group(1)
+    assert "±" not in text
+    bounds = re.findall(r'data-low="0.0" data-high="([0-9.e-]+)">0.0 % - 0.19 %<', text)
+    assert len(bounds) >= 5  # one per force option of the built-in data (P(met))
+    assert all(float(b) == pytest.approx(0.0019171, abs=1e-6) for b in bounds)
+    pmet = json.loads(parse(text).specs["spec-pmet"])
+    met_rows = [r for r in pmet["data"]["values"] if r["measure"] == "P(met)"]
+    assert all(r["high"] == pytest.approx(0.0019171, abs=1e-6) for r in met_rows)
+    shapley = re.findall(r'data-field="shapley">([^<]*)<', text)
+    assert shapley and all(re.fullmatch(r"\d+\.\d%", s) for s in shapley), shapley
+    assert re.findall(r'data-field="first_order">([^<]*)<', text)
+    assert '<th scope="col" class="num">first-order share</th>' in text
+    assert "variance share" not in text
+    note = re.search(r'<p class="note" data-note="tornado">([^<]*)</p>', text)
+    assert note is not None and "do not add up to 100 %" in note.group(1)
+    assert "interactions" in note.group(1)
+
+
+def test_sustainment_says_fails_after_month_as_the_cli(client: TestClient) -> None:
+    """The UK holds its load through month 18 (the CLI: "fails after month 18"): the
+    column says so, and the Gantt's sustained bar covers months 1-18 (end 19, exclusive),
+    the grey shortfall from month 19."""
+    text = client.get("/sustainment").text
+    assert '<th scope="col" class="num">fails after month</th>' in text
+    assert "fails at month" not in text
+    assert re.search(r'data-value="18" data-field="fails_after_month">18<', text)
+    spec = json.loads(parse(text).specs["spec-rotation"])
+    rows = [r for r in spec["data"]["values"] if r["label"] == "United Kingdom"]
+    assert [(r["nation"], r["start"], r["end"]) for r in rows] == [
+        ("GBR", 1, 19),
+        ("short", 19, 37),  # months 19..36 of 36
+    ]
+
+
+def test_wilson_interval_is_exact_at_the_ends() -> None:
+    # 2,000 of 2,000 met: 1 - 3.8415 / 2,003.8415 = 0.998083 .. 1 exactly
+    assert wilson_interval(1.0, 2000) == (pytest.approx(0.998083, abs=1e-6), 1.0)
+    assert wilson_interval(0.0, 2000)[0] == 0.0

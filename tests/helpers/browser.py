@@ -100,11 +100,13 @@ def live_server(app: Any) -> Iterator[str]:
 @dataclass
 class Watched:
     """What a page did: every request URL, those refused (not on the allowed origin),
-    console errors and page errors."""
+    console errors, console warnings (Vega's "WARN ..." among them: the dashboard's
+    browser tests require none; they are not in :meth:`problems`) and page errors."""
 
     requests: list[str] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)
     console_errors: list[str] = field(default_factory=list)
+    console_warnings: list[str] = field(default_factory=list)
     page_errors: list[str] = field(default_factory=list)
 
     def problems(self) -> list[str]:
@@ -117,17 +119,20 @@ class Watched:
 
 
 def watch(page: Any, allowed: str) -> Watched:
-    """Record ``page``'s requests, console errors and page errors; abort every request
+    """Record ``page``'s requests, console errors and warnings (Vega's "WARN ..." among
+    them) and page errors; abort every request
     whose URL does not start with ``allowed`` (an origin such as
     ``http://127.0.0.1:40123/``, or ``file://``) and note it as refused."""
     seen = Watched()
     page.on("request", lambda request: seen.requests.append(request.url))
-    page.on(
-        "console",
-        lambda message: (
-            seen.console_errors.append(message.text) if message.type == "error" else None
-        ),
-    )
+
+    def console(message: Any) -> None:
+        if message.type == "error":
+            seen.console_errors.append(message.text)
+        elif message.type == "warning":
+            seen.console_warnings.append(message.text)
+
+    page.on("console", console)
     page.on("pageerror", lambda error: seen.page_errors.append(str(error)))
 
     def route(route: Any) -> None:
@@ -142,19 +147,44 @@ def watch(page: Any, allowed: str) -> Watched:
     return seen
 
 
+def wait_for_body_state(
+    page: Any, key: str, waiting: tuple[str, ...], timeout_ms: int = TIMEOUT_MS
+) -> str:
+    """Poll ``document.body.dataset[key]`` (page.evaluate: the app's CSP forbids the eval
+    that ``wait_for_function`` needs) until it is set and not one of ``waiting``; returns
+    it. Fails the test, naming the attribute and its last value, after ``timeout_ms``."""
+    deadline = time.monotonic() + timeout_ms / 1000
+    script = f"document.body ? (document.body.dataset[{key!r}] ?? null) : null"
+    while True:
+        value = page.evaluate(script)
+        if value is not None and value not in waiting:
+            return str(value)
+        if time.monotonic() > deadline:
+            pytest.fail(
+                f"body[data-{key}] still {value!r} after {timeout_ms} ms "
+                f"(waiting for a value other than {', '.join(waiting) or 'unset'})"
+            )
+        time.sleep(0.025)
+
+
 def wait_for_charts(page: Any) -> str:
-    """Wait until the page's charts are drawn (``body[data-charts]`` set by app.js, see
-    docs/web.md); returns its value ("drawn" or "error")."""
-    page.wait_for_function(
-        "() => document.body && document.body.dataset.charts !== undefined",
-        timeout=TIMEOUT_MS,
-    )
-    return str(page.evaluate("document.body.dataset.charts"))
+    """Wait until the page's charts are drawn: ``body[data-charts]`` is "pending" (base.html)
+    until app.js sets it (see docs/web.md); returns the new value ("drawn" or "error")."""
+    return wait_for_body_state(page, "charts", ("pending",))
+
+
+def wait_for_whatif(page: Any) -> str:
+    """Wait until the explorer's what-if is settled: ``body[data-whatif]`` neither
+    "busy" nor "" (the test's own mark); returns "ready" or "error"."""
+    return wait_for_body_state(page, "whatif", ("busy", ""))
 
 
 CHART_CHECK = """
 () => Array.from(document.querySelectorAll('figure.chart')).map((figure) => {
   const svg = figure.querySelector('svg');
+  if (figure.dataset.empty === 'true') {
+    return {id: figure.id || figure.dataset.spec, svg: !!svg, empty: figure.textContent.trim()};
+  }
   if (!svg) return {id: figure.id || figure.dataset.spec, svg: false};
   const box = svg.getBoundingClientRect();
   return {
@@ -175,11 +205,16 @@ marks Vega drew (bars, lines, areas, points, arcs, shapes, rules)."""
 
 def chart_problems(page: Any) -> list[str]:
     """Why a chart on the page is not drawn (empty if all are): no SVG, zero size, or
-    no marks."""
+    no marks. A chart without data (``data-empty``) must say "nothing to show" instead."""
     problems = []
     for chart in page.evaluate(CHART_CHECK):
         name = chart["id"]
-        if not chart["svg"]:
+        if "empty" in chart:
+            if chart["empty"] != "nothing to show" or chart["svg"]:
+                problems.append(
+                    f"{name}: empty, but shows {chart['empty']!r} (svg: {chart['svg']})"
+                )
+        elif not chart["svg"]:
             problems.append(f"{name}: no <svg>")
         elif chart["width"] <= 0 or chart["height"] <= 0:
             problems.append(f"{name}: svg of size {chart['width']}x{chart['height']}")

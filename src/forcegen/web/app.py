@@ -6,6 +6,7 @@ from importlib.resources import files
 from pathlib import Path
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
@@ -37,6 +38,8 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.workspace = WorkspaceState(settings)
     app.add_exception_handler(forcegen.ForcegenError, _user_error)
+    # a page's unreadable parameter: the HTML error page, not FastAPI's JSON
+    app.add_exception_handler(RequestValidationError, pages.validation_error)
     app.include_router(api.router)
     app.include_router(whatif.router)
     app.include_router(pages.router)

@@ -17,13 +17,20 @@ from forcegen.web.charts.base import (
 )
 
 
+def _bands(rows: Sequence[Row], band: str, offset: str, step: int) -> int:
+    """Height [px] of a grouped bar chart: ``step`` per bar, a bar per (band, offset)."""
+    return max(40, step * len({r[band] for r in rows}) * len({r[offset] for r in rows}))
+
+
 def probability_bars(rows: Sequence[Row], caption: str = "") -> dict[str, Any]:
     """Bars per force option: P(met) and P(headcount) [0-1], side by side, each with its
     95 % interval (rows: name, measure, p, low, high)."""
     spec = base("Probability that each force option is met, and that its headcount is", caption)
     spec.update(
         {
-            "height": {"step": 14},
+            # a fixed height, 14 px a bar: a step height makes Vega-Lite drop "fit-y"
+            # with a console warning (autosize fit-x, base())
+            "height": _bands(rows, "name", "measure", 14),
             "data": data_values(rows),
             "encoding": {
                 "y": Y_NAME,
@@ -69,7 +76,8 @@ def probability_bars(rows: Sequence[Row], caption: str = "") -> dict[str, Any]:
 
 def tornado(rows: Sequence[Row], mean: float, caption: str = "") -> dict[str, Any]:
     """A tornado of the conditions: expected personnel with each condition false and
-    true [persons], widest first, a rule at the mean (rows: name, if_false, if_true)."""
+    true [persons], widest first, a rule at the mean (rows: name, if_false, if_true,
+    shapley, variance_share [0-1])."""
     spec = base("Sensitivity: expected personnel with each condition false / true", caption)
     spec.update(
         {
@@ -91,7 +99,12 @@ def tornado(rows: Sequence[Row], mean: float, caption: str = "") -> dict[str, An
                             {"field": "name", "title": "condition"},
                             {"field": "if_false", "format": ",.0f", "title": "if false"},
                             {"field": "if_true", "format": ",.0f", "title": "if true"},
-                            {"field": "variance_share", "format": ".0%", "title": "variance share"},
+                            {"field": "shapley", "format": ".1%", "title": "Shapley share"},
+                            {
+                                "field": "variance_share",
+                                "format": ".1%",
+                                "title": "first-order share",
+                            },
                         ],
                     },
                 },

@@ -106,7 +106,10 @@ def grouped_bars(
     spec = base(title, caption)
     spec.update(
         {
-            "height": {"step": 11},
+            # 11 px a bar (a fixed height: a step height warns "Dropping fit-y")
+            "height": max(
+                40, 11 * len({r["category"] for r in rows}) * len({r["item"] for r in rows})
+            ),
             "data": data_values(rows),
             "mark": {"type": "bar"},
             "encoding": {

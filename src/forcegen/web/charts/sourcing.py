@@ -26,7 +26,8 @@ def line_fill(rows: Sequence[Row], caption: str = "") -> dict[str, Any]:
     }
     spec.update(
         {
-            "height": {"step": 20},
+            # 20 px a line (a fixed height: a step height warns "Dropping fit-y")
+            "height": max(40, 20 * len({r["line"] for r in rows})),
             "data": data_values(rows),
             "encoding": {"y": {"field": "line", "type": "nominal", "sort": None, "title": None}},
             "layer": [

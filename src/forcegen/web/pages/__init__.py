@@ -26,6 +26,6 @@ from forcegen.web.pages import (  # noqa: F401  (registers the routes)
     sustainment,
     timeline,
 )
-from forcegen.web.pages.common import PAGES, router
+from forcegen.web.pages.common import PAGES, router, validation_error
 
-__all__ = ["PAGES", "router"]
+__all__ = ["PAGES", "router", "validation_error"]

@@ -11,7 +11,9 @@ from importlib.resources import files
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.exception_handlers import request_validation_exception_handler
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 
 import forcegen
@@ -40,6 +42,38 @@ def friendly(handler: Callable[..., HTMLResponse]) -> Callable[..., HTMLResponse
             return response
 
     return page
+
+
+def parameter_message(errors: Sequence[Mapping[str, Any]]) -> str:
+    """A plain sentence for FastAPI's validation errors of a page's query parameters,
+    named as the CLI's options: "--draws: expected a whole number; got 'abc'"."""
+    parts = []
+    for error in errors:
+        name = str(error.get("loc", ("", "parameter"))[-1]).replace("_", "-")
+        kind = str(error.get("type", ""))
+        if kind.startswith("int_"):
+            expected = "a whole number"
+        elif kind.startswith("float_"):
+            expected = "a number"
+        elif kind.startswith("bool_"):
+            expected = "true or false"
+        else:
+            expected = str(error.get("msg", "a valid value")).lower()
+        got = error.get("input")
+        parts.append(f"--{name}: expected {expected}" + (f"; got {got!r}" if got else ""))
+    return "; ".join(parts) or "bad parameters"
+
+
+async def validation_error(request: Request, exc: Exception) -> Response:
+    """A page's parameter FastAPI cannot read (``/odds?draws=abc``): 422 with a plain
+    message on the HTML error page (the navigation kept), like :func:`friendly`; under
+    ``/api/`` FastAPI's own JSON answer."""
+    if request.url.path.startswith("/api/") or not isinstance(exc, RequestValidationError):
+        return await request_validation_exception_handler(request, exc)  # type: ignore[arg-type]
+    title = next((t for p, t in PAGES if p == request.url.path), "Error")
+    response = render(request, "error.html", title, message=parameter_message(exc.errors()))
+    response.status_code = 422
+    return response
 
 
 templates = Jinja2Templates(directory=str(TEMPLATES))
@@ -144,10 +178,12 @@ def section(
     intro: str = "",
     wide: bool = False,
     action: Mapping[str, str] | None = None,
+    note: str = "",
 ) -> dict[str, Any]:
     """A part of a page: heading, optional chart (by spec name) with its caption
     (sources), its table(s) beside (or under, ``wide``) it; or, with ``action`` (``id``,
-    ``label``), a button that has static/app.js fetch and draw the part on request."""
+    ``label``), a button that has static/app.js fetch and draw the part on request;
+    ``note``: a paragraph under the chart and tables (how to read them)."""
     return {
         "id": id,
         "title": title,
@@ -157,6 +193,7 @@ def section(
         "intro": intro,
         "wide": wide,
         "action": action,
+        "note": note,
     }
 
 

@@ -4,9 +4,11 @@ request (``/api/sensitivity``, drawn by static/app.js)."""
 
 from __future__ import annotations
 
+import math
+from typing import Any
 from urllib.parse import urlencode
 
-from fastapi import Query, Request
+from fastapi import Request
 from fastapi.responses import HTMLResponse
 
 import forcegen
@@ -49,6 +51,92 @@ PLANNING_CLOSURE_SECONDS = 60
 out (``forcegen sensitivity`` works them out): 165 s for every pledge of the built-in data."""
 
 
+Z95 = 1.959963984540054
+"""Standard normal quantile of 97.5 %: two-sided 95 % intervals."""
+
+
+def wilson_interval(p: float, draws: int, z: float = Z95) -> tuple[float, float]:
+    """Wilson score interval [0-1] of a probability ``p`` [0-1] estimated from ``draws``
+    Monte Carlo draws (95 % by default). Unlike p ± z·stderr it is not empty at 0 or 1:
+    0 met in 20,000 draws gives 0 to z²/(n+z²) = 3.84/20,003.84 = 0.019 %. ``draws`` 0
+    (exact enumeration): the probability itself, no sampling error."""
+    if draws <= 0:
+        return p, p
+    n = float(draws)
+    z2 = z * z
+    centre = (p + z2 / (2 * n)) / (1 + z2 / n)
+    half = z / (1 + z2 / n) * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n))
+    # at p = 0 (or 1) the bound is 0 (or 1) exactly; the formula leaves rounding dust
+    low = 0.0 if p <= 0 else max(0.0, centre - half)
+    high = 1.0 if p >= 1 else min(1.0, centre + half)
+    return low, high
+
+
+def percent(value: float) -> str:
+    """A probability as a percentage with a decimal, or two significant digits below
+    1 % (an interval's bound near 0: '0.019 %', '0.19 %')."""
+    shown = 100 * value
+    if shown == 0 or shown >= 1:
+        return f"{shown:.1f} %"
+    return f"{shown:.2g} %"
+
+
+def interval(bounds: tuple[float, float]) -> str:
+    """'0.0 % - 0.019 %': a 95 % interval as the page prints it."""
+    return f"{percent(bounds[0])} - {percent(bounds[1])}"
+
+
+def none_met_sentence(ws: forcegen.Workspace, result: dict[str, Any], draws: int) -> str:
+    """What to say above the P(met) chart when no force option is met in any draw (empty
+    otherwise): the upper bound, and the option closest to it by P(headcount) (then by
+    expected personnel fill)."""
+    reqs = result["requirements"]
+    if not reqs or any(r["p_met"] > 0 for r in reqs.values()):
+        return ""
+    how = "in any pattern of the conditions" if draws <= 0 else f"in any of the {draws:,} draws"
+    upper = wilson_interval(0.0, draws)[1]
+    sentence = f"No force option is met {how}" + (
+        f" (95 % upper bound of P(met): {percent(upper)})." if draws > 0 else "."
+    )
+    best = max(
+        reqs,
+        key=lambda rid: (reqs[rid]["p_headcount"] or 0.0, reqs[rid]["expected_personnel_fill"]),
+    )
+    r = reqs[best]
+    name = names.requirement(ws, best)
+    if r["p_headcount"]:
+        sentence += (
+            f" Closest: {name}, whose headcount is reached with probability "
+            f"{percent(r['p_headcount'])} ({interval(wilson_interval(r['p_headcount'], draws))}),"
+            f" expected personnel fill {percent(r['expected_personnel_fill'])}."
+        )
+    else:
+        sentence += (
+            f" No option's headcount is reached either; the best expected personnel fill is "
+            f"{name}'s, {percent(r['expected_personnel_fill'])}."
+        )
+    return sentence
+
+
+def first_order_note(result: dict[str, Any]) -> str:
+    """Why the first-order shares do not add up to 100 % (the CLI's caption,
+    cli/montecarlo_report.py): variance shared by dependent conditions is counted more
+    than once; the Shapley shares split it fairly and add up to 100 %."""
+    method = result.get("sensitivity_method")
+    if not method or not method.get("personnel_varies"):
+        return "Personnel does not vary: every share is 0 %."
+    first_order = sum(s["variance_share"] for s in result["sensitivity"].values())
+    return (
+        "Shapley share: each condition's fair share of the variance of personnel; the "
+        "shares add up to 100 %, dependent conditions included. First-order share: the "
+        "variance explained by the condition alone; it counts variance that dependent "
+        "conditions share (their interactions) more than once, so the first-order shares do "
+        f"not add up to 100 % (here {first_order:.1%}). A condition that can only hold once "
+        "another does (Russian consent after a ceasefire) shares that one's variance, so it "
+        "can rank above a condition with a larger swing (docs/montecarlo.md)."
+    )
+
+
 def planning_seconds(nations: int, *, fills: bool, closure: bool) -> int:
     """Rough wall time of :func:`forcegen.planning_sensitivity` [s] for ``nations``
     nations with active pledges: a fit to timings on the built-in data on one core. Each
@@ -77,11 +165,18 @@ def planning_nations(ws: forcegen.Workspace, scenario: str | None) -> int:
 def odds(
     request: Request,
     scenario: str | None = None,
-    draws: int = Query(ODDS_DRAWS, ge=1, le=MAX_WEB_DRAWS),
-    seed: int = Query(0, ge=0, le=2**32 - 1),
+    draws: int = ODDS_DRAWS,
+    seed: int = 0,
 ) -> HTMLResponse:
     """Monte Carlo odds of each force option and the conditions' sensitivity tornado
-    (``forcegen.monte_carlo``, seeded)."""
+    (``forcegen.monte_carlo``, seeded). Bad draws or seed: the CLI's message (forcegen's
+    own checks, not FastAPI bounds)."""
+    forcegen.check_draws(draws, "--draws")
+    if draws > MAX_WEB_DRAWS:
+        raise forcegen.ForcegenError(
+            f"--draws: at most {MAX_WEB_DRAWS:,} on the web; got {draws:,} "
+            "(forcegen montecarlo takes more)"
+        )
     held = workspace_state(request)
     ws = held.workspace
     if scenario:
@@ -96,10 +191,11 @@ def odds(
     reqs = result["requirements"]
     prob_rows = []
     prob_table = []
+    n = result["draws"]  # 0: exact enumeration, no sampling error
     for rid, r in reqs.items():
-        low = max(0.0, r["p_met"] - 1.96 * r["stderr"])
-        high = min(1.0, r["p_met"] + 1.96 * r["stderr"])
+        low, high = met_bounds = wilson_interval(r["p_met"], n)
         hc = r["p_headcount"]  # null for an option without a headline size
+        hc_bounds = wilson_interval(hc, n) if hc is not None else None
         prob_rows.append(
             {
                 "name": names.requirement(ws, rid),
@@ -109,15 +205,14 @@ def odds(
                 "high": high,
             }
         )
-        if hc is not None:
-            hc_half = 1.96 * r["p_headcount_stderr"]
+        if hc is not None and hc_bounds is not None:
             prob_rows.append(
                 {
                     "name": names.requirement(ws, rid),
                     "measure": "P(headcount)",
                     "p": hc,
-                    "low": max(0.0, hc - hc_half),
-                    "high": min(1.0, hc + hc_half),
+                    "low": hc_bounds[0],
+                    "high": hc_bounds[1],
                 }
             )
         prob_table.append(
@@ -125,10 +220,15 @@ def odds(
                 {"data_requirement": rid},
                 [
                     cell(names.requirement(ws, rid)),
-                    num(r["p_met"], share(r["p_met"], 1), data_field="p_met"),
-                    num(r["stderr"], f"±{1.96 * r['stderr']:.1%}"),
-                    num(r["p_headcount"], share(r["p_headcount"], 1)),
-                    num(r["expected_personnel_fill"], share(r["expected_personnel_fill"], 1)),
+                    num(r["p_met"], percent(r["p_met"]), data_field="p_met"),
+                    cell(interval(met_bounds), num=True, data_low=low, data_high=high),
+                    num(hc, percent(hc) if hc is not None else "-"),
+                    cell(
+                        interval(hc_bounds), num=True, data_low=hc_bounds[0], data_high=hc_bounds[1]
+                    )
+                    if hc_bounds is not None
+                    else cell("-"),
+                    num(r["expected_personnel_fill"], percent(r["expected_personnel_fill"])),
                 ],
             )
         )
@@ -140,6 +240,7 @@ def odds(
             "if_false": s["personnel_if_false"],
             "if_true": s["personnel_if_true"],
             "variance_share": s["variance_share"],
+            "shapley": s["shapley"],
         }
         for c, s in ordered
     ]
@@ -151,8 +252,8 @@ def odds(
                 num(s["personnel_if_false"]),
                 num(s["personnel_if_true"]),
                 num(s["swing_personnel"], data_field="swing_personnel"),
-                num(s["variance_share"], share(s["variance_share"])),
-                num(s["shapley"], share(s["shapley"])),
+                num(s["shapley"], share(s["shapley"], 1), data_field="shapley"),
+                num(s["variance_share"], share(s["variance_share"], 1), data_field="first_order"),
             ],
         )
         for c, s in ordered
@@ -163,6 +264,7 @@ def odds(
         {"from": a, "to": b, "probability": p}
         for a, b, p in zip(hist["edges"][:-1], hist["edges"][1:], hist["probability"], strict=False)
     ]
+    none_met = none_met_sentence(ws, result, n)
     free = ", ".join(names.condition(ws, c) for c in result["free_conditions"]) or "none"
     sections = [
         section(
@@ -171,15 +273,18 @@ def odds(
             chart="pmet",
             caption=caption,
             wide=True,
-            intro=f"Free conditions drawn: {free}. P(met): every line filled; P(headcount): "
-            "the active personnel reach the option's size. Black rules: 95 % intervals.",
+            intro=(f"{none_met} " if none_met else "")
+            + f"Free conditions drawn: {free}. P(met): every line filled; P(headcount): "
+            "the active personnel reach the option's size. Black rules and the table: 95 % "
+            "Wilson score intervals." + ("" if n else " Exact enumeration: no sampling error."),
             table=table(
                 "P(met) of each force option",
                 [
                     ("force option", False),
                     ("P(met)", True),
-                    ("95% ±", True),
+                    ("P(met) 95 % interval", True),
                     ("P(headcount)", True),
+                    ("P(headcount) 95 % interval", True),
                     ("expected personnel fill", True),
                 ],
                 prob_table,
@@ -201,12 +306,13 @@ def odds(
                     ("if false", True),
                     ("if true", True),
                     ("swing", True),
-                    ("variance share", True),
                     ("Shapley share", True),
+                    ("first-order share", True),
                 ],
                 tornado_table,
                 id="table-tornado",
             ),
+            note=first_order_note(result),
         ),
         section(
             "spread",

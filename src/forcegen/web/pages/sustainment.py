@@ -3,7 +3,7 @@ headquarters leads."""
 
 from __future__ import annotations
 
-from fastapi import Query, Request
+from fastapi import Request
 from fastapi.responses import HTMLResponse
 
 import forcegen
@@ -29,11 +29,10 @@ from forcegen.web.pages.common import (
 
 @router.get("/sustainment", response_class=HTMLResponse)
 @friendly
-def sustainment(
-    request: Request, scenario: str | None = None, months: int = Query(36, ge=1, le=240)
-) -> HTMLResponse:
+def sustainment(request: Request, scenario: str | None = None, months: int = 36) -> HTMLResponse:
     """Keeping the force in the field: the coalition curve, each nation's rotation, the
-    headquarters' leads (``forcegen.sustainment``)."""
+    headquarters' leads (``forcegen.sustainment``). A bad ``months``: the CLI's message."""
+    forcegen.check_count("--months", months, "MAX_MONTHS")
     held = workspace_state(request)
     ws = held.workspace
     sid = scenario_param(ws, scenario, "ceasefire-us-backstop")
@@ -65,6 +64,8 @@ def sustainment(
     nation_rows = []
     for n, r in result["nations"].items():
         name = names.nation(ws, n)
+        # fails_at_month: the last month the nation holds its load (the CLI's "fails after
+        # month"): the bar covers months 1..fails, the shortfall shows from fails + 1
         fails = r.get("fails_at_month")
         end = months + 1
         rota.append(
@@ -73,17 +74,17 @@ def sustainment(
                 "nation": n,
                 "nation_name": name,
                 "start": 1,
-                "end": fails or end,
+                "end": end if fails is None else fails + 1,
                 "note": "sustained",
             }
         )
-        if fails:
+        if fails is not None:
             rota.append(
                 {
                     "label": name,
                     "nation": "short",
                     "nation_name": name,
-                    "start": fails,
+                    "start": fails + 1,
                     "end": end,
                     "note": "cannot be sustained: draw down needed",
                 }
@@ -98,7 +99,11 @@ def sustainment(
                     num(r.get("ceiling")),
                     num(r.get("headroom")),
                     cell("yes" if r.get("sustainable") else "no", bool(r.get("sustainable"))),
-                    num(fails, str(fails) if fails else "-"),
+                    num(
+                        fails,
+                        "-" if fails is None else f"{fails:,}",
+                        data_field="fails_after_month",
+                    ),
                     num(r.get("draw_down_needed")),
                 ],
             )
@@ -159,7 +164,7 @@ def sustainment(
                     ("ceiling", True),
                     ("headroom", True),
                     ("sustainable", False),
-                    ("fails at month", True),
+                    ("fails after month", True),
                     ("draw down needed", True),
                 ],
                 nation_rows,

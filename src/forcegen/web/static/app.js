@@ -16,9 +16,27 @@ function readSpec(name) {
   return specs[name];
 }
 
+function isEmpty(spec) {
+  // inline rows and none of them: an empty chart (and Vega's "Infinite extent" warning)
+  return !!(spec.data && Array.isArray(spec.data.values) && spec.data.values.length === 0);
+}
+
 function draw(figure) {
   var spec = readSpec(figure.dataset.spec);
   if (!spec) { return Promise.resolve(); }
+  if (isEmpty(spec)) {
+    figure.textContent = "";
+    var note = document.createElement("p");
+    note.className = "empty-chart";
+    note.textContent = "nothing to show";
+    figure.appendChild(note);
+    figure.dataset.empty = "true";
+    return Promise.resolve();
+  }
+  if (figure.dataset.empty) {
+    delete figure.dataset.empty;
+    figure.textContent = "";
+  }
   // ast + the interpreter: Vega evaluates expressions without eval (CSP, see VENDORED.md)
   return vegaEmbed(figure, spec, {
     actions: false, renderer: "svg", ast: true, expr: vega.expressionInterpreter
@@ -71,7 +89,8 @@ function explorer() {
   if (!form || !dataNode) { return; }
   var data = JSON.parse(dataNode.textContent);
   var status = document.querySelector("[data-status]");
-  var pending = 0;
+  var latest = 0;        // number of the latest question asked
+  var inFlight = null;   // its AbortController while its answer is out
 
   function question() {
     var conditions = {};
@@ -143,14 +162,21 @@ function explorer() {
 
   function ask(event) {
     if (event) { event.preventDefault(); }
-    pending += 1;
+    // Each question is numbered: only the answer to the latest one is drawn, whatever order
+    // the answers arrive in (a slow new what-if must not overwrite a later, cached one).
+    latest += 1;
+    var asked = latest;
+    if (inFlight) { inFlight.abort(); }
+    var controller = typeof AbortController === "function" ? new AbortController() : null;
+    inFlight = controller;
     document.body.dataset.whatif = "busy";
     status.textContent = "evaluating…";
     status.classList.remove("error");
     fetch("/api/whatif", {
       method: "POST",
       headers: { "Content-Type": "application/json", "Accept": "application/json" },
-      body: JSON.stringify(question())
+      body: JSON.stringify(question()),
+      signal: controller ? controller.signal : undefined
     }).then(function (response) {
       return response.json().then(function (body) {
         if (!response.ok) {
@@ -160,14 +186,16 @@ function explorer() {
         return body;
       });
     }).then(function (doc) {
-      pending -= 1;
-      if (pending > 0) { return null; }  // a later question is on its way: show that one
+      if (asked !== latest) { return null; }  // a later question was asked: its answer is drawn
       return update(doc).then(function () {
+        if (asked !== latest) { return; }
+        inFlight = null;
         status.textContent = "";
         document.body.dataset.whatif = "ready";
       });
     }).catch(function (error) {
-      pending = Math.max(0, pending - 1);
+      if (asked !== latest) { return; }  // superseded (or aborted): not this question's failure
+      inFlight = null;
       status.textContent = "The what-if failed: " + error.message;
       status.classList.add("error");
       document.body.dataset.whatif = "error";
