@@ -157,6 +157,7 @@ def test_report_opens_offline_in_chromium(html_report: Path) -> None:
         page.screenshot(path=str(b.artifacts_dir() / "report.png"), full_page=False)
         context.close()
     assert seen.problems() == []
+    assert seen.console_warnings == []  # no Vega warning (dropped encodings, fit)
     assert seen.requests == [html_report.as_uri()]  # the file itself, nothing else
 
 

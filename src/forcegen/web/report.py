@@ -315,6 +315,10 @@ def build_report(ws: forcegen.Workspace, scenarios: Sequence[str] | None = None)
     )
 
 
+ROW_HEIGHT = 28
+"""Height of one scenario's row in the fill heat map [px]."""
+
+
 def fill_spec(rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     """A heat map: the personnel fill of each force option [0-1] in each scenario, the
     share written in each cell, bold where the option is met."""
@@ -335,9 +339,11 @@ def fill_spec(rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
             "axis": {"labelLimit": 220},
         },
     }
+    scenarios = len({r["scenario"] for r in rows})
     spec.update(
         {
             "data": {"values": [dict(r) for r in rows]},
+            "height": ROW_HEIGHT * max(1, scenarios),  # a fixed height: no 'fit' to drop
             "layer": [
                 {
                     "mark": "rect",
@@ -357,21 +363,21 @@ def fill_spec(rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
                         ],
                     },
                 },
-                {
-                    "mark": {"type": "text", "fontSize": 11},
-                    "encoding": {
-                        **encoding,
-                        "text": {"field": "fill", "type": "quantitative", "format": ".0%"},
-                        "color": {
-                            "condition": {"test": "datum.fill > 0.6", "value": "white"},
-                            "value": "#1f2933",
+                *(
+                    {
+                        "transform": [{"filter": f"datum.met {test} 'met'"}],
+                        "mark": {"type": "text", "fontSize": 11, "fontWeight": weight},
+                        "encoding": {
+                            **encoding,
+                            "text": {"field": "fill", "type": "quantitative", "format": ".0%"},
+                            "color": {
+                                "condition": {"test": "datum.fill > 0.6", "value": "white"},
+                                "value": "#1f2933",
+                            },
                         },
-                        "fontWeight": {
-                            "condition": {"test": "datum.met == 'met'", "value": "bold"},
-                            "value": "normal",
-                        },
-                    },
-                },
+                    }
+                    for test, weight in (("==", "bold"), ("!=", "normal"))
+                ),
             ],
         }
     )
