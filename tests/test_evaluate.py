@@ -185,3 +185,29 @@ def test_batch_fill_equals_single_fill(builtin: forcegen.Workspace, data: st.Dat
             )
             assert bool(met[r]) is single.met
             assert ratio[r] == pytest.approx(single.fill_ratio, abs=1e-6)
+
+
+def test_fills_remembered_by_relevant_pledges_equal_fresh_solves() -> None:
+    # the fill of a force option depends only on the active pledges that could fill it:
+    # condition patterns that differ in other pledges share one solve, and give exactly
+    # what a fresh solve gives
+    import itertools
+
+    import forcegen
+    from forcegen.engine.sourcing import fill as fill_module
+
+    ws = forcegen.load_builtin("mnf-ukraine")
+    base = ws.scenarios["ceasefire-us-backstop"]
+    conditions = ("ceasefire", "russian_consent", "us_backstop")
+    patterns = []
+    for states in itertools.product((True, False), repeat=len(conditions)):
+        assume = {**base.assume, **dict(zip(conditions, states, strict=True))}
+        patterns.append(base.model_copy(update={"id": "what-if", "assume": assume}))
+    remembered = [forcegen.evaluate(ws, s).to_json() for s in patterns]
+    solves = len(fill_module._memo[ws].fills)
+    assert solves < len(patterns) * len(ws.requirements)  # shared: fewer solves than asks
+    fresh = []
+    for s in patterns:
+        fill_module._memo.pop(ws, None)  # forget every fill: solve again
+        fresh.append(forcegen.evaluate(ws, s).to_json())
+    assert remembered == fresh

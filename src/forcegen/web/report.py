@@ -323,7 +323,7 @@ def fill_spec(rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     """A heat map: the personnel fill of each force option [0-1] in each scenario, the
     share written in each cell, bold where the option is met."""
     spec = charts.base("Fill of each force option, by scenario", "forcegen evaluate")
-    encoding = {
+    encoding: dict[str, Any] = {
         "x": {
             "field": "option",
             "type": "nominal",
@@ -363,25 +363,27 @@ def fill_spec(rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
                         ],
                     },
                 },
-                *(
-                    {
-                        "transform": [{"filter": f"datum.met {test} 'met'"}],
-                        "mark": {"type": "text", "fontSize": 11, "fontWeight": weight},
-                        "encoding": {
-                            **encoding,
-                            "text": {"field": "fill", "type": "quantitative", "format": ".0%"},
-                            "color": {
-                                "condition": {"test": "datum.fill > 0.6", "value": "white"},
-                                "value": "#1f2933",
-                            },
-                        },
-                    }
-                    for test, weight in (("==", "bold"), ("!=", "normal"))
-                ),
+                _fill_text(encoding, "==", "bold"),
+                _fill_text(encoding, "!=", "normal"),
             ],
         }
     )
     return spec
+
+
+def _fill_text(encoding: dict[str, Any], test: str, weight: str) -> dict[str, Any]:
+    """The heat map's share in each cell, in ``weight`` for the cells whose ``met``
+    passes ``test`` against 'met' (Vega-Lite has no font-weight encoding channel)."""
+    layer: dict[str, Any] = {
+        "transform": [{"filter": f"datum.met {test} 'met'"}],
+        "mark": {"type": "text", "fontSize": 11, "fontWeight": weight},
+    }
+    layer["encoding"] = {
+        **encoding,
+        "text": {"field": "fill", "type": "quantitative", "format": ".0%"},
+        "color": {"condition": {"test": "datum.fill > 0.6", "value": "white"}, "value": "#1f2933"},
+    }
+    return layer
 
 
 def _static(name: str) -> str:

@@ -25,6 +25,9 @@ its quantity; a requirement is met when every line is filled.
 
 from __future__ import annotations
 
+import threading
+import weakref
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -224,15 +227,58 @@ class RequirementFill:
         }
 
 
+MEMO_SIZE = 1024
+"""Fills remembered per workspace (least recently used dropped first) [fills]."""
+
+_memo: weakref.WeakKeyDictionary[Workspace, _FillMemo] = weakref.WeakKeyDictionary()
+_memo_lock = threading.Lock()
+
+
+class _FillMemo:
+    """One workspace's fills by (requirement, the active pledges that could fill it), and
+    each requirement's relevant pledges."""
+
+    def __init__(self) -> None:
+        self.fills: OrderedDict[tuple[int, frozenset[str]], tuple[Requirement, RequirementFill]]
+        self.fills = OrderedDict()
+        self.relevant: dict[int, tuple[Requirement, frozenset[str]]] = {}
+
+
 def fill_requirement(
     workspace: Workspace, requirement: Requirement, active: Iterable[str]
 ) -> RequirementFill:
-    """Fill ``requirement`` from the active pledges (ids) with the sourcing optimiser."""
+    """Fill ``requirement`` from the active pledges (ids) with the sourcing optimiser.
+
+    The fill depends only on the active pledges that could fill some line of the
+    requirement (:func:`relevant_pledges`: the others make no offer), so it is
+    remembered per workspace by that set: the scenarios and what-ifs that differ only in
+    other pledges (most condition patterns) share one solve. The workspace is frozen and
+    held weakly; at most :data:`MEMO_SIZE` fills are kept per workspace."""
     active = list(active)
+    with _memo_lock:
+        memo = _memo.get(workspace)
+        if memo is None:
+            memo = _memo[workspace] = _FillMemo()
+        known = memo.relevant.get(id(requirement))
+    if known is None or known[0] is not requirement:
+        known = (requirement, frozenset(relevant_pledges(workspace, requirement)))
+        with _memo_lock:
+            memo.relevant[id(requirement)] = known
+    key = (id(requirement), frozenset(p for p in active if p in known[1]))
+    with _memo_lock:
+        hit = memo.fills.get(key)
+        if hit is not None and hit[0] is requirement:
+            memo.fills.move_to_end(key)
+            return hit[1]
     problem = build_problem(
         workspace, requirement, {pid: workspace.pledges[pid].quantity for pid in active}
     )
-    return requirement_fill(workspace, requirement, solve(problem, full=True))
+    fill = requirement_fill(workspace, requirement, solve(problem, full=True))
+    with _memo_lock:
+        memo.fills[key] = (requirement, fill)
+        while len(memo.fills) > MEMO_SIZE:
+            memo.fills.popitem(last=False)
+    return fill
 
 
 def requirement_fill(
