@@ -18,7 +18,10 @@ def child_processes() -> set[int]:
     """Pids of this process's living children (every thread's), from /proc."""
     pids: set[int] = set()
     for children in Path(f"/proc/{os.getpid()}/task").glob("*/children"):
-        pids.update(int(pid) for pid in children.read_text().split())
+        try:
+            pids.update(int(pid) for pid in children.read_text().split())
+        except FileNotFoundError:
+            continue  # that thread ended between the listing and the read
     return {pid for pid in pids if _alive(pid) and not _resource_tracker(pid)}
 
 
