@@ -549,7 +549,11 @@ def source(
     csv: Annotated[Path | None, typer.Option("--csv", help="Write the fill table as CSV.")] = None,
     xlsx: XlsxOpt = None,
     export_model: Annotated[
-        Path | None, typer.Option("--export-model", help="Write the problem as an MPS file.")
+        Path | None,
+        typer.Option(
+            "--export-model",
+            help="Write each sourcing stage as MPS beside this .mps path, with a manifest.",
+        ),
     ] = None,
 ) -> None:
     """Source a requirement from the pledges: the optimal fill, shortfalls and US dependence."""
@@ -581,7 +585,12 @@ def source(
                 no_scenario="every pledge that is not withdrawn (no scenario)",
             )
             if export_model is not None:
-                forcegen.export_mps(result.problem, export_model, out)
+                forcegen.export_mps(
+                    result.problem,
+                    export_model,
+                    out,
+                    result.assignments + result.organic_assignments,
+                )
         from forcegen.cli.source_report import print_source_report
 
         _emit(

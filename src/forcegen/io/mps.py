@@ -1,39 +1,219 @@
-"""Export a sourcing problem as an MPS file, to solve it with another solver.
+"""Export a sourcing problem as MPS files, one per lexicographic stage, for other solvers.
 
-The model is the sourcing package's (:func:`forcegen.engine.sourcing.solve.sourcing_model`,
-solver-neutral); the solver adapter writes it (:func:`forcegen.solvers.write_model`); this
-module only stages the file in the output transaction. Figures in the file are capability
-units [units] and binary nation-serves-line variables.
+The stages are the sourcing package's (:func:`forcegen.engine.sourcing.stages.sourcing_stages`,
+solver-neutral models); this module writes each as a free-format MPS file that HiGHS, CBC
+(also through PuLP's reader, ``pulp.LpProblem.fromMPS``) and GLPK (``glpsol --freemps``)
+read alike, and a JSON manifest beside them. Figures in the files are capability units
+[units] and binary nation-serves-line variables.
+
+The files keep to what every one of those readers knows: minimisation only (no
+``OBJSENSE`` section, which CBC ignores), bound types ``LO``, ``UP``, ``MI``, ``FR`` and
+``PL`` only (``UI``/``LI`` are refused by PuLP), integer columns between ``MARKER``
+``INTORG``/``INTEND`` lines with both bounds written (readers differ on an integer column's
+default upper bound), no ``RANGES`` section (a row bounded on both sides becomes two rows)
+and no objective constant.
 """
 
 from __future__ import annotations
 
+import functools
+import math
+from collections.abc import Sequence
 from pathlib import Path
 
 from forcegen.engine.sourcing.problem import SourcingProblem
-from forcegen.engine.sourcing.solve import sourcing_model
+from forcegen.engine.sourcing.solve import Assignment, solve
+from forcegen.engine.sourcing.stages import SourcingStage, sourcing_stages
+from forcegen.engine.tolerances import SOLVER_GAP, UNITS
 from forcegen.errors import ForcegenError
 from forcegen.io.atomic import OutputTransaction, output_transaction
-from forcegen.solvers import SolverError, write_model
+from forcegen.serialize import dumps_json
+from forcegen.solvers import LinearModel, Sense
+
+
+def _write_text(path: Path, text: str) -> None:
+    path.write_text(text, encoding="utf-8")
+
+
+def _number(value: float) -> str:
+    """The shortest text that reads back as the same float64."""
+    return repr(float(value))
+
+
+def mps_text(
+    model: LinearModel, columns: Sequence[str], rows: Sequence[str], name: str = "FORCEGEN"
+) -> str:
+    """``model`` (which must minimise) as free-format MPS text with the given column and
+    row names (letters, digits and underscores)."""
+    if model.sense != Sense.MINIMISE:
+        raise ValueError("mps_text writes minimisation models only: negate the costs")
+    out = [f"NAME {name}", "ROWS", " N OBJ"]
+    # each model row becomes one or two MPS rows: (name, type, rhs)
+    mps_rows: dict[int, list[tuple[str, str, float]]] = {}
+    for i in range(model.n_rows):
+        lower, upper = float(model.row_lower[i]), float(model.row_upper[i])
+        kinds: list[tuple[str, str, float]] = []
+        if lower == upper:
+            kinds.append((rows[i], "E", lower))
+        else:
+            if math.isfinite(lower) and math.isfinite(upper):
+                kinds += [(f"{rows[i]}_lo", "G", lower), (f"{rows[i]}_up", "L", upper)]
+            elif math.isfinite(lower):
+                kinds.append((rows[i], "G", lower))
+            elif math.isfinite(upper):
+                kinds.append((rows[i], "L", upper))
+        mps_rows[i] = kinds
+        out += [f" {kind} {row}" for row, kind, _ in kinds]
+    out.append("COLUMNS")
+    integral = model.integral if model.integral.shape[0] else None
+    in_marker = False
+    marker = 0
+    for j in range(model.n_cols):
+        whole = bool(integral is not None and integral[j])
+        if whole != in_marker:
+            out.append(f" M{marker} 'MARKER' '{'INTORG' if whole else 'INTEND'}'")
+            marker += 1
+            in_marker = whole
+        entries = []
+        if model.cost[j] != 0:
+            entries.append(("OBJ", float(model.cost[j])))
+        for k in range(int(model.start[j]), int(model.start[j + 1])):
+            for row, _, _ in mps_rows[int(model.index[k])]:
+                entries.append((row, float(model.value[k])))
+        if not entries:  # a column with no entry must still be named
+            entries.append(("OBJ", 0.0))
+        out += [f" {columns[j]} {row} {_number(value)}" for row, value in entries]
+    if in_marker:
+        out.append(f" M{marker} 'MARKER' 'INTEND'")
+    out.append("RHS")
+    for kinds in mps_rows.values():
+        out += [f" RHS {row} {_number(rhs)}" for row, _, rhs in kinds if rhs != 0]
+    out.append("BOUNDS")
+    for j in range(model.n_cols):
+        lower, upper = float(model.col_lower[j]), float(model.col_upper[j])
+        col = columns[j]
+        if lower == -math.inf and upper == math.inf:
+            out.append(f" FR BND {col}")
+            continue
+        if lower == -math.inf:
+            out.append(f" MI BND {col}")
+        else:
+            out.append(f" LO BND {col} {_number(lower)}")
+        if upper == math.inf:
+            out.append(f" PL BND {col}")
+        else:
+            out.append(f" UP BND {col} {_number(upper)}")
+    out.append("ENDATA")
+    return "\n".join(out) + "\n"
+
+
+RUN = {
+    "cbc": "cbc {file} solve",
+    "highs": "highs --options_file {options} {file}",
+    "glpsol": "glpsol --freemps {file}",
+    "pulp": "pulp.LpProblem.fromMPS('{file}')[1].solve(pulp.PULP_CBC_CMD())",
+}
+"""How each stage file is solved by another solver ({file}: the stage file; {options}: the
+HiGHS options file, which asks for a proven optimum as forcegen's own solves do: HiGHS
+stops at a relative gap of 1e-4 by default; CBC and GLPK close the gap by default)."""
+
+HIGHS_OPTIONS = f"mip_rel_gap = 0\nmip_abs_gap = {SOLVER_GAP:g}\n"
+"""The HiGHS options forcegen's own solves use (:func:`forcegen.engine.sourcing.solve._solver`)."""
+
+
+def stage_paths(path: str | Path, stages: Sequence[SourcingStage]) -> list[Path]:
+    """The file of each stage beside ``path`` (``model.mps`` gives
+    ``model.stage1-fill-p1.mps``, ...)."""
+    path = Path(path)
+    return [
+        path.with_name(f"{path.stem}.stage{k}-{stage.name}.mps")
+        for k, stage in enumerate(stages, start=1)
+    ]
+
+
+def manifest_path(path: str | Path) -> Path:
+    """The manifest beside ``path`` (``model.mps`` gives ``model.manifest.json``)."""
+    path = Path(path)
+    return path.with_name(f"{path.stem}.manifest.json")
 
 
 def export_mps(
-    problem: SourcingProblem, path: str | Path, out: OutputTransaction | None = None
-) -> Path:
-    """Write the whole problem as one MIP in free MPS format, staged in the output
-    transaction ``out`` (without it: written at once, atomically).
+    problem: SourcingProblem,
+    path: str | Path,
+    out: OutputTransaction | None = None,
+    assignments: Sequence[Assignment] | None = None,
+) -> list[Path]:
+    """Write each lexicographic stage of ``problem`` as a free-format MPS file, and a JSON
+    manifest beside them, staged in the output transaction ``out`` (without it: written at
+    once, atomically). Returns the paths written: the stage files in order, then the
+    manifest.
 
-    Its objective maximises the lexicographic stages as one weighted sum: fill of each
-    priority level weighted so that one unit of a higher priority outweighs every unit
-    below it, minus a small weight per nation serving a line and per stated unit used.
+    ``path`` names the files (it must end in ``.mps``; ``model.mps`` gives
+    ``model.stage1-fill-p1.mps``, ... and ``model.manifest.json``; ``path`` itself is not
+    written). ``assignments`` is forcegen's solution (a :class:`SourcingResult`'s
+    ``assignments`` and ``organic_assignments``); without it the problem is solved here.
+    Each stage minimises (a maximised fill is negated) with the earlier stages held at the
+    values forcegen reached (see :mod:`forcegen.engine.sourcing.stages`); the manifest
+    lists each stage's file, sense and the objective forcegen reached.
     """
     path = Path(path)
-    model = sourcing_model(problem)
+    if path.suffix.lower() != ".mps":
+        raise ForcegenError(
+            f"cannot export the model to {path}: the name must end in .mps (one MPS file "
+            "is written per stage beside it, e.g. model.stage1-fill-p1.mps)"
+        )
+    if assignments is None:
+        assignments = solve(problem, full=True).assignments
+    stages = sourcing_stages(problem, assignments)
+    files = stage_paths(path, stages)
+    options = path.with_name(f"{path.stem}.highs.opt")
+    entries = []
+    for k, (stage, file) in enumerate(zip(stages, files, strict=True), start=1):
+        entries.append(
+            {
+                "stage": k,
+                "name": stage.name,
+                "file": file.name,
+                "objective": stage.description,
+                "forcegen_sense": "maximise" if stage.maximise else "minimise",
+                "forcegen_value": stage.value,
+                "file_sense": "minimise",
+                "file_optimum": stage.optimum,
+                "columns": stage.model.n_cols,
+                "integer_columns": int(stage.model.integral.sum()),
+                "holds": [row for row in stage.rows if row.startswith("hold_")],
+                "run": {
+                    solver: cmd.format(file=file.name, options=options.name)
+                    for solver, cmd in RUN.items()
+                },
+            }
+        )
+    manifest = {
+        "requirement": problem.requirement_id,
+        "name": problem.name,
+        "format": (
+            "free MPS, one file per lexicographic stage, each to minimise (a maximised fill "
+            "is negated: file_optimum = -forcegen_value); solve them in order; each holds "
+            "the earlier stages at forcegen's values"
+        ),
+        "tolerance": (
+            f"holds allow {SOLVER_GAP:g} relative to the value plus {UNITS:g} units per "
+            "reported figure (forcegen reports fills and units rounded to 6 decimals); "
+            f"a stage is matched when its optimum is within that of file_optimum"
+        ),
+        "columns": (
+            "x_e<edge>: units of an offer given to a line; f_l<line>: fill of a line "
+            "[units]; y_<nation>_l<line>: 1 when the nation serves the line"
+        ),
+        "stages": entries,
+    }
+    target = manifest_path(path)
+    texts = [
+        (file, mps_text(stage.model, stage.columns, stage.rows, stage.name.upper()))
+        for stage, file in zip(stages, files, strict=True)
+    ]
+    texts += [(options, HIGHS_OPTIONS), (target, dumps_json(manifest) + "\n")]
     with output_transaction(out) as tx:
-        # the temporary file keeps the suffix: the solver picks the format by the file name
-        temp = tx.stage(path)
-        try:
-            write_model(model, temp)
-        except SolverError as error:
-            raise ForcegenError(f"cannot write the model to {path}") from error
-    return path
+        for file, text in texts:
+            tx.write(file, functools.partial(_write_text, text=text))
+    return [*files, options, target]

@@ -15,7 +15,8 @@ of the offer-line graph) are solved separately; a part with one line needs no so
 for its fill.
 
 The model is built solver-neutral (:func:`build_model`, :func:`sourcing_model` for the
-whole problem as one weighted MIP, as exported to MPS) and solved through the adapter in
+whole problem as one weighted MIP; :mod:`forcegen.engine.sourcing.stages` for the stages
+apart, as exported to MPS) and solved through the adapter in
 :mod:`forcegen.solvers` (HiGHS: chosen over OR-Tools because it is a single, small wheel
 with an exact MIP solver and MPS export, and is the solver linopy and PyPSA default to).
 Units: x and f in capability units [units], y binary; objectives in units or nations.
@@ -272,7 +273,9 @@ def build_model(
 
 def sourcing_model(problem: SourcingProblem) -> LinearModel:
     """The whole problem as one MIP to maximise, its objective :func:`weighted_costs` (the
-    lexicographic stages as one weighted sum): the model that is exported to MPS.
+    lexicographic stages as one weighted sum). The MPS export writes the stages apart
+    instead (:mod:`forcegen.engine.sourcing.stages`): the weights span 6e10 to 1e-8 on a
+    coalition-size problem, more than a MIP solver's tolerances resolve.
 
     Raises :class:`ForcegenError` when the weights would not fit a float64.
     """
