@@ -161,7 +161,7 @@ def test_stages_solve_in_highs(builtin_ws, tmp_path: Path) -> None:  # type: ign
     shutil.which("glpsol") is None,
     reason="GLPK's glpsol is not installed (Debian: apt-get install -y glpk-utils)",
 )
-@pytest.mark.parametrize("requirement", ["force-25k", "force-10k"])
+@pytest.mark.parametrize("requirement", BUILTIN)
 def test_stages_solve_in_glpk(builtin_ws, tmp_path: Path, requirement) -> None:  # type: ignore[no-untyped-def]
     result = source_requirement(builtin_ws, requirement, None, None)
     files, manifest = export(result, tmp_path)
@@ -182,6 +182,25 @@ def test_stages_solve_in_glpk(builtin_ws, tmp_path: Path, requirement) -> None: 
         assert found is not None
         sign = -1.0 if stage["name"].startswith("fill-") else 1.0
         assert float(found.group(1)) == pytest.approx(sign * expected[stage["name"]], abs=1e-4)
+
+
+def test_stages_solve_in_the_cbc_binary(builtin_ws, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # `cbc FILE solve` as the manifest says, with PuLP's bundled CBC binary (its own MPS
+    # reader, CoinMpsIO, not PuLP's)
+    cbc = pulp.PULP_CBC_CMD().path
+    result = source_requirement(builtin_ws, "force-25k", None, None)
+    files, manifest = export(result, tmp_path)
+    expected = expected_stages(result)
+    for file, stage in zip(files, manifest["stages"], strict=True):
+        run = subprocess.run(
+            [cbc, str(file), "solve"], capture_output=True, text=True, timeout=60, check=False
+        )
+        assert "read with 0 errors" in run.stdout, run.stdout[:600]
+        assert "Optimal solution found" in run.stdout
+        found = re.search(r"Objective value:\s+(\S+)", run.stdout)
+        assert found is not None
+        sign = -1.0 if stage["name"].startswith("fill-") else 1.0
+        assert float(found.group(1)) == pytest.approx(sign * expected[stage["name"]], abs=HELD)
 
 
 def test_export_refuses_a_name_without_mps(small_ws, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

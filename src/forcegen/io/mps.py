@@ -6,7 +6,8 @@ solver-neutral models); this module writes each as a free-format MPS file that H
 read alike, and a JSON manifest beside them. Figures in the files are capability units
 [units] and binary nation-serves-line variables.
 
-The files keep to what every one of those readers knows: minimisation only (no
+The files keep to what every one of those readers knows: ``NAME <stage> FREE`` (CBC's own
+reader takes the bounds by fixed columns without ``FREE``), minimisation only (no
 ``OBJSENSE`` section, which CBC ignores), bound types ``LO``, ``UP``, ``MI``, ``FR`` and
 ``PL`` only (``UI``/``LI`` are refused by PuLP), integer columns between ``MARKER``
 ``INTORG``/``INTEND`` lines with both bounds written (readers differ on an integer column's
@@ -47,7 +48,8 @@ def mps_text(
     row names (letters, digits and underscores)."""
     if model.sense != Sense.MINIMISE:
         raise ValueError("mps_text writes minimisation models only: negate the costs")
-    out = [f"NAME {name}", "ROWS", " N OBJ"]
+    # FREE: CBC's own reader (CoinMpsIO) otherwise reads the BOUNDS section by fixed columns
+    out = [f"NAME {name} FREE", "ROWS", " N OBJ"]
     # each model row becomes one or two MPS rows: (name, type, rhs)
     mps_rows: dict[int, list[tuple[str, str, float]]] = {}
     for i in range(model.n_rows):
