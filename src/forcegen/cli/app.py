@@ -590,6 +590,7 @@ def source(
                     export_model,
                     out,
                     result.assignments + result.organic_assignments,
+                    result.stage_values,
                 )
         from forcegen.cli.source_report import print_source_report
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from forcegen.engine.sourcing.problem import SourcingProblem
@@ -144,6 +144,7 @@ def export_mps(
     path: str | Path,
     out: OutputTransaction | None = None,
     assignments: Sequence[Assignment] | None = None,
+    stage_values: Mapping[str, float] | None = None,
 ) -> list[Path]:
     """Write each lexicographic stage of ``problem`` as a free-format MPS file, and a JSON
     manifest beside them, staged in the output transaction ``out`` (without it: written at
@@ -152,8 +153,10 @@ def export_mps(
 
     ``path`` names the files (it must end in ``.mps``; ``model.mps`` gives
     ``model.stage1-fill-p1.mps``, ... and ``model.manifest.json``; ``path`` itself is not
-    written). ``assignments`` is forcegen's solution (a :class:`SourcingResult`'s
-    ``assignments`` and ``organic_assignments``); without it the problem is solved here.
+    written). ``assignments`` and ``stage_values`` are forcegen's solution (a
+    :class:`SourcingResult`'s ``assignments`` and ``organic_assignments``, and its
+    ``stage_values``: what the solver reached in each stage, which the files hold); without
+    assignments the problem is solved here.
     Each stage minimises (a maximised fill is negated) with the earlier stages held at the
     values forcegen reached (see :mod:`forcegen.engine.sourcing.stages`); the manifest
     lists each stage's file, sense and the objective forcegen reached.
@@ -165,8 +168,9 @@ def export_mps(
             "is written per stage beside it, e.g. model.stage1-fill-p1.mps)"
         )
     if assignments is None:
-        assignments = solve(problem, full=True).assignments
-    stages = sourcing_stages(problem, assignments)
+        solution = solve(problem, full=True)
+        assignments, stage_values = solution.assignments, solution.stage_values
+    stages = sourcing_stages(problem, assignments, stage_values)
     files = stage_paths(path, stages)
     options = path.with_name(f"{path.stem}.highs.opt")
     entries = []
@@ -199,9 +203,8 @@ def export_mps(
             "the earlier stages at forcegen's values"
         ),
         "tolerance": (
-            f"holds allow {SOLVER_GAP:g} relative to the value plus {UNITS:g} units per "
-            "reported figure (forcegen reports fills and units rounded to 6 decimals); "
-            f"a stage is matched when its optimum is within that of file_optimum"
+            f"each hold allows {SOLVER_GAP:g} relative to forcegen's value plus {UNITS:g}; "
+            "forcegen_value is rounded to 6 decimals"
         ),
         "columns": (
             "x_e<edge>: units of an offer given to a line; f_l<line>: fill of a line "

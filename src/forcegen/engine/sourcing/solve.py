@@ -81,6 +81,12 @@ class SourcingSolution:
     tie_break_gap: float = 0.0
     """Relative gap left in the tie-break stages when a time limit stopped one: 0 = proven
     optimal, 1 = no bound known (the warm start from the stage before was kept)."""
+    stage_values: Mapping[str, float] = field(default_factory=dict)
+    """Objective each stage reached, summed over the parts, as the solver found it (not
+    rounded): ``fill-p<k>`` [line units], ``nations`` [nation-lines], ``stated`` and
+    ``units`` [units]; the tie-breaks in full mode only. A one-line part solved without
+    the solver (not full) counts its fill. The values the exported stages hold
+    (:mod:`forcegen.engine.sourcing.stages`)."""
 
 
 def _components(problem: SourcingProblem) -> list[tuple[list[int], list[int], list[int]]]:
@@ -132,10 +138,12 @@ def solve(
     filled = [0.0] * len(problem.lines)
     assignments: list[Assignment] = []
     gap = 0.0
+    stage_values: dict[str, float] = {}
     for lines, offers, edges in _components(problem):
         key = None
         part_fill: dict[int, float]
         part_assign: list[Assignment]
+        part_stages: dict[str, float]
         if cache is not None:
             key = digest(
                 full,
@@ -158,11 +166,12 @@ def solve(
             )
             hit = cache.get(key)
             if hit is not None:
-                part_fill, part_assign, part_gap = hit
+                part_fill, part_assign, part_gap, part_stages = hit
                 gap = max(gap, part_gap)
                 for n, value in part_fill.items():
                     filled[n] = value
                 assignments.extend(part_assign)
+                _add(stage_values, part_stages)
                 continue
         if not full and len(lines) == 1:
             n = lines[0]
@@ -173,20 +182,31 @@ def solve(
             part_fill = {n: round(min(problem.lines[n].quantity, capacity), DIGITS)}
             part_assign = []
             part_gap = 0.0
+            part_stages = {f"fill-p{problem.lines[n].priority}": part_fill[n]}
         else:
-            part_fill, part_assign, part_gap = _solve_part(problem, lines, offers, edges, full)
+            part_fill, part_assign, part_gap, part_stages = _solve_part(
+                problem, lines, offers, edges, full
+            )
             gap = max(gap, part_gap)
         for n, value in part_fill.items():
             filled[n] = value
         assignments.extend(part_assign)
+        _add(stage_values, part_stages)
         if cache is not None:
-            cache[key] = (part_fill, part_assign, part_gap)
+            cache[key] = (part_fill, part_assign, part_gap, part_stages)
     by_priority: dict[int, float] = {}
     for n, line in enumerate(problem.lines):
         by_priority[line.priority] = by_priority.get(line.priority, 0.0) + filled[n]
     assignments.sort(key=lambda a: (a.line, a.pledge))
     status = SolverStatus.OPTIMAL if gap <= SOLVER_GAP else SolverStatus.FILL_OPTIMAL
-    return SourcingSolution(tuple(filled), tuple(assignments), status, by_priority, gap)
+    return SourcingSolution(
+        tuple(filled), tuple(assignments), status, by_priority, gap, stage_values
+    )
+
+
+def _add(total: dict[str, float], part: Mapping[str, float]) -> None:
+    for name, value in part.items():
+        total[name] = total.get(name, 0.0) + value
 
 
 @dataclass(frozen=True)
@@ -399,8 +419,9 @@ def _tie_breaks(
     optimum: Mapping[int, float],
     start: np.ndarray,
     loose: bool = False,
-) -> tuple[np.ndarray, Layout, float]:
-    """Nations, then stated units, then units used, keeping every fill optimum."""
+) -> tuple[np.ndarray, Layout, float, dict[str, float]]:
+    """Nations, then stated units, then units used, keeping every fill optimum; also the
+    value each stage reached (the one it is held to)."""
     model, meta = build_model(problem, lines, offers, edges, full=True)
     solver = _solver(model)
     n_x, n_f = meta.n_x, meta.n_f
@@ -429,7 +450,8 @@ def _tie_breaks(
         if not problem.offers[problem.edges[e].offer].firm:
             stated[i] = 1.0
     gap = 0.0
-    for costs in (nations, stated, units):
+    values: dict[str, float] = {}
+    for name, costs in (("nations", nations), ("stated", stated), ("units", units)):
         if not costs.any():
             continue
         solver.set_objective(costs, Sense.MINIMISE)
@@ -444,15 +466,17 @@ def _tie_breaks(
             value = float(np.dot(costs, current))
             gap = max(gap, 1.0)
             _hold(solver, costs, value, maximise=False)
+            values[name] = value
             continue
         current = solution.x
         _hold(solver, costs, value, maximise=False)
-    return current, meta, gap
+        values[name] = value
+    return current, meta, gap, values
 
 
 def _solve_part(
     problem: SourcingProblem, lines: list[int], offers: list[int], edges: list[int], full: bool
-) -> tuple[dict[int, float], list[Assignment], float]:
+) -> tuple[dict[int, float], list[Assignment], float, dict[str, float]]:
     loose = False
     try:
         optimum, solution, _ = _fill_stages(problem, lines, offers, edges)
@@ -460,8 +484,12 @@ def _solve_part(
         loose = True
         optimum, solution, _ = _fill_stages(problem, lines, offers, edges, loose=True)
     gap = 0.0
+    stages = {f"fill-p{priority}": value for priority, value in optimum.items()}
     if full:
-        solution, _, gap = _tie_breaks(problem, lines, offers, edges, optimum, solution, loose)
+        solution, _, gap, tie_breaks = _tie_breaks(
+            problem, lines, offers, edges, optimum, solution, loose
+        )
+        stages.update(tie_breaks)
     # The fill of a line is what its assigned units give, up to its quantity: worked out
     # from the units (whole numbers for whole-unit pledges), not read from the fill
     # column, which a later stage may leave up to the hold slack (SOLVER_GAP, relative) below
@@ -492,4 +520,4 @@ def _solve_part(
                     offer.capability if offer.organic else None,
                 )
             )
-    return fill, assignments, gap
+    return fill, assignments, gap, stages

@@ -74,6 +74,10 @@ class SourcingResult:
 
     idle_by_capability: Mapping[str, int] = field(default_factory=dict)
     """``idle_personnel`` summed by the pledges' capability, largest first [persons]."""
+    stage_values: Mapping[str, float] = field(default_factory=dict)
+    """What each lexicographic stage reached, as the solver found it (see
+    :attr:`forcegen.engine.sourcing.solve.SourcingSolution.stage_values`): the values the
+    exported stages hold (:func:`forcegen.export_mps`)."""
 
     @property
     def idle_total(self) -> int:
@@ -189,6 +193,7 @@ def source_requirement(
         sum(personnel[pid] for pid in active),
         idle,
         dict(sorted(idle_by_capability.items(), key=lambda kv: -kv[1])),
+        dict(solution.stage_values),
     )
 
 

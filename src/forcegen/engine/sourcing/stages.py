@@ -18,17 +18,20 @@ problem's stage (the parts share no variable), so the values forcegen reports ar
 stages' optima, unless a tie-break stage stopped at its time limit (then the value is the
 best point found, and the later stages are held to it as forcegen holds them).
 
-Holds: a fill stage is held to at least its value, a tie-break stage to at most it, with the
-slack forcegen's own holds use (``SOLVER_GAP`` relative to the value) plus ``UNITS`` per
-reported figure summed into the value: forcegen reports fills and assigned units rounded to
-``DIGITS`` decimals, each within ``UNITS`` of the solver's figure (a fill of 2/3 is reported
-as 0.666667, above the exact optimum).
+Holds: a fill stage is held to at least its value, a tie-break stage to at most it, at the
+value forcegen's solver reached (``SourcingResult.stage_values``) with the slack forcegen's
+own holds use (``SOLVER_GAP`` relative to the value) plus ``UNITS`` once: the solver accepts
+a point within its feasibility tolerance (1e-6), a hair past what an exact point reaches.
+Parts forcegen had to solve with its loose holds (``HOLD_FEASIBILITY`` per term, rare) may
+need more slack than that. Without the solver's values they are worked out from the
+assignments, which are rounded to ``DIGITS`` decimals (a fill of 2/3 is reported as
+0.666667, above the exact optimum), with ``UNITS`` per figure summed.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -114,11 +117,20 @@ def _with_holds(
 
 
 def sourcing_stages(
-    problem: SourcingProblem, assignments: Sequence[Assignment]
+    problem: SourcingProblem,
+    assignments: Sequence[Assignment],
+    values: Mapping[str, float] | None = None,
 ) -> list[SourcingStage]:
     """The stages of ``problem`` as forcegen solves them, each held to the values of the
-    stages before it as reached in ``assignments`` (forcegen's solution: the pledges' own
-    and organic assignments)."""
+    stages before it.
+
+    ``values`` are the values forcegen's solver reached (``SourcingResult.stage_values``):
+    each is held with forcegen's slack (``SOLVER_GAP`` relative) plus ``UNITS`` once, for
+    a point the solver accepted within its feasibility tolerance. Without them the values
+    are worked out from ``assignments`` (forcegen's solution: the pledges' own and organic
+    assignments, rounded to 6 decimals) and each hold allows ``UNITS`` per figure summed:
+    a later stage with continuous units may then come out some 1e-5 units below forcegen.
+    """
     lines = list(range(len(problem.lines)))
     offers = list(range(len(problem.offers)))
     edges = list(range(len(problem.edges)))
@@ -132,10 +144,18 @@ def sourcing_stages(
     full_model, full_layout = build_model(problem, lines, offers, edges, full=True)
     fill_names = _names(problem, edges, fill_layout)
     full_names = _names(problem, edges, full_layout)
+
+    def slack(value: float, figures: int) -> float:
+        """The hold's slack [objective units] for ``value`` summed from ``figures``."""
+        return SOLVER_GAP * max(1.0, abs(value)) + UNITS * (1 if values is not None else figures)
+
     fills: list[tuple[int, int, float]] = []  # priority, lines, value
     for priority in sorted({line.priority for line in problem.lines}):
         members = [n for n in lines if problem.lines[n].priority == priority]
-        fills.append((priority, len(members), sum(filled[n] for n in members)))
+        value = sum(filled[n] for n in members)
+        if values is not None:
+            value = values.get(f"fill-p{priority}", 0.0)  # no part: no line can be filled
+        fills.append((priority, len(members), value))
 
     def fill_costs(layout: Layout, priority: int) -> np.ndarray:
         costs = np.zeros(layout.n_cols)
@@ -147,8 +167,7 @@ def sourcing_stages(
     def fill_holds(layout: Layout, before: int) -> list[tuple[np.ndarray, float, float]]:
         holds = []
         for priority, count, value in fills[:before]:
-            slack = SOLVER_GAP * max(1.0, abs(value)) + UNITS * count
-            holds.append((fill_costs(layout, priority), value - slack, np.inf))
+            holds.append((fill_costs(layout, priority), value - slack(value, count), np.inf))
         return holds
 
     for k, (priority, count, value) in enumerate(fills):
@@ -194,20 +213,20 @@ def sourcing_stages(
     for name, description, costs, value, count in tie_breaks:
         if not costs.any():
             continue
-        value = round(float(value), 6)
+        if values is not None:
+            value = values.get(name, 0.0)
         stages.append(
             SourcingStage(
                 name,
                 description,
                 False,
-                value,
+                round(float(value), 6),
                 _with_holds(full_model, holds, costs),
                 tuple(full_names[0]),
                 tuple(full_names[1] + hold_names),
             )
         )
-        slack = SOLVER_GAP * max(1.0, abs(value)) + UNITS * count
-        holds = [*holds, (costs, -np.inf, value + slack)]
+        holds = [*holds, (costs, -np.inf, value + slack(float(value), count))]
         hold_names = [*hold_names, f"hold_{name}"]
     return stages
 
