@@ -23,7 +23,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from forcegen.engine.sourcing.problem import SourcingProblem
-from forcegen.engine.sourcing.solve import Assignment, solve
+from forcegen.engine.sourcing.solve import TIE_BREAK_SECONDS, Assignment, solve
 from forcegen.engine.sourcing.stages import SourcingStage, sourcing_stages
 from forcegen.engine.tolerances import SOLVER_GAP, UNITS
 from forcegen.errors import ForcegenError
@@ -209,6 +209,12 @@ def export_mps(
         "columns": (
             "x_e<edge>: units of an offer given to a line; f_l<line>: fill of a line "
             "[units]; y_<nation>_l<line>: 1 when the nation serves the line"
+        ),
+        "proven": (
+            "forcegen proves the fill stages optimal; it stops each tie-break stage "
+            f"(nations, stated, units) after {TIE_BREAK_SECONDS:g} s per part (source "
+            "status fill_optimal): its value is then the best forcegen found, another "
+            "solver may beat it, and the later stages hold it as forcegen does"
         ),
         "stages": entries,
     }
