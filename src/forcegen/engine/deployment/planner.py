@@ -7,8 +7,9 @@ over the graphs of :mod:`~forcegen.engine.deployment.graphs`). For each, the pla
 the earliest day T by which everything can arrive: it starts from a proven lower bound
 (:mod:`~forcegen.engine.deployment.closure_bounds`), tries a horizon a quarter above it and,
 when that is too short, the last arrival of a congestion-aware greedy plan
-(:mod:`~forcegen.engine.deployment.residual_routes`: a feasible day), then re-solves that model from its last basis
-with arrivals after the last arrival forbidden, until that is infeasible; among plans that
+(:mod:`~forcegen.engine.deployment.residual_routes`: a feasible day), then re-solves
+that model from its last basis with arrivals after the last arrival forbidden, until
+that is infeasible; among plans that
 finish by T it takes the one with the fewest item-days to arrival. The force closes on the
 later of the two days. Units are then followed through that plan
 (:mod:`~forcegen.engine.deployment.following`), and the bottlenecks read from its duals
