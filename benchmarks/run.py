@@ -19,9 +19,12 @@ Targets (default: all but ``scale``, ``disruptions``, ``ledger`` and ``web``):
 
 - ``sourcing``: the optimiser on a synthetic coalition against the greedy fill (see
   ``bench_sourcing``). Target: under 10 s; ``fill_vs_greedy`` >= 1.
-- ``deploy``: the exact deployment plan of 1,000 units on an 80-node network against a
-  per-item first-come-first-served simulation (see ``bench_deploy``). Target: under
-  10 s; ``closure_day`` <= ``baseline_closure_day``.
+- ``deploy``: the exact deployment plan of 1,000 units (``--units 1000,2000,4000``: each
+  size) on an 80-node network, with LPs solved and peak memory, against the
+  congestion-aware greedy (``greedy_closure_day``, ``closure_gap``: the quality bar) and
+  a per-item first-come-first-served simulation, measured in the same run (see
+  ``bench_deploy``). Target: under 10 s at 4,000 units; ``closure_day`` <= both
+  baselines' closure days.
 
 - ``disruptions``: 200 seeded disruption draws of the built-in dataset (every pledge, no
   scenario: the slowest case), the closure day of the force in each, by the engine
@@ -254,51 +257,138 @@ def bench_sourcing(repeat: int) -> dict[str, float]:
     }
 
 
-def bench_deploy(repeat: int) -> dict[str, float]:
-    """Synthetic deployment (benchmarks.synthetic.synthetic_deployment): 1,000 units (about
-    100,000 personnel and 300,000 short tons) on an 80-node network, horizon 180 days.
-    ``seconds`` is the exact plan (earliest closure proven by the LP, closure per unit,
-    utilisation, bottlenecks); ``baseline_seconds`` a per-item first-come-first-served
-    simulation of the same movements (benchmarks.baselines.fcfs); ``closure_day`` must never
-    be later than ``baseline_closure_day``."""
+def _deploy_peak_rss(units: int) -> float:
+    """Peak resident memory [MB] of a fresh process that builds the synthetic case of
+    ``units`` units and plans it once (HiGHS's memory included, which tracemalloc
+    misses); the process's own floor (imports, the case) is in it too."""
+    code = (
+        "import resource, sys\n"
+        "from benchmarks.synthetic import synthetic_deployment\n"
+        "from forcegen.engine.deployment.planner import plan_deployment\n"
+        f"network, movements = synthetic_deployment(units={units}, seed=0)\n"
+        "plan_deployment(network, movements)\n"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+    )
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(
+        p for p in (os.path.join(root, "src"), root, env.get("PYTHONPATH", "")) if p
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env, cwd=root
+    )
+    return int(out.stdout.split()[-1]) / 1024  # ru_maxrss is in KiB on Linux
+
+
+def bench_deploy(repeat: int, sizes: tuple[int, ...] = (1_000,)) -> dict[str, Any]:
+    """Synthetic deployment (benchmarks.synthetic.synthetic_deployment): per size, that
+    many units (1,000 units: about 100,000 personnel and 300,000 short tons) on an
+    80-node network, horizon 180 days. ``seconds`` is the exact plan (earliest closure
+    proven by the LP, closure per unit, utilisation, bottlenecks), median of ``repeat``;
+    ``lps`` the time-expanded models built and solves run (warm re-solves included);
+    ``peak_rss_mb`` a fresh process planning it once. Baselines in the same run: the
+    congestion-aware greedy (``greedy_*``: earliest arrival on residual capacity,
+    forcegen.engine.deployment.residual_routes; ``closure_gap`` = its closure day minus
+    the exact one, the quality bar) and a per-item first-come-first-served simulation
+    (``baseline_*``: benchmarks.baselines.fcfs, each item on its congestion-free route).
+    ``closure_day`` must never be later than either. The top-level figures are those of
+    the largest size; ``exponent`` is the slope of log seconds against log units
+    between the smallest and the largest size."""
+    import math
+
     from benchmarks.baselines.fcfs import simulate_fcfs
     from benchmarks.synthetic import synthetic_deployment
+    from forcegen.engine.deployment import planner, time_expanded
     from forcegen.engine.deployment.planner import plan_deployment
+    from forcegen.engine.deployment.residual_routes import greedy_closure
 
-    network, movements = synthetic_deployment(seed=0)
-    plans: list[Any] = []
+    counts = {"models": 0, "solves": 0}
 
-    def ours() -> float:
-        start = time.perf_counter()
-        plans[:] = [plan_deployment(network, movements)]
-        return time.perf_counter() - start
+    class Counting(time_expanded.LoadModel):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            counts["models"] += 1
+            super().__init__(*args, **kwargs)
 
-    fcfs: list[int | None] = []
+        def run(self) -> bool:
+            counts["solves"] += 1
+            return super().run()
 
-    def baseline() -> float:
-        start = time.perf_counter()
-        fcfs[:] = simulate_fcfs(network, movements)
-        return time.perf_counter() - start
+    rows: list[dict[str, Any]] = []
+    original = planner.LoadModel
+    for units in sizes:
+        network, movements = synthetic_deployment(units=units, seed=0)
+        plans: list[Any] = []
 
-    seconds = _median(ours, repeat)
-    baseline_seconds = _median(baseline, repeat)
-    plan = plans[0]
-    closed = [d for d in fcfs if d is not None]
+        def ours(network: Any = network, movements: Any = movements, plans: Any = plans) -> float:
+            counts["models"] = counts["solves"] = 0
+            planner.LoadModel = Counting  # type: ignore[misc]
+            try:
+                start = time.perf_counter()
+                plans[:] = [plan_deployment(network, movements)]
+                return time.perf_counter() - start
+            finally:
+                planner.LoadModel = original  # type: ignore[misc]
+
+        fcfs: list[int | None] = []
+
+        def baseline(network: Any = network, movements: Any = movements, fcfs: Any = fcfs) -> float:
+            start = time.perf_counter()
+            fcfs[:] = simulate_fcfs(network, movements)
+            return time.perf_counter() - start
+
+        greedy: list[int | None] = []
+
+        def congestion(
+            network: Any = network, movements: Any = movements, greedy: Any = greedy
+        ) -> float:
+            start = time.perf_counter()
+            greedy[:] = [greedy_closure(network, movements)]
+            return time.perf_counter() - start
+
+        seconds = _median(ours, repeat)
+        plan = plans[0]
+        baseline_seconds = _median(baseline, repeat)
+        greedy_seconds = _median(congestion, repeat)
+        closed = [d for d in fcfs if d is not None]
+        fcfs_day = max(closed) if len(closed) == len(fcfs) else None
+        greedy_day = greedy[0]
+        day = plan.closure_day
+        rows.append(
+            {
+                "units": units,
+                "seconds": seconds,
+                "closure_day": day,
+                "models": counts["models"],
+                "lps": counts["solves"],
+                "peak_rss_mb": _deploy_peak_rss(units),
+                "greedy_seconds": greedy_seconds,
+                "greedy_closure_day": greedy_day,
+                "closure_gap": None if greedy_day is None or day is None else greedy_day - day,
+                "baseline_seconds": baseline_seconds,
+                "baseline_closure_day": fcfs_day,
+                "baseline_units_not_closed": len(fcfs) - len(closed),
+                "closure_not_later": day is not None
+                and (greedy_day is None or day <= greedy_day)
+                and (fcfs_day is None or day <= fcfs_day),
+                "personnel": float(sum(m.personnel for m in movements)),
+                "short_tons": float(sum(m.short_tons for m in movements)),
+                "bottlenecks": len(plan.bottlenecks),
+            }
+        )
+        print(json.dumps({"target": "deploy", **rows[-1]}), file=sys.stderr, flush=True)
+    first, last = rows[0], rows[-1]
+    exponent = (
+        math.log(last["seconds"] / first["seconds"]) / math.log(last["units"] / first["units"])
+        if last["units"] > first["units"]
+        else None
+    )
     return {
-        "seconds": seconds,
-        "baseline_seconds": baseline_seconds,
-        "closure_day": plan.closure_day,
-        "baseline_closure_day": max(closed) if len(closed) == len(fcfs) else None,  # type: ignore[dict-item]
-        "baseline_units_not_closed": float(len(fcfs) - len(closed)),
-        "closure_not_later": plan.closure_day is not None  # type: ignore[dict-item]
-        and (len(closed) < len(fcfs) or plan.closure_day <= max(closed)),
-        "units": float(len(movements)),
-        "personnel": float(sum(m.personnel for m in movements)),
-        "short_tons": float(sum(m.short_tons for m in movements)),
+        **last,
         "nodes": float(len(network.nodes)),
         "legs": float(len(network.legs)),
         "horizon_days": float(network.horizon_days),
-        "bottlenecks": float(len(plan.bottlenecks)),
+        "exponent": exponent,
+        "sizes": rows,
         "target_seconds": 10.0,
     }
 
@@ -367,6 +457,9 @@ def main() -> None:
     )
     parser.add_argument("--requests", type=int, default=2_000, help="web: requests")
     parser.add_argument("--clients", type=int, default=16, help="web: concurrent clients")
+    parser.add_argument(
+        "--units", default="1000", help="deploy: sizes in units, comma-separated (1000,2000,4000)"
+    )
     args = parser.parse_args()
     unknown = [t for t in args.targets if t not in TARGETS]
     if unknown:
@@ -389,6 +482,10 @@ def main() -> None:
             from benchmarks.web import bench_web
 
             result = bench_web(args.repeat, args.requests, args.clients)
+            result["ratio"] = result["seconds"] / result["baseline_seconds"]
+        elif name == "deploy":
+            sizes = tuple(int(u) for u in args.units.split(","))
+            result = bench_deploy(args.repeat, sizes)
             result["ratio"] = result["seconds"] / result["baseline_seconds"]
         elif name == "ledger":
             from benchmarks.ledger import bench_ledger

@@ -5,9 +5,11 @@ Personnel and cargo use separate capacities (``pax_per_day``, ``short_tons_per_d
 so each is planned by its own time-expanded LP (:mod:`forcegen.engine.deployment.time_expanded`,
 over the graphs of :mod:`~forcegen.engine.deployment.graphs`). For each, the planner finds
 the earliest day T by which everything can arrive: it starts from a proven lower bound
-(:mod:`~forcegen.engine.deployment.closure_bounds`), tries a horizon a quarter above it and
-grows it by half until everything can arrive, then re-solves that model from its last basis
-with arrivals after the last arrival forbidden, until that is infeasible; among plans that
+(:mod:`~forcegen.engine.deployment.closure_bounds`), tries a horizon a quarter above it and,
+when that is too short, the last arrival of a congestion-aware greedy plan
+(:mod:`~forcegen.engine.deployment.residual_routes`: a feasible day), then re-solves
+that model from its last basis with arrivals after the last arrival forbidden, until
+that is infeasible; among plans that
 finish by T it takes the one with the fewest item-days to arrival. The force closes on the
 later of the two days. Units are then followed through that plan
 (:mod:`~forcegen.engine.deployment.following`), and the bottlenecks read from its duals
@@ -45,6 +47,7 @@ from forcegen.engine.deployment.graphs import (
     load_amount,
 )
 from forcegen.engine.deployment.movement import Movement, NotMoved
+from forcegen.engine.deployment.residual_routes import greedy_last_arrival
 from forcegen.engine.deployment.time_expanded import (
     Graph,
     Group,
@@ -165,21 +168,29 @@ def earliest_plan(
     bound, whichever is later.
 
     The horizon is searched upwards from a lower bound (ready day plus fastest route,
-    and cuts at origins and destinations), first a quarter above it, then growing by
-    half each time, until everything can arrive; that model is then re-solved from its
-    last basis with arrivals after day M - 1 forbidden, M the last arrival of
-    the plan in hand, until that is infeasible: M is then the earliest finish.
+    and cuts at origins and destinations): first a quarter above it (at least 5 days);
+    if not everything can arrive by then, the last arrival of the greedy plan
+    (:func:`~forcegen.engine.deployment.residual_routes.greedy_last_arrival`), a day by
+    which everything can (growing by half only should the greedy fail); that model is
+    then re-solved from its last basis with arrivals after day M - 1 forbidden, M the
+    last arrival of the plan in hand, until that is infeasible or M reaches a proven
+    bound: M is then the earliest finish.
     """
     low = max(lower_bound(graph, groups, network, routes), floor)
     trial = min(horizon, low + max(5, low // 4))
+    upper: int | None = None
     while True:
         model = LoadModel(graph, groups, trial)
         if model.run():
             break
+        low = max(low, trial + 1)  # proven: nothing finishes by the trial
         if trial >= horizon:
             model.deliver_what_can_be()
             return model.solution()
-        trial = min(horizon, max(trial + 7, trial + trial // 2))
+        if upper is None:  # once: a feasible finish (or None)
+            upper = greedy_last_arrival(graph, groups, horizon, routes) or 0
+        # the greedy plan is a point of the LP at its last arrival: feasible
+        trial = upper if upper > trial else min(horizon, max(trial + 7, trial + trial // 2))
     best = model.solution()
     while best.last_arrival is not None and best.last_arrival > low:
         model.finish_by(best.last_arrival - 1)
