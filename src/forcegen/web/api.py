@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 import forcegen
 from forcegen import names
 from forcegen.web.security import require_token
-from forcegen.web.state import WorkspaceState
+from forcegen.web.state import workspace_state
 
 router = APIRouter(prefix="/api", tags=["api"])
 
@@ -125,17 +125,12 @@ class Revision(BaseModel):
     corrects: int | None = Field(None, description="Id of the entry this one corrects.")
 
 
-def state(request: Request) -> WorkspaceState:
-    """The app's workspace and result cache."""
-    return request.app.state.workspace  # type: ignore[no-any-return]
-
-
 def _answer(
     request: Request, key: Hashable, overrides: list[str], compute: Callable[..., Any]
 ) -> Response:
     """``compute(ws)`` on the workspace with ``overrides``, as a JSON document (cached,
     already encoded, by ``key`` and the overrides)."""
-    body = state(request).encoded(key, overrides, compute)
+    body = workspace_state(request).encoded(key, overrides, compute)
     return Response(content=body, media_type="application/json")
 
 
@@ -171,7 +166,7 @@ def workspace(request: Request) -> WorkspaceSummary:
     """Ids and names of the scenarios, conditions, requirements (force options), postures
     and nations, the record counts, and whether the server can write (a ledger and a
     token)."""
-    held = state(request)
+    held = workspace_state(request)
     ws = held.workspace
 
     def entries(ids: Any, name: Callable[[Any, str], str]) -> list[Entry]:
@@ -561,7 +556,7 @@ def record_revision(request: Request, revision: Revision) -> Document:
     """As ``forcegen ledger record --pledge ID --date YYYY-MM-DD ... --author NAME
     --json`` on the server's ledger: validated with the whole ledger (nothing written if
     it fails); the served workspace is then read again."""
-    held = state(request)
+    held = workspace_state(request)
     url = held.settings.ledger
     if url is None:
         raise HTTPException(

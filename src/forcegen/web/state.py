@@ -9,6 +9,8 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
 from typing import Any, TypeVar
 
+from fastapi import Request
+
 import forcegen
 from forcegen.web.settings import WebSettings
 
@@ -130,3 +132,8 @@ class WorkspaceState:
                     if self._pending.get(key) is pending:
                         del self._pending[key]
         return value
+
+
+def workspace_state(request: Request) -> WorkspaceState:
+    """The app's workspace and result cache (set by :func:`forcegen.web.create_app`)."""
+    return request.app.state.workspace  # type: ignore[no-any-return]

@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 import forcegen
 from forcegen.errors import UnknownIdError
-from forcegen.web.state import WorkspaceState
+from forcegen.web.state import WorkspaceState, workspace_state
 
 router = APIRouter(prefix="/api", tags=["what-if"])
 
@@ -63,11 +63,6 @@ class WhatIf(BaseModel):
             tuple(sorted(self.conditions.items())),
             tuple(self.overrides),
         )
-
-
-def state(request: Request) -> WorkspaceState:
-    """The app's workspace and result cache."""
-    return request.app.state.workspace  # type: ignore[no-any-return]
 
 
 def whatif_scenario(
@@ -137,4 +132,6 @@ def answer(held: WorkspaceState, question: WhatIf) -> bytes:
 def whatif(request: Request, question: WhatIf) -> Response:
     """The force, the force-option fills and the vetoes of a what-if: ``scenario`` with
     ``conditions`` set or freed and ``overrides`` applied (docs/web.md)."""
-    return Response(content=answer(state(request), question), media_type="application/json")
+    return Response(
+        content=answer(workspace_state(request), question), media_type="application/json"
+    )

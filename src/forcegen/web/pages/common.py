@@ -21,7 +21,7 @@ from forcegen import names
 from forcegen.plots.style import caption_text, nation_colours
 from forcegen.web import assets
 from forcegen.web.app import TEMPLATES
-from forcegen.web.state import WorkspaceState
+from forcegen.web.state import WorkspaceState, workspace_state
 
 router = APIRouter(include_in_schema=False)
 
@@ -95,11 +95,6 @@ PAGES: tuple[tuple[str, str], ...] = (
 
 
 # -- helpers ----------------------------------------------------------------------------
-
-
-def workspace_state(request: Request) -> WorkspaceState:
-    """The app's workspace and result cache."""
-    return request.app.state.workspace  # type: ignore[no-any-return]
 
 
 def page_cached(held: WorkspaceState, key: Hashable, compute: Callable[[], Any]) -> Any:

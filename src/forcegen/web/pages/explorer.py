@@ -26,8 +26,8 @@ from forcegen.web.pages.common import (
     section,
     share,
     table,
-    workspace_state,
 )
+from forcegen.web.state import workspace_state
 from forcegen.web.whatif import WhatIf, answer
 
 

@@ -28,8 +28,8 @@ from forcegen.web.pages.common import (
     section,
     share,
     table,
-    workspace_state,
 )
+from forcegen.web.state import workspace_state
 
 ODDS_DRAWS = 20_000
 """Monte Carlo draws of the odds page by default [draws]."""

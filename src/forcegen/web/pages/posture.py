@@ -29,8 +29,8 @@ from forcegen.web.pages.common import (
     section,
     share,
     table,
-    workspace_state,
 )
+from forcegen.web.state import workspace_state
 
 
 @router.get("/posture", response_class=HTMLResponse)

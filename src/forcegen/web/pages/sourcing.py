@@ -28,8 +28,8 @@ from forcegen.web.pages.common import (
     share,
     table,
     units,
-    workspace_state,
 )
+from forcegen.web.state import workspace_state
 
 
 @router.get("/sourcing", response_class=HTMLResponse)

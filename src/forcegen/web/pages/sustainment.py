@@ -23,8 +23,8 @@ from forcegen.web.pages.common import (
     scenario_param,
     section,
     table,
-    workspace_state,
 )
+from forcegen.web.state import workspace_state
 
 
 @router.get("/sustainment", response_class=HTMLResponse)

@@ -20,8 +20,8 @@ from forcegen.web.pages.common import (
     scenario_caption,
     section,
     table,
-    workspace_state,
 )
+from forcegen.web.state import workspace_state
 
 
 @router.get("/timeline", response_class=HTMLResponse)
