@@ -297,7 +297,18 @@ def build_report(ws: forcegen.Workspace, scenarios: Sequence[str] | None = None)
         scenarios=tuple(sections),
         charts={
             "personnel": charts.scenario_personnel(personnel_rows),
-            "fill": fill_spec(fill_rows),
+            "fill": charts.fill_heatmap(
+                [
+                    {
+                        "scenario": r["scenario"],
+                        "option": r["option"],
+                        "personnel_fill": r["fill"],
+                        "met": r["met"] == "met",
+                        "label": f"{r['fill']:.0%}" + (" ✓" if r["met"] == "met" else ""),
+                    }
+                    for r in fill_rows
+                ]
+            ),
         },
         chart_tables={
             "personnel": (
@@ -313,77 +324,6 @@ def build_report(ws: forcegen.Workspace, scenarios: Sequence[str] | None = None)
         footnotes=tuple(cites.by_url.values()),
         results=results,
     )
-
-
-ROW_HEIGHT = 28
-"""Height of one scenario's row in the fill heat map [px]."""
-
-
-def fill_spec(rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
-    """A heat map: the personnel fill of each force option [0-1] in each scenario, the
-    share written in each cell, bold where the option is met."""
-    spec = charts.base("Fill of each force option, by scenario", "forcegen evaluate")
-    encoding: dict[str, Any] = {
-        "x": {
-            "field": "option",
-            "type": "nominal",
-            "title": None,
-            "sort": None,
-            "axis": {"labelAngle": -30, "labelLimit": 160},
-        },
-        "y": {
-            "field": "scenario",
-            "type": "nominal",
-            "title": None,
-            "sort": None,
-            "axis": {"labelLimit": 220},
-        },
-    }
-    scenarios = len({r["scenario"] for r in rows})
-    spec.update(
-        {
-            "data": {"values": [dict(r) for r in rows]},
-            "height": ROW_HEIGHT * max(1, scenarios),  # a fixed height: no 'fit' to drop
-            "layer": [
-                {
-                    "mark": "rect",
-                    "encoding": {
-                        **encoding,
-                        "color": {
-                            "field": "fill",
-                            "type": "quantitative",
-                            "scale": {"domain": [0, 1], "scheme": "blues"},
-                            "legend": {"format": ".0%", "title": "personnel fill"},
-                        },
-                        "tooltip": [
-                            {"field": "scenario"},
-                            {"field": "option", "title": "force option"},
-                            {"field": "fill", "format": ".1%"},
-                            {"field": "met"},
-                        ],
-                    },
-                },
-                _fill_text(encoding, "==", "bold"),
-                _fill_text(encoding, "!=", "normal"),
-            ],
-        }
-    )
-    return spec
-
-
-def _fill_text(encoding: dict[str, Any], test: str, weight: str) -> dict[str, Any]:
-    """The heat map's share in each cell, in ``weight`` for the cells whose ``met``
-    passes ``test`` against 'met' (Vega-Lite has no font-weight encoding channel)."""
-    layer: dict[str, Any] = {
-        "transform": [{"filter": f"datum.met {test} 'met'"}],
-        "mark": {"type": "text", "fontSize": 11, "fontWeight": weight},
-    }
-    layer["encoding"] = {
-        **encoding,
-        "text": {"field": "fill", "type": "quantitative", "format": ".0%"},
-        "color": {"condition": {"test": "datum.fill > 0.6", "value": "white"}, "value": "#1f2933"},
-    }
-    return layer
 
 
 def _static(name: str) -> str:
