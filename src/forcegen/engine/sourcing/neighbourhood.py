@@ -1,0 +1,159 @@
+"""Fewer nations per line by re-sourcing groups of lines exactly (large neighbourhoods).
+
+On a coalition-size part the fewest-nations stage is too large for branch and bound to
+improve within seconds (its root relaxation alone takes several). This search improves a
+point instead: it takes the lines of one capability (they compete for the same offers),
+keeps every other line's units, and re-sources those lines with the fewest nations as a
+small integer programme (HiGHS) over the units the other lines leave, each line keeping
+its fill. A group whose programme finds fewer nations takes its point; the groups with
+the most nations beyond one per line go first, and the sweep repeats while time is left
+and a sweep gains. Every fill, every offer's quantity and every hold of the fill stages
+are kept; the count of nations never rises.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+
+import numpy as np
+
+from forcegen.engine.sourcing.budget import MIN_STAGE_SECONDS
+from forcegen.engine.sourcing.formulation import WHOLE, PartArrays, part_model
+from forcegen.engine.sourcing.problem import SourcingProblem
+from forcegen.solvers import HighsSolver
+
+GROUP_SECONDS = 0.5
+"""Time limit of one group's programme [s]."""
+
+
+def _pairs(part: PartArrays, units: np.ndarray, lines: np.ndarray | None = None) -> int:
+    used = units > WHOLE
+    if lines is not None:
+        used &= lines[part.edge_line]
+    key = part.edge_line[used] * (int(part.edge_nation.max(initial=0)) + 1) + part.edge_nation[used]
+    return int(np.unique(key).shape[0])
+
+
+def _group_part(
+    part: PartArrays, units: np.ndarray, members: np.ndarray
+) -> tuple[PartArrays, np.ndarray]:
+    """The sub-part of the lines ``members`` (a mask over the part's lines): their edges,
+    the offers they reach with the units the other lines leave; also the sub-part's edge
+    positions in the part."""
+    edges = np.flatnonzero(members[part.edge_line])
+    others = np.bincount(
+        part.edge_offer, weights=np.where(members[part.edge_line], 0.0, units),
+        minlength=len(part.offer_ids),
+    )  # fmt: skip
+    offers = np.unique(part.edge_offer[edges])
+    lines = np.flatnonzero(members)
+    offer_pos = np.full(len(part.offer_ids), -1, dtype=np.int64)
+    offer_pos[offers] = np.arange(offers.shape[0])
+    line_pos = np.full(len(part.line_ids), -1, dtype=np.int64)
+    line_pos[lines] = np.arange(lines.shape[0])
+    left = np.maximum(part.offer_quantity[offers] - others[offers], 0.0)
+    edge_offer = offer_pos[part.edge_offer[edges]]
+    sub = dataclasses.replace(
+        part,
+        line_ids=part.line_ids[lines],
+        offer_ids=part.offer_ids[offers],
+        edge_ids=part.edge_ids[edges],
+        edge_offer=edge_offer,
+        edge_line=line_pos[part.edge_line[edges]],
+        ratio=part.ratio[edges],
+        upper=np.minimum(part.upper[edges], left[edge_offer]),
+        whole=part.whole[edges],
+        offer_quantity=left,
+        line_quantity=part.line_quantity[lines],
+        line_priority=part.line_priority[lines],
+        edge_nation=part.edge_nation[edges],
+        edge_firm=part.edge_firm[edges],
+    )
+    return sub, edges
+
+
+def _resource(
+    problem: SourcingProblem,
+    part: PartArrays,
+    units: np.ndarray,
+    fills: np.ndarray,
+    members: np.ndarray,
+    seconds: float,
+) -> np.ndarray | None:
+    """The group's units with the fewest nations found in ``seconds``, or None when no
+    better point was found."""
+    sub, edges = _group_part(part, units, members)
+    model, layout = part_model(problem, sub, full=True)
+    n_x, n_f = layout.n_x, layout.n_f
+    lines = np.flatnonzero(members)
+    fill = fills[lines]
+    lower = model.col_lower.copy()
+    upper = model.col_upper.copy()
+    lower[n_x : n_x + n_f] = np.maximum(fill - WHOLE, 0.0)  # each line keeps its fill
+    upper[n_x : n_x + n_f] = np.maximum(upper[n_x : n_x + n_f], fill)
+    cost = np.zeros(model.n_cols)
+    cost[n_x + n_f :] = 1.0
+    model = dataclasses.replace(model, col_lower=lower, col_upper=upper, cost=cost)
+    solver = HighsSolver(model, time_limit=seconds, mip_rel_gap=0.0, mip_abs_gap=0.5)
+    start = np.zeros(model.n_cols)
+    start[:n_x] = units[edges]
+    start[n_x : n_x + n_f] = fill
+    served = np.zeros(len(layout.pairs))
+    np.maximum.at(served, layout.pair_of_edge, (units[edges] > WHOLE).astype(np.float64))
+    start[n_x + n_f :] = served
+    solver.set_start(start)
+    found = solver.solve()
+    if not found.feasible or found.objective > served.sum() - 0.5:
+        return None
+    return np.where(sub.whole, np.round(found.x[:n_x]), found.x[:n_x])
+
+
+def improve_nations(
+    problem: SourcingProblem,
+    part: PartArrays,
+    units: np.ndarray,
+    fills: np.ndarray,
+    seconds: float,
+) -> np.ndarray:
+    """``units`` (one per edge of the part [offer units]) with groups of lines re-sourced
+    from fewer nations within ``seconds`` [s]; ``fills`` is each line's fill [line
+    units], which every line keeps (see the module docstring)."""
+    deadline = time.monotonic() + seconds
+    x = units.copy()
+    capabilities = np.array([problem.lines[int(n)].capability for n in part.line_ids])
+    groups = [capabilities == c for c in sorted(set(capabilities.tolist()))]
+    while True:
+        gained = False
+        excess = [(_pairs(part, x, g) - int(g.sum()), k) for k, g in enumerate(groups)]
+        for extra, k in sorted(excess, reverse=True):
+            left = deadline - time.monotonic()
+            if extra <= 0 or left < MIN_STAGE_SECONDS:
+                continue
+            new = _resource(problem, part, x, fills, groups[k], min(GROUP_SECONDS, left))
+            if new is None:
+                continue
+            edges = np.flatnonzero(groups[k][part.edge_line])
+            before = _pairs(part, x, groups[k])
+            trial = x.copy()
+            trial[edges] = new
+            if _feasible(part, trial, fills) and _pairs(part, trial, groups[k]) < before:
+                x, gained = trial, True
+        if not gained or deadline - time.monotonic() < MIN_STAGE_SECONDS:
+            return x
+
+
+def _feasible(part: PartArrays, units: np.ndarray, fills: np.ndarray) -> bool:
+    """True when ``units`` gives every line at least its fill and every offer at most its
+    quantity (to WHOLE)."""
+    given = np.bincount(part.edge_offer, weights=units, minlength=len(part.offer_ids))
+    supplied = np.bincount(part.edge_line, weights=units / part.ratio, minlength=len(part.line_ids))
+    return bool(
+        np.all(given <= part.offer_quantity + WHOLE)
+        and np.all(np.minimum(supplied, part.line_quantity) >= fills - 1e-7)
+        and np.all(units >= -WHOLE)
+        and np.all(units <= part.upper + WHOLE)
+    )
+
+
+__all__ = ["GROUP_SECONDS", "improve_nations"]
