@@ -75,8 +75,9 @@ def print_stages(console: Console, result: SourcingResult) -> None:
             Column("s", "right"),
         ],
         title="Lexicographic stages (each keeps the optimum of those before; s = seconds)",
-        caption="bound: proven, given the stages before; gap = |bound - value| / max(1, value), "
-        "0 when proven. Status: " + STATUS_LINES.get(result.status.value, result.status.value),
+        caption="bound: proven, given the stages before; "
+        "gap = |bound - value| / max(1, value, bound), 0 when proven. Status: "
+        + STATUS_LINES.get(result.status.value, result.status.value),
     )
     for stage in result.stages:
         name = (

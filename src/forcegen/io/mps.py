@@ -211,10 +211,13 @@ def export_mps(
             "[units]; y_<nation>_l<line>: 1 when the nation serves the line"
         ),
         "proven": (
-            "forcegen proves the fill stages optimal; it stops each tie-break stage "
-            f"(nations, stated, units) after {TIE_BREAK_SECONDS:g} s per part (source "
-            "status fill_optimal): its value is then the best forcegen found, another "
-            "solver may beat it, and the later stages hold it as forcegen does"
+            "forcegen proves the fill stages optimal within its time budget (source "
+            "--time-limit; without one, as here when it solves the problem itself, the "
+            f"fill stages have no limit and the tie-breaks share {TIE_BREAK_SECONDS:g} s); "
+            "a stage the budget stops (source status fill_optimal or time_limit) keeps "
+            "the best point forcegen found, which another solver may beat, and the later "
+            "stages hold it as forcegen does; SourcingResult.stages gives each stage's "
+            "proven bound"
         ),
         "stages": entries,
     }

@@ -40,8 +40,11 @@ def check_time_limit(seconds: object, what: str = "time_limit") -> float:
 class Budget:
     """Seconds left until a deadline (``None``: no deadline), on a monotonic clock."""
 
-    def __init__(self, seconds: float | None) -> None:
+    def __init__(self, seconds: float | None, reserve: bool = True) -> None:
         self.seconds = seconds
+        self.reserve = reserve
+        """Keep back :data:`RESERVE` of what is left in :meth:`share` (the budget of a
+        whole solve does; a part's share of it need not do it again)."""
         self._deadline = None if seconds is None else time.monotonic() + seconds
 
     @property
@@ -55,16 +58,19 @@ class Budget:
             return float("inf")
         return max(0.0, self._deadline - time.monotonic())
 
-    def share(self, weights: Sequence[float], k: int) -> float:
-        """The seconds item ``k`` of ``weights`` may use [s]: what is left, in proportion
-        to its weight among the items from ``k`` on (time an item leaves unused goes to
-        those after it)."""
+    def share(self, weights: Sequence[float], k: int, least: float = 0.0) -> float:
+        """The seconds item ``k`` of ``weights`` may use [s]: what is left (less the
+        reserve), in proportion to its weight among the items from ``k`` on (time an item
+        leaves unused goes to those after it), and at least ``least`` while that much is
+        left."""
         left = self.left()
         if left == float("inf"):
             return left
-        left = max(0.0, left - max(RESERVE * left, RESERVE_SECONDS))
+        if self.reserve:
+            left = max(0.0, left - max(RESERVE * left, RESERVE_SECONDS))
         rest = float(sum(weights[k:]))
-        return left if rest <= 0 else left * float(weights[k]) / rest
+        share = left if rest <= 0 else left * float(weights[k]) / rest
+        return max(share, min(least, left))
 
 
 __all__ = [

@@ -156,6 +156,12 @@ proven). A stage stopped by it keeps the best point found, and the result says s
 (``status``, ``tie_break_gap`` and each stage's bound)."""
 
 
+PART_SECONDS = 0.5
+"""Least time for the tie-breaks of one part while the budget has it [seconds]: a small
+part is proven in milliseconds, and a share in proportion to its size could be too short
+to start a solver."""
+
+
 @dataclass
 class _Part:
     """One connected part of the problem while it is being solved."""
@@ -204,13 +210,14 @@ def solve(
         todo = sorted((p for p in parts if p.done is None), key=lambda p: len(p.edges))
         weights = [float(len(part.edges)) for part in todo]
         for k, part in enumerate(todo):
-            seconds = ties.share(weights, k)
+            seconds = ties.share(weights, k, least=PART_SECONDS)
             try:
                 part.tie_breaks = _tie_breaks(problem, part, seconds)
             except HeldTooTight:
                 part.loose = True
                 part.fill = _fill(problem, part, budget)
-                part.tie_breaks = _tie_breaks(problem, part, ties.share(weights, k))
+                seconds = ties.share(weights, k, least=PART_SECONDS)
+                part.tie_breaks = _tie_breaks(problem, part, seconds)
     filled = [0.0] * len(problem.lines)
     assignments: list[Assignment] = []
     reports: dict[str, list[StageReport]] = {}

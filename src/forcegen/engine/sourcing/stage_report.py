@@ -51,12 +51,13 @@ class StageReport:
 
     @property
     def gap(self) -> float:
-        """(bound - objective) / max(1, |objective|), signed so that it is >= 0 [fraction]
-        (HiGHS's definition of a relative gap); 0 when proven."""
+        """|bound - objective| / max(1, |objective|, |bound|) [fraction, 0-1]: the share of
+        the larger of the two that the proof leaves open (1: nothing proven, as a bound of
+        0 under a minimised count); 0 when proven."""
         if self.status == StageStatus.OPTIMAL:
             return 0.0
         shortfall = self.bound - self.objective if self.maximise else self.objective - self.bound
-        return max(0.0, shortfall) / max(1.0, abs(self.objective))
+        return max(0.0, shortfall) / max(1.0, abs(self.objective), abs(self.bound))
 
     @property
     def description(self) -> str:

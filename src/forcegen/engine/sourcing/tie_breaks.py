@@ -206,7 +206,7 @@ def tie_break_stages(
         ("units", units, units_bound(part, optimum)),
     ]
     stages = [s for s in stages if s[1].any()]
-    budget = Budget(None if math.isinf(seconds) else seconds)
+    budget = Budget(None if math.isinf(seconds) else seconds, reserve=False)
     weights = [SHARES[name] for name, _, _ in stages]
     reports: list[StageReport] = []
     values: dict[str, float] = {}
