@@ -120,7 +120,9 @@ HiGHS options file, which asks for a proven optimum as forcegen's own solves do:
 stops at a relative gap of 1e-4 by default; CBC and GLPK close the gap by default)."""
 
 HIGHS_OPTIONS = f"mip_rel_gap = 0\nmip_abs_gap = {SOLVER_GAP:g}\n"
-"""The HiGHS options forcegen's own solves use (:func:`forcegen.engine.sourcing.solve._solver`)."""
+"""HiGHS options that ask for a proven optimum: no relative gap, an absolute gap of
+SOLVER_GAP (forcegen proves its fill stages from their granularity and a bound of its own,
+:mod:`forcegen.engine.sourcing.fill_stages`, which a file alone does not carry)."""
 
 
 def stage_paths(path: str | Path, stages: Sequence[SourcingStage]) -> list[Path]:

@@ -23,8 +23,9 @@ from forcegen.engine.sourcing.formulation import WHOLE, PartArrays, part_model
 from forcegen.engine.sourcing.problem import SourcingProblem
 from forcegen.solvers import HighsSolver
 
-GROUP_SECONDS = 0.5
-"""Time limit of one group's programme [s]."""
+GROUP_SECONDS = 0.1
+"""Time limit of one group's programme [s]: many short tries gain more than a few long
+ones (measured at 500 lines: 687 nation-lines after 2.5 s against 697 with 0.5 s)."""
 
 
 def _pairs(part: PartArrays, units: np.ndarray, lines: np.ndarray | None = None) -> int:

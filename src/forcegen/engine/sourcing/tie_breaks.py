@@ -17,7 +17,8 @@ solver does, so a stage stopped by the budget still reports a proven bound:
 - ``units``: a line filled by f line units takes at least f x (its smallest ratio) units
   (rounded up to whole units when every offer is whole); a partly filled level puts its
   optimum on its lines of smallest ratio first.
-- ``stated``: 0.
+- ``stated``: the units bound less every unit the firm pledges have (the units used are
+  at least the former; the firm ones at most the latter).
 
 The solver's own bound is kept when it is tighter. Lines of a fully filled level are
 fixed at their quantity (when every offer of the part is whole, so that this is exact),
@@ -52,9 +53,13 @@ SEARCH_COLUMNS = 10_000
 to improve its fewest-nations point within seconds: the stage first re-sources groups of
 lines (:mod:`forcegen.engine.sourcing.neighbourhood`) [columns]."""
 
-SEARCH_SHARE = 0.7
+SEARCH_SHARE = 0.85
 """Share of the fewest-nations stage's time that such a part gives that search; branch
 and bound gets the rest, from the point it found [fraction]."""
+
+WHOLE_TOLERANCE = 1e-6
+"""A whole-valued objective within this of a whole number is that number [objective units]
+(the solver's integrality tolerance)."""
 
 WHOLE_GAP = 0.5
 """Absolute gap [objective units] that proves a stage whose objective takes whole values
@@ -162,6 +167,13 @@ def _served(layout: Layout, units: np.ndarray) -> np.ndarray:
     return served
 
 
+def _firm_offers(part: PartArrays) -> np.ndarray:
+    """True for the part's firm offers."""
+    firm = np.zeros(len(part.offer_ids), dtype=bool)
+    firm[part.edge_offer[part.edge_firm]] = True
+    return firm
+
+
 def _whole_objective(costs: np.ndarray, model_integral: np.ndarray) -> bool:
     used = np.flatnonzero(costs)
     return bool(model_integral[used].all() and np.all(costs[used] == np.round(costs[used])))
@@ -200,10 +212,12 @@ def tie_break_stages(
     stated[:n_x] = (~part.edge_firm).astype(np.float64)
     units = np.zeros(layout.n_cols)
     units[:n_x] = 1.0
+    least_units = units_bound(part, optimum)
+    firm_units = float(part.offer_quantity[_firm_offers(part)].sum())
     stages = [
         ("nations", nations, nations_bound(part, layout, optimum)),
-        ("stated", stated, 0.0),
-        ("units", units, units_bound(part, optimum)),
+        ("stated", stated, max(0.0, least_units - firm_units)),
+        ("units", units, least_units),
     ]
     stages = [s for s in stages if s[1].any()]
     budget = Budget(None if math.isinf(seconds) else seconds, reserve=False)
@@ -213,6 +227,7 @@ def tie_break_stages(
     for k, (name, costs, known) in enumerate(stages):
         start = time.perf_counter()
         share = budget.share(weights, k)
+        whole = _whole_objective(costs, model.integral)
         value = float(costs @ current)
         bound = known
         done = proven(value, bound, maximise=False)
@@ -225,7 +240,7 @@ def tie_break_stages(
             done = proven(value, bound, maximise=False)
             share = budget.share(weights, k)
         if not done and share >= MIN_STAGE_SECONDS:
-            gap = WHOLE_GAP if _whole_objective(costs, model.integral) else SOLVER_GAP
+            gap = WHOLE_GAP if whole else SOLVER_GAP
             solver.set_mip_gaps(0.0, gap)
             solver.set_objective(costs, Sense.MINIMISE)
             solver.set_start(current)
@@ -242,6 +257,10 @@ def tie_break_stages(
             elif np.isfinite(solution.bound):
                 bound = max(bound, float(solution.bound))
                 done = proven(value, bound, maximise=False)
+        if whole:  # whole values only: the solver's 828.9999998 is 829, a bound of 521.2 is 522
+            value = float(round(value)) if abs(value - round(value)) <= WHOLE_TOLERANCE else value
+            bound = float(math.ceil(bound - WHOLE_TOLERANCE))
+            done = done or proven(value, bound, maximise=False)
         if done:
             bound = value
         reports.append(
