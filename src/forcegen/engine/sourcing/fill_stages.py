@@ -200,8 +200,10 @@ class _Stages:
             ):
                 point = found
             done = point is not None and proven(self.value(costs, point), target, True)
-        if not done:
+        if not done and self.budget.left() >= MIN_STAGE_SECONDS:
             point, target, done = self.branch_and_bound(costs, point, before, target)
+        if point is None:  # no time left: the stage before's point (or none)
+            point = before if before is not None else np.zeros(self.model.n_cols)
         assert point is not None
         value = self.value(costs, point)
         report = StageReport(
