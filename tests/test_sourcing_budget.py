@@ -218,3 +218,41 @@ def test_x_is_bounded_by_the_units_that_can_add_fill() -> None:
     model, layout = build_model(problem, [0, 1], [0], [0, 1], full=False)
     # 3 units per line unit x 2 line units = 6 of the 9; 1 x 1 = 1
     assert model.col_upper[: layout.n_x].tolist() == [6.0, 1.0]
+
+
+# -- fewer nations per line: the searches keep every fill and every pledge's quantity -------
+
+
+def test_the_nation_searches_keep_fills_and_quantities_and_never_add_nations() -> None:
+    from forcegen.engine.sourcing.budget import Budget
+    from forcegen.engine.sourcing.consolidation import consolidate
+    from forcegen.engine.sourcing.fill_stages import fill_stages, line_fills
+    from forcegen.engine.sourcing.neighbourhood import improve_nations
+    from forcegen.engine.sourcing.solve import _components
+
+    problem = problem_of(coalition(200))
+    lines, offers, edges = max(_components(problem), key=lambda c: len(c[2]))
+    part = part_arrays(problem, lines, offers, edges)
+    outcome = fill_stages(problem, part, Budget(None))
+    start = outcome.point[: len(edges)]
+    fills = line_fills(part, start)
+
+    def pairs(units: np.ndarray) -> int:
+        used = units > 1e-9
+        line, nation = part.edge_line[used].tolist(), part.edge_nation[used].tolist()
+        return len(set(zip(line, nation, strict=True)))
+
+    def check(units: np.ndarray) -> None:
+        given = np.bincount(part.edge_offer, weights=units, minlength=len(offers))
+        assert np.all(given <= part.offer_quantity + 1e-9)
+        assert np.all(units >= 0) and np.all(units <= part.upper + 1e-9)
+        whole = part.whole
+        assert np.array_equal(units[whole], np.round(units[whole]))
+        assert line_fills(part, units) == pytest.approx(fills, abs=1e-7)
+
+    moved = consolidate(part, start)
+    check(moved)
+    assert pairs(moved) <= pairs(start)
+    searched = improve_nations(problem, part, moved, fills, seconds=1.0)
+    check(searched)
+    assert pairs(searched) <= pairs(moved) < pairs(start)
