@@ -4,13 +4,15 @@ On a coalition-size part the fewest-nations stage is too large for branch and bo
 improve within seconds (its root relaxation alone takes several). This search improves a
 point instead: it takes the lines of one capability (they compete for the same offers),
 keeps every other line's units, and re-sources those lines with the fewest nations as a
-small integer programme (HiGHS) over the units the other lines leave, each line keeping
-its fill. A group whose programme finds fewer nations takes its point; the groups with
-the most nations beyond one per line go first; after a sweep that gains, the local moves
-of :mod:`~forcegen.engine.sourcing.consolidation` run again (the new units free others:
-685 -> 663 nation-lines at 500 lines), and the sweep repeats while time is left (a sweep
-that gains nothing gives each group more time). Every fill, every offer's quantity and
-every hold of the fill stages are kept; the count of nations never rises.
+small integer programme (HiGHS) over the units the other lines leave, the group's lines
+of each priority keeping their fill together (it may move between them: a level filled in
+part is then carried by fewer lines). A group whose programme finds fewer nations takes
+its point; the groups with the most nations beyond one per served line go first; after a sweep
+that gains, the local moves of :mod:`~forcegen.engine.sourcing.consolidation` run again
+(the new units free others: 685 -> 663 nation-lines at 500 lines), and the sweep repeats
+while time is left (a sweep that gains nothing gives each group more time). Every priority
+level's fill, every offer's quantity and so every hold of the fill stages are kept; the
+count of nations never rises.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import numpy as np
 
 from forcegen.engine.sourcing.budget import MIN_STAGE_SECONDS
 from forcegen.engine.sourcing.consolidation import consolidate
+from forcegen.engine.sourcing.fill_stages import line_fills
 from forcegen.engine.sourcing.formulation import WHOLE, PartArrays, part_model
 from forcegen.engine.sourcing.problem import SourcingProblem
 from forcegen.solvers import HighsSolver
@@ -100,14 +103,16 @@ def _resource(
     n_x, n_f = layout.n_x, layout.n_f
     lines = np.flatnonzero(members)
     fill = fills[lines]
-    lower = model.col_lower.copy()
     upper = model.col_upper.copy()
-    lower[n_x : n_x + n_f] = np.maximum(fill - WHOLE, 0.0)  # each line keeps its fill
     upper[n_x : n_x + n_f] = np.maximum(upper[n_x : n_x + n_f], fill)
     cost = np.zeros(model.n_cols)
     cost[n_x + n_f :] = 1.0
-    model = dataclasses.replace(model, col_lower=lower, col_upper=upper, cost=cost)
+    model = dataclasses.replace(model, col_upper=upper, cost=cost)
     solver = HighsSolver(model, time_limit=seconds, mip_rel_gap=0.0, mip_abs_gap=0.5)
+    for priority in np.unique(sub.line_priority).tolist():  # each level keeps its fill
+        level = np.flatnonzero(sub.line_priority == priority)
+        total = float(fill[level].sum())
+        solver.add_row(total - WHOLE, np.inf, n_x + level, np.ones(level.shape[0]))
     start = np.zeros(model.n_cols)
     start[:n_x] = units[edges]
     start[n_x : n_x + n_f] = fill
@@ -130,7 +135,7 @@ def improve_nations(
 ) -> np.ndarray:
     """``units`` (one per edge of the part [offer units]) with groups of lines re-sourced
     from fewer nations within ``seconds`` [s]; ``fills`` is each line's fill [line
-    units], which every line keeps (see the module docstring)."""
+    units]: each priority level keeps its total (see the module docstring)."""
     deadline = time.monotonic() + seconds
     x = units.copy()
     capabilities = np.array([problem.lines[int(n)].capability for n in part.line_ids])
@@ -138,12 +143,18 @@ def improve_nations(
     limit = GROUP_SECONDS
     while True:
         gained = False
-        excess = [(_pairs(part, x, g) - int(g.sum()), k) for k, g in enumerate(groups)]
-        for extra, k in sorted(excess, reverse=True):
+        served = np.zeros(len(part.line_ids), dtype=bool)
+        served[part.edge_line[x > WHOLE]] = True
+        order = []
+        for k, g in enumerate(groups):
+            pairs = _pairs(part, x, g)
+            order.append((pairs - int((g & served).sum()), pairs, k))
+        for _, pairs, k in sorted(order, reverse=True):
             left = deadline - time.monotonic()
-            if extra <= 0 or left < MIN_STAGE_SECONDS:
+            if pairs <= 1 or left < MIN_STAGE_SECONDS:
                 continue
-            new = _resource(problem, part, x, fills, groups[k], min(limit, left))
+            now = line_fills(part, x)
+            new = _resource(problem, part, x, now, groups[k], min(limit, left))
             if new is None:
                 continue
             edges = np.flatnonzero(groups[k][part.edge_line])
@@ -161,13 +172,17 @@ def improve_nations(
 
 
 def _feasible(part: PartArrays, units: np.ndarray, fills: np.ndarray) -> bool:
-    """True when ``units`` gives every line at least its fill and every offer at most its
-    quantity (to WHOLE)."""
+    """True when ``units`` fills every priority level at least as much as ``fills`` do
+    and gives every offer at most its quantity (to WHOLE)."""
     given = np.bincount(part.edge_offer, weights=units, minlength=len(part.offer_ids))
     supplied = np.bincount(part.edge_line, weights=units / part.ratio, minlength=len(part.line_ids))
+    filled = np.minimum(supplied, part.line_quantity)
+    levels = np.unique(part.line_priority)
+    by_level = [filled[part.line_priority == k].sum() for k in levels.tolist()]
+    wanted = [fills[part.line_priority == k].sum() for k in levels.tolist()]
     return bool(
         np.all(given <= part.offer_quantity + WHOLE)
-        and np.all(np.minimum(supplied, part.line_quantity) >= fills - 1e-7)
+        and all(a >= b - 1e-7 for a, b in zip(by_level, wanted, strict=True))
         and np.all(units >= -WHOLE)
         and np.all(units <= part.upper + WHOLE)
     )

@@ -36,7 +36,7 @@ import numpy as np
 
 from forcegen.engine.sourcing.budget import MIN_STAGE_SECONDS, Budget
 from forcegen.engine.sourcing.consolidation import consolidate
-from forcegen.engine.sourcing.fill_stages import HeldTooTight, hold_row
+from forcegen.engine.sourcing.fill_stages import HeldTooTight, hold_row, line_fills
 from forcegen.engine.sourcing.formulation import Layout, PartArrays, granularity, part_model
 from forcegen.engine.sourcing.neighbourhood import improve_nations
 from forcegen.engine.sourcing.problem import SourcingProblem
@@ -55,7 +55,13 @@ lines (:mod:`forcegen.engine.sourcing.neighbourhood`) [columns]."""
 
 SEARCH_SHARE = 0.85
 """Share of the fewest-nations stage's time that such a part gives that search; branch
-and bound gets the rest, from the point it found [fraction]."""
+and bound gets the rest, from the point it found [fraction] (all of it when the rest
+would be under :data:`BRANCH_MIN_SECONDS`)."""
+
+BRANCH_MIN_SECONDS = 2.0
+"""Least time for branch and bound on a part above :data:`SEARCH_COLUMNS` [seconds]: HiGHS
+does not stop within its presolve, which takes about a second on such a part (a limit of
+0.43 s took 1.01 s at 2,000 lines), so a shorter run only overruns the budget."""
 
 WHOLE_TOLERANCE = 1e-6
 """A whole-valued objective within this of a whole number is that number [objective units]
@@ -231,15 +237,17 @@ def tie_break_stages(
         value = float(costs @ current)
         bound = known
         done = proven(value, bound, maximise=False)
-        if name == "nations" and not done and model.n_cols > SEARCH_COLUMNS:
-            units = improve_nations(
-                problem, part, current[:n_x], current[n_x : n_x + n_f], share * SEARCH_SHARE
-            )
-            current = np.concatenate([units, current[n_x : n_x + n_f], _served(layout, units)])
+        large = model.n_cols > SEARCH_COLUMNS
+        if name == "nations" and not done and large:
+            search = share if share < 2 * BRANCH_MIN_SECONDS else share * SEARCH_SHARE
+            units = improve_nations(problem, part, current[:n_x], current[n_x : n_x + n_f], search)
+            fills = line_fills(part, units)  # a level's fill may have moved between its lines
+            current = np.concatenate([units, fills, _served(layout, units)])
             value = float(costs @ current)
             done = proven(value, bound, maximise=False)
             share = budget.share(weights, k)
-        if not done and share >= MIN_STAGE_SECONDS:
+        least = BRANCH_MIN_SECONDS if large else MIN_STAGE_SECONDS
+        if not done and share >= least:
             gap = WHOLE_GAP if whole else SOLVER_GAP
             solver.set_mip_gaps(0.0, gap)
             solver.set_objective(costs, Sense.MINIMISE)
