@@ -59,7 +59,7 @@ def test_importing_forcegen_loads_no_engine() -> None:
         ("ScenarioResult", 5),
         ("MonteCarloResult", 4),
         ("SweepResult", 1),
-        ("SourcingResult", 1),
+        ("SourcingResult", 2),
         ("SustainmentResult", 3),
         ("DeploymentResult", 5),
         ("RequirementFill", 1),

@@ -18,6 +18,7 @@ from forcegen.engine.sourcing.source import source_requirement
 from forcegen.errors import UnknownIdError, WorkspaceError
 from forcegen.io.mps import export_mps
 from forcegen.model import RequirementLine
+from helpers.cbc import pulp_priority_optimum
 from helpers.cli import cli
 from helpers.data import SMALL
 
@@ -193,39 +194,6 @@ def test_negative_deadline_is_refused() -> None:
 
 
 # -- a second, independent solver --------------------------------------------------
-
-
-def pulp_priority_optimum(problem: SourcingProblem) -> dict[int, float]:
-    """Lexicographic fill by priority with CBC through PuLP (no decomposition)."""
-    import pulp
-
-    model = pulp.LpProblem("check", pulp.LpMaximize)
-    x = {}
-    for e, edge in enumerate(problem.edges):
-        offer = problem.offers[edge.offer]
-        cat = "Integer" if offer.integral else "Continuous"
-        x[e] = pulp.LpVariable(f"x{e}", 0, offer.quantity, cat=cat)
-    f = {n: pulp.LpVariable(f"f{n}", 0, line.quantity) for n, line in enumerate(problem.lines)}
-    for n in f:
-        terms = [
-            x[e] * (1.0 / edge.ratio) for e, edge in enumerate(problem.edges) if edge.line == n
-        ]
-        model += f[n] <= pulp.lpSum(terms)
-    for o, offer in enumerate(problem.offers):
-        terms = [x[e] for e, edge in enumerate(problem.edges) if edge.offer == o]
-        if terms:
-            model += pulp.lpSum(terms) <= offer.quantity
-    out = {}
-    for priority in sorted({line.priority for line in problem.lines}):
-        objective = pulp.lpSum(
-            f[n] for n, line in enumerate(problem.lines) if line.priority == priority
-        )
-        model.setObjective(objective)
-        model.solve(pulp.PULP_CBC_CMD(msg=0))
-        value = float(pulp.value(objective) or 0.0)
-        out[priority] = value
-        model += objective >= value - 1e-7
-    return out
 
 
 @st.composite

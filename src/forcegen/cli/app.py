@@ -18,6 +18,10 @@ if TYPE_CHECKING:
 
 EXIT_BAD_INPUT = 2
 
+SOURCE_TIME_LIMIT = 20.0
+"""Default of ``source --time-limit`` [seconds]: the default of ``forcegen.source_requirement``
+(kept here so that ``--help`` does not import the engine; a test keeps them equal)."""
+
 app = typer.Typer(
     name="forcegen",
     help="Plan and stress-test a multinational force: pledges, conditions, force options.",
@@ -555,6 +559,15 @@ def source(
             help="Write each sourcing stage as MPS beside this .mps path, with a manifest.",
         ),
     ] = None,
+    time_limit: Annotated[
+        float,
+        typer.Option(
+            "--time-limit",
+            metavar="SECONDS",
+            help="Time budget of the whole solve: fill stages first, then the tie-breaks; "
+            "a stage it stops keeps its best point and reports its proven bound.",
+        ),
+    ] = SOURCE_TIME_LIMIT,
 ) -> None:
     """Source a requirement from the pledges: the optimal fill, shortfalls and US dependence."""
     with _user_errors():
@@ -562,6 +575,7 @@ def source(
         from forcegen.cli import exports
         from forcegen.cli.progress import output_file
 
+        forcegen.check_time_limit(time_limit, "--time-limit")
         exports.check_paths(None, xlsx)
         ws = resolve_workspace(workspace, set_, as_of, ledger, known_at)
         if not requirement:
@@ -569,7 +583,9 @@ def source(
         for path in (csv, export_model):
             if path is not None:
                 output_file(path)
-        result = forcegen.source_requirement(ws, requirement, scenario, dependence_on)
+        result = forcegen.source_requirement(
+            ws, requirement, scenario, dependence_on, time_limit=time_limit
+        )
         with forcegen.OutputTransaction() as out:
             if csv is not None:
                 out.write(csv, result.lines_frame().to_csv)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.console import Console
 from rich.text import Text
 
 from forcegen import SourcingResult, Workspace, names
@@ -37,6 +38,63 @@ def idle_line(workspace: Workspace, result: SourcingResult) -> str:
         f"{count(serving)} of them serve in its lines; {count(idle)} personnel in active "
         f"pledges fill no line of this option: {shown}."
     )
+
+
+STAGE_WORDS = {
+    "nations": "fewest nations per line",
+    "stated": "fewest stated units",
+    "units": "fewest units",
+}
+"""How each tie-break stage reads in the stage table; a fill stage reads 'fill, priority k'."""
+
+STATUS_LINES = {
+    "optimal": "every stage proven optimal",
+    "fill_optimal": "fill proven optimal; a tie-break stage was stopped by the time limit "
+    "(--time-limit) with the bound below",
+    "time_limit": "the time limit (--time-limit) stopped a fill stage: the fill is the best "
+    "found, not proven; raise --time-limit for a proven fill",
+}
+"""The verdict line under the stage table, by ``status``."""
+
+
+def _figure(value: float) -> str:
+    return f"{value:,.0f}" if abs(value - round(value)) < 1e-6 else f"{value:,.2f}"
+
+
+def print_stages(console: Console, result: SourcingResult) -> None:
+    """The lexicographic stages: what each reached, its proven bound and gap, in order."""
+    if not result.stages:
+        return
+    table = FittedTable(
+        [
+            Column("stage", key=True),
+            Column("value", "right"),
+            Column("bound", "right"),
+            Column("gap", "right"),
+            Column("status"),
+            Column("s", "right"),
+        ],
+        title="Lexicographic stages (each keeps the optimum of those before; s = seconds)",
+        caption="bound: proven, given the stages before; "
+        "gap = |bound - value| / max(1, value, bound), 0 when proven. Status: "
+        + STATUS_LINES.get(result.status.value, result.status.value),
+    )
+    for stage in result.stages:
+        name = (
+            f"fill, priority {stage.name[6:]}"
+            if stage.name.startswith("fill-p")
+            else STAGE_WORDS.get(stage.name, stage.name)
+        )
+        proven = stage.status.value == "optimal"
+        table.add_row(
+            name,
+            _figure(stage.objective),
+            _figure(stage.bound),
+            percent(stage.gap, 1),
+            Text("optimal" if proven else "time limit", style="" if proven else "yellow"),
+            f"{stage.seconds:.2f}",
+        )
+    console.print(table)
 
 
 def print_source_report(workspace: Workspace, result: SourcingResult) -> None:
@@ -77,6 +135,7 @@ def print_source_report(workspace: Workspace, result: SourcingResult) -> None:
         "them. " + idle_line(workspace, result),
         highlight=False,
     )
+    print_stages(console, result)
     nation = result.dependence_nation
     columns = [
         Column("#", "right", key=True),

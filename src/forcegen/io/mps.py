@@ -120,7 +120,9 @@ HiGHS options file, which asks for a proven optimum as forcegen's own solves do:
 stops at a relative gap of 1e-4 by default; CBC and GLPK close the gap by default)."""
 
 HIGHS_OPTIONS = f"mip_rel_gap = 0\nmip_abs_gap = {SOLVER_GAP:g}\n"
-"""The HiGHS options forcegen's own solves use (:func:`forcegen.engine.sourcing.solve._solver`)."""
+"""HiGHS options that ask for a proven optimum: no relative gap, an absolute gap of
+SOLVER_GAP (forcegen proves its fill stages from their granularity and a bound of its own,
+:mod:`forcegen.engine.sourcing.fill_stages`, which a file alone does not carry)."""
 
 
 def stage_paths(path: str | Path, stages: Sequence[SourcingStage]) -> list[Path]:
@@ -211,10 +213,13 @@ def export_mps(
             "[units]; y_<nation>_l<line>: 1 when the nation serves the line"
         ),
         "proven": (
-            "forcegen proves the fill stages optimal; it stops each tie-break stage "
-            f"(nations, stated, units) after {TIE_BREAK_SECONDS:g} s per part (source "
-            "status fill_optimal): its value is then the best forcegen found, another "
-            "solver may beat it, and the later stages hold it as forcegen does"
+            "forcegen proves the fill stages optimal within its time budget (source "
+            "--time-limit; without one, as here when it solves the problem itself, the "
+            f"fill stages have no limit and the tie-breaks share {TIE_BREAK_SECONDS:g} s); "
+            "a stage the budget stops (source status fill_optimal or time_limit) keeps "
+            "the best point forcegen found, which another solver may beat, and the later "
+            "stages hold it as forcegen does; SourcingResult.stages gives each stage's "
+            "proven bound"
         ),
         "stages": entries,
     }

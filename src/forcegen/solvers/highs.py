@@ -110,6 +110,10 @@ _STATUS = {
     "kUnbounded": Status.UNBOUNDED,
     "kTimeLimit": Status.TIME_LIMIT,
 }
+_PRIMAL_SIMPLEX = 4
+"""HiGHS's ``simplex_strategy`` for the primal simplex."""
+_CHOOSE_SIMPLEX = 1
+"""HiGHS's default ``simplex_strategy`` (the dual simplex, chosen by HiGHS)."""
 _FEASIBLE_POINT = 2
 """HiGHS's ``primal_solution_status`` of a feasible point (kSolutionStatusFeasible)."""
 
@@ -180,7 +184,19 @@ class HighsSolver:
 
     def set_method(self, method: Method) -> None:
         """The algorithm of the next LP solves."""
+        if method == Method.PRIMAL_SIMPLEX:
+            self._set("solver", "simplex")
+            self._set("simplex_strategy", _PRIMAL_SIMPLEX)
+            return
         self._set("solver", method.value)
+        if method == Method.SIMPLEX:
+            self._set("simplex_strategy", _CHOOSE_SIMPLEX)
+
+    def set_mip_gaps(self, relative: float, absolute: float) -> None:
+        """Stop a MIP solve once the gap between its best point and its bound is at most
+        ``relative`` (to the objective) or ``absolute`` [objective units]."""
+        self._set("mip_rel_gap", float(relative))
+        self._set("mip_abs_gap", float(absolute))
 
     def set_time_limit(self, seconds: float) -> None:
         """Stop each later solve after ``seconds`` [s] (inf: no limit)."""

@@ -19,8 +19,11 @@ that itself includes a company offers the battalion, not the company).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
 
 from forcegen.model.pledges import Pledge, PledgeStatus
 from forcegen.model.requirements import Requirement, RequirementLine
@@ -55,6 +58,25 @@ class Edge:
     ratio: float
 
 
+@dataclass(frozen=True, eq=False)
+class ProblemArrays:
+    """The figures of a :class:`SourcingProblem` as NumPy arrays, for the model builder:
+    per edge its offer, line and ratio; per offer its units [units], whether they are
+    whole, firm, and its nation (an index into ``nations``); per line its quantity [line
+    units] and priority."""
+
+    edge_offer: np.ndarray
+    edge_line: np.ndarray
+    edge_ratio: np.ndarray
+    offer_quantity: np.ndarray
+    offer_integral: np.ndarray
+    offer_firm: np.ndarray
+    offer_nation: np.ndarray
+    nations: tuple[str, ...]
+    line_quantity: np.ndarray
+    line_priority: np.ndarray
+
+
 @dataclass(frozen=True)
 class SourcingProblem:
     """Lines of one requirement, the offers, and who may fill what."""
@@ -64,6 +86,25 @@ class SourcingProblem:
     lines: tuple[RequirementLine, ...]
     offers: tuple[Offer, ...]
     edges: tuple[Edge, ...]
+
+    @cached_property
+    def arrays(self) -> ProblemArrays:
+        """The problem's figures as arrays (worked out once)."""
+        n_edges = len(self.edges)
+        nations = tuple(sorted({o.nation for o in self.offers}))
+        code = {nation: k for k, nation in enumerate(nations)}
+        return ProblemArrays(
+            edge_offer=np.fromiter((e.offer for e in self.edges), np.int64, n_edges),
+            edge_line=np.fromiter((e.line for e in self.edges), np.int64, n_edges),
+            edge_ratio=np.fromiter((e.ratio for e in self.edges), np.float64, n_edges),
+            offer_quantity=np.array([o.quantity for o in self.offers], dtype=np.float64),
+            offer_integral=np.array([o.integral for o in self.offers], dtype=bool),
+            offer_firm=np.array([o.firm for o in self.offers], dtype=bool),
+            offer_nation=np.array([code[o.nation] for o in self.offers], dtype=np.int64),
+            nations=nations,
+            line_quantity=np.array([line.quantity for line in self.lines], dtype=np.float64),
+            line_priority=np.array([line.priority for line in self.lines], dtype=np.int64),
+        )
 
 
 def substitution_ratio(workspace: Workspace, offered: str, wanted: str) -> float | None:
@@ -126,16 +167,52 @@ def build_problem(
                 )
             )
     offers += organic
-    edges = []
-    for o, offer in enumerate(offers):
-        pledge = workspace.pledges[offer.pledge]
-        for n, line in enumerate(requirement.lines):
-            ratio = may_fill(workspace, pledge, line, offer.capability)
-            if ratio is not None:
-                edges.append(Edge(o, n, ratio))
+    edges = _edges(workspace, requirement.lines, offers)
     return SourcingProblem(
-        requirement.id, requirement.name, requirement.lines, tuple(offers), tuple(edges)
+        requirement.id, requirement.name, requirement.lines, tuple(offers), edges
     )
+
+
+def _edges(
+    workspace: Workspace, lines: Sequence[RequirementLine], offers: Sequence[Offer]
+) -> tuple[Edge, ...]:
+    """Every (offer, line) pair :func:`may_fill` accepts, by offer then line, worked out
+    with arrays over the lines (the same three rules, one offer at a time)."""
+    zone_code: dict[str, int] = {}
+    line_zone = np.array(
+        [-1 if line.zone is None else zone_code.setdefault(line.zone, len(zone_code))
+         for line in lines],
+        dtype=np.int64,
+    )  # fmt: skip
+    deadline = np.array(
+        [np.inf if line.needed_by_day is None else line.needed_by_day for line in lines],
+        dtype=np.float64,
+    )  # [days]
+    wanted = sorted({line.capability for line in lines})
+    line_capability = np.array([wanted.index(line.capability) for line in lines], np.int64)
+    accepting: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    edges: list[Edge] = []
+    for o, offer in enumerate(offers):
+        found = accepting.get(offer.capability)
+        if found is None:  # the lines that take this capability, and at what ratio
+            ratios = np.array(
+                [substitution_ratio(workspace, offer.capability, c) or 0.0 for c in wanted]
+            )
+            per_line = ratios[line_capability] if len(lines) else np.zeros(0)
+            candidates = np.flatnonzero(per_line > 0)
+            found = accepting[offer.capability] = (candidates, per_line[candidates])
+        candidates, ratio = found
+        pledge = workspace.pledges[offer.pledge]
+        keep = deadline[candidates] >= pledge.readiness_days
+        if pledge.zones is not None:
+            codes = [zone_code[z] for z in pledge.zones if z in zone_code]
+            zones = line_zone[candidates]
+            keep &= (zones < 0) | np.isin(zones, codes)
+        edges += [
+            Edge(o, n, r)
+            for n, r in zip(candidates[keep].tolist(), ratio[keep].tolist(), strict=True)
+        ]
+    return tuple(edges)
 
 
 def offered_capabilities(workspace: Workspace, pledge: Pledge) -> tuple[str, ...]:

@@ -12,9 +12,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from forcegen.engine.activation import resolve_scenario, scenario_pledges, scenario_view
+from forcegen.engine.sourcing.budget import DEFAULT_TIME_LIMIT, Budget, check_time_limit
 from forcegen.engine.sourcing.fill import RequirementFill, requirement_fill
 from forcegen.engine.sourcing.problem import SourcingProblem, build_problem
 from forcegen.engine.sourcing.solve import Assignment, SolverStatus, SourcingSolution, solve
+from forcegen.engine.sourcing.stage_report import StageReport
 from forcegen.engine.tolerances import UNITS
 from forcegen.engine.totals import checked_personnel
 from forcegen.errors import UnknownIdError
@@ -26,6 +28,10 @@ if TYPE_CHECKING:
     import pandas as pd
 
 UNITED_STATES = "USA"
+
+DEPENDENCE_SHARE = 0.1
+"""Least share of the time budget the solve without the dependence nation gets, however
+much the first solve used [fraction]."""
 
 
 @dataclass(frozen=True)
@@ -78,6 +84,15 @@ class SourcingResult:
     """What each lexicographic stage reached, as the solver found it (see
     :attr:`forcegen.engine.sourcing.solve.SourcingSolution.stage_values`): the values the
     exported stages hold (:func:`forcegen.export_mps`)."""
+    stages: tuple[StageReport, ...] = ()
+    """Each lexicographic stage in order: objective, proven bound, gap, status and seconds
+    (:class:`~forcegen.engine.sourcing.stage_report.StageReport`); ``stages_frame`` is the
+    table."""
+    time_limit: float | None = None
+    """The time budget the solve was given [seconds]."""
+    dependence_status: SolverStatus | None = None
+    """How the solve without the dependence nation ended (None when not measured): its
+    fill stages share what the first solve left of the budget."""
 
     @property
     def idle_total(self) -> int:
@@ -90,6 +105,8 @@ class SourcingResult:
             "requirement": self.fill.requirement_id,
             "scenario": self.scenario,
             "status": self.status.value,
+            "time_limit": self.time_limit,
+            "stages": [stage.to_json() for stage in self.stages],
             "filled_units": self.fill.filled_units,
             "required_units": self.fill.required_units,
             "fill_ratio": self.fill.fill_ratio,
@@ -104,6 +121,9 @@ class SourcingResult:
             "lines": [line.to_json() for line in self.fill.lines],
             "unused": dict(self.unused),
             "dependence_on": self.dependence_nation,
+            "dependence_status": (
+                None if self.dependence_status is None else self.dependence_status.value
+            ),
             "us_dependence": [
                 {
                     "line": d.line,
@@ -117,6 +137,15 @@ class SourcingResult:
                 for d in self.dependence
             ],
         }
+
+    def stages_frame(self) -> pd.DataFrame:
+        """One row per lexicographic stage, in order: sense, objective, proven bound, gap,
+        status and seconds (:meth:`StageReport.row`)."""
+        import pandas as pd
+
+        columns = ["stage", "sense", "objective", "bound", "gap", "status", "seconds"]
+        frame = pd.DataFrame([stage.row() for stage in self.stages], columns=columns)
+        return frame.set_index("stage")
 
     def lines_frame(self) -> pd.DataFrame:
         """One row per line: required, filled, shortfall [units] and the nations filling it."""
@@ -141,12 +170,20 @@ def source_requirement(
     requirement: str,
     scenario: str | Scenario | None = None,
     dependence_on: str | None = None,
+    time_limit: float = DEFAULT_TIME_LIMIT,
 ) -> SourcingResult:
     """Source ``requirement`` from the pledges active in ``scenario`` (every pledge that
     is not withdrawn when None), and measure the dependence on the nation
     ``dependence_on`` when asked (an ISO 3166-1 alpha-3 code such as
     :data:`UNITED_STATES`; it costs a second solve without that nation's pledges).
+
+    ``time_limit`` [seconds, above 0] is the budget of the whole call: the fill stages
+    first, then the tie-breaks, then (when asked) the fill without the dependence nation,
+    which gets what is left (at least a tenth of the budget). A stage the budget stops
+    keeps its best point and says so (``status``, ``stages``).
     """
+    time_limit = check_time_limit(time_limit)
+    budget = Budget(time_limit)
     workspace, scenario = scenario_view(workspace, scenario)
     req = workspace.requirement(requirement)
     if dependence_on is not None and dependence_on not in workspace.nations:
@@ -157,7 +194,7 @@ def source_requirement(
     active = scenario_pledges(workspace, resolved)
     available = {pid: workspace.pledges[pid].quantity for pid in active}
     problem = build_problem(workspace, req, available)
-    solution = solve(problem, full=True)
+    solution = solve(problem, full=True, time_limit=time_limit)
     fill = requirement_fill(workspace, req, solution)
     own = tuple(a for a in solution.assignments if a.organic is None)
     organic = tuple(a for a in solution.assignments if a.organic is not None)
@@ -177,9 +214,13 @@ def source_requirement(
     for pid, persons in idle.items():
         capability = workspace.pledges[pid].capability
         idle_by_capability[capability] = idle_by_capability.get(capability, 0) + persons
-    dependence = []
+    dependence: list[LineDependence] = []
+    dependence_status = None
     if dependence_on is not None:
-        dependence = _dependence(workspace, req, available, problem, solution, dependence_on)
+        seconds = max(budget.left(), DEPENDENCE_SHARE * time_limit)
+        dependence, dependence_status = _dependence(
+            workspace, req, available, problem, solution, dependence_on, seconds
+        )
     return SourcingResult(
         scenario_id,
         fill,
@@ -194,6 +235,9 @@ def source_requirement(
         idle,
         dict(sorted(idle_by_capability.items(), key=lambda kv: -kv[1])),
         dict(solution.stage_values),
+        solution.stages,
+        time_limit,
+        dependence_status,
     )
 
 
@@ -238,12 +282,14 @@ def _dependence(
     problem: SourcingProblem,
     solution: SourcingSolution,
     nation: str,
-) -> list[LineDependence]:
-    """Per line: the fill with and without ``nation``'s pledges, and whether only that
-    nation may fill it."""
+    seconds: float,
+) -> tuple[list[LineDependence], SolverStatus]:
+    """Per line: the fill with and without ``nation``'s pledges (solved within
+    ``seconds``), and whether only that nation may fill it; also how that solve ended."""
     without = solve(
         build_problem(workspace, req, available, exclude_nations=frozenset({nation})),
         full=False,
+        time_limit=seconds,
     )
     dependence = []
     for i, line in enumerate(req.lines):
@@ -258,4 +304,4 @@ def _dependence(
                 only_that_nation=eligible == {nation},
             )
         )
-    return dependence
+    return dependence, without.status

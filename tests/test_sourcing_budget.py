@@ -1,0 +1,258 @@
+"""Sourcing at alliance scale (issue 17): the time budget, each stage's proven bound and
+gap, the fill granularity and the exact bounds the fill stages are proven with."""
+
+from __future__ import annotations
+
+import math
+import time
+
+import numpy as np
+import pytest
+from benchmarks.synthetic import synthetic_coalition
+
+import forcegen
+from forcegen.engine.sourcing.budget import DEFAULT_TIME_LIMIT, check_time_limit
+from forcegen.engine.sourcing.formulation import build_model, granularity, part_arrays
+from forcegen.engine.sourcing.problem import Edge, Offer, SourcingProblem, build_problem
+from forcegen.engine.sourcing.relaxation import dual_bound, lattice_floor
+from forcegen.engine.sourcing.solve import SolverStatus, solve
+from forcegen.engine.sourcing.stage_report import StageReport, StageStatus
+from forcegen.errors import ForcegenError
+from forcegen.model import RequirementLine
+from forcegen.solvers import HighsSolver, LinearModel, Sense
+from helpers.cbc import pulp_priority_optimum
+from helpers.cli import cli
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")  # PuLP's 4.0 notices
+
+
+def coalition(lines: int, seed: int = 0) -> forcegen.Workspace:
+    return forcegen.build_workspace(synthetic_coalition(lines=lines, seed=seed))
+
+
+def problem_of(ws: forcegen.Workspace) -> SourcingProblem:
+    return build_problem(
+        ws, ws.requirements["synthetic"], {pid: p.quantity for pid, p in ws.pledges.items()}
+    )
+
+
+def check_stages(stages: tuple[StageReport, ...]) -> None:
+    """Each stage's bound is on the right side of its objective, its gap is what the bound
+    leaves, and a proven stage has no gap."""
+    assert stages
+    for stage in stages:
+        assert math.isfinite(stage.bound) and math.isfinite(stage.objective), stage
+        slack = 1e-6 * max(1.0, abs(stage.objective))
+        if stage.maximise:
+            assert stage.bound >= stage.objective - slack, stage
+        else:
+            assert stage.bound <= stage.objective + slack, stage
+        assert 0.0 <= stage.gap <= 1.0 + 1e-9, stage
+        if stage.status == StageStatus.OPTIMAL:
+            assert stage.gap == 0.0
+            assert stage.bound == pytest.approx(stage.objective, abs=slack)
+        else:
+            assert stage.gap > 0.0 or stage.bound == pytest.approx(stage.objective, abs=slack)
+        json = stage.to_json()
+        assert set(json) == {"stage", "sense", "objective", "bound", "gap", "status"}
+
+
+# -- the time budget ------------------------------------------------------------------------
+
+
+def test_a_tiny_budget_on_a_big_case_returns_a_result_that_says_so() -> None:
+    ws = coalition(1_000)
+    start = time.perf_counter()
+    result = forcegen.source_requirement(ws, "synthetic", time_limit=0.01)
+    elapsed = time.perf_counter() - start
+    # the unlimited solve takes several seconds here; the budget stops it far sooner
+    assert elapsed < 15.0
+    assert result.status == SolverStatus.TIME_LIMIT
+    assert result.time_limit == 0.01
+    check_stages(result.stages)
+    assert any(s.status == StageStatus.TIME_LIMIT for s in result.stages)
+    names = [s.name for s in result.stages]
+    assert names == ["fill-p1", "fill-p2", "fill-p3", "nations", "stated", "units"]
+    document = result.to_json()
+    assert document["status"] == "time_limit" and len(document["stages"]) == 6  # type: ignore[arg-type]
+    frame = result.stages_frame()
+    assert list(frame.index) == names and set(frame["status"]) <= {"optimal", "time_limit"}
+    # whatever it kept is a feasible fill: never more than required, offered or pledged
+    for line in result.fill.lines:
+        assert 0.0 <= line.filled <= line.required + 1e-6
+
+
+def test_a_tie_break_stopped_by_the_budget_keeps_the_fill_proven() -> None:
+    problem = problem_of(coalition(500))
+    solution = solve(problem, full=True, time_limit=3.0)
+    assert solution.status in (SolverStatus.FILL_OPTIMAL, SolverStatus.OPTIMAL)
+    check_stages(solution.stages)
+    fills = [s for s in solution.stages if s.maximise]
+    assert all(s.status == StageStatus.OPTIMAL for s in fills)
+    exact = solve(problem, full=False)
+    assert solution.by_priority == exact.by_priority
+    assert solution.tie_break_gap == max(s.gap for s in solution.stages if not s.maximise)
+
+
+@pytest.mark.parametrize("bad", [0, -1, 0.0, float("nan"), float("inf"), "5", True])
+def test_a_budget_must_be_a_positive_number_of_seconds(bad: object) -> None:
+    with pytest.raises(ForcegenError, match="time_limit must be a number of seconds above 0"):
+        check_time_limit(bad)
+    with pytest.raises(ForcegenError, match="time_limit"):
+        forcegen.source_requirement(forcegen.load_builtin(), "force-10k", time_limit=bad)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("bad", ["0", "-3", "nan", "inf"])
+def test_the_cli_refuses_a_non_positive_time_limit_naming_the_option(bad: str) -> None:
+    result = cli("source", "-r", "force-10k", "--time-limit", bad)
+    assert result.code == 2
+    assert "--time-limit" in result.stderr
+    assert result.stdout == ""
+
+
+def test_the_cli_reports_each_stage_with_its_bound(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    result = cli("source", "-r", "force-25k", "--time-limit", "30", "--json")
+    assert result.code == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert document["time_limit"] == 30.0 and document["status"] == "optimal"
+    assert [s["stage"] for s in document["stages"]][:2] == ["fill-p1", "fill-p2"]
+    assert all(s["gap"] == 0.0 and s["bound"] == s["objective"] for s in document["stages"])
+    text = cli("source", "-r", "force-25k", "--time-limit", "30")
+    assert text.code == 0
+    assert "Lexicographic stages" in text.stdout and "fewest nations per line" in text.stdout
+
+
+def test_the_cli_default_budget_is_the_api_default() -> None:
+    from forcegen.cli.app import SOURCE_TIME_LIMIT
+
+    assert SOURCE_TIME_LIMIT == DEFAULT_TIME_LIMIT
+
+
+# -- fills stay exact ---------------------------------------------------------------------
+
+
+def test_every_builtin_fill_is_cbcs_lexicographic_optimum(builtin: forcegen.Workspace) -> None:
+    for rid in builtin.requirements:
+        for scenario in [None, *builtin.scenarios]:
+            result = forcegen.source_requirement(builtin, rid, scenario)
+            assert result.status == SolverStatus.OPTIMAL
+            if result.problem.edges:  # no pledge can fill any line: no stage to run
+                check_stages(result.stages)
+            else:
+                assert result.stages == ()
+            reference = pulp_priority_optimum(result.problem)
+            for priority, value in reference.items():
+                ours = sum(line.filled for line in result.fill.lines if line.priority == priority)
+                assert ours == pytest.approx(value, abs=1e-5), (rid, scenario, priority)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_synthetic_fills_are_cbcs_lexicographic_optimum(seed: int) -> None:
+    problem = problem_of(coalition(60, seed))
+    ours = solve(problem, full=False)
+    assert ours.status == SolverStatus.OPTIMAL
+    for priority, value in pulp_priority_optimum(problem).items():
+        assert ours.by_priority.get(priority, 0.0) == pytest.approx(value, abs=1e-5)
+
+
+# -- the granularity and the bounds the fill is proven with ------------------------------
+
+
+def tiny(ratios: list[float], quantities: list[float], offered: float = 3.0) -> SourcingProblem:
+    lines = tuple(RequirementLine(capability="c", quantity=q) for q in quantities)
+    offers = (Offer("p", "GBR", "c", offered, True),)
+    edges = tuple(Edge(0, n, r) for n, r in enumerate(ratios))
+    return SourcingProblem("r", "R", lines, offers, edges)
+
+
+@pytest.mark.parametrize(
+    ("ratios", "quantities", "offered", "step"),
+    [
+        ([1.0, 2.0, 3.0], [4.0, 5.0, 6.0], 3.0, 1 / 6),
+        ([1.0, 1.0], [4.0, 5.0], 3.0, 1.0),
+        ([0.5, 1.0], [4.0, 5.0], 3.0, 1.0),  # 2 line units per offer unit
+        ([1.0, 2.0], [2.5, 5.0], 3.0, 0.5),  # a half-unit line
+        ([1.0, 3.0], [4.0, 5.0], 2.5, None),  # a continuous offer: no step
+        ([1.0, 1 / 7], [4.0, 5.0], 3.0, 1.0),
+    ],
+)
+def test_the_fill_granularity_comes_from_the_data(
+    ratios: list[float], quantities: list[float], offered: float, step: float | None
+) -> None:
+    problem = tiny(ratios, quantities, offered)
+    part = part_arrays(problem, [0, 1, 2][: len(quantities)], [0], list(range(len(ratios))))
+    found = granularity(part)
+    assert found == (None if step is None else pytest.approx(step))
+
+
+def test_lattice_floor_rounds_down_to_the_step() -> None:
+    assert lattice_floor(1099.0000004, 1 / 6) == pytest.approx(1099.0)
+    assert lattice_floor(1763.49, 1 / 6) == pytest.approx(1763 + 2 / 6)
+    assert lattice_floor(5.3, None) == 5.3
+
+
+def test_the_dual_bound_holds_for_any_multipliers() -> None:
+    # max x + y s.t. x + 2y <= 4, 3x + y <= 6, 0 <= x, y <= 10: optimum 2.8 at (1.6, 1.2)
+    model = LinearModel.from_rows(
+        [1.0, 1.0], [0.0, 0.0], [10.0, 10.0], [(-np.inf, 4.0, [0, 1], [1.0, 2.0]),
+                                               (-np.inf, 6.0, [0, 1], [3.0, 1.0])],
+    )  # fmt: skip
+    solution = HighsSolver(dataclasses_replace(model, Sense.MAXIMISE)).solve()
+    exact = dual_bound(model, [], model.cost, solution.row_dual, maximise=True)
+    assert exact == pytest.approx(2.8, abs=1e-6) and exact >= 2.8 - 1e-12
+    rng = np.random.default_rng(0)
+    for _ in range(50):
+        assert dual_bound(model, [], model.cost, rng.normal(size=2), maximise=True) >= 2.8 - 1e-9
+
+
+def dataclasses_replace(model: LinearModel, sense: Sense) -> LinearModel:
+    import dataclasses
+
+    return dataclasses.replace(model, sense=sense)
+
+
+def test_x_is_bounded_by_the_units_that_can_add_fill() -> None:
+    problem = tiny([3.0, 1.0], [2.0, 1.0], offered=9.0)
+    model, layout = build_model(problem, [0, 1], [0], [0, 1], full=False)
+    # 3 units per line unit x 2 line units = 6 of the 9; 1 x 1 = 1
+    assert model.col_upper[: layout.n_x].tolist() == [6.0, 1.0]
+
+
+# -- fewer nations per line: the searches keep every fill and every pledge's quantity -------
+
+
+def test_the_nation_searches_keep_fills_and_quantities_and_never_add_nations() -> None:
+    from forcegen.engine.sourcing.budget import Budget
+    from forcegen.engine.sourcing.consolidation import consolidate
+    from forcegen.engine.sourcing.fill_stages import fill_stages, line_fills
+    from forcegen.engine.sourcing.neighbourhood import improve_nations
+    from forcegen.engine.sourcing.solve import _components
+
+    problem = problem_of(coalition(200))
+    lines, offers, edges = max(_components(problem), key=lambda c: len(c[2]))
+    part = part_arrays(problem, lines, offers, edges)
+    outcome = fill_stages(problem, part, Budget(None))
+    start = outcome.point[: len(edges)]
+    fills = line_fills(part, start)
+
+    def pairs(units: np.ndarray) -> int:
+        used = units > 1e-9
+        line, nation = part.edge_line[used].tolist(), part.edge_nation[used].tolist()
+        return len(set(zip(line, nation, strict=True)))
+
+    def check(units: np.ndarray) -> None:
+        given = np.bincount(part.edge_offer, weights=units, minlength=len(offers))
+        assert np.all(given <= part.offer_quantity + 1e-9)
+        assert np.all(units >= 0) and np.all(units <= part.upper + 1e-9)
+        whole = part.whole
+        assert np.array_equal(units[whole], np.round(units[whole]))
+        assert line_fills(part, units) == pytest.approx(fills, abs=1e-7)
+
+    moved = consolidate(part, start)
+    check(moved)
+    assert pairs(moved) <= pairs(start)
+    searched = improve_nations(problem, part, moved, fills, seconds=1.0)
+    check(searched)
+    assert pairs(searched) <= pairs(moved) < pairs(start)
