@@ -3,7 +3,8 @@
 ``synthetic_odds(conditions=16, options=5, lines=20, seed=0)`` returns workspace data (a
 plain mapping, as read from YAML) in the style of :mod:`benchmarks.synthetic`:
 ``conditions`` independent political conditions (P(true) 0.35-0.9), 30 nations
-(real ISO codes), 12 capabilities (a third with a substitute at 1 or 2 units per unit),
+(real ISO codes), 12 capabilities (a share ``substitutes``, by default a third, with a
+substitute at 1 or 2 units per unit),
 4 zones, and ``pledges`` pledges (1-6 units each; 40 % restricted to one or two zones;
 readiness 0-90 days; 30 % firm), each requiring one to three of the conditions
 (``and``/``or``, one in ten negated). ``options`` force options (requirements) of
@@ -30,6 +31,7 @@ def synthetic_odds(
     options: int = 5,
     lines: int = 20,
     pledges: int = 160,
+    substitutes: float = 1 / 3,
     seed: int = 0,
 ) -> dict[str, Any]:
     """Workspace data for the odds benchmark (see the module docstring)."""
@@ -49,7 +51,7 @@ def synthetic_odds(
             "personnel": int(rng.integers(100, 5000)),
             "basis": "assumption",
         }
-        if rng.random() < 1 / 3:
+        if rng.random() < substitutes:
             other = int(rng.choice([j for j in range(CAPABILITIES) if j != i]))
             cap["substitutes"] = [{"capability": f"c{other}", "ratio": float(rng.choice([1, 2]))}]
         caps.append(cap)
