@@ -90,7 +90,7 @@ def synthetic_odds(
         per_line = np.bincount(chosen, minlength=CAPABILITIES)
         requirement_lines = []
         for c in chosen:
-            quantity = max(1, int(round(demand[c] / per_line[c])))
+            quantity = max(1, int(np.rint(demand[c] / per_line[c])))
             line: dict[str, Any] = {
                 "capability": f"c{int(c)}",
                 "quantity": quantity,
