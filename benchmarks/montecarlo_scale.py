@@ -17,8 +17,10 @@ condition free, ``--draws`` draws (default 1,000,000), seed 1, without sensitivi
 
 Then sensitivity without requirements (``--sensitivity-conditions``, default 30):
 ``benchmarks.scale.political_coalition`` (1,000 pledges) with its requirement removed,
-``draws`` draws with and without sensitivity (``sensitivity_ratio``, goal <= 2), and the
-baseline with sensitivity on ``--baseline-draws`` draws scaled linearly to ``draws``.
+``draws`` draws with and without sensitivity (``sensitivity_ratio``, goal <= 2; of it,
+``shapley_seconds`` estimating the Shapley effects from random orders), and the baseline
+with sensitivity on 50,000 draws scaled linearly to ``draws`` (each draw is about a
+pattern of its own at 30 conditions).
 
 The top-level ``seconds`` and ``baseline_seconds`` are those of the 16-condition size (else
 the largest). Goals: 1,000,000 draws with 16 free conditions and 5 options of 20 lines in
@@ -119,9 +121,26 @@ def bench_sensitivity(conditions: int, draws: int, baseline_draws: int) -> dict[
     start = time.perf_counter()
     forcegen.monte_carlo(ws, draws=draws, seed=1, sensitivity=False)
     plain = time.perf_counter() - start
-    start = time.perf_counter()
-    forcegen.monte_carlo(ws, draws=draws, seed=1, sensitivity=True)
-    with_sensitivity = time.perf_counter() - start
+    import forcegen.engine.odds.montecarlo as engine
+
+    shapley_seconds = 0.0
+    real = engine.shapley_effects
+
+    def timed(*args: Any, **kwargs: Any) -> Any:
+        nonlocal shapley_seconds
+        begin = time.perf_counter()
+        try:
+            return real(*args, **kwargs)
+        finally:
+            shapley_seconds += time.perf_counter() - begin
+
+    engine.shapley_effects = timed  # type: ignore[assignment]
+    try:
+        start = time.perf_counter()
+        result = forcegen.monte_carlo(ws, draws=draws, seed=1, sensitivity=True)
+        with_sensitivity = time.perf_counter() - start
+    finally:
+        engine.shapley_effects = real  # type: ignore[assignment]
     start = time.perf_counter()
     old = monte_carlo_baseline(ws, draws=baseline_draws, seed=1, sensitivity=True)
     measured = time.perf_counter() - start
@@ -132,6 +151,9 @@ def bench_sensitivity(conditions: int, draws: int, baseline_draws: int) -> dict[
         "seconds_without_sensitivity": plain,
         "seconds": with_sensitivity,
         "sensitivity_ratio": with_sensitivity / plain,
+        "shapley_seconds": shapley_seconds,
+        "shapley_permutations": result.shapley.permutations if result.shapley else None,
+        "patterns": int(result.patterns.codes.shape[0]),
         "target_sensitivity_ratio": 2.0,
         "baseline_seconds": measured * draws / baseline_draws,
         "baseline_measured_draws": baseline_draws,
@@ -147,6 +169,7 @@ def bench_montecarlo_scale(
     baseline_draws: int = 2_000,
     substitutes: float = 0.0,
     sensitivity_conditions: int | None = 30,
+    sensitivity_baseline_draws: int = 50_000,
 ) -> dict[str, Any]:
     """Every size, then sensitivity (see the module docstring)."""
     options, _, lines = requirements.partition("x")
@@ -165,5 +188,7 @@ def bench_montecarlo_scale(
         "sizes": rows,
     }
     if sensitivity_conditions:
-        out["sensitivity"] = bench_sensitivity(sensitivity_conditions, draws, baseline_draws)
+        out["sensitivity"] = bench_sensitivity(
+            sensitivity_conditions, draws, sensitivity_baseline_draws
+        )
     return out

@@ -429,21 +429,35 @@ def fill_batch(
                 workspace, requirement, whole, lines, offers, edges, full, spread_free, personnel
             )
             columns = [column[pid] for pid in part.pledges]
-            keys, inverse = np.unique(on_relevant[:, columns], axis=0, return_inverse=True)
-            filled[:, lines] = part.fill(keys, cache)[inverse.reshape(-1)]
-    distinct_rows, row_of = np.unique(filled, axis=0, return_inverse=True)
-    met_of = np.all(distinct_rows >= required - UNITS, axis=1)
-    ratio_of = np.array([float(np.sum(row)) / total if total else 1.0 for row in distinct_rows])
-    row_of = row_of.reshape(-1)
+            keys, inverse = distinct_rows(on_relevant[:, columns])
+            filled[:, lines] = part.fill(keys, cache)[inverse]
+    # row by row, in the arithmetic of RequirementFill (a sum along the rows of a C-ordered
+    # matrix adds each row as np.sum adds it alone)
+    met = np.all(filled >= required - UNITS, axis=1)
+    ratio = filled.sum(axis=1) / total if total else np.ones(n_rows)
     if personnel:
-        personnel_of = np.array(
-            [
-                float(np.sum(row * weights)) / required_personnel if required_personnel else 1.0
-                for row in distinct_rows
-            ]
-        )
-        return met_of[row_of], ratio_of[row_of], personnel_of[row_of]
-    return met_of[row_of], ratio_of[row_of]
+        weighted = (filled * weights).sum(axis=1)
+        by_personnel = weighted / required_personnel if required_personnel else np.ones(n_rows)
+        return met, ratio, by_personnel
+    return met, ratio
+
+
+def distinct_rows(on: NDArray[np.bool_]) -> tuple[NDArray[np.bool_], NDArray[np.intp]]:
+    """The distinct rows of a boolean matrix and, for each row, the index of its distinct
+    row: rows packed into bytes and sorted as such (``np.unique(axis=0)`` compares them
+    column by column, some 30 times slower on a million rows)."""
+    rows = on.shape[0]
+    packed = np.packbits(on, axis=1)
+    width = packed.shape[1]
+    key: NDArray[Any]
+    if width <= 8:
+        padded = np.zeros((rows, 8), dtype=np.uint8)
+        padded[:, :width] = packed
+        key = padded.view(np.uint64).reshape(rows)
+    else:
+        key = np.ascontiguousarray(packed).view(np.dtype((np.void, width))).reshape(rows)
+    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    return on[first], inverse.reshape(-1)
 
 
 SPREAD_FREE_RATIOS = frozenset(2.0**k for k in range(-4, 5))
