@@ -222,32 +222,28 @@ def permutation_effects(
     p, y, variance = _centred(codes, values, weights)
     py = p * y
     rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=SEED_TAG)))
-    columns = [((codes >> np.uint64(j)) & np.uint64(1)).astype(np.intp) for j in range(bits)]
+    columns = [((codes >> np.uint64(j)) & np.uint64(1)).astype(np.int64) for j in range(bits)]
     credits = np.zeros((permutations, bits))
     n = codes.shape[0]
     used = 0
-    group = np.empty(n, dtype=np.intp)  # updated in place: no array per step
     while used < permutations:
         for k in range(used, min(used + PERMUTATION_BATCH, permutations)):
             order = rng.permutation(bits)
-            group[:] = 0
+            group = np.zeros(n, dtype=np.int64)
             groups = 1
             before = 0.0
             for j in order:
-                group *= 2
-                group += columns[j]
+                group = 2 * group + columns[j]
                 mass = np.bincount(group, weights=p, minlength=2 * groups)
                 moment = np.bincount(group, weights=py, minlength=2 * groups)
                 occupied = mass > 0
                 value = float(np.sum(moment[occupied] ** 2 / mass[occupied]))
                 credits[k, j] = value - before
                 before = value
-                dense = np.cumsum(occupied, dtype=np.intp)
-                groups = int(dense[-1])
+                groups = int(occupied.sum())
                 if groups == n:
                     break  # every pattern alone: the rest add nothing
-                dense -= 1
-                np.take(dense, group, out=group)  # ``out`` is buffered: safe in place
+                group = (np.cumsum(occupied) - 1)[group]
             used = k + 1
         stderr = credits[:used].std(axis=0, ddof=1) / np.sqrt(used)
         if variance > 0 and float(stderr.max()) <= stderr_target * variance:
