@@ -16,6 +16,11 @@ Targets (default: all but ``scale``, ``disruptions``, ``ledger`` and ``web``):
   the same loop with requirement fills memoised (``baseline_cached_seconds``,
   ``ratio_vs_cached``). Targets: under 1 s, ratio >= 100.
   With ``--big``, also the peak memory of 100,000,000 draws (chunked: bounded).
+  With ``--conditions 8,16,24`` (and ``--requirements 5x20``), instead: synthetic
+  coalitions with that many free conditions and force options, draws per second against
+  the method of 08d13f7 in the same run, and sensitivity at 30 conditions (see
+  ``benchmarks/montecarlo_scale.py``). Goals: 1,000,000 draws at 16 conditions under 60 s;
+  sensitivity within 2x of the run without it.
 
 - ``sourcing``: the optimiser on a synthetic coalition of 500 lines (``--lines
   500,1000,2000``: each size): fill and full seconds, each stage's bound and gap, peak
@@ -466,6 +471,21 @@ def main() -> None:
     parser.add_argument(
         "--units", default="1000", help="deploy: sizes in units, comma-separated (1000,2000,4000)"
     )
+    parser.add_argument(
+        "--conditions", help="montecarlo: free conditions per size, comma-separated (8,16,24)"
+    )
+    parser.add_argument(
+        "--requirements", default="5x20", help="montecarlo --conditions: OPTIONSxLINES"
+    )
+    parser.add_argument(
+        "--substitutes",
+        type=float,
+        default=0.0,
+        help="montecarlo --conditions: share of capabilities with a substitute",
+    )
+    parser.add_argument(
+        "--mc-draws", type=int, default=1_000_000, help="montecarlo --conditions: draws"
+    )
     args = parser.parse_args()
     unknown = [t for t in args.targets if t not in TARGETS]
     if unknown:
@@ -478,6 +498,17 @@ def main() -> None:
 
             result = bench_scale(quick=args.quick)
             result["ratio"] = result["worst_ratio_vs_linear"]
+        elif name == "montecarlo" and args.conditions:
+            from benchmarks.montecarlo_scale import bench_montecarlo_scale
+
+            result = bench_montecarlo_scale(
+                tuple(int(n) for n in args.conditions.split(",")),
+                args.requirements,
+                args.mc_draws,
+                args.baseline_draws,
+                args.substitutes,
+            )
+            result["ratio"] = result["baseline_seconds"] / result["seconds"]
         elif name == "montecarlo":
             result = bench_montecarlo(args.repeat, args.baseline_draws, args.big)
             result["ratio"] = result["baseline_seconds"] / result["seconds"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import ExitStack, contextmanager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, cast
 
@@ -317,6 +317,7 @@ def init(
 
 @app.command()
 def montecarlo(
+    ctx: typer.Context,
     workspace: WorkspaceArg = None,
     set_: SetOpt = [],  # noqa: B006 - Typer reads the default, never mutates it
     as_of: AsOfOpt = None,
@@ -336,6 +337,23 @@ def montecarlo(
     workers: Annotated[
         int, typer.Option("--workers", help=f"Threads for sampling (at most {MAX_WORKERS:,}).")
     ] = 1,
+    dask: Annotated[
+        bool,
+        typer.Option("--dask", help="Fill the distinct patterns on a local Dask cluster."),
+    ] = False,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler",
+            help="Fill the distinct patterns on this Dask scheduler (tcp://HOST:PORT).",
+        ),
+    ] = None,
+    dask_workers: Annotated[
+        int,
+        typer.Option(
+            "--dask-workers", help=f"Local Dask cluster processes (at most {MAX_WORKERS:,})."
+        ),
+    ] = 2,
     as_json: JsonOpt = False,
     csv: CsvOpt = None,
     xlsx: XlsxOpt = None,
@@ -351,6 +369,12 @@ def montecarlo(
 
         forcegen.check_draws(draws, "--draws")
         forcegen.check_workers(workers, "--workers")
+        forcegen.check_workers(dask_workers, "--dask-workers")
+        if scheduler is not None:
+            try:
+                forcegen.tcp_address(scheduler)
+            except forcegen.SchedulerAddressError as exc:
+                _fail(f"error: --scheduler {exc.text!r}: {exc.problem}; expected {exc.expected}")
         from forcegen.cli.progress import output_dir, progress_bar
 
         exports.check_paths(csv, xlsx)
@@ -358,10 +382,23 @@ def montecarlo(
         if plot is not None:
             output_dir(plot)
         bar, update = progress_bar("sampling", 0 if exact else draws, "draws")
-        with bar:
-            result = forcegen.monte_carlo(
-                ws, scenario, draws=draws, seed=seed, exact=exact, workers=workers, progress=update
-            )
+        with ExitStack() as stack:
+            client = None
+            if dask or scheduler is not None:
+                client = stack.enter_context(
+                    forcegen.dask_cluster(scheduler, dask_workers, quiet=not _verbose(ctx))
+                )
+            with bar:
+                result = forcegen.monte_carlo(
+                    ws,
+                    scenario,
+                    draws=draws,
+                    seed=seed,
+                    exact=exact,
+                    workers=workers,
+                    progress=update,
+                    client=client,
+                )
         with forcegen.OutputTransaction() as out:
             exports.write(
                 out,

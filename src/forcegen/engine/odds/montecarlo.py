@@ -16,6 +16,8 @@ from numpy.typing import NDArray
 
 from forcegen.engine.activation import resolve_scenario, scenario_view
 from forcegen.engine.odds.condition_model import ConditionModel, condition_model
+from forcegen.engine.odds.distributed import distributed_outcomes
+from forcegen.engine.odds.forcing import forced_sides, redrawn, table_ok_for
 from forcegen.engine.odds.outcomes import PatternOutcomes, pattern_outcomes
 from forcegen.engine.odds.sampling import (
     DEFAULT_CHUNK,
@@ -303,17 +305,27 @@ def _assume(
 
 
 class _Evaluator:
-    """Pattern outcomes of a table's codes."""
+    """Pattern outcomes of a table's codes: in this process, or in chunks on the Dask
+    ``client`` (:mod:`~forcegen.engine.odds.distributed`)."""
 
-    def __init__(self, workspace: Workspace, model: ConditionModel) -> None:
+    def __init__(self, workspace: Workspace, model: ConditionModel, client: Any = None) -> None:
         self.workspace = workspace
         self.model = model
         self.cache: dict[Any, Any] = {}  # sourcing results, shared by every pass
         self.personnel = checked_personnel(workspace)
+        self.client = client
 
     def __call__(self, table: PatternTable, breakdown: bool = True) -> PatternOutcomes:
+        return self.codes(table.codes, breakdown)
+
+    def codes(self, codes: NDArray[np.uint64], breakdown: bool = True) -> PatternOutcomes:
+        """Outcomes of the patterns ``codes``."""
+        if self.client is not None:
+            return distributed_outcomes(
+                self.client, self.workspace, self.model, codes, self.personnel, breakdown
+            )
         return pattern_outcomes(
-            self.workspace, self.model, table.codes, self.cache, self.personnel, breakdown
+            self.workspace, self.model, codes, self.cache, self.personnel, breakdown
         )
 
 
@@ -398,15 +410,19 @@ def monte_carlo(
     chunk_size: int = DEFAULT_CHUNK,
     workers: int = 1,
     progress: Progress | None = None,
+    client: Any = None,
 ) -> MonteCarloResult:
     """Sample (or, with ``exact``, enumerate) the free conditions of ``scenario``.
 
     ``scenario`` None leaves every condition free. ``probabilities`` overrides P(true)
     of some conditions (see :func:`~forcegen.engine.odds.condition_model.condition_model`).
     Bit-identical for the same workspace, scenario, seed and draws, whatever
-    ``chunk_size`` and ``workers``. Sensitivity forces each free condition true and
-    false with the same random numbers for every other condition. ``draws`` and
-    ``workers`` are checked against :data:`~forcegen.limits.MAX_DRAWS` and
+    ``chunk_size``, ``workers`` and ``client``. Sensitivity forces each free condition
+    true and false with the same random numbers for every other condition: worked out
+    from the base pattern table where that is exact (:mod:`~forcegen.engine.odds.forcing`),
+    else drawn again. ``client`` (a Dask client) evaluates the distinct patterns in chunks
+    on its workers (:mod:`~forcegen.engine.odds.distributed`); None evaluates them here.
+    ``draws`` and ``workers`` are checked against :data:`~forcegen.limits.MAX_DRAWS` and
     :data:`~forcegen.limits.MAX_WORKERS` before any work.
     """
     workspace, scenario = scenario_view(workspace, scenario)
@@ -415,7 +431,15 @@ def monte_carlo(
     workers = check_workers(workers)
     scenario_id, assume = _assume(workspace, scenario)
     model = condition_model(workspace, assume, probabilities)
-    passes = 1 + (2 * len(model.rules) if sensitivity else 0)
+    evaluate = _Evaluator(workspace, model, client)
+    # forced cases from the base table where exact (forcing.py); the others drawn again
+    from_table = sensitivity and not exact and table_ok_for(draws, evaluate.personnel)
+    redraw = [
+        rule.condition
+        for rule in model.rules
+        if sensitivity and (not from_table or rule.condition in redrawn(model))
+    ]
+    passes = 1 + 2 * len(redraw)
     done_before = 0
 
     def table_for(forced: Mapping[str, bool] | None) -> PatternTable:
@@ -440,7 +464,6 @@ def monte_carlo(
         done_before += draws
         return table
 
-    evaluate = _Evaluator(workspace, model)
     base = table_for(None)
     outcomes = evaluate(base)
     n = None if exact else draws
@@ -457,9 +480,24 @@ def monte_carlo(
         )
         shares, share_stderr = shapley.shares, shapley.share_stderr
         effects = dict(zip(shapley.conditions, shapley.effects, strict=True))
+        derived = {}
+        if from_table:
+            derived = forced_sides(
+                workspace,
+                model,
+                base,
+                outcomes,
+                evaluate.personnel,
+                tuple(c for c in model.free if c not in redraw),
+                lambda codes: evaluate.codes(codes, breakdown=False),
+            )
         for rule in model.rules:
             sides = {}
             for forced_value in (True, False):
+                side = derived.get((rule.condition, forced_value))
+                if side is not None:
+                    sides[forced_value] = (side.personnel, dict(side.p_met))
+                    continue
                 table = table_for({rule.condition: forced_value})
                 forced_out = evaluate(table, breakdown=False)
                 mean = float(fdot(table.weights, forced_out.personnel) / table.total)

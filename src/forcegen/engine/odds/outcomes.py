@@ -59,8 +59,12 @@ def pattern_outcomes(
     cache: dict[Any, Any] | None = None,
     personnel: Mapping[str, int] | None = None,
     breakdown: bool = True,
+    fills: Fills | None = None,
 ) -> PatternOutcomes:
     """Evaluate every pattern in ``codes`` (vectorised over patterns).
+
+    ``fills``: the requirement fills of these patterns when already worked out (by
+    :func:`requirement_fills`, on Dask workers); else they are worked out here.
 
     Without ``breakdown`` (sensitivity passes need only personnel and P(met)),
     ``by_nation``, ``by_capability`` and ``by_capability_personnel`` have no columns.
@@ -71,15 +75,8 @@ def pattern_outcomes(
     """
     if personnel is None:
         personnel = checked_personnel(workspace)
-    values = pattern_values(model, codes)
-    n = codes.shape[0]
     pledge_ids = tuple(workspace.pledges)
-    # one contiguous column per pledge: written and read a pledge at a time
-    active = np.zeros((n, len(pledge_ids)), dtype=bool, order="F")
-    for k, pid in enumerate(pledge_ids):
-        if workspace.pledges[pid].status is PledgeStatus.WITHDRAWN:
-            continue
-        active[:, k] = np.broadcast_to(workspace.requires[pid].evaluate(values), (n,))
+    active = pattern_active(workspace, model, codes)
     personnel_per_pledge = np.array([personnel[pid] for pid in pledge_ids], dtype=np.int64)
     nations = tuple(dict.fromkeys(p.nation for p in workspace.pledges.values()))
     capabilities = tuple(dict.fromkeys(p.capability for p in workspace.pledges.values()))
@@ -103,13 +100,9 @@ def pattern_outcomes(
         active, np.hstack([personnel_per_pledge[:, None], nation_of, capability_personnel_of])
     )
     requirement_ids = tuple(workspace.requirements)
-    met = np.zeros((n, len(requirement_ids)), dtype=bool)
-    ratio = np.zeros((n, len(requirement_ids)))
-    personnel_fill = np.zeros((n, len(requirement_ids)))
-    for r, rid in enumerate(requirement_ids):
-        met[:, r], ratio[:, r], personnel_fill[:, r] = fill_batch(
-            workspace, workspace.requirements[rid], active, cache, personnel=True
-        )
+    met, ratio, personnel_fill = (
+        requirement_fills(workspace, active, cache) if fills is None else fills
+    )
     return PatternOutcomes(
         codes=codes,
         pledges=pledge_ids,
@@ -127,6 +120,43 @@ def pattern_outcomes(
         fill_ratio=ratio,
         personnel_fill=personnel_fill,
     )
+
+
+Fills = tuple[NDArray[np.bool_], NDArray[np.float64], NDArray[np.float64]]
+"""Met, fill ratio and personnel fill [patterns x requirements]."""
+
+
+def pattern_active(
+    workspace: Workspace, model: ConditionModel, codes: NDArray[np.uint64]
+) -> NDArray[np.bool_]:
+    """Which pledges each pattern activates [patterns x pledges, workspace order]."""
+    values = pattern_values(model, codes)
+    n = codes.shape[0]
+    # one contiguous column per pledge: written and read a pledge at a time
+    active = np.zeros((n, len(workspace.pledges)), dtype=bool, order="F")
+    for k, pid in enumerate(workspace.pledges):
+        if workspace.pledges[pid].status is PledgeStatus.WITHDRAWN:
+            continue
+        active[:, k] = np.broadcast_to(workspace.requires[pid].evaluate(values), (n,))
+    return active
+
+
+def requirement_fills(
+    workspace: Workspace, active: NDArray[np.bool_], cache: dict[Any, Any] | None = None
+) -> Fills:
+    """Met, fill ratio and personnel fill [rows x requirements, 0-1] of each requirement for
+    each row of ``active`` (:func:`~forcegen.engine.sourcing.fill.fill_batch`): each row's
+    figures depend on that row alone, whatever rows come with it."""
+    n = active.shape[0]
+    count = len(workspace.requirements)
+    met = np.zeros((n, count), dtype=bool)
+    ratio = np.zeros((n, count))
+    personnel_fill = np.zeros((n, count))
+    for r, requirement in enumerate(workspace.requirements.values()):
+        met[:, r], ratio[:, r], personnel_fill[:, r] = fill_batch(
+            workspace, requirement, active, cache, personnel=True
+        )
+    return met, ratio, personnel_fill
 
 
 ROWS_AT_ONCE = 1 << 16

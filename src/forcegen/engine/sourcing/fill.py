@@ -28,7 +28,7 @@ from __future__ import annotations
 import threading
 import weakref
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Literal, overload
@@ -36,7 +36,15 @@ from typing import TYPE_CHECKING, Any, Literal, overload
 import numpy as np
 from numpy.typing import NDArray
 
-from forcegen.engine.sourcing.problem import build_problem, offered_units, relevant_pledges
+from forcegen.engine.sourcing.cuts import CutPart, cut_part, priority_fills
+from forcegen.engine.sourcing.problem import (
+    Edge,
+    Offer,
+    SourcingProblem,
+    build_problem,
+    offered_units,
+    relevant_pledges,
+)
 from forcegen.engine.sourcing.solve import DIGITS, SourcingSolution, _components, solve
 from forcegen.engine.tolerances import UNITS
 
@@ -354,16 +362,19 @@ def fill_batch(
     with ``personnel``, also the personnel fill [rows, 0-1]
     (:attr:`RequirementFill.personnel_fill`, in the same arithmetic).
 
-    ``active`` is [rows x pledges] in workspace order. A line that is alone in its part
-    of the offer-line graph (no pledge that could fill it could fill another line) is
-    filled in closed form, min(quantity, units of its active pledges / ratio), for every
-    row at once when those terms are whole numbers (then exact in any order); the
-    optimiser runs once per distinct set of the other pledges that could serve the
-    requirement (and, through ``cache``, once per distinct independent part), never
-    once per row. The numbers are those of :func:`fill_requirement`.
+    ``active`` is [rows x pledges] in workspace order. The requirement's offer-line graph
+    with every relevant pledge active splits into independent parts (no pledge that
+    could fill a line of one part could fill a line of another). A line alone in its
+    part is filled in closed form, min(quantity, units of its active pledges / ratio),
+    for every row at once when those terms are whole numbers (then exact in any order).
+    Every other part is filled once per distinct set of *its own* active pledges (and,
+    through ``cache``, once per run): by minimum cuts (:mod:`~forcegen.engine.sourcing.cuts`)
+    where its fill stages are a whole-number maximum flow and the reported figures do not
+    depend on how a short priority level is spread over its lines; else by the optimiser
+    on the part's active offers alone, the same model the optimiser builds for that part
+    of the whole problem. The numbers are those of :func:`fill_requirement`.
     """
     position = {pid: k for k, pid in enumerate(workspace.pledges)}
-    ids = list(workspace.pledges)
     relevant = [position[pid] for pid in relevant_pledges(workspace, requirement)]
     required = np.array([line.quantity for line in requirement.lines])
     total = float(np.sum(required))
@@ -379,6 +390,7 @@ def fill_batch(
         if personnel:
             return met, ratio, np.full(n_rows, 0.0 if required_personnel else 1.0)
         return met, ratio
+    ids = list(workspace.pledges)
     whole = build_problem(
         workspace, requirement, {ids[k]: workspace.pledges[ids[k]].quantity for k in relevant}
     )
@@ -386,7 +398,7 @@ def fill_batch(
     full = False  # solve with the tie-breaks: the per-line fill is then fill_requirement's
     closed: list[int] = []  # lines filled in closed form
     terms: list[NDArray[np.float64]] = []  # their units per relevant pledge [line units]
-    solver_columns: list[int] = []  # relevant pledges that need the optimiser
+    parts: list[tuple[list[int], list[int], list[int]]] = []  # filled part by part
     for lines, offers, edges in _components(whole):
         units = np.zeros(len(relevant))
         for e in edges:
@@ -398,7 +410,7 @@ def fill_batch(
             closed.append(lines[0])
             terms.append(units)
         else:
-            solver_columns += [column[whole.offers[o].pledge] for o in offers]
+            parts.append((lines, offers, edges))
             full = full or (personnel and _weights_tie(requirement, lines, weights))
     filled = np.zeros((n_rows, len(requirement.lines)))
     on_relevant = active[:, relevant]
@@ -409,40 +421,184 @@ def fill_batch(
         filled[:, closed] = np.array([round(float(v), DIGITS) for v in distinct])[
             where.reshape(values.shape)
         ]
-    if solver_columns:
-        solver_columns.sort()
-        by_solver = [line for line in range(len(requirement.lines)) if line not in set(closed)]
-        keys, inverse = np.unique(on_relevant[:, solver_columns], axis=0, return_inverse=True)
+    if parts:
         cache = cache if cache is not None else {}
-        solved = np.zeros((keys.shape[0], len(requirement.lines)))
-        for k, row in enumerate(keys):
-            key = ("fill", requirement.id, full, np.packbits(row).tobytes())
+        spread_free = _exact_sums(whole)
+        for lines, offers, edges in parts:
+            part = _PartFill(
+                workspace, requirement, whole, lines, offers, edges, full, spread_free, personnel
+            )
+            columns = [column[pid] for pid in part.pledges]
+            keys, inverse = distinct_rows(on_relevant[:, columns])
+            filled[:, lines] = part.fill(keys, cache)[inverse]
+    # row by row, in the arithmetic of RequirementFill (a sum along the rows of a C-ordered
+    # matrix adds each row as np.sum adds it alone)
+    met = np.all(filled >= required - UNITS, axis=1)
+    ratio = filled.sum(axis=1) / total if total else np.ones(n_rows)
+    if personnel:
+        weighted = (filled * weights).sum(axis=1)
+        by_personnel = weighted / required_personnel if required_personnel else np.ones(n_rows)
+        return met, ratio, by_personnel
+    return met, ratio
+
+
+def distinct_rows(on: NDArray[np.bool_]) -> tuple[NDArray[np.bool_], NDArray[np.intp]]:
+    """The distinct rows of a boolean matrix and, for each row, the index of its distinct
+    row: rows packed into bytes and sorted as such (``np.unique(axis=0)`` compares them
+    column by column, some 30 times slower on a million rows)."""
+    rows = on.shape[0]
+    packed = np.packbits(on, axis=1)
+    width = packed.shape[1]
+    key: NDArray[Any]
+    if width <= 8:
+        padded = np.zeros((rows, 8), dtype=np.uint8)
+        padded[:, :width] = packed
+        key = padded.view(np.uint64).reshape(rows)
+    else:
+        key = np.ascontiguousarray(packed).view(np.dtype((np.void, width))).reshape(rows)
+    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    return on[first], inverse.reshape(-1)
+
+
+SPREAD_FREE_RATIOS = frozenset(2.0**k for k in range(-4, 5))
+"""Substitution ratios whose fills are multiples of 1/16 of a unit when every quantity is a
+whole number: sums of such fills are exact in any order."""
+
+
+def _exact_sums(problem: SourcingProblem) -> bool:
+    """True when every fill of ``problem`` is a multiple of 1/16 unit far below 2^48 (whole
+    offer and line quantities, ratios powers of two from 1/16 to 16): the fill ratio and
+    personnel fill of a row then come out the same bits however a priority level's units
+    are spread over its lines (every partial sum is exact)."""
+    quantities = [o.quantity for o in problem.offers] + [n.quantity for n in problem.lines]
+    return (
+        all(float(q).is_integer() for q in quantities)
+        and all(e.ratio in SPREAD_FREE_RATIOS for e in problem.edges)
+        and sum(quantities) < 2.0**40
+    )
+
+
+class _PartFill:
+    """One part of a requirement (lines, offers and edges of the problem with every
+    relevant pledge active), filled for distinct sets of its active pledges.
+
+    ``spread_free`` (:func:`_exact_sums`): the row's figures do not depend on how a short
+    priority level is spread over its lines, unless those lines differ in personnel per
+    unit and the personnel fill is asked for. Then the fill is taken from the cheapest
+    exact source: minimum cuts (whole-number maximum flow), else the fill stages alone
+    when no such level is short, else (and always without ``spread_free``) the
+    optimiser exactly as :func:`fill_requirement` runs it on this part.
+    """
+
+    def __init__(
+        self,
+        workspace: Workspace,
+        requirement: Requirement,
+        whole: SourcingProblem,
+        lines: list[int],
+        offers: list[int],
+        edges: list[int],
+        full: bool,
+        spread_free: bool,
+        personnel: bool,
+    ) -> None:
+        self.requirement = requirement
+        self.whole = whole
+        self.lines = lines
+        self.offers = offers
+        self.edges = edges
+        self.full = full
+        self.spread_free = spread_free
+        self.pledges = tuple(dict.fromkeys(whole.offers[o].pledge for o in offers))
+        self.weights = {
+            n: workspace.capabilities[requirement.lines[n].capability].personnel for n in lines
+        }
+        self.personnel = personnel
+        column = {pid: j for j, pid in enumerate(self.pledges)}
+        self.cuts = cut_part(whole, lines, offers, edges, column) if spread_free else None
+
+    def _mixed(self, group: Sequence[int]) -> bool:
+        """True when the lines of one priority differ in personnel per unit (and the
+        personnel fill is asked for): how a shortfall is spread then matters."""
+        return self.personnel and len({self.weights[n] for n in group}) > 1
+
+    def fill(self, keys: NDArray[np.bool_], cache: dict[Any, Any]) -> NDArray[np.float64]:
+        """The fill of the part's lines [keys x lines, line units] for each row of ``keys``
+        (distinct sets of active pledges, columns in the order of ``pledges``)."""
+        values = np.zeros((keys.shape[0], len(self.lines)))
+        todo = np.ones(keys.shape[0], dtype=bool)
+        if self.cuts is not None:
+            todo = self._by_cuts(self.cuts, keys, values)
+        prefix = ("part", self.requirement.id, self.full, tuple(self.lines))
+        for k in np.flatnonzero(todo):
+            key = (*prefix, np.packbits(keys[k]).tobytes())
             hit = cache.get(key)
             if hit is None:
-                on = {
-                    ids[relevant[solver_columns[j]]]: workspace.pledges[
-                        ids[relevant[solver_columns[j]]]
-                    ].quantity
-                    for j in np.flatnonzero(row)
-                }
-                problem = build_problem(workspace, requirement, on)
-                hit = np.array(solve(problem, full=full, cache=cache).filled)
-                cache[key] = hit
-            solved[k] = hit
-        filled[:, by_solver] = solved[inverse.reshape(-1)][:, by_solver]
-    distinct_rows, row_of = np.unique(filled, axis=0, return_inverse=True)
-    met_of = np.all(distinct_rows >= required - UNITS, axis=1)
-    ratio_of = np.array([float(np.sum(row)) / total if total else 1.0 for row in distinct_rows])
-    row_of = row_of.reshape(-1)
-    if personnel:
-        personnel_of = np.array(
-            [
-                float(np.sum(row * weights)) / required_personnel if required_personnel else 1.0
-                for row in distinct_rows
-            ]
+                hit = cache[key] = self._by_solver(keys[k], cache)
+            values[k] = hit
+        return values
+
+    def _by_cuts(
+        self, cuts: CutPart, keys: NDArray[np.bool_], values: NDArray[np.float64]
+    ) -> NDArray[np.bool_]:
+        """Fill ``values`` by minimum cuts where the figures are settled; the rows left
+        (a short level of lines that differ in personnel per unit)."""
+        level_fill = priority_fills(cuts, keys)
+        where = {n: j for j, n in enumerate(self.lines)}
+        todo = np.zeros(keys.shape[0], dtype=bool)
+        for level, group in enumerate(cuts.groups):
+            quantity = np.array([self.whole.lines[n].quantity for n in group])
+            left = level_fill[:, level].copy()
+            short = left < quantity.sum()
+            if self._mixed(group):
+                todo |= short
+            for n, q in zip(group, quantity, strict=True):  # any spread: all sums exact
+                given = np.minimum(left, q)
+                values[:, where[n]] = given
+                left -= given
+        return todo
+
+    def _by_solver(self, key: NDArray[np.bool_], cache: dict[Any, Any]) -> NDArray[np.float64]:
+        """The fill of the part's lines for one set of active pledges, by the optimiser on
+        the part's active offers (the fill stages alone when they settle the figures)."""
+        on = {pid for pid, a in zip(self.pledges, key, strict=True) if a}
+        problem = self._restricted(on)
+        if self.full and self.spread_free:
+            stages = solve(problem, full=False, cache=cache).filled
+            if self._settled(problem, stages):
+                return np.array([stages[n] for n in self.lines])
+        filled = solve(problem, full=self.full, cache=cache).filled
+        return np.array([filled[n] for n in self.lines])
+
+    def _settled(self, problem: SourcingProblem, filled: Sequence[float]) -> bool:
+        """True when no level of lines that differ in personnel per unit is short in any
+        part of ``problem``: the tie-break stages cannot then move a unit that counts."""
+        for lines, _, _ in _components(problem):
+            for level in {problem.lines[n].priority for n in lines}:
+                group = [n for n in lines if problem.lines[n].priority == level]
+                if self._mixed(group) and any(filled[n] < problem.lines[n].quantity for n in group):
+                    return False
+        return True
+
+    def _restricted(self, on: set[str]) -> SourcingProblem:
+        """The part with only the offers of the pledges in ``on``: the offers and edges of
+        the whole problem in their order, so each of its parts is the very part the
+        optimiser builds from these pledges (same lines, offers and edges, same order)."""
+        index: dict[int, int] = {}
+        offers: list[Offer] = []
+        for o in self.offers:
+            if self.whole.offers[o].pledge in on:
+                index[o] = len(offers)
+                offers.append(self.whole.offers[o])
+        edges = [
+            Edge(index[edge.offer], edge.line, edge.ratio)
+            for edge in (self.whole.edges[e] for e in self.edges)
+            if edge.offer in index
+        ]
+        whole = self.whole
+        return SourcingProblem(
+            whole.requirement_id, whole.name, whole.lines, tuple(offers), tuple(edges)
         )
-        return met_of[row_of], ratio_of[row_of], personnel_of[row_of]
-    return met_of[row_of], ratio_of[row_of]
 
 
 def _weights_tie(requirement: Requirement, lines: list[int], weights: NDArray[np.float64]) -> bool:
