@@ -106,6 +106,21 @@ def _stderr(text: str) -> None:
     make_console(stderr=True, soft_wrap=True).print(text, markup=False, highlight=False)
 
 
+def _warn_cost(estimate: Any, time_limit: float | None = None) -> None:
+    """Warn on stderr (never refuse) when the measured cost says a study is slow, or
+    that a proven fill would not fit the time limit."""
+    if estimate is None:
+        return
+    if estimate.slow:
+        _stderr("warning: " + estimate.warning())
+    elif time_limit is not None and estimate.seconds > time_limit:
+        _stderr(
+            f"warning: the proven fill of {estimate.size:,.0f} {estimate.curve.size} takes "
+            f"about {estimate.seconds:.0f} s by the measured cost (docs/benchmarks.md); "
+            f"--time-limit {time_limit:g} may stop it before it is proven"
+        )
+
+
 def _fail(text: str) -> NoReturn:
     _stderr(text)
     raise typer.Exit(EXIT_BAD_INPUT)
@@ -381,6 +396,7 @@ def montecarlo(
         ws = resolve_workspace(workspace, set_, as_of, ledger, known_at)
         if plot is not None:
             output_dir(plot)
+        _warn_cost(forcegen.study_cost(ws, "montecarlo", scenario, draws=draws, exact=exact))
         bar, update = progress_bar("sampling", 0 if exact else draws, "draws")
         with ExitStack() as stack:
             client = None
@@ -620,6 +636,7 @@ def source(
         for path in (csv, export_model):
             if path is not None:
                 output_file(path)
+        _warn_cost(forcegen.study_cost(ws, "source", scenario, requirement=requirement), time_limit)
         result = forcegen.source_requirement(
             ws, requirement, scenario, dependence_on, time_limit=time_limit
         )
@@ -709,6 +726,7 @@ def deploy(
         for path in (csv, utilisation, geojson):
             if path is not None:
                 output_file(path)
+        _warn_cost(forcegen.study_cost(ws, "deploy", scenario, requirement=requirement))
         bar, update = progress_bar("disruption draws", disruptions, "draws")
         with bar:
             result = forcegen.deploy(

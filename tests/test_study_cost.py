@@ -1,0 +1,139 @@
+"""The estimated cost of a study before it starts (engine/study_cost.py), the table in
+docs/benchmarks.md, and the CLI's warning (never a refusal)."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from pathlib import Path
+
+import pytest
+
+import forcegen
+from forcegen.engine import study_cost as sc
+from helpers.cli import invoke
+
+DOCS = Path(__file__).resolve().parents[1] / "docs"
+
+
+def test_estimates_pass_through_the_measured_points_and_grow_between_them() -> None:
+    for curve in sc.CURVES.values():
+        for size, seconds in curve.points:
+            assert sc.estimate(curve.command, size).seconds == pytest.approx(seconds)
+        (s0, t0), (s1, t1) = curve.points[0], curve.points[1]
+        middle = math.sqrt(s0 * s1)  # log-log midpoint: the geometric mean of the times
+        assert sc.estimate(curve.command, middle).seconds == pytest.approx(math.sqrt(t0 * t1))
+
+
+def test_beyond_the_largest_point_the_cost_grows_at_least_linearly() -> None:
+    curve = sc.CostCurve("x", "things", "nothing", ((10, 1.0), (20, 1.5)), "by hand")
+    assert curve.seconds(40) == pytest.approx(3.0)  # last segment 0.58 < 1: linear
+    steep = sc.CostCurve("y", "things", "nothing", ((10, 1.0), (20, 4.0)), "by hand")
+    assert steep.seconds(40) == pytest.approx(16.0)  # exponent 2 kept
+    assert steep.exponent() == pytest.approx(2.0)
+    assert steep.seconds(0) == 0.0
+
+
+def test_a_curve_needs_two_points_of_increasing_size() -> None:
+    with pytest.raises(ValueError, match="increasing"):
+        sc._curve(sc.CostCurve("bad", "things", "nothing", ((20, 1.0), (10, 2.0)), "-"))
+    assert "bad" not in sc.CURVES
+
+
+def test_expected_patterns_by_hand() -> None:
+    assert sc.expected_patterns(1, 10) == pytest.approx(1.0)
+    assert sc.expected_patterns(10**7, 4) == pytest.approx(16.0)
+    # 2 draws of 1 free condition: both the same with probability 1/2 -> 1.5 expected
+    assert sc.expected_patterns(2, 1) == pytest.approx(1.5)
+    assert sc.expected_patterns(0, 5) == 0.0
+
+
+def test_the_docs_table_is_the_code_table() -> None:
+    text = (DOCS / "benchmarks.md").read_text(encoding="utf-8")
+    match = re.search(r"<!-- cost:start -->\n(.*)<!-- cost:end -->", text, re.S)
+    assert match, "docs/benchmarks.md lacks the generated cost table"
+    assert match.group(1) == sc.cost_markdown()
+
+
+def test_study_cost_on_the_built_in_data_is_small_and_sized_as_documented() -> None:
+    ws = forcegen.load_builtin("mnf-ukraine")
+    source = forcegen.study_cost(ws, "source", requirement="force-25k")
+    assert source is not None
+    assert source.size == len(ws.requirements["force-25k"].lines)
+    assert not source.slow
+    deploy = forcegen.study_cost(ws, "deploy", "ceasefire-only")
+    assert deploy is not None and not deploy.slow and deploy.size > 0
+    odds = forcegen.study_cost(ws, "montecarlo", draws=1_000_000)
+    assert odds is not None and not odds.slow
+    assert forcegen.study_cost(ws, "source") is None  # no requirement named: nothing to size
+    with pytest.raises(ValueError, match="no cost curve"):
+        forcegen.study_cost(ws, "sustain")
+
+
+def _steep(monkeypatch: pytest.MonkeyPatch, command: str, seconds_at_one: float) -> None:
+    curve = sc.CURVES[command]
+    steep = sc.CostCurve(
+        command, curve.size, curve.held, ((1, seconds_at_one), (2, 2 * seconds_at_one)), "test"
+    )
+    monkeypatch.setitem(sc.CURVES, command, steep)
+
+
+def test_deploy_warns_on_stderr_and_still_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    quiet = invoke("deploy", "-s", "ceasefire-only", "--json")
+    assert quiet.exit_code == 0 and "warning" not in quiet.stderr
+    _steep(monkeypatch, "deploy", 10.0)  # 10 s a unit: the built-in force takes minutes
+    slow = invoke("deploy", "-s", "ceasefire-only", "--json")
+    assert slow.exit_code == 0
+    assert re.search(r"warning: deploy of [\d,]+ units moving will take about", slow.stderr)
+    assert "running it anyway" in slow.stderr
+    assert json.loads(slow.stdout) == json.loads(quiet.stdout)  # stdout: results only
+
+
+def test_source_warns_when_the_fill_would_not_fit_the_time_limit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _steep(monkeypatch, "source", 0.5)  # 0.5 s a line: about 12 s for the force-25k lines
+    result = invoke("source", "-r", "force-25k", "-s", "ceasefire-only", "--time-limit", "1")
+    assert result.exit_code == 0
+    assert "--time-limit 1 may stop it before it is proven" in result.stderr
+    calm = invoke("source", "-r", "force-25k", "-s", "ceasefire-only", "--time-limit", "100")
+    assert calm.exit_code == 0 and "warning" not in calm.stderr
+
+
+def test_montecarlo_warns_and_the_substitutes_curve_applies_to_substitutes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _steep(monkeypatch, "montecarlo", 1.0)  # 1 s per pattern and line: hours
+    result = invoke("montecarlo", "-n", "1000", "--json")
+    assert result.exit_code == 0
+    assert "warning: montecarlo of" in result.stderr
+    json.loads(result.stdout)
+    ws = forcegen.load_builtin("mnf-ukraine")
+    estimate = forcegen.study_cost(ws, "montecarlo", draws=1000)
+    assert estimate is not None and estimate.curve.command == "montecarlo"
+    for ratio, curve in ((None, "montecarlo"), (2, "montecarlo-substitutes")):
+        bde: dict[str, object] = {"id": "bde", "name": "Brigade", "domain": "land"}
+        if ratio is not None:
+            bde["substitutes"] = [{"capability": "bg", "ratio": ratio}]
+        small = forcegen.build_workspace(
+            {
+                "nations": [
+                    {"id": "GBR", "name": "GBR", "active_personnel": 1, "land_personnel": 1}
+                ],
+                "capabilities": [
+                    {**bde, "personnel": 5000},
+                    {"id": "bg", "name": "Battlegroup", "domain": "land", "personnel": 1000},
+                ],
+                "conditions": [{"id": "c", "description": "C", "probability": 0.5}],
+                "pledges": [
+                    {"id": "x", "nation": "GBR", "capability": "bg", "quantity": 2, "requires": "c"}
+                ],
+                "requirements": [
+                    {"id": "r", "name": "R", "lines": [{"capability": "bde", "quantity": 1}]}
+                ],
+            }
+        )
+        estimate = forcegen.study_cost(small, "montecarlo", draws=1000)
+        assert estimate is not None and estimate.curve.command == curve
+        assert estimate.size == pytest.approx(2.0)  # 2 patterns of 1 condition x 1 line
