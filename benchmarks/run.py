@@ -214,78 +214,18 @@ def bench_montecarlo(repeat: int, baseline_draws: int = 200, big: bool = False) 
     return out
 
 
-def bench_sourcing(repeat: int) -> dict[str, float]:
-    """Synthetic coalition (benchmarks.synthetic): 40 nations, 5,000 pledge units, 500 lines,
-    20 capabilities with substitutes, zones and readiness. ``seconds`` is the exact
-    lexicographic fill (every priority stage proven optimal); ``baseline_seconds`` the
-    greedy fill of the first release on the same problem; ``fill_vs_greedy`` the ratio of
-    filled units. ``full_seconds`` adds the tie-break stages (nations, firm, units), each
-    stopped at forcegen.engine.sourcing.solve.TIE_BREAK_SECONDS with its gap reported."""
-    import forcegen
-    from benchmarks.baselines.greedy import greedy_fill
-    from benchmarks.synthetic import synthetic_coalition
-    from forcegen.engine.sourcing.problem import build_problem
-    from forcegen.engine.sourcing.solve import solve
-
-    ws = forcegen.build_workspace(synthetic_coalition(seed=0))
-    requirement = ws.requirements["synthetic"]
-    active = list(ws.pledges)
-    problem = build_problem(ws, requirement, {pid: ws.pledges[pid].quantity for pid in active})
-    optimal: list[float] = []
-
-    def ours() -> float:
-        start = time.perf_counter()
-        optimal[:] = solve(problem, full=False).filled
-        return time.perf_counter() - start
-
-    greedy: list[float] = []
-
-    def baseline() -> float:
-        start = time.perf_counter()
-        greedy[:] = greedy_fill(ws, requirement, active)
-        return time.perf_counter() - start
-
-    seconds = _median(ours, repeat)
-    baseline_seconds = _median(baseline, repeat)
-    start = time.perf_counter()
-    full = solve(problem, full=True)
-    return {
-        "seconds": seconds,
-        "baseline_seconds": baseline_seconds,
-        "filled_units": sum(optimal),
-        "greedy_filled_units": sum(greedy),
-        "fill_vs_greedy": sum(optimal) / sum(greedy),
-        "required_units": float(sum(line.quantity for line in requirement.lines)),
-        "pledge_units": float(sum(p.quantity for p in ws.pledges.values())),
-        "lines": float(len(requirement.lines)),
-        "target_seconds": 10.0,
-        "full_seconds": time.perf_counter() - start,
-        "full_status": full.status.value,  # type: ignore[dict-item]
-        "full_tie_break_gap": full.tie_break_gap,
-    }
-
-
 def _deploy_peak_rss(units: int) -> float:
     """Peak resident memory [MB] of a fresh process that builds the synthetic case of
     ``units`` units and plans it once (HiGHS's memory included, which tracemalloc
-    misses); the process's own floor (imports, the case) is in it too."""
-    code = (
-        "import resource, sys\n"
+    misses); the process's own floor (imports, the case) is in it too (benchmarks.peak)."""
+    from benchmarks.peak import peak_rss_mb
+
+    return peak_rss_mb(
         "from benchmarks.synthetic import synthetic_deployment\n"
         "from forcegen.engine.deployment.planner import plan_deployment\n"
         f"network, movements = synthetic_deployment(units={units}, seed=0)\n"
         "plan_deployment(network, movements)\n"
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
     )
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(
-        p for p in (os.path.join(root, "src"), root, env.get("PYTHONPATH", "")) if p
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env, cwd=root
-    )
-    return int(out.stdout.split()[-1]) / 1024  # ru_maxrss is in KiB on Linux
 
 
 def bench_deploy(repeat: int, sizes: tuple[int, ...] = (1_000,)) -> dict[str, Any]:
@@ -442,7 +382,7 @@ TARGETS: dict[str, Callable[..., dict[str, Any]]] = {
     "startup": bench_startup,
     "run": bench_run,
     "montecarlo": bench_montecarlo,
-    "sourcing": bench_sourcing,
+    "sourcing": lambda repeat: {},  # run by main(): see benchmarks/sourcing_scale.py
     "deploy": bench_deploy,
     "disruptions": bench_disruptions,
     "scale": lambda repeat: {},  # run by main(): see benchmarks/scale.py

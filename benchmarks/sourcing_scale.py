@@ -26,9 +26,7 @@ weighted MILP there. The machine may be shared: times are wall-clock and noisy.
 from __future__ import annotations
 
 import json
-import os
 import statistics
-import subprocess
 import sys
 import time
 from typing import Any
@@ -63,26 +61,15 @@ def _problem(ws: Any, requirement: Any) -> Any:
 def _peak_rss(lines: int, full: bool) -> float:
     """Peak resident memory [MB] of a fresh process that builds the case of ``lines``
     lines and solves it once (fill only, or in full within FULL_BUDGET), HiGHS included;
-    the process's floor (imports, the workspace) is in it too. Read from the process's
-    own high-water mark (``VmHWM``): ``ru_maxrss`` of a child keeps its parent's peak
-    across fork and exec on Linux (178 MB reported for a 117 MB process at 500 lines)."""
-    code = (
+    the process's floor (imports, the workspace) is in it too (benchmarks.peak)."""
+    from benchmarks.peak import peak_rss_mb
+
+    return peak_rss_mb(
         "from benchmarks.sourcing_scale import _case, _problem, FULL_BUDGET\n"
         "from forcegen.engine.sourcing.solve import solve\n"
         f"ws, req = _case({lines})\n"
         f"solve(_problem(ws, req), full={full}, time_limit=FULL_BUDGET if {full} else None)\n"
-        "status = open('/proc/self/status').read().split('VmHWM:')[1]\n"
-        "print(status.split()[0])\n"
-    )  # VmHWM, not ru_maxrss: Linux keeps the parent's ru_maxrss across fork and exec
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(
-        p for p in (os.path.join(root, "src"), root, env.get("PYTHONPATH", "")) if p
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env, cwd=root
-    )
-    return int(out.stdout.split()[-1]) / 1024  # VmHWM is in kB
 
 
 def _weighted_fill_model(problem: Any) -> tuple[Any, dict[int, np.ndarray]]:
