@@ -245,7 +245,9 @@ class _Stages:
         if point is None:  # nothing found in time: the stage before's point (or none)
             point = before if before is not None else np.zeros(self.model.n_cols)
         value = self.value(costs, point)
-        done = found.status == Status.OPTIMAL or proven(value, target, True)
+        # proven by the point kept only: its value (recomputed from it) reaches the bound,
+        # whatever status HiGHS gives (HiGHS 1.16 can say optimal and return its start)
+        done = proven(value, target, True)
         return point, (value if done else max(value, target)), done
 
 
