@@ -65,8 +65,9 @@ def test_a_tiny_budget_on_a_big_case_returns_a_result_that_says_so() -> None:
     start = time.perf_counter()
     result = forcegen.source_requirement(ws, "synthetic", time_limit=0.01)
     elapsed = time.perf_counter() - start
-    # the unlimited solve takes several seconds here; the budget stops it far sooner
-    assert elapsed < 15.0
+    # the unlimited solve takes several seconds here; the budget stops it within the
+    # building of the problem and of the result (0.5 s measured), with a wide margin
+    assert elapsed < 0.01 + 1.5
     assert result.status == SolverStatus.TIME_LIMIT
     assert result.time_limit == 0.01
     check_stages(result.stages)
@@ -96,7 +97,7 @@ def test_a_tie_break_stopped_by_the_budget_keeps_the_fill_proven() -> None:
 
 @pytest.mark.parametrize("bad", [0, -1, 0.0, float("nan"), float("inf"), "5", True])
 def test_a_budget_must_be_a_positive_number_of_seconds(bad: object) -> None:
-    with pytest.raises(ForcegenError, match="time_limit must be a number of seconds above 0"):
+    with pytest.raises(ForcegenError, match="time_limit must be a finite number of seconds above 0"):
         check_time_limit(bad)
     with pytest.raises(ForcegenError, match="time_limit"):
         forcegen.source_requirement(forcegen.load_builtin(), "force-10k", time_limit=bad)  # type: ignore[arg-type]

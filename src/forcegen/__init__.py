@@ -63,6 +63,9 @@ if TYPE_CHECKING:
     from forcegen.engine.sourcing import fill_requirement as fill_requirement
     from forcegen.engine.sourcing import source_requirement as source_requirement
     from forcegen.engine.sourcing.budget import check_time_limit as check_time_limit
+    from forcegen.engine.sourcing.solve import SolverStatus as SolverStatus
+    from forcegen.engine.sourcing.stage_report import StageReport as StageReport
+    from forcegen.engine.sourcing.stage_report import StageStatus as StageStatus
     from forcegen.engine.supply import SupplyCut as SupplyCut
     from forcegen.engine.supply import SupplyResult as SupplyResult
     from forcegen.engine.supply import parse_cut as parse_cut

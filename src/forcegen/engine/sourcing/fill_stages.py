@@ -174,11 +174,13 @@ class _Stages:
         start = time.perf_counter()
         costs = np.zeros(self.model.n_cols)
         costs[self.layout.n_x + np.flatnonzero(self.part.line_priority == priority)] = 1.0
-        self.lp.set_objective(costs, Sense.MAXIMISE)
-        self.lp.set_time_limit(max(self.budget.left(), MIN_STAGE_SECONDS))
-        relaxation = self.lp.solve()
-        _check(relaxation)
         bound, point = np.inf, None
+        relaxation = Solution(Status.TIME_LIMIT, Sense.MAXIMISE)  # not run: no time left
+        if self.budget.left() >= MIN_STAGE_SECONDS:
+            self.lp.set_objective(costs, Sense.MAXIMISE)
+            self.lp.set_time_limit(self.budget.left())
+            relaxation = self.lp.solve()
+            _check(relaxation)
         if relaxation.status == Status.OPTIMAL:
             bound = dual_bound(self.model, self.held, costs, relaxation.row_dual, True)
             point = whole_point(self.part, self.layout, relaxation.x)
@@ -231,7 +233,7 @@ class _Stages:
         start = point if point is not None else before
         if start is not None:
             solver.set_start(start)
-        solver.set_time_limit(max(self.budget.left(), MIN_STAGE_SECONDS))
+        solver.set_time_limit(self.budget.left())  # called with at least MIN_STAGE_SECONDS
         found = solver.solve()
         _check(found)
         if found.feasible:
