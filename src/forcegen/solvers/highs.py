@@ -110,6 +110,8 @@ _STATUS = {
     "kUnboundedOrInfeasible": Status.INFEASIBLE_OR_UNBOUNDED,
     "kUnbounded": Status.UNBOUNDED,
     "kTimeLimit": Status.TIME_LIMIT,
+    "kSolutionLimit": Status.WORK_LIMIT,  # HiGHS's word for mip_max_nodes reached
+    "kIterationLimit": Status.WORK_LIMIT,
 }
 _PRIMAL_SIMPLEX = 4
 """HiGHS's ``simplex_strategy`` for the primal simplex."""
@@ -206,6 +208,19 @@ class HighsSolver:
     def set_time_limit(self, seconds: float) -> None:
         """Stop each later solve after ``seconds`` [s] (inf: no limit)."""
         self._set("time_limit", float(seconds))
+
+    def set_work_limits(
+        self, nodes: int, improving: int | None = None, iterations: int | None = None
+    ) -> None:
+        """Stop each later MIP solve after ``nodes`` branch-and-bound nodes, ``improving``
+        improved points (None: no limit) or about ``iterations`` simplex iterations
+        (HiGHS checks the last between LP solves, so a root LP may pass it); status
+        WORK_LIMIT. Bounds on the work that do not depend on the machine's speed."""
+        self._set("mip_max_nodes", int(nodes))
+        if improving is not None:
+            self._set("mip_max_improving_sols", int(improving))
+        if iterations is not None:
+            self._set("simplex_iteration_limit", int(iterations))
 
     def set_objective(self, cost: np.ndarray, sense: Sense) -> None:
         """Replace the cost of every column, and the direction."""

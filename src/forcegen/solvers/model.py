@@ -68,6 +68,10 @@ class Status(StrEnum):
     """Feasible with an objective that improves without limit."""
     TIME_LIMIT = "time_limit"
     """Stopped by the time limit; :attr:`Solution.feasible` says whether a point is known."""
+    WORK_LIMIT = "work_limit"
+    """Stopped by a work limit (branch-and-bound nodes, simplex iterations): the same
+    model and options stop at the same point on any machine; :attr:`Solution.feasible`
+    says whether a point is known."""
     FAILED = "failed"
     """Anything else (numerical trouble, a solver error, an interrupt)."""
 

@@ -237,6 +237,7 @@ def tie_break_stages(
     reports: list[StageReport] = []
     values: dict[str, float] = {}
     failed = False
+    stopped = False  # the clock stopped a search: the point depends on the machine's speed
     for k, (name, costs, known) in enumerate(stages):
         start = time.perf_counter()
         share = budget.share(weights, k)
@@ -247,7 +248,10 @@ def tie_break_stages(
         large = model.n_cols > SEARCH_COLUMNS
         if name == "nations" and not done and large and not failed:
             search = share if share < 2 * BRANCH_MIN_SECONDS else share * SEARCH_SHARE
-            units = improve_nations(problem, part, current[:n_x], current[n_x : n_x + n_f], search)
+            units, clock = improve_nations(
+                problem, part, current[:n_x], current[n_x : n_x + n_f], search, bound
+            )
+            stopped = stopped or clock
             fills = line_fills(part, units)  # a level's fill may have moved between its lines
             current = np.concatenate([units, fills, _served(layout, units)])
             value = float(costs @ current)
@@ -282,7 +286,7 @@ def tie_break_stages(
             done = done or proven(value, bound, maximise=False)
         if done:
             bound = value
-        status = StageStatus.OPTIMAL if done else StageStatus.TIME_LIMIT
+        status = StageStatus.OPTIMAL if done and not stopped else StageStatus.TIME_LIMIT
         if failed and not done:
             status = StageStatus.NOT_PROVEN
         reports.append(
