@@ -63,6 +63,9 @@ if TYPE_CHECKING:
     from forcegen.engine.sourcing import fill_requirement as fill_requirement
     from forcegen.engine.sourcing import source_requirement as source_requirement
     from forcegen.engine.sourcing.budget import check_time_limit as check_time_limit
+    from forcegen.engine.sourcing.solve import SolverStatus as SolverStatus
+    from forcegen.engine.sourcing.stage_report import StageReport as StageReport
+    from forcegen.engine.sourcing.stage_report import StageStatus as StageStatus
     from forcegen.engine.study_cost import CostEstimate as CostEstimate
     from forcegen.engine.study_cost import study_cost as study_cost
     from forcegen.engine.supply import SupplyCut as SupplyCut

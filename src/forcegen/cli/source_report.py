@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.text import Text
 
-from forcegen import SourcingResult, Workspace, names
+from forcegen import SolverStatus, SourcingResult, Workspace, names
 from forcegen.cli.console import make_console
 from forcegen.cli.tables import Column, FittedTable, count, percent, units
 from forcegen.errors import in_sentence
@@ -182,10 +182,20 @@ def print_source_report(workspace: Workspace, result: SourcingResult) -> None:
         total_lost = float(sum(d.fill_lost for d in result.dependence))
         losing = [d for d in result.dependence if d.fill_lost > 0]
         only = [d for d in result.dependence if d.only_that_nation]
-        text = (
-            f"Without {names.nation(workspace, nation)}'s pledges (the rest re-optimised) the "
-            f"force loses {units(total_lost)} unit{'' if total_lost == 1 else 's'}"
-        )
+        plural = "" if total_lost == 1 else "s"
+        if _fill_proven(result.dependence_status) and _fill_proven(result.status):
+            text = (
+                f"Without {who}'s pledges (the rest re-optimised) the force loses "
+                f"{units(total_lost)} unit{plural}"
+            )
+        else:  # a fill not proven: neither loss is a proven figure, nor a bound on it
+            text = (
+                f"Without {who}'s pledges (the rest re-optimised) the force loses "
+                f"{units(total_lost)} unit{plural} in the best sourcing found, not proven "
+                "within the time limit (the fill "
+                + ("without" if not _fill_proven(result.dependence_status) else "with")
+                + f" {who} may be better)"
+            )
         if losing:
             text += ": " + "; ".join(
                 f"#{d.line + 1} {names.line(workspace, d.capability, d.zone)} "
@@ -197,3 +207,8 @@ def print_source_report(workspace: Workspace, result: SourcingResult) -> None:
             ": " + ", ".join(f"#{d.line + 1}" for d in only) + "." if only else "."
         )
         console.print(text, highlight=False)
+
+
+def _fill_proven(status: SolverStatus | None) -> bool:
+    """True when the fill stages of a solve were proven optimal."""
+    return status in (SolverStatus.OPTIMAL, SolverStatus.FILL_OPTIMAL)

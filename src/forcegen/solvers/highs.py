@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import dataclasses
 import os
 import sys
 import threading
@@ -109,6 +110,8 @@ _STATUS = {
     "kUnboundedOrInfeasible": Status.INFEASIBLE_OR_UNBOUNDED,
     "kUnbounded": Status.UNBOUNDED,
     "kTimeLimit": Status.TIME_LIMIT,
+    "kSolutionLimit": Status.WORK_LIMIT,  # HiGHS's word for mip_max_nodes reached
+    "kIterationLimit": Status.WORK_LIMIT,
 }
 _PRIMAL_SIMPLEX = 4
 """HiGHS's ``simplex_strategy`` for the primal simplex."""
@@ -116,6 +119,9 @@ _CHOOSE_SIMPLEX = 1
 """HiGHS's default ``simplex_strategy`` (the dual simplex, chosen by HiGHS)."""
 _FEASIBLE_POINT = 2
 """HiGHS's ``primal_solution_status`` of a feasible point (kSolutionStatusFeasible)."""
+AGREEMENT = 1e-6
+"""Relative difference [fraction of max(1, |objective|)] beyond which the objective
+HiGHS reports and ``cost @ x`` of the point it returns disagree."""
 
 
 class HighsSolver:
@@ -144,6 +150,7 @@ class HighsSolver:
         self._h = new_highs()
         self._mip = model.is_mip
         self._sense = model.sense
+        self._cost = np.asarray(model.cost, dtype=np.float64).copy()
         if mip_rel_gap is not None:
             self._set("mip_rel_gap", float(mip_rel_gap))
         if mip_abs_gap is not None:
@@ -202,12 +209,26 @@ class HighsSolver:
         """Stop each later solve after ``seconds`` [s] (inf: no limit)."""
         self._set("time_limit", float(seconds))
 
+    def set_work_limits(
+        self, nodes: int, improving: int | None = None, iterations: int | None = None
+    ) -> None:
+        """Stop each later MIP solve after ``nodes`` branch-and-bound nodes, ``improving``
+        improved points (None: no limit) or about ``iterations`` simplex iterations
+        (HiGHS checks the last between LP solves, so a root LP may pass it); status
+        WORK_LIMIT. Bounds on the work that do not depend on the machine's speed."""
+        self._set("mip_max_nodes", int(nodes))
+        if improving is not None:
+            self._set("mip_max_improving_sols", int(improving))
+        if iterations is not None:
+            self._set("simplex_iteration_limit", int(iterations))
+
     def set_objective(self, cost: np.ndarray, sense: Sense) -> None:
         """Replace the cost of every column, and the direction."""
         n = cost.shape[0]
         self._h.changeColsCost(n, np.arange(n, dtype=np.int32), cost)
         self._h.changeObjectiveSense(_objective_sense(sense))
         self._sense = sense
+        self._cost = np.asarray(cost, dtype=np.float64).copy()
 
     def add_row(self, lower: float, upper: float, index: np.ndarray, value: np.ndarray) -> int:
         """Add ``lower <= value @ x[index] <= upper``; returns the new row's number."""
@@ -234,28 +255,69 @@ class HighsSolver:
         self._h.setSolution(start)
 
     def solve(self) -> Solution:
-        """Solve the model as it is now."""
+        """Solve the model as it is now.
+
+        The objective returned is ``cost @ x`` of the point returned, never HiGHS's own
+        value. HiGHS 1.16 given a MIP start can report a proven optimum and return the
+        start instead of the point that reaches it (an optimum of 4 reported, the start's
+        0 returned); when a MIP's returned point falls short of the optimum HiGHS reports
+        (beyond :data:`AGREEMENT` relative), it is solved again without the start, then
+        with presolve off; if the point still disagrees, the solution is not optimal
+        (status TIME_LIMIT, ``solver_objective`` keeps HiGHS's value, ``detail`` says so).
+        """
+        solution = self._run()
+        if not self._disagrees(solution):
+            return solution
+        self._h.clearSolver()  # drops the start (and the basis)
+        solution = self._run()
+        if self._disagrees(solution):
+            self._set("presolve", "off")
+            try:
+                self._h.clearSolver()
+                solution = self._run()
+            finally:
+                self._set("presolve", "choose")
+        if not self._disagrees(solution):
+            return solution
+        return dataclasses.replace(
+            solution,
+            status=Status.TIME_LIMIT,
+            detail=(
+                f"HiGHS reported an optimum of {solution.solver_objective!r} but returned a "
+                f"point of objective {solution.objective!r}"
+            ),
+        )
+
+    def _disagrees(self, solution: Solution) -> bool:
+        if solution.status != Status.OPTIMAL or not self._mip:
+            return False
+        reported, reached = solution.solver_objective, solution.objective
+        return bool(abs(reported - reached) > AGREEMENT * max(1.0, abs(reported)))
+
+    def _run(self) -> Solution:
         h = self._h
         h.run()
         status = h.getModelStatus()
         ours = _STATUS.get(status.name, Status.FAILED)
         detail = str(h.modelStatusToString(status))
         info = h.getInfo()
-        objective = float(info.objective_function_value)
+        reported = float(info.objective_function_value)
         if ours != Status.OPTIMAL and not (
-            info.primal_solution_status == _FEASIBLE_POINT and np.isfinite(objective)
+            info.primal_solution_status == _FEASIBLE_POINT and np.isfinite(reported)
         ):
             return Solution(ours, self._sense, detail=detail)
         values = h.getSolution()
+        x = np.asarray(values.col_value)
+        objective = float(self._cost @ x)
         if self._mip:
-            bound = float(info.mip_dual_bound) if ours != Status.OPTIMAL else objective
+            bound = float(info.mip_dual_bound)
+            if not np.isfinite(bound) and ours == Status.OPTIMAL:
+                bound = reported
             row_dual = np.zeros(0)
         else:
-            bound = objective if ours == Status.OPTIMAL else float("nan")
+            bound = reported if ours == Status.OPTIMAL else float("nan")
             row_dual = np.asarray(values.row_dual)
-        return Solution(
-            ours, self._sense, np.asarray(values.col_value), objective, bound, row_dual, detail
-        )
+        return Solution(ours, self._sense, x, objective, bound, row_dual, detail, reported)
 
     def write_model(self, path: str | Path) -> None:
         """Write the model as it is now to ``path``, in the format its suffix names

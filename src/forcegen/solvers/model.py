@@ -68,6 +68,10 @@ class Status(StrEnum):
     """Feasible with an objective that improves without limit."""
     TIME_LIMIT = "time_limit"
     """Stopped by the time limit; :attr:`Solution.feasible` says whether a point is known."""
+    WORK_LIMIT = "work_limit"
+    """Stopped by a work limit (branch-and-bound nodes, simplex iterations): the same
+    model and options stop at the same point on any machine; :attr:`Solution.feasible`
+    says whether a point is known."""
     FAILED = "failed"
     """Anything else (numerical trouble, a solver error, an interrupt)."""
 
@@ -171,7 +175,8 @@ class Solution:
     """What one solve found.
 
     ``x`` holds the column values when a feasible point is known (``feasible``), else it
-    is empty; ``objective`` is ``cost @ x`` of that point (nan without one). ``bound`` is
+    is empty; ``objective`` is ``cost @ x`` of that point, recomputed from it (nan without
+    one). ``bound`` is
     the best bound proven on the optimum (equal to ``objective`` when optimal; for a MIP
     stopped early the branch-and-bound bound, ``inf`` or ``-inf`` when none is known).
     ``row_dual`` holds the dual value of each row of an LP, in objective units per unit of
@@ -186,6 +191,10 @@ class Solution:
     bound: float = float("nan")
     row_dual: np.ndarray = field(default_factory=_empty)
     detail: str = ""
+    solver_objective: float = float("nan")
+    """The objective the solver itself reported (nan without a point); ``objective`` is
+    recomputed from ``x``, and the adapter never reports a point as optimal when the two
+    disagree."""
 
     @property
     def feasible(self) -> bool:

@@ -31,9 +31,9 @@ def check_time_limit(seconds: object, what: str = "time_limit") -> float:
     """Validate a time budget: a finite number of seconds above 0 (``what`` names it in the
     message, e.g. ``--time-limit``)."""
     if isinstance(seconds, bool) or not isinstance(seconds, int | float):
-        raise ForcegenError(f"{what} must be a number of seconds above 0; got {seconds!r}")
+        raise ForcegenError(f"{what} must be a finite number of seconds above 0; got {seconds!r}")
     if not math.isfinite(seconds) or seconds <= 0:
-        raise ForcegenError(f"{what} must be a number of seconds above 0; got {seconds!r}")
+        raise ForcegenError(f"{what} must be a finite number of seconds above 0; got {seconds!r}")
     return float(seconds)
 
 

@@ -119,6 +119,9 @@ class _Stages:
         self.held: list[HeldRow] = []
         self.lp = HighsSolver(_relaxed(self.model), method=Method.PRIMAL_SIMPLEX)
         self._mip: HighsSolver | None = None
+        self.clock = False
+        """A solve of this stage was stopped by the clock (its point depends on the
+        machine's speed: the stage reports time_limit even when its value is proven)."""
 
     @property
     def mip(self) -> HighsSolver:
@@ -160,6 +163,7 @@ class _Stages:
         solver.set_objective(costs, Sense.MAXIMISE)
         solver.set_time_limit(self.budget.left())
         found = solver.solve()
+        self.clock = self.clock or found.status == Status.TIME_LIMIT
         if not found.feasible:
             return None
         return whole_point(self.part, self.layout, found.x)
@@ -172,13 +176,16 @@ class _Stages:
         self, priority: int, before: np.ndarray | None
     ) -> tuple[float, np.ndarray, StageReport]:
         start = time.perf_counter()
+        self.clock = False
         costs = np.zeros(self.model.n_cols)
         costs[self.layout.n_x + np.flatnonzero(self.part.line_priority == priority)] = 1.0
-        self.lp.set_objective(costs, Sense.MAXIMISE)
-        self.lp.set_time_limit(max(self.budget.left(), MIN_STAGE_SECONDS))
-        relaxation = self.lp.solve()
-        _check(relaxation)
         bound, point = np.inf, None
+        relaxation = Solution(Status.TIME_LIMIT, Sense.MAXIMISE)  # not run: no time left
+        if self.budget.left() >= MIN_STAGE_SECONDS:
+            self.lp.set_objective(costs, Sense.MAXIMISE)
+            self.lp.set_time_limit(self.budget.left())
+            relaxation = self.lp.solve()
+            _check(relaxation)
         if relaxation.status == Status.OPTIMAL:
             bound = dual_bound(self.model, self.held, costs, relaxation.row_dual, True)
             point = whole_point(self.part, self.layout, relaxation.x)
@@ -211,7 +218,7 @@ class _Stages:
             True,
             value,
             value if done else max(value, target),
-            StageStatus.OPTIMAL if done else StageStatus.TIME_LIMIT,
+            StageStatus.OPTIMAL if done and not self.clock else StageStatus.TIME_LIMIT,
             time.perf_counter() - start,
         )
         self.hold(hold_row(costs, value, maximise=True, loose=self.loose))
@@ -231,9 +238,10 @@ class _Stages:
         start = point if point is not None else before
         if start is not None:
             solver.set_start(start)
-        solver.set_time_limit(max(self.budget.left(), MIN_STAGE_SECONDS))
+        solver.set_time_limit(self.budget.left())  # called with at least MIN_STAGE_SECONDS
         found = solver.solve()
         _check(found)
+        self.clock = self.clock or found.status == Status.TIME_LIMIT
         if found.feasible:
             candidate = whole_point(self.part, self.layout, found.x)
             if candidate is None:  # a continuous point HiGHS accepts within its tolerances
@@ -245,7 +253,9 @@ class _Stages:
         if point is None:  # nothing found in time: the stage before's point (or none)
             point = before if before is not None else np.zeros(self.model.n_cols)
         value = self.value(costs, point)
-        done = found.status == Status.OPTIMAL or proven(value, target, True)
+        # proven by the point kept only: its value (recomputed from it) reaches the bound,
+        # whatever status HiGHS gives (HiGHS 1.16 can say optimal and return its start)
+        done = proven(value, target, True)
         return point, (value if done else max(value, target)), done
 
 

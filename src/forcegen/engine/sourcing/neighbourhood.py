@@ -10,7 +10,8 @@ part is then carried by fewer lines). A group whose programme finds fewer nation
 its point; the groups with the most nations beyond one per served line go first; after a sweep
 that gains, the local moves of :mod:`~forcegen.engine.sourcing.consolidation` run again
 (the new units free others: 685 -> 663 nation-lines at 500 lines), and the sweep repeats
-while time is left (a sweep that gains nothing gives each group more time). Every priority
+(a sweep that gains nothing gives each group more nodes) within a bound on the work, so
+that the same input gives the same point on any machine. Every priority
 level's fill, every offer's quantity and so every hold of the fill stages are kept; the
 count of nations never rises.
 """
@@ -27,19 +28,32 @@ from forcegen.engine.sourcing.consolidation import consolidate
 from forcegen.engine.sourcing.fill_stages import line_fills
 from forcegen.engine.sourcing.formulation import WHOLE, PartArrays, part_model
 from forcegen.engine.sourcing.problem import SourcingProblem
-from forcegen.solvers import HighsSolver
+from forcegen.solvers import HighsSolver, Status
 
-GROUP_SECONDS = 0.1
-"""Time limit of one group's programme [s]: many short tries gain more than a few long
-ones (measured at 500 lines: 687 nation-lines after 2.5 s against 697 with 0.5 s).
-A sweep that gains nothing multiplies it by :data:`GROWTH`, up to
-:data:`MAX_GROUP_SECONDS`."""
+GROUP_NODES = 1
+"""Branch-and-bound nodes of one group's programme in the first sweep [nodes]: many short
+tries gain more than a few long ones. A sweep that gains nothing multiplies it by
+:data:`GROWTH`, up to :data:`MAX_GROUP_NODES`. The search is bounded by this work, not by
+the clock, so that it ends at the same point on any machine; the time limit only stops it
+early (and the caller reports that)."""
+
+IMPROVING = 1
+"""A group's programme stops at its first improved point [points]: the next sweep starts
+from it (many short tries gain more than a few long ones)."""
+
+ITERATIONS_PER_NODE = 10_000
+"""Simplex iterations of a group's programme per node of its limit [iterations] (10,000
+for the first sweep), so that a group whose root alone is long stops too (HiGHS checks
+it between LP solves)."""
 
 GROWTH = 4.0
-"""Factor of the groups' time limit after a sweep that gains nothing."""
+"""Factor of the groups' node limit after a sweep that gains nothing."""
 
-MAX_GROUP_SECONDS = 2.0
-"""The search ends when a group would get more than this [s]."""
+MAX_GROUP_NODES = 64
+"""The search ends when a group would get more nodes than this [nodes]."""
+
+MAX_SWEEPS = 4
+"""Sweeps over the groups at most [sweeps]."""
 
 
 def _pairs(part: PartArrays, units: np.ndarray, lines: np.ndarray | None = None) -> int:
@@ -94,10 +108,12 @@ def _resource(
     units: np.ndarray,
     fills: np.ndarray,
     members: np.ndarray,
+    nodes: int,
     seconds: float,
-) -> np.ndarray | None:
-    """The group's units with the fewest nations found in ``seconds``, or None when no
-    better point was found."""
+) -> tuple[np.ndarray | None, bool]:
+    """The group's units with the fewest nations found in ``nodes`` branch-and-bound
+    nodes (None when no better point was found), and whether the clock (``seconds``)
+    stopped the programme first."""
     sub, edges = _group_part(part, units, members)
     model, layout = part_model(problem, sub, full=True)
     n_x, n_f = layout.n_x, layout.n_f
@@ -109,6 +125,7 @@ def _resource(
     cost[n_x + n_f :] = 1.0
     model = dataclasses.replace(model, col_upper=upper, cost=cost)
     solver = HighsSolver(model, time_limit=seconds, mip_rel_gap=0.0, mip_abs_gap=0.5)
+    solver.set_work_limits(nodes, IMPROVING, nodes * ITERATIONS_PER_NODE)
     for priority in np.unique(sub.line_priority).tolist():  # each level keeps its fill
         level = np.flatnonzero(sub.line_priority == priority)
         total = float(fill[level].sum())
@@ -121,9 +138,10 @@ def _resource(
     start[n_x + n_f :] = served
     solver.set_start(start)
     found = solver.solve()
+    clock = found.status == Status.TIME_LIMIT
     if not found.feasible or found.objective > served.sum() - 0.5:
-        return None
-    return np.where(sub.whole, np.round(found.x[:n_x]), found.x[:n_x])
+        return None, clock
+    return np.where(sub.whole, np.round(found.x[:n_x]), found.x[:n_x]), clock
 
 
 def improve_nations(
@@ -132,16 +150,20 @@ def improve_nations(
     units: np.ndarray,
     fills: np.ndarray,
     seconds: float,
-) -> np.ndarray:
+    least: float = 0.0,
+) -> tuple[np.ndarray, bool]:
     """``units`` (one per edge of the part [offer units]) with groups of lines re-sourced
-    from fewer nations within ``seconds`` [s]; ``fills`` is each line's fill [line
-    units]: each priority level keeps its total (see the module docstring)."""
+    from fewer nations; ``fills`` is each line's fill [line units]: each priority level
+    keeps its total (see the module docstring). The search is bounded by work (nodes per
+    group, sweeps) and ends early once the (nation, line) pairs reach ``least`` (a proven
+    bound); ``seconds`` [s] is a hard stop. Returns the units and whether the clock
+    stopped the search (then the point depends on the machine's speed)."""
     deadline = time.monotonic() + seconds
     x = units.copy()
     capabilities = np.array([problem.lines[int(n)].capability for n in part.line_ids])
     groups = [capabilities == c for c in sorted(set(capabilities.tolist()))]
-    limit = GROUP_SECONDS
-    while True:
+    nodes = GROUP_NODES
+    for _ in range(MAX_SWEEPS):
         gained = False
         served = np.zeros(len(part.line_ids), dtype=bool)
         served[part.edge_line[x > WHOLE]] = True
@@ -150,11 +172,17 @@ def improve_nations(
             pairs = _pairs(part, x, g)
             order.append((pairs - int((g & served).sum()), pairs, k))
         for _, pairs, k in sorted(order, reverse=True):
+            if _pairs(part, x) <= least + WHOLE:
+                return x, False
             left = deadline - time.monotonic()
-            if pairs <= 1 or left < MIN_STAGE_SECONDS:
+            if pairs <= 1:
                 continue
+            if left < MIN_STAGE_SECONDS:
+                return x, True
             now = line_fills(part, x)
-            new = _resource(problem, part, x, now, groups[k], min(limit, left))
+            new, clock = _resource(problem, part, x, now, groups[k], int(nodes), left)
+            if clock:
+                return x, True  # a group's point found in part of its work: not kept
             if new is None:
                 continue
             edges = np.flatnonzero(groups[k][part.edge_line])
@@ -165,10 +193,11 @@ def improve_nations(
                 x, gained = trial, True
         if gained:  # the groups' new units may let more lines move to one nation
             x = consolidate(part, x)
-        else:  # nothing found in the time each group had: give each more
-            limit *= GROWTH
-        if limit > MAX_GROUP_SECONDS or deadline - time.monotonic() < MIN_STAGE_SECONDS:
-            return x
+        else:  # nothing found with the work each group had: give each more
+            nodes = int(nodes * GROWTH)
+        if nodes > MAX_GROUP_NODES:
+            break
+    return x, False
 
 
 def _feasible(part: PartArrays, units: np.ndarray, fills: np.ndarray) -> bool:
@@ -188,4 +217,4 @@ def _feasible(part: PartArrays, units: np.ndarray, fills: np.ndarray) -> bool:
     )
 
 
-__all__ = ["GROUP_SECONDS", "GROWTH", "MAX_GROUP_SECONDS", "improve_nations"]
+__all__ = ["GROUP_NODES", "GROWTH", "MAX_GROUP_NODES", "MAX_SWEEPS", "improve_nations"]

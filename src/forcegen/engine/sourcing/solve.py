@@ -66,8 +66,9 @@ class SolverStatus(StrEnum):
     OPTIMAL = "optimal"
     """Every stage proven optimal."""
     FILL_OPTIMAL = "fill_optimal"
-    """Fill proven optimal; a tie-break stage (nations, firm, units) stopped at its time
-    limit with the best solution found."""
+    """Fill proven optimal; a tie-break stage (nations, firm, units) not proven (stopped at
+    its time limit, or ``not_proven``: see :class:`StageStatus`) with the best solution
+    found."""
     TIME_LIMIT = "time_limit"
     """A fill stage was stopped by the time budget: the fills are the best found, not
     proven (each stage's bound says how far they could be from the optimum)."""
@@ -213,11 +214,11 @@ def solve(
             seconds = ties.share(weights, k, least=PART_SECONDS)
             try:
                 part.tie_breaks = _tie_breaks(problem, part, seconds)
-            except HeldTooTight:
+            except HeldTooTight:  # once more with the holds widened; then keep what is found
                 part.loose = True
                 part.fill = _fill(problem, part, budget)
                 seconds = ties.share(weights, k, least=PART_SECONDS)
-                part.tie_breaks = _tie_breaks(problem, part, seconds)
+                part.tie_breaks = _tie_breaks(problem, part, seconds, strict=False)
     filled = [0.0] * len(problem.lines)
     assignments: list[Assignment] = []
     reports: dict[str, list[StageReport]] = {}
@@ -306,11 +307,19 @@ def _fill(problem: SourcingProblem, part: _Part, budget: Budget) -> FillOutcome:
     return fill_stages(problem, arrays, budget, loose=True)
 
 
-def _tie_breaks(problem: SourcingProblem, part: _Part, seconds: float) -> TieBreakOutcome:
+def _tie_breaks(
+    problem: SourcingProblem, part: _Part, seconds: float, strict: bool = True
+) -> TieBreakOutcome:
     assert part.fill is not None
     arrays = part_arrays(problem, part.lines, part.offers, part.edges)
     return tie_break_stages(
-        problem, arrays, part.fill.optimum, part.fill.point, seconds, loose=part.loose
+        problem,
+        arrays,
+        part.fill.optimum,
+        part.fill.point,
+        seconds,
+        loose=part.loose,
+        strict=strict,
     )
 
 

@@ -31,6 +31,11 @@ class StageStatus(StrEnum):
     TIME_LIMIT = "time_limit"
     """Stopped by the time budget with the best point found (or, given no time, the point
     of the stage before); the bound is what was proven by then."""
+    NOT_PROVEN = "not_proven"
+    """Not proven for a reason other than the clock: the solver found the values held by
+    the stages before too tight to keep (within its tolerances), so the stage kept the
+    point in hand; the bound is what was proven without the solver. The same input gives
+    the same result."""
 
 
 @dataclass(frozen=True)
@@ -94,13 +99,16 @@ class StageReport:
 
 def combine(name: str, maximise: bool, parts: Iterable[StageReport]) -> StageReport:
     """One stage summed over parts: objectives and bounds added (the parts share no
-    variable), optimal when every part's is, seconds added."""
+    variable), optimal when every part's is, else time_limit when a part's is, else
+    not_proven; seconds added."""
     parts = list(parts)
-    status = (
-        StageStatus.OPTIMAL
-        if all(p.status == StageStatus.OPTIMAL for p in parts)
-        else StageStatus.TIME_LIMIT
-    )
+    statuses = {p.status for p in parts}
+    if statuses <= {StageStatus.OPTIMAL}:
+        status = StageStatus.OPTIMAL
+    elif StageStatus.TIME_LIMIT in statuses:
+        status = StageStatus.TIME_LIMIT
+    else:
+        status = StageStatus.NOT_PROVEN
     return StageReport(
         name,
         maximise,

@@ -192,11 +192,17 @@ def tie_break_stages(
     fill_point: np.ndarray,
     seconds: float,
     loose: bool = False,
+    strict: bool = True,
 ) -> TieBreakOutcome:
     """Nations, then stated units, then units used, keeping every fill optimum
     ``optimum`` (per priority [line units]), from the fill stages' point ``fill_point``
-    (x then f), within ``seconds`` [s] (inf: no limit). Raises :class:`HeldTooTight`
-    when the holds leave nothing feasible."""
+    (x then f), within ``seconds`` [s] (inf: no limit). When the solver finds the holds
+    leave nothing feasible: raises :class:`HeldTooTight` when ``strict``, else keeps the
+    point in hand for that stage and the ones after, reported ``not_proven``.
+
+    Each stage's value is ``costs @ x`` of the point kept, and it is proven only when that
+    value meets a proven bound (the data's or the solver's), never on the solver's status
+    alone."""
     model, layout = part_model(problem, part, full=True)
     n_x, n_f = layout.n_x, layout.n_f
     solver = HighsSolver(model, mip_rel_gap=0.0, mip_abs_gap=SOLVER_GAP)
@@ -230,6 +236,8 @@ def tie_break_stages(
     weights = [SHARES[name] for name, _, _ in stages]
     reports: list[StageReport] = []
     values: dict[str, float] = {}
+    failed = False
+    stopped = False  # the clock stopped a search: the point depends on the machine's speed
     for k, (name, costs, known) in enumerate(stages):
         start = time.perf_counter()
         share = budget.share(weights, k)
@@ -238,16 +246,19 @@ def tie_break_stages(
         bound = known
         done = proven(value, bound, maximise=False)
         large = model.n_cols > SEARCH_COLUMNS
-        if name == "nations" and not done and large:
+        if name == "nations" and not done and large and not failed:
             search = share if share < 2 * BRANCH_MIN_SECONDS else share * SEARCH_SHARE
-            units = improve_nations(problem, part, current[:n_x], current[n_x : n_x + n_f], search)
+            units, clock = improve_nations(
+                problem, part, current[:n_x], current[n_x : n_x + n_f], search, bound
+            )
+            stopped = stopped or clock
             fills = line_fills(part, units)  # a level's fill may have moved between its lines
             current = np.concatenate([units, fills, _served(layout, units)])
             value = float(costs @ current)
             done = proven(value, bound, maximise=False)
             share = budget.share(weights, k)
         least = BRANCH_MIN_SECONDS if large else MIN_STAGE_SECONDS
-        if not done and share >= least:
+        if not done and share >= least and not failed:
             gap = WHOLE_GAP if whole else SOLVER_GAP
             solver.set_mip_gaps(0.0, gap)
             solver.set_objective(costs, Sense.MINIMISE)
@@ -255,30 +266,32 @@ def tie_break_stages(
             solver.set_time_limit(share)
             solution = solver.solve()
             if solution.status in (Status.INFEASIBLE, Status.INFEASIBLE_OR_UNBOUNDED):
-                raise HeldTooTight(f"the sourcing solver failed: {solution.detail}")
-            if solution.status not in (Status.OPTIMAL, Status.TIME_LIMIT):
+                if strict:
+                    raise HeldTooTight(f"the sourcing solver failed: {solution.detail}")
+                failed = True  # this stage and the ones after keep the point in hand
+            elif solution.status not in (Status.OPTIMAL, Status.TIME_LIMIT):
                 raise ForcegenError(f"the sourcing solver failed: {solution.detail}")
-            if solution.feasible and solution.objective <= value + SOLVER_GAP * max(1.0, value):
-                current, value = solution.x, solution.objective
-            if solution.status == Status.OPTIMAL:
-                bound, done = value, True
+            elif solution.feasible:
+                reached = float(costs @ solution.x)  # the point's own value, never the status's
+                if reached <= value + SOLVER_GAP * max(1.0, value):
+                    current, value = solution.x, reached
+                if np.isfinite(solution.bound):
+                    bound = max(bound, float(solution.bound))
             elif np.isfinite(solution.bound):
                 bound = max(bound, float(solution.bound))
-                done = proven(value, bound, maximise=False)
+            done = proven(value, bound, maximise=False)
         if whole:  # whole values only: the solver's 828.9999998 is 829, a bound of 521.2 is 522
             value = float(round(value)) if abs(value - round(value)) <= WHOLE_TOLERANCE else value
             bound = float(math.ceil(bound - WHOLE_TOLERANCE))
             done = done or proven(value, bound, maximise=False)
         if done:
             bound = value
+        status = StageStatus.OPTIMAL if done and not stopped else StageStatus.TIME_LIMIT
+        if failed and not done:
+            status = StageStatus.NOT_PROVEN
         reports.append(
             StageReport(
-                name,
-                False,
-                value,
-                min(bound, value),
-                StageStatus.OPTIMAL if done else StageStatus.TIME_LIMIT,
-                time.perf_counter() - start,
+                name, False, value, min(bound, value), status, time.perf_counter() - start
             )
         )
         values[name] = value
