@@ -290,9 +290,7 @@ def tie_break_stages(
         if failed and not done:
             status = StageStatus.NOT_PROVEN
         reports.append(
-            StageReport(
-                name, False, value, min(bound, value), status, time.perf_counter() - start
-            )
+            StageReport(name, False, value, min(bound, value), status, time.perf_counter() - start)
         )
         values[name] = value
         row = hold_row(costs, value, maximise=False)
