@@ -233,7 +233,7 @@ def test_the_nation_searches_keep_fills_and_quantities_and_never_add_nations() -
     from forcegen.engine.sourcing.neighbourhood import improve_nations
     from forcegen.engine.sourcing.solve import _components
 
-    problem = problem_of(coalition(200))
+    problem = problem_of(coalition(80))
     lines, offers, edges = max(_components(problem), key=lambda c: len(c[2]))
     part = part_arrays(problem, lines, offers, edges)
     outcome = fill_stages(problem, part, Budget(None))

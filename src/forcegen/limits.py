@@ -267,7 +267,7 @@ MAX_WORKERS = int(
         "MAX_WORKERS",
         256,
         "workers",
-        "--workers of montecarlo and sweep",
+        "--workers of montecarlo and sweep; --dask-workers of montecarlo",
         "more threads or processes than this only add overhead on any one machine",
     )
 )
