@@ -56,12 +56,18 @@ def distributed_outcomes(
     workers = max(1, len(client.scheduler_info().get("workers", {})))
     tasks = max(1, min(workers * TASKS_PER_WORKER, codes.shape[0] // MIN_PATTERNS_PER_TASK))
     bounds = np.linspace(0, codes.shape[0], tasks + 1).astype(int)
-    shared = client.scatter(workspace, broadcast=True)
-    futures = [
-        client.submit(chunk_fills, shared, model, codes[lo:hi], pure=False)
-        for lo, hi in itertools.pairwise(bounds)
-    ]
-    parts = client.gather(futures)
+    # a key of its own (hash=False), dropped when done: a content key shared with the
+    # previous call can be released by it while this one is in flight ("lost
+    # dependencies"; github.com/stumpy-dev/stumpy/issues/289)
+    shared = client.scatter(workspace, broadcast=True, hash=False)
+    try:
+        futures = [
+            client.submit(chunk_fills, shared, model, codes[lo:hi], pure=False)
+            for lo, hi in itertools.pairwise(bounds)
+        ]
+        parts = client.gather(futures)
+    finally:
+        client.cancel(shared)
     fills: Fills = (
         np.concatenate([p[0] for p in parts]),
         np.concatenate([p[1] for p in parts]),
