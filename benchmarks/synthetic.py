@@ -15,6 +15,27 @@ from typing import Any
 import numpy as np
 
 
+def nation_codes(count: int) -> list[str]:
+    """The first ``count`` ISO 3166 alpha-3 codes, sorted: the synthetic nations' ids."""
+    import pycountry
+
+    return sorted(c.alpha_3 for c in pycountry.countries)[:count]
+
+
+def synthetic_nations(codes: list[str]) -> list[dict[str, Any]]:
+    """One nation record per code, 100,000 active and 50,000 land personnel each."""
+    return [
+        {
+            "id": c,
+            "name": c,
+            "active_personnel": 100_000,
+            "land_personnel": 50_000,
+            "basis": "assumption",
+        }
+        for c in codes
+    ]
+
+
 def synthetic_coalition(
     nations: int = 40,
     units: int = 5_000,
@@ -24,10 +45,8 @@ def synthetic_coalition(
     seed: int = 0,
 ) -> dict[str, Any]:
     """Workspace data for a synthetic coalition (see the module docstring)."""
-    import pycountry
-
     rng = np.random.default_rng(seed)
-    codes = sorted(c.alpha_3 for c in pycountry.countries)[:nations]
+    codes = nation_codes(nations)
     zone_ids = [f"z{i}" for i in range(zones)]
     caps = []
     for i in range(capabilities):
@@ -76,16 +95,7 @@ def synthetic_coalition(
             line["needed_by_day"] = int(rng.integers(10, 121))
         requirement_lines.append(line)
     return {
-        "nations": [
-            {
-                "id": c,
-                "name": c,
-                "active_personnel": 100_000,
-                "land_personnel": 50_000,
-                "basis": "assumption",
-            }
-            for c in codes
-        ],
+        "nations": synthetic_nations(codes),
         "capabilities": caps,
         "zones": [{"id": z, "name": z} for z in zone_ids],
         "pledges": pledges,

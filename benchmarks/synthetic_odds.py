@@ -21,6 +21,8 @@ from typing import Any
 
 import numpy as np
 
+from benchmarks.synthetic import nation_codes, synthetic_nations
+
 NATIONS = 30
 CAPABILITIES = 12
 ZONES = 4
@@ -35,10 +37,8 @@ def synthetic_odds(
     seed: int = 0,
 ) -> dict[str, Any]:
     """Workspace data for the odds benchmark (see the module docstring)."""
-    import pycountry
-
     rng = np.random.default_rng(seed)
-    codes = sorted(c.alpha_3 for c in pycountry.countries)[:NATIONS]
+    codes = nation_codes(NATIONS)
     zone_ids = [f"z{i}" for i in range(ZONES)]
     condition_ids = [f"k{i}" for i in range(conditions)]
     probability = {cid: round(float(rng.uniform(0.35, 0.9)), 3) for cid in condition_ids}
@@ -119,16 +119,7 @@ def synthetic_odds(
             }
             for cid in condition_ids
         ],
-        "nations": [
-            {
-                "id": c,
-                "name": c,
-                "active_personnel": 100_000,
-                "land_personnel": 50_000,
-                "basis": "assumption",
-            }
-            for c in codes
-        ],
+        "nations": synthetic_nations(codes),
         "capabilities": caps,
         "zones": [{"id": z, "name": z} for z in zone_ids],
         "pledges": pledge_list,
