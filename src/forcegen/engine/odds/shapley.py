@@ -33,7 +33,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from math import comb
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import NDArray
@@ -192,6 +192,90 @@ def exact_effects(values: NDArray[np.float64], bits: int) -> NDArray[np.float64]
     return effects
 
 
+def _order_tables(
+    order: NDArray[np.int64], bits: int, dtype: type[np.unsignedinteger[Any]]
+) -> list[NDArray[np.unsignedinteger[Any]]]:
+    """Per byte of a code, the 256 values it maps to when condition ``order[s]`` becomes
+    bit ``bits - 1 - s`` (the first revealed condition the most significant bit)."""
+    rank = np.empty(bits, dtype=np.int64)
+    rank[order] = np.arange(bits)
+    byte = np.arange(256, dtype=np.uint64)
+    tables = []
+    for first in range(0, bits, 8):
+        table = np.zeros(256, dtype=np.uint64)
+        for j in range(first, min(first + 8, bits)):
+            bit = (byte >> np.uint64(j - first)) & np.uint64(1)
+            table |= bit << np.uint64(bits - 1 - int(rank[j]))
+        tables.append(table.astype(dtype))
+    return tables
+
+
+def _highest_bit(x: NDArray[np.unsignedinteger]) -> NDArray[np.int64]:
+    """Index of the highest set bit of each value (-1 for 0); exact for 64-bit values
+    (each 32-bit half is exact in a float64)."""
+    if x.dtype == np.uint32:
+        return np.frexp(x.astype(np.float64))[1].astype(np.int64) - 1
+    high = (x >> np.uint64(32)).astype(np.float64)
+    low = (x & np.uint64(0xFFFFFFFF)).astype(np.float64)
+    return np.where(high > 0, np.frexp(high)[1] + 31, np.frexp(low)[1] - 1).astype(np.int64)
+
+
+def _order_credits(
+    codes: NDArray[np.unsignedinteger],
+    mass_moment: NDArray[np.complex128],
+    bits: int,
+    order: NDArray[np.int64],
+) -> NDArray[np.float64]:
+    """Each condition's credit c(before + it) - c(before) [persons^2] in one order.
+
+    The codes are rewritten with the order's first condition as the most significant
+    bit and sorted: the groups of the first k conditions are then runs of equal top k
+    bits, and a run boundary between two neighbours appears at the step of the highest
+    bit in which they differ. c of a step is the sum over its runs of (sum p y)^2 /
+    (sum p), read from prefix sums of p (real part) and p y (imaginary part).
+    """
+    dtype = codes.dtype.type
+    tables = _order_tables(order, bits, dtype)
+    keyed = tables[0][codes & dtype(255)]
+    for i in range(1, len(tables)):
+        keyed |= tables[i][(codes >> dtype(8 * i)) & dtype(255)]
+    sort = np.argsort(keyed)
+    keyed = keyed[sort]
+    n = codes.shape[0]
+    prefix = np.zeros(n + 1, dtype=np.complex128)
+    np.cumsum(mass_moment[sort], out=prefix[1:])
+    # boundary before sorted position i (1..n-1) appears at this step (bits + 1: never,
+    # equal codes)
+    step = (bits - _highest_bit(keyed[1:] ^ keyed[:-1])).astype(np.uint8)
+    count = np.bincount(step, minlength=bits + 2)
+    through = np.cumsum(count)
+    by_step: NDArray[np.int64] | None = None
+    credits = np.zeros(bits)
+    before = 0.0
+    for k in range(1, bits + 1):
+        if count[k] == 0:
+            continue  # no group splits: the condition adds nothing in this order
+        if through[k] < n // 32:  # few boundaries: sort them rather than scan every one
+            if by_step is None:
+                by_step = np.argsort(step, kind="stable")
+            bounds = np.sort(by_step[: through[k]]) + 1
+        else:
+            bounds = np.flatnonzero(step <= k) + 1
+        ends = np.empty(bounds.shape[0] + 2, dtype=np.int64)
+        ends[0], ends[-1] = 0, n
+        ends[1:-1] = bounds
+        runs = np.diff(prefix[ends])
+        mass, moment = runs.real, runs.imag
+        value = float(
+            np.sum(np.divide(moment * moment, mass, where=mass > 0, out=np.zeros(mass.shape)))
+        )
+        credits[order[k - 1]] = value - before
+        before = value
+        if through[k] >= n - 1:
+            break  # every pattern alone: the rest add nothing
+    return credits
+
+
 def permutation_effects(
     codes: NDArray[np.uint64],
     values: NDArray[np.generic],
@@ -208,42 +292,28 @@ def permutation_effects(
     Orders are drawn from ``SeedSequence(seed, spawn_key=SEED_TAG)`` in batches of
     :data:`PERMUTATION_BATCH`; after each batch, the estimate stops when every share's
     standard error is at most ``stderr_target`` [0-1], or at ``permutations`` orders.
-    In each order the conditions are revealed one at a time: the patterns are regrouped
-    on the conditions revealed so far (group id = 2 x previous id + the new bit,
-    renumbered densely), and each condition is credited c(before + it) - c(before),
-    computed exactly on the pattern table. Once every pattern is a group of its own,
-    c = Var(Y) for every larger set and the conditions still to come get 0. The estimate
-    is the mean credit over the orders, its standard error the sample standard
-    deviation over sqrt(orders). Every order's credits sum to Var(Y), so the estimates
-    do too. Deterministic for the same inputs and seed.
+    In each order the conditions are revealed one at a time and each is credited
+    c(before + it) - c(before), computed exactly on the pattern table
+    (:func:`_order_credits`: one sort of the patterns per order, the groups as runs).
+    Once every pattern is a group of its own, c = Var(Y) for every larger set and the
+    conditions still to come get 0. The estimate is the mean credit over the orders, its
+    standard error the sample standard deviation over sqrt(orders). Every order's
+    credits sum to Var(Y), so the estimates do too. Deterministic for the same inputs
+    and seed.
     """
     if permutations < 2:
         raise ValueError(f"a standard error needs at least 2 permutations; got {permutations}")
+    if bits > 64:
+        raise ValueError(f"pattern codes hold at most 64 conditions; got {bits}")
     p, y, variance = _centred(codes, values, weights)
-    py = p * y
+    mass_moment = p + 1j * (p * y)
     rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=SEED_TAG)))
-    columns = [((codes >> np.uint64(j)) & np.uint64(1)).astype(np.int64) for j in range(bits)]
+    keyed: NDArray[np.unsignedinteger[Any]] = codes.astype(np.uint32 if bits <= 32 else np.uint64)
     credits = np.zeros((permutations, bits))
-    n = codes.shape[0]
     used = 0
     while used < permutations:
         for k in range(used, min(used + PERMUTATION_BATCH, permutations)):
-            order = rng.permutation(bits)
-            group = np.zeros(n, dtype=np.int64)
-            groups = 1
-            before = 0.0
-            for j in order:
-                group = 2 * group + columns[j]
-                mass = np.bincount(group, weights=p, minlength=2 * groups)
-                moment = np.bincount(group, weights=py, minlength=2 * groups)
-                occupied = mass > 0
-                value = float(np.sum(moment[occupied] ** 2 / mass[occupied]))
-                credits[k, j] = value - before
-                before = value
-                groups = int(occupied.sum())
-                if groups == n:
-                    break  # every pattern alone: the rest add nothing
-                group = (np.cumsum(occupied) - 1)[group]
+            credits[k] = _order_credits(keyed, mass_moment, bits, rng.permutation(bits))
             used = k + 1
         stderr = credits[:used].std(axis=0, ddof=1) / np.sqrt(used)
         if variance > 0 and float(stderr.max()) <= stderr_target * variance:
