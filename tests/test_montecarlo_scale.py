@@ -196,3 +196,50 @@ def test_montecarlo_cli_on_dask_and_a_bad_scheduler() -> None:
     assert local.stdout == serial.stdout
     bad = cli(*args, "--scheduler", "http://localhost:8786")
     assert bad.code == 2 and "--scheduler" in bad.stderr and bad.stdout == ""
+
+
+def _slow_study(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make every montecarlo study look like one of several minutes."""
+    from forcegen.engine.study_cost import estimate
+
+    monkeypatch.setattr(forcegen, "study_cost", lambda *a, **k: estimate("montecarlo", 1e9))
+
+
+def test_montecarlo_cli_goes_to_a_local_cluster_by_default_when_the_study_is_slow(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    args = ("montecarlo", str(SMALL), "--draws", "5000", "--seed", "3", "--json")
+    serial = cli(*args)
+    assert serial.code == 0 and "Dask" not in serial.stderr  # a quick study stays here
+    started: list[tuple[Any, ...]] = []
+    real = forcegen.dask_cluster
+
+    def recording(*a: Any, **k: Any) -> Any:
+        started.append(a)
+        return real(*a, **k)
+
+    monkeypatch.setattr(forcegen, "dask_cluster", recording)
+    _slow_study(monkeypatch)
+    auto = cli(*args, "--dask-workers", "2")
+    assert auto.code == 0, auto.stderr
+    assert started == [(None, 2)]
+    assert "note: filling the distinct patterns on a local Dask cluster of 2" in auto.stderr
+    assert auto.stdout == serial.stdout  # bit-identical, one JSON document
+    # --serial keeps it in this process, and says nothing about Dask
+    started.clear()
+    kept = cli(*args, "--serial")
+    assert kept.code == 0 and started == [] and "Dask" not in kept.stderr
+    assert kept.stdout == serial.stdout
+    # without Dask installed: in this process, and said so
+    monkeypatch.setattr(forcegen, "dask_installed", lambda: False)
+    bare = cli(*args)
+    assert bare.code == 0 and started == []
+    assert "Dask is not installed" in bare.stderr and bare.stdout == serial.stdout
+
+
+def test_montecarlo_cli_serial_and_scheduler_exclude_each_other() -> None:
+    both = cli(
+        "montecarlo", str(SMALL), "--draws", "100", "--serial", "--scheduler", "tcp://127.0.0.1:1"
+    )
+    assert both.code == 2 and both.stdout == ""
+    assert "--serial and --scheduler exclude each other" in both.stderr

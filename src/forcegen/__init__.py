@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from forcegen.engine.odds import SweepAxisError as SweepAxisError
     from forcegen.engine.odds import SweepResult as SweepResult
     from forcegen.engine.odds import dask_cluster as dask_cluster
+    from forcegen.engine.odds import dask_installed as dask_installed
     from forcegen.engine.odds import monte_carlo as monte_carlo
     from forcegen.engine.odds import sweep as sweep
     from forcegen.engine.odds.sampling import check_draws as check_draws

@@ -353,9 +353,16 @@ def montecarlo(
         int, typer.Option("--workers", help=f"Threads for sampling (at most {MAX_WORKERS:,}).")
     ] = 1,
     dask: Annotated[
-        bool,
-        typer.Option("--dask", help="Fill the distinct patterns on a local Dask cluster."),
-    ] = False,
+        bool | None,
+        typer.Option(
+            "--dask/--serial",
+            help=(
+                "Fill the distinct patterns on a local Dask cluster, or in this process. "
+                "Default: on a local cluster when the study is estimated at over a "
+                "minute (and Dask is installed), else in this process."
+            ),
+        ),
+    ] = None,
     scheduler: Annotated[
         str | None,
         typer.Option(
@@ -386,6 +393,8 @@ def montecarlo(
         forcegen.check_workers(workers, "--workers")
         forcegen.check_workers(dask_workers, "--dask-workers")
         if scheduler is not None:
+            if dask is False:
+                _fail("error: --serial and --scheduler exclude each other; give one")
             try:
                 forcegen.tcp_address(scheduler)
             except forcegen.SchedulerAddressError as exc:
@@ -396,11 +405,22 @@ def montecarlo(
         ws = resolve_workspace(workspace, set_, as_of, ledger, known_at)
         if plot is not None:
             output_dir(plot)
-        _warn_cost(forcegen.study_cost(ws, "montecarlo", scenario, draws=draws, exact=exact))
+        estimate = forcegen.study_cost(ws, "montecarlo", scenario, draws=draws, exact=exact)
+        _warn_cost(estimate)
+        on_dask = dask is True or scheduler is not None
+        if dask is None and scheduler is None and estimate is not None and estimate.slow:
+            on_dask = forcegen.dask_installed()
+            _stderr(
+                f"note: filling the distinct patterns on a local Dask cluster of {dask_workers} "
+                "processes (--serial: in this process)"
+                if on_dask
+                else "note: Dask is not installed (pip install 'forcegen[dask]'): filling the "
+                "distinct patterns in this process"
+            )
         bar, update = progress_bar("sampling", 0 if exact else draws, "draws")
         with ExitStack() as stack:
             client = None
-            if dask or scheduler is not None:
+            if on_dask:
                 client = stack.enter_context(
                     forcegen.dask_cluster(scheduler, dask_workers, quiet=not _verbose(ctx))
                 )

@@ -44,6 +44,14 @@ def quiet_dask(quiet: bool) -> Iterator[None]:
             logger.setLevel(level)
 
 
+def dask_installed() -> bool:
+    """Whether Dask's distributed scheduler can be imported (``pip install
+    'forcegen[dask]'``), without importing it."""
+    from importlib.util import find_spec
+
+    return find_spec("distributed") is not None and find_spec("dask") is not None
+
+
 def dask_client(scheduler: str | None = None, workers: int = 2, quiet: bool = True) -> Any:
     """A Dask client: connected to ``scheduler``, or on a new LocalCluster of ``workers``.
 
