@@ -245,3 +245,30 @@ def test_every_reported_stage_value_is_the_returned_assignment_s(problem: Sourci
     optimum = pulp_priority_optimum(problem)
     for priority, value in optimum.items():
         assert solution.by_priority[priority] == pytest.approx(value, abs=1e-5)
+
+
+def test_units_given_never_exceed_an_offer() -> None:
+    """A MIP point is whole only to the solver's tolerance: 2.000001 of a 2-unit pledge
+    (seen on the widened-hold path) is reported as 2, and a fractional offer whose edges
+    are rounded above its units gives the excess back on its largest edge."""
+    from forcegen.engine.sourcing.problem import Edge, Offer, SourcingProblem
+    from forcegen.engine.sourcing.solve import units_given
+    from forcegen.model.requirements import RequirementLine
+
+    problem = SourcingProblem(
+        requirement_id="r",
+        name="r",
+        lines=(
+            RequirementLine(capability="inf", quantity=10),
+            RequirementLine(capability="inf", quantity=10),
+        ),
+        offers=(
+            Offer("p1", "FRA", "inf", 2.0, True),
+            Offer("p2", "GBR", "inf", 4.5, True),
+        ),
+        edges=(Edge(0, 0, 1.0), Edge(0, 1, 1.0), Edge(1, 0, 1.0), Edge(1, 1, 1.0)),
+    )
+    given = units_given(problem, [0, 1, 2, 3], [2.000001, -1e-9, 2.2500007, 2.2500004])
+    assert given[0] == 2.0 and given[1] == 0.0
+    assert given[2] + given[3] <= 4.5
+    assert abs(given[2] + given[3] - 4.5) < 2e-6

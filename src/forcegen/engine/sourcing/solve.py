@@ -323,6 +323,30 @@ def _tie_breaks(
     )
 
 
+def units_given(problem: SourcingProblem, edges: list[int], point: Any) -> list[float]:
+    """Units each edge gives [units] from a solver's point: whole numbers on whole-unit
+    offers (a MIP point is whole only to the solver's integrality tolerance, 1e-6:
+    2.000001 of a 2-unit pledge), else rounded to :data:`DIGITS` decimals; where the
+    rounding leaves an offer's edges above its units (by the solver's feasibility
+    tolerance), the largest gives the excess back, so no pledge is ever used beyond what
+    it offers."""
+    given = []
+    for i, e in enumerate(edges):
+        value = max(0.0, float(point[i]))
+        whole = problem.offers[problem.edges[e].offer].integral
+        given.append(float(round(value)) if whole else round(value, DIGITS))
+    by_offer: dict[int, list[int]] = {}
+    for i, e in enumerate(edges):
+        by_offer.setdefault(problem.edges[e].offer, []).append(i)
+    for o, items in by_offer.items():
+        excess = sum(given[i] for i in items) - problem.offers[o].quantity
+        if excess > 0:
+            largest = max(items, key=lambda i: (given[i], -i))
+            scale = 10**DIGITS  # down, so the rounding cannot put the excess back
+            given[largest] = max(0.0, math.floor((given[largest] - excess) * scale) / scale)
+    return given
+
+
 def _finish(
     problem: SourcingProblem, part: _Part, full: bool
 ) -> tuple[dict[int, float], list[Assignment], list[StageReport]]:
@@ -341,7 +365,7 @@ def _finish(
         point = part.tie_breaks.point
         reports += part.tie_breaks.reports
     edges = part.edges
-    given = {i: round(float(point[i]), DIGITS) for i in range(len(edges))}
+    given = dict(enumerate(units_given(problem, edges, point)))
     supplied = dict.fromkeys(part.lines, 0.0)
     for i, e in enumerate(edges):
         supplied[problem.edges[e].line] += given[i] / problem.edges[e].ratio
