@@ -221,18 +221,24 @@ def _highest_bit(x: NDArray[np.unsignedinteger]) -> NDArray[np.int64]:
 
 
 def _order_credits(
-    codes: NDArray[np.unsignedinteger],
+    codes: NDArray[np.unsignedinteger[Any]],
     mass_moment: NDArray[np.complex128],
     bits: int,
     order: NDArray[np.int64],
+    whole_mass: bool,
 ) -> NDArray[np.float64]:
-    """Each condition's credit c(before + it) - c(before) [persons^2] in one order.
+    """Each condition's credit c(before + it) - c(before) in one order [units of
+    ``mass_moment``: mass x persons^2].
 
-    The codes are rewritten with the order's first condition as the most significant
-    bit and sorted: the groups of the first k conditions are then runs of equal top k
-    bits, and a run boundary between two neighbours appears at the step of the highest
-    bit in which they differ. c of a step is the sum over its runs of (sum p y)^2 /
-    (sum p), read from prefix sums of p (real part) and p y (imaginary part).
+    ``mass_moment`` holds each pattern's mass (real part) and mass x centred personnel
+    (imaginary part). The codes are rewritten with the order's first condition as the
+    most significant bit and sorted: the groups of the first k conditions are then runs
+    of equal top k bits, and a run boundary between two neighbours appears at the step
+    of the highest bit in which they differ. c of a step is the sum over its runs of
+    (sum of moments)^2 / (sum of masses). With ``whole_mass`` (masses are whole numbers,
+    their total below 2^53: draw counts) the runs' sums are differences of prefix sums,
+    exact for the masses; otherwise (probabilities, which can be 1e-17 next to a prefix
+    of 1, below the prefix's rounding) each run is summed on its own.
     """
     dtype = codes.dtype.type
     tables = _order_tables(order, bits, dtype)
@@ -242,8 +248,10 @@ def _order_credits(
     sort = np.argsort(keyed)
     keyed = keyed[sort]
     n = codes.shape[0]
+    ordered = mass_moment[sort]
     prefix = np.zeros(n + 1, dtype=np.complex128)
-    np.cumsum(mass_moment[sort], out=prefix[1:])
+    if whole_mass:
+        np.cumsum(ordered, out=prefix[1:])
     # boundary before sorted position i (1..n-1) appears at this step (bits + 1: never,
     # equal codes)
     step = (bits - _highest_bit(keyed[1:] ^ keyed[:-1])).astype(np.uint8)
@@ -264,7 +272,7 @@ def _order_credits(
         ends = np.empty(bounds.shape[0] + 2, dtype=np.int64)
         ends[0], ends[-1] = 0, n
         ends[1:-1] = bounds
-        runs = np.diff(prefix[ends])
+        runs = np.diff(prefix[ends]) if whole_mass else np.add.reduceat(ordered, ends[:-1])
         mass, moment = runs.real, runs.imag
         value = float(
             np.sum(np.divide(moment * moment, mass, where=mass > 0, out=np.zeros(mass.shape)))
@@ -306,14 +314,20 @@ def permutation_effects(
     if bits > 64:
         raise ValueError(f"pattern codes hold at most 64 conditions; got {bits}")
     p, y, variance = _centred(codes, values, weights)
-    mass_moment = p + 1j * (p * y)
+    mass = np.asarray(weights, dtype=np.float64)
+    whole_mass = bool(np.all(mass == np.rint(mass))) and float(mass.sum()) < 2.0**53
+    if not whole_mass:
+        mass = p
+    total = float(mass.sum())
+    mass_moment = mass + 1j * (mass * y)
     rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=SEED_TAG)))
     keyed: NDArray[np.unsignedinteger[Any]] = codes.astype(np.uint32 if bits <= 32 else np.uint64)
     credits = np.zeros((permutations, bits))
     used = 0
     while used < permutations:
         for k in range(used, min(used + PERMUTATION_BATCH, permutations)):
-            credits[k] = _order_credits(keyed, mass_moment, bits, rng.permutation(bits))
+            order = rng.permutation(bits)
+            credits[k] = _order_credits(keyed, mass_moment, bits, order, whole_mass) / total
             used = k + 1
         stderr = credits[:used].std(axis=0, ddof=1) / np.sqrt(used)
         if variance > 0 and float(stderr.max()) <= stderr_target * variance:
