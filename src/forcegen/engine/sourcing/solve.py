@@ -326,25 +326,27 @@ def _tie_breaks(
 def units_given(problem: SourcingProblem, edges: list[int], point: Any) -> list[float]:
     """Units each edge gives [units] from a solver's point: whole numbers on whole-unit
     offers (a MIP point is whole only to the solver's integrality tolerance, 1e-6:
-    2.000001 of a 2-unit pledge), else rounded to :data:`DIGITS` decimals; where the
-    rounding leaves an offer's edges above its units (by the solver's feasibility
-    tolerance), the largest gives the excess back, so no pledge is ever used beyond what
-    it offers."""
-    given = []
+    2.000001 of a 2-unit pledge), else rounded to :data:`DIGITS` decimals. The rounding
+    is done in whole steps of 10^-DIGITS units; where it leaves an offer's edges above
+    its units (the solver's feasibility tolerance), the largest edge gives back exactly
+    the excess steps, so no pledge is used beyond what it offers (up to the float
+    representation of decimal fractions, 1e-15 units)."""
+    scale = 10**DIGITS
+    steps = []
     for i, e in enumerate(edges):
         value = max(0.0, float(point[i]))
         whole = problem.offers[problem.edges[e].offer].integral
-        given.append(float(round(value)) if whole else round(value, DIGITS))
+        steps.append(round(value) * scale if whole else round(value * scale))
     by_offer: dict[int, list[int]] = {}
     for i, e in enumerate(edges):
         by_offer.setdefault(problem.edges[e].offer, []).append(i)
     for o, items in by_offer.items():
-        excess = sum(given[i] for i in items) - problem.offers[o].quantity
+        offered = math.floor(problem.offers[o].quantity * scale + 1e-6)
+        excess = sum(steps[i] for i in items) - offered
         if excess > 0:
-            largest = max(items, key=lambda i: (given[i], -i))
-            scale = 10**DIGITS  # down, so the rounding cannot put the excess back
-            given[largest] = max(0.0, math.floor((given[largest] - excess) * scale) / scale)
-    return given
+            largest = max(items, key=lambda i: (steps[i], -i))
+            steps[largest] = max(0, steps[largest] - excess)
+    return [n / scale for n in steps]
 
 
 def _finish(
