@@ -220,10 +220,16 @@ def test_montecarlo_cli_goes_to_a_local_cluster_by_default_when_the_study_is_slo
 
     monkeypatch.setattr(forcegen, "dask_cluster", recording)
     _slow_study(monkeypatch)
+    one = cli(*args, "--dask-workers", "1")
+    assert one.code == 0 and "local Dask cluster of 1 process (" in one.stderr
+    assert one.stdout == serial.stdout
+    started.clear()
     auto = cli(*args, "--dask-workers", "2")
     assert auto.code == 0, auto.stderr
     assert started == [(None, 2)]
-    assert "note: filling the distinct patterns on a local Dask cluster of 2" in auto.stderr
+    assert (
+        "note: filling the distinct patterns on a local Dask cluster of 2 processes" in auto.stderr
+    )
     assert auto.stdout == serial.stdout  # bit-identical, one JSON document
     # --serial keeps it in this process, and says nothing about Dask
     started.clear()
@@ -243,3 +249,9 @@ def test_montecarlo_cli_serial_and_scheduler_exclude_each_other() -> None:
     )
     assert both.code == 2 and both.stdout == ""
     assert "--serial and --scheduler exclude each other" in both.stderr
+    sweep = cli(
+        "sweep", str(SMALL), "--vary", "ceasefire=0.2,0.4", "--draws", "100", "--serial",
+        "--scheduler", "tcp://127.0.0.1:1",
+    )  # fmt: skip
+    assert sweep.code == 2 and sweep.stdout == ""
+    assert "--serial and --scheduler exclude each other" in sweep.stderr

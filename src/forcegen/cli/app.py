@@ -411,8 +411,9 @@ def montecarlo(
         if dask is None and scheduler is None and estimate is not None and estimate.slow:
             on_dask = forcegen.dask_installed()
             _stderr(
-                f"note: filling the distinct patterns on a local Dask cluster of {dask_workers} "
-                "processes (--serial: in this process)"
+                "note: filling the distinct patterns on a local Dask cluster of "
+                f"{dask_workers} process{'' if dask_workers == 1 else 'es'} "
+                "(--serial: in this process)"
                 if on_dask
                 else "note: Dask is not installed (pip install 'forcegen[dask]'): filling the "
                 "distinct patterns in this process"
@@ -542,7 +543,9 @@ def sweep(
 
         forcegen.check_draws(draws, "--draws")
         forcegen.check_workers(workers, "--workers")
-        if scheduler is not None and not serial:
+        if scheduler is not None and serial:
+            _fail("error: --serial and --scheduler exclude each other; give one")
+        if scheduler is not None:
             try:
                 forcegen.tcp_address(scheduler)
             except forcegen.SchedulerAddressError as exc:
