@@ -68,10 +68,18 @@ class _Free:
 
 
 def greedy_last_arrival(
-    graph: Graph, groups: Sequence[Group], horizon: int, routes: Routes | None = None
+    graph: Graph,
+    groups: Sequence[Group],
+    horizon: int,
+    routes: Routes | None = None,
+    parcels: list[tuple[int, int, float, list[tuple[str, int, int]]]] | None = None,
 ) -> int | None:
     """The last arrival [day] of the greedy plan of one load (see the module), or None
-    when the greedy does not deliver everything by ``horizon`` [day]; 0 without groups."""
+    when the greedy does not deliver everything by ``horizon`` [day]; 0 without groups.
+
+    ``parcels``, when given, receives the plan: one (group index, ready day, amount
+    [persons or short tons], steps) per route taken, the steps ("inject", origin, day)
+    then ("leg", leg, departure day)."""
     if not groups:
         return 0
     if routes is None:
@@ -201,6 +209,8 @@ def greedy_last_arrival(
                         free.take(d + int(graph.transit[what]), send)
             left -= send
             last = max(last, day)
+            if parcels is not None:
+                parcels.append((g, ready, send, steps))
     return last
 
 
