@@ -134,7 +134,7 @@ _curve(
         "deploy",
         "units moving",
         "80 nodes, 170 legs, 6 destinations; cost follows the closure day (56, 90, 148 days)",
-        ((1_000, 7.64), (2_000, 29.6), (4_000, 81.9)),
+        ((1_000, 1.93), (2_000, 8.63), (4_000, 25.9)),
         "python benchmarks/run.py deploy --units 1000,2000,4000, 2026-12-01",
     )
 )
