@@ -108,9 +108,11 @@ def test_four_writers_at_once_lose_nothing_and_duplicate_nothing(
         mine = [e for e in revisions if e.record_id == f"p{w}"]
         assert {e.author for e in mine} == {f"writer-{w}"}
         assert [e.body["personnel"] for e in mine] == [1000 * (w + 1) + r for r in range(REVISIONS)]
-    # the writers did run at once: their entries interleave in recorded order
+    # the writers did run at once: their entries interleave in recorded order (one after
+    # another would change writer WRITERS - 1 times; a loaded machine can start them far
+    # apart, so one interleaving is all that is asked)
     order = [e.record_id for e in revisions]
-    assert sum(a != b for a, b in itertools.pairwise(order)) > WRITERS
+    assert sum(a != b for a, b in itertools.pairwise(order)) > WRITERS - 1
     # the force as of a few dates: personnel of pledge k = 1,000 (k + 1) + days since START
     for days in (0, 1, 137, REVISIONS - 1, 5_000):
         day = START + dt.timedelta(days=days)

@@ -14,6 +14,8 @@ jump to it (tests/test_hostile_input.py); only its names and numbers are checked
 from __future__ import annotations
 
 import re
+import time
+from collections.abc import Iterator
 
 import pytest
 from tests.helpers.cli import cli
@@ -49,6 +51,28 @@ COMMANDS = {
 }
 
 DIAGNOSTICS = {"validate": ("validate", "mnf-ukraine")}
+
+
+class _StoppedClock:
+    """``time`` for the sourcing stages: every stage takes 0.00 s, so that two runs of
+    ``source`` print the same words (the stage table has a seconds column)."""
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(time, name)
+
+    @staticmethod
+    def perf_counter() -> float:
+        return 0.0
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _stage_seconds_stopped() -> Iterator[None]:
+    from forcegen.engine.sourcing import fill_stages, tie_breaks
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(fill_stages, "time", _StoppedClock())
+        patch.setattr(tie_breaks, "time", _StoppedClock())
+        yield
 
 
 @pytest.fixture(scope="module")

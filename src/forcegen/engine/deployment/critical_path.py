@@ -18,10 +18,12 @@ plan's closure day C is never earlier.
   rows have no price cannot let more arrive, however far its limit is lifted). For a
   binding capacity the closure day without its limit is found by the same LP. A
   congested capacity whose removal does not move the closure is "congested, not
-  binding". When no single one moves it, the congested capacities are lifted together;
-  if that moves it, those the resulting plan uses beyond their limits are lifted alone
-  as a set (which admits that plan, so it moves the closure): they are "binding
-  together".
+  binding". When no single one moves it, every limited capacity of the loads closing on
+  day C is lifted (the closure then meets L); those the resulting plan uses beyond their
+  limits are lifted alone as a set (which admits that plan, so it moves the closure),
+  and each one the others can do without is dropped in turn: what is left, an
+  irreducible set, is "binding together" (it may include a capacity the plan did not
+  saturate: another optimal plan could have).
 
 Disruptions are a third cause, in the draws only: see
 :meth:`~forcegen.engine.deployment.disruptions.DisruptionDraws.delaying`.
@@ -431,21 +433,61 @@ def _relax(
                 "relaxed" if binding else outcome,
             )
         )
-    if congested and not any(t.binding for t in tests) and moves(list(congested)):
-        # the capacities the plan found with every limit lifted uses beyond their limits:
-        # lifting those alone admits that plan, so they hold the closure together
-        needed = _beyond_limits(network, graphs, probes, critical, congested)
-        if needed and moves(needed):
-            together = closure_without(needed)
-            tests = [
-                CapacityTest(
-                    t.resource, t.name, t.kind, t.loads, True, together, "relaxed together"
-                )
-                if t.resource in needed
-                else t
-                for t in tests
-            ]
+    if congested and not any(t.binding for t in tests):
+        # no single one moves it: lift every limited capacity of the critical loads (the
+        # plan then meets the transit bound), take those the resulting plan uses beyond
+        # their limits (lifting them alone admits that plan), then drop each one the rest
+        # can do without: an irreducible set that holds the closure together, whichever
+        # optimal plan the solver returned
+        limited = _limited(network, graphs, critical)
+        candidates = list(congested) + [r for r in limited if r not in congested]
+        if moves(candidates):
+            needed = _beyond_limits(network, graphs, probes, critical, candidates)
+            if needed and moves(needed):
+                for resource in list(needed):
+                    rest = [r for r in needed if r != resource]
+                    if rest and moves(rest):
+                        needed = rest
+                together = closure_without(needed)
+                tests = [
+                    CapacityTest(
+                        t.resource, t.name, t.kind, t.loads, True, together, "relaxed together"
+                    )
+                    if t.resource in needed
+                    else t
+                    for t in tests
+                ]
+                tests += [
+                    CapacityTest(r, *limited[r], True, together, "relaxed together")
+                    for r in needed
+                    if r not in congested
+                ]
     return tuple(tests)
+
+
+def _limited(
+    network: Network, graphs: Mapping[str, Graph], loads: Sequence[str]
+) -> dict[str, tuple[str, str, tuple[str, ...]]]:
+    """Every leg and node with a limit for one of ``loads``: id -> (name, kind, loads)."""
+    found: dict[str, set[str]] = {}
+    for load in loads:
+        graph = graphs[load]
+        for i, leg in enumerate(network.legs):
+            row = graph.leg_capacity[i]
+            if np.isfinite(row[row > 0]).any():
+                found.setdefault(leg.id, set()).add(load)
+        for i, node in enumerate(network.nodes):
+            if np.isfinite(graph.handling[i]).any():
+                found.setdefault(node.id, set()).add(load)
+    legs = {leg.id: i for i, leg in enumerate(network.legs)}
+    out: dict[str, tuple[str, str, tuple[str, ...]]] = {}
+    for resource, with_limit in found.items():
+        if resource in legs:
+            name, kind = leg_name(network, legs[resource]), "leg"
+        else:
+            name, kind = network.node(resource).name, "node"
+        out[resource] = (name, kind, tuple(x for x in LOADS if x in with_limit))
+    return out
 
 
 def _beyond_limits(
@@ -453,10 +495,10 @@ def _beyond_limits(
     graphs: Mapping[str, Graph],
     probes: Mapping[str, ArrivalProbe],
     loads: Sequence[str],
-    congested: Mapping[str, tuple[str, str, tuple[str, ...]]],
+    congested: Sequence[str],
 ) -> list[str]:
-    """The congested resources that the probes' last solutions use beyond the limits of
-    ``graphs`` on some day."""
+    """The resources of ``congested`` that the probes' last solutions use beyond the
+    limits of ``graphs`` on some day, in the order given."""
     legs = {leg.id: i for i, leg in enumerate(network.legs)}
     nodes = {node.id: i for i, node in enumerate(network.nodes)}
     out: list[str] = []
