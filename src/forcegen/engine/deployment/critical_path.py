@@ -31,6 +31,7 @@ Disruptions are a third cause, in the draws only: see
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -40,7 +41,7 @@ from forcegen.engine.deployment.bottlenecks import SATURATED, leg_name, usage_by
 from forcegen.engine.deployment.closure_bounds import fastest_routes
 from forcegen.engine.deployment.graphs import LOADS, build_graphs, build_groups, load_amount
 from forcegen.engine.deployment.movement import Movement
-from forcegen.engine.deployment.planner import DeploymentPlan
+from forcegen.engine.deployment.planner import DeploymentPlan, earliest_plan
 from forcegen.engine.deployment.probe import ArrivalProbe
 from forcegen.engine.deployment.time_expanded import Graph
 from forcegen.engine.tolerances import CAPACITY_SLACK, FRACTION, LOAD_RELATIVE
@@ -374,6 +375,10 @@ def _relax(
         load: 1.0 + sum(float(sum(g.supply.values())) for g in grouped[load]) for load in critical
     }
     probes = {load: ArrivalProbe(graphs[load], grouped[load], closure - 1) for load in critical}
+    routes = {
+        load: fastest_routes(graphs[load], (g.destination for g in grouped[load]))
+        for load in critical
+    }
     bounds = {load: probes[load].delivery_bound() for load in critical}
     legs = {leg.id: i for i, leg in enumerate(network.legs)}
     nodes = {node.id: i for i, node in enumerate(network.nodes)}
@@ -408,14 +413,17 @@ def _relax(
         return test(resources) == "moves"
 
     def closure_without(resources: Sequence[str]) -> int | None:
+        """The closure day with the limits of ``resources`` lifted: each load closing on
+        day C planned again as the planner plans it (its earliest finish, proven), over
+        the graph with those limits lifted, up to day C - 1."""
         day = others
         for load in critical:
-            last = probes[load].last_arrival(
-                *_lifted(network, graphs[load], resources, plenty[load])
-            )
-            if last is None:
+            leg_capacity, handling = _lifted(network, graphs[load], resources, plenty[load])
+            graph = dataclasses.replace(graphs[load], leg_capacity=leg_capacity, handling=handling)
+            solution = earliest_plan(graph, grouped[load], network, closure - 1, routes[load])
+            if not solution.complete() or solution.last_arrival is None:
                 return None
-            day = max(day, last)
+            day = max(day, solution.last_arrival)
         return day
 
     tests: list[CapacityTest] = []

@@ -104,27 +104,6 @@ class ArrivalProbe:
         self._set_capacities(leg_capacity, handling)
         return self.model.run()
 
-    def last_arrival(self, leg_capacity: np.ndarray, handling: np.ndarray) -> int | None:
-        """The earliest day by which everything can arrive under these capacities
-        [day], when that is by the horizon (None otherwise, or when the model cannot
-        express them): the model is re-solved with arrivals after one day less than the
-        last arrival forbidden until that is infeasible, as the planner does (each step
-        brings the last arrival at least a day earlier)."""
-        if not self.arrives_by(leg_capacity, handling):
-            return None
-        model = self.model
-        best = model.solution().last_arrival
-        while best is not None and best > 0:
-            model.finish_by(best - 1)
-            if not model.run():
-                break
-            best = model.solution().last_arrival
-        delivering = model.delivering
-        model.solver.set_col_bounds(
-            delivering, np.zeros(delivering.shape[0]), np.full(delivering.shape[0], np.inf)
-        )
-        return best
-
     def delivery_bound(self) -> DeliveryBound:
         """The most that can arrive by the horizon under the capacities the probe was
         built with, and the prices of its capacity rows (see :class:`DeliveryBound`)."""
