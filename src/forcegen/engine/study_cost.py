@@ -133,8 +133,10 @@ _curve(
     CostCurve(
         "deploy",
         "units moving",
-        "80 nodes, 170 legs, 6 destinations; cost follows the closure day (56, 90, 148 days)",
-        ((1_000, 1.93), (2_000, 8.63), (4_000, 25.9)),
+        "80 nodes, 170 legs, 6 destinations; the plan and why it closes then (critical "
+        "path), as `forcegen deploy` computes them; cost follows the closure day (56, 90, "
+        "148 days)",
+        ((1_000, 5.22), (2_000, 21.7), (4_000, 107.0)),
         "python benchmarks/run.py deploy --units 1000,2000,4000, 2026-12-01",
     )
 )
