@@ -245,6 +245,10 @@ class HighsSolver:
         """New bounds of the columns ``cols`` (int32)."""
         self._h.changeColsBounds(cols.shape[0], cols, lower, upper)
 
+    def forget_basis(self) -> None:
+        """Drop the last basis and solution: the next solve starts cold."""
+        self._h.clearSolver()
+
     def set_start(self, x: np.ndarray) -> None:
         """A first point for the next solve (a MIP's incumbent if it is feasible)."""
         import highspy

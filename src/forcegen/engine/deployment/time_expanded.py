@@ -56,6 +56,9 @@ DELIVERY_ROW_SLACK = 1e-10
 solver's rounding never makes a plan that delivers everything infeasible. Far below
 LOAD_RELATIVE, so that a plan the row admits is always complete."""
 
+_SETTLED = (Status.OPTIMAL, Status.INFEASIBLE, Status.INFEASIBLE_OR_UNBOUNDED)
+"""Solver statuses that answer the question; any other is retried from scratch once."""
+
 LEG, HOLD, INJECT, HOME = 0, 1, 2, 3
 """Column kinds."""
 
@@ -414,6 +417,13 @@ class LoadModel:
             return self.built.supplied <= self.tolerance
         self.last = solution = self.solver.solve()
         self.solver.set_method(Method.SIMPLEX)
+        if solution.status not in _SETTLED:
+            # a warm re-solve can end without an answer (HiGHS 1.16 said 'Unknown' on a
+            # 1,000-unit cargo LP with one limit lifted): once more from scratch
+            self.solver.forget_basis()
+            self.solver.set_method(Method.IPM)
+            self.last = solution = self.solver.solve()
+            self.solver.set_method(Method.SIMPLEX)
         if solution.status == Status.OPTIMAL:
             return True
         if solution.status in (Status.INFEASIBLE, Status.INFEASIBLE_OR_UNBOUNDED):
