@@ -33,8 +33,8 @@ from typing import Any
 import numpy as np
 
 from benchmarks.synthetic import synthetic_deployment
-from forcegen.engine.deployment.closure_bounds import beyond_horizon, fastest_routes
-from forcegen.engine.deployment.graphs import LOADS, build_graphs, build_groups, load_amount
+from forcegen.engine.deployment.graphs import build_groups
+from forcegen.engine.deployment.planner import load_graphs
 from forcegen.engine.deployment.residual_routes import greedy_last_arrival
 from forcegen.engine.deployment.time_expanded import HOLD, HOME, INJECT, LEG, LoadModel
 
@@ -45,16 +45,7 @@ def cargo_instance(units: int) -> tuple[Any, Any, int, Any]:
     """Graph, groups, horizon and fastest routes of the cargo load."""
     network, movements = synthetic_deployment(units=units, seed=0)
     horizon = network.horizon_days
-    graphs = build_graphs(network, horizon)
-    index = {node.id: i for i, node in enumerate(network.nodes)}
-    routes = {
-        load: fastest_routes(
-            graphs[load],
-            (index[m.destination] for m in movements if load_amount(m, load) > 0),
-        )
-        for load in LOADS
-    }
-    late = beyond_horizon(network, graphs, movements, horizon, routes)
+    graphs, routes, late = load_graphs(network, movements, horizon)
     groups, _ = build_groups(network, movements, "cargo", skip=late)
     return graphs["cargo"], groups, horizon, routes["cargo"]
 

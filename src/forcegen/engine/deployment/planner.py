@@ -200,6 +200,27 @@ def earliest_plan(
     return best
 
 
+def load_graphs(
+    network: Network,
+    movements: Sequence[Movement],
+    horizon: int,
+    scale: CapacityScale | None = None,
+) -> tuple[dict[str, Graph], dict[str, Routes], dict[int, BeyondHorizon]]:
+    """What a plan of ``movements`` starts from: each load's graph up to ``horizon``
+    [days], its fastest routes to the destinations it moves to, and the units that
+    provably cannot close by the horizon (by movement index)."""
+    graphs = build_graphs(network, horizon, scale)
+    index = {node.id: i for i, node in enumerate(network.nodes)}
+    routes = {
+        load: fastest_routes(
+            graphs[load],
+            (index[m.destination] for m in movements if load_amount(m, load) > 0),
+        )
+        for load in LOADS
+    }
+    return graphs, routes, beyond_horizon(network, graphs, movements, horizon, routes)
+
+
 def plan_deployment(
     network: Network,
     movements: Sequence[Movement],
@@ -214,16 +235,7 @@ def plan_deployment(
     such a unit costs a bound, not a search of every horizon up to ``horizon``.
     """
     horizon = network.horizon_days if horizon is None else horizon
-    graphs = build_graphs(network, horizon, scale)
-    index = {node.id: i for i, node in enumerate(network.nodes)}
-    routes = {
-        load: fastest_routes(
-            graphs[load],
-            (index[m.destination] for m in movements if load_amount(m, load) > 0),
-        )
-        for load in LOADS
-    }
-    late = beyond_horizon(network, graphs, movements, horizon, routes)
+    graphs, routes, late = load_graphs(network, movements, horizon, scale)
     days: dict[str, list[int | None]] = {}
     solutions: dict[str, LoadSolution] = {}
     closure_by_load: dict[str, int | None] = {}
