@@ -70,9 +70,8 @@ def test_a_tiny_budget_on_a_big_case_returns_a_result_that_says_so() -> None:
     forcegen.source_requirement(ws, "synthetic", time_limit=3.0)
     reference = time.perf_counter() - start
     # the budget stops it within the building of the problem and of the result (0.5 s
-    # measured on a quiet machine; the unlimited solve takes longer than 3 s): compared
-    # with a 3 s budget in the same run, so that a loaded machine slows both
-    assert reference >= 3.0
+    # measured on a quiet machine; a 3 s budget runs close to it, 2.9 s in CI, keeping
+    # time back for the result): compared in the same run, so that load slows both
     assert elapsed < 0.5 * reference, (elapsed, reference)
     assert result.status == SolverStatus.TIME_LIMIT
     assert result.time_limit == 0.01
