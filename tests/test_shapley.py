@@ -553,3 +553,15 @@ def test_tornado_ordered_by_shapley_and_says_so(
     assert top_first == [builtin.conditions[s.condition].label for s in result.sensitivity]
     assert "Shapley" in seen["title"]
     assert "Ranked by Shapley effect" in seen["texts"] and "Scenario:" in seen["texts"]
+
+
+def test_orders_on_threads_give_the_same_bits() -> None:
+    """The random orders of a batch are computed on threads: the effects, their errors
+    and the number of orders are the same bits on 1, 2 and 3 threads."""
+    from forcegen.engine.odds.shapley import permutation_effects
+
+    codes, y, p = dependent_table(14, seed=3)
+    runs = [permutation_effects(codes, y, p, 14, 5, threads=n) for n in (1, 2, 3)]
+    for effects, stderr, used in runs[1:]:
+        assert used == runs[0][2]
+        assert np.array_equal(effects, runs[0][0]) and np.array_equal(stderr, runs[0][1])

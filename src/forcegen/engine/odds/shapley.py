@@ -31,6 +31,8 @@ algorithm 1 with exact values of c) with standard errors: batches of
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from math import comb
 from typing import Any, Literal
@@ -54,6 +56,9 @@ fewest drawn."""
 SHARE_STDERR_TARGET = 0.002
 """Random orders stop once every share's standard error is at most this [0-1]
 (0.2 percentage points), or at :data:`PERMUTATIONS`."""
+
+MAX_SHAPLEY_THREADS = 8
+"""Most threads the random orders are spread over [threads]."""
 
 SEED_TAG = (0x5348, 0x4150)
 """Spawn key of the random orders: ``SeedSequence(seed, spawn_key=SEED_TAG)``, a stream
@@ -293,6 +298,7 @@ def permutation_effects(
     *,
     permutations: int = PERMUTATIONS,
     stderr_target: float = SHARE_STDERR_TARGET,
+    threads: int | None = None,
 ) -> tuple[NDArray[np.float64], NDArray[np.float64], int]:
     """Shapley effects [persons^2], their standard errors [persons^2] and the number of
     random orders used.
@@ -307,7 +313,9 @@ def permutation_effects(
     conditions still to come get 0. The estimate is the mean credit over the orders, its
     standard error the sample standard deviation over sqrt(orders). Every order's
     credits sum to Var(Y), so the estimates do too. Deterministic for the same inputs
-    and seed.
+    and seed, bit for bit whatever ``threads`` (the orders of a batch are computed on
+    that many threads; None: the CPUs this process may use, at most
+    :data:`MAX_SHAPLEY_THREADS`).
     """
     if permutations < 2:
         raise ValueError(f"a standard error needs at least 2 permutations; got {permutations}")
@@ -323,16 +331,35 @@ def permutation_effects(
     rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=SEED_TAG)))
     keyed: NDArray[np.unsignedinteger[Any]] = codes.astype(np.uint32 if bits <= 32 else np.uint64)
     credits = np.zeros((permutations, bits))
+
+    def one(order: NDArray[np.int64]) -> NDArray[np.float64]:
+        return _order_credits(keyed, mass_moment, bits, order, whole_mass) / total
+
     used = 0
-    while used < permutations:
-        for k in range(used, min(used + PERMUTATION_BATCH, permutations)):
-            order = rng.permutation(bits)
-            credits[k] = _order_credits(keyed, mass_moment, bits, order, whole_mass) / total
-            used = k + 1
-        stderr = credits[:used].std(axis=0, ddof=1) / np.sqrt(used)
-        if variance > 0 and float(stderr.max()) <= stderr_target * variance:
-            break
+    with ThreadPoolExecutor(max(1, threads or _cpus())) as pool:
+        while used < permutations:
+            batch = [
+                rng.permutation(bits) for _ in range(min(PERMUTATION_BATCH, permutations - used))
+            ]
+            # each order on its own (NumPy releases the GIL in its sorts and gathers), in
+            # the order drawn: the same credits whatever the number of threads
+            for k, row in enumerate(pool.map(one, batch), start=used):
+                credits[k] = row
+            used += len(batch)
+            stderr = credits[:used].std(axis=0, ddof=1) / np.sqrt(used)
+            if variance > 0 and float(stderr.max()) <= stderr_target * variance:
+                break
     return credits[:used].mean(axis=0), stderr, used
+
+
+def _cpus() -> int:
+    """CPUs this process may run on (its affinity where the system says), at most
+    :data:`MAX_SHAPLEY_THREADS`."""
+    try:
+        count = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not on Linux
+        count = os.cpu_count() or 1
+    return max(1, min(count, MAX_SHAPLEY_THREADS))
 
 
 def shapley_effects(
