@@ -336,7 +336,8 @@ def permutation_effects(
         return _order_credits(keyed, mass_moment, bits, order, whole_mass) / total
 
     used = 0
-    with ThreadPoolExecutor(max(1, threads or _cpus())) as pool:
+    pool = ThreadPoolExecutor(max(1, threads or _cpus()))
+    try:
         while used < permutations:
             batch = [
                 rng.permutation(bits) for _ in range(min(PERMUTATION_BATCH, permutations - used))
@@ -349,6 +350,8 @@ def permutation_effects(
             stderr = credits[:used].std(axis=0, ddof=1) / np.sqrt(used)
             if variance > 0 and float(stderr.max()) <= stderr_target * variance:
                 break
+    finally:  # on Ctrl-C, the orders not started are dropped, not waited for
+        pool.shutdown(wait=True, cancel_futures=True)
     return credits[:used].mean(axis=0), stderr, used
 
 
