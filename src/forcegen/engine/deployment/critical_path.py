@@ -34,7 +34,7 @@ Disruptions are a third cause, in the draws only: see
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -330,13 +330,19 @@ def _congested(
         kinds[str(resource)] = str(kind)
     order = list(dict.fromkeys(b.resource for b in plan.bottlenecks if b.resource in loads))
     order += sorted(r for r in loads if r not in order)
+    return {resource: _described(network, resource, loads[resource]) for resource in order}
+
+
+def _described(
+    network: Network, resource: str, loads: Collection[str]
+) -> tuple[str, str, tuple[str, ...]]:
+    """(name, kind, loads) of a leg or node id, ``loads`` in the order of LOADS."""
     legs = {leg.id: i for i, leg in enumerate(network.legs)}
-    out: dict[str, tuple[str, str, tuple[str, ...]]] = {}
-    for resource in order:
-        kind = kinds[resource]
-        name = leg_name(network, legs[resource]) if kind == "leg" else network.node(resource).name
-        out[resource] = (name, kind, tuple(x for x in LOADS if x in loads[resource]))
-    return out
+    if resource in legs:
+        name, kind = leg_name(network, legs[resource]), "leg"
+    else:
+        name, kind = network.node(resource).name, "node"
+    return name, kind, tuple(x for x in LOADS if x in loads)
 
 
 def _lifted(
@@ -421,7 +427,7 @@ def _relax(
         for load in moving:
             own = plan.closure_by_load[load]
             assert own is not None
-            if not any(load in limits.get(r, ("", "", ()))[2] for r in resources):
+            if not any(load in limits[r][2] for r in resources if r in limits):
                 day = max(day, own)
                 continue
             leg_capacity, handling = _lifted(network, graphs[load], resources, plenty[load])
@@ -454,10 +460,10 @@ def _relax(
     if congested and not any(t.binding for t in tests):
         # no single one moves it: lift every limited capacity of the critical loads (the
         # plan then meets the transit bound), take those the resulting plan uses beyond
-        # their limits (lifting them alone admits that plan), then drop each one the rest
-        # can do without: an irreducible set that holds the closure together, whichever
-        # optimal plan the solver returned
-        limited = _limited(network, graphs, critical)
+        # their limits (lifting them alone admits that plan), then narrow them to an
+        # irreducible set that holds the closure together, whichever optimal plan the
+        # solver returned
+        limited = _limited(network, graphs, critical)  # in the order the loads list them
         candidates = list(congested) + [r for r in limited if r not in congested]
         if moves(candidates):
             needed = _beyond_limits(network, graphs, probes, critical, candidates)
@@ -518,15 +524,10 @@ def _limited(
         for i, node in enumerate(network.nodes):
             if np.isfinite(graph.handling[i]).any():
                 found.setdefault(node.id, set()).add(load)
-    legs = {leg.id: i for i, leg in enumerate(network.legs)}
-    out: dict[str, tuple[str, str, tuple[str, ...]]] = {}
-    for resource, with_limit in found.items():
-        if resource in legs:
-            name, kind = leg_name(network, legs[resource]), "leg"
-        else:
-            name, kind = network.node(resource).name, "node"
-        out[resource] = (name, kind, tuple(x for x in LOADS if x in with_limit))
-    return out
+    return {
+        resource: _described(network, resource, with_limit)
+        for resource, with_limit in found.items()
+    }
 
 
 def _beyond_limits(
