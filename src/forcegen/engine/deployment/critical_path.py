@@ -422,12 +422,14 @@ def _relax(
         """The closure day with the limits of ``resources`` lifted: each load they limit
         planned again as the planner plans it (its earliest finish, proven), over the
         graph with those limits lifted, up to its closure day with them (a load they
-        do not limit keeps its day)."""
+        do not limit keeps its day). The loads closing on day C first: a load that
+        closed earlier is planned again only when the day found so far is before its
+        own (planning again cannot make it later)."""
         day = 0
-        for load in moving:
+        for load in sorted(moving, key=lambda load: load not in critical):
             own = plan.closure_by_load[load]
             assert own is not None
-            if not any(load in limits[r][2] for r in resources if r in limits):
+            if own <= day or not any(load in limits[r][2] for r in resources if r in limits):
                 day = max(day, own)
                 continue
             leg_capacity, handling = _lifted(network, graphs[load], resources, plenty[load])
