@@ -69,10 +69,11 @@ def test_a_tiny_budget_on_a_big_case_returns_a_result_that_says_so() -> None:
     start = time.perf_counter()
     forcegen.source_requirement(ws, "synthetic", time_limit=3.0)
     reference = time.perf_counter() - start
-    # the budget stops it within the building of the problem and of the result (0.5 s
-    # measured on a quiet machine; a 3 s budget runs close to it, 2.9 s in CI, keeping
-    # time back for the result): compared in the same run, so that load slows both
-    assert elapsed < 0.5 * reference, (elapsed, reference)
+    # the budget stops it within the building of the problem and of the result, which
+    # both runs spend (0.5 s on a quiet fast machine, 2.3 s on a machine 2x slower; the
+    # 3 s run 2.9 and 4.2 s): the tiny budget saves at least a second of solving against
+    # a 3 s budget, compared in the same run, so that load and speed slow both
+    assert reference - elapsed > 1.0, (elapsed, reference)
     assert result.status == SolverStatus.TIME_LIMIT
     assert result.time_limit == 0.01
     check_stages(result.stages)
