@@ -157,8 +157,6 @@ class HighsSolver:
             self._set("mip_abs_gap", float(mip_abs_gap))
         if time_limit is not None:
             self.set_time_limit(time_limit)
-        self.method = Method.CHOOSE
-        """The algorithm of the next LP solves (see :meth:`set_method`)."""
         if method != Method.CHOOSE:
             self.set_method(method)
         lp = highspy.HighsLp()
@@ -193,7 +191,6 @@ class HighsSolver:
 
     def set_method(self, method: Method) -> None:
         """The algorithm of the next LP solves."""
-        self.method = method
         if method == Method.PRIMAL_SIMPLEX:
             self._set("solver", "simplex")
             self._set("simplex_strategy", _PRIMAL_SIMPLEX)
@@ -224,11 +221,6 @@ class HighsSolver:
             self._set("mip_max_improving_sols", int(improving))
         if iterations is not None:
             self._set("simplex_iteration_limit", int(iterations))
-
-    def set_simplex_iterations(self, iterations: int | None) -> None:
-        """Stop each later simplex solve of an LP after ``iterations`` simplex iterations
-        (None: no limit); status WORK_LIMIT, the basis reached kept."""
-        self._set("simplex_iteration_limit", 2**31 - 1 if iterations is None else int(iterations))
 
     def set_objective(self, cost: np.ndarray, sense: Sense) -> None:
         """Replace the cost of every column, and the direction."""

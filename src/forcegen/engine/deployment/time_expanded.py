@@ -59,19 +59,6 @@ LOAD_RELATIVE, so that a plan the row admits is always complete."""
 _SETTLED = (Status.OPTIMAL, Status.INFEASIBLE, Status.INFEASIBLE_OR_UNBOUNDED)
 """Solver statuses that answer the question; any other is retried from scratch once."""
 
-ROWS_PER_WARM_ITERATION = 20
-"""A warm re-solve (simplex from the last basis) may take one simplex iteration per this
-many rows of the LP, at least :data:`MIN_WARM_ITERATIONS`; beyond that it is stopped and
-the LP solved from scratch by interior point. On the synthetic networks an interior-point
-solve from scratch costs about as much as that many iterations (a 4,000-unit cargo LP of
-74,966 rows: 17.1 s against 4.4 ms per iteration), so a re-solve costs at most about
-twice a solve from scratch: lifting a binding limit there took 25,431 iterations (112 s)
-from the last basis. Iterations, not seconds: the same LP takes the same way on any
-machine."""
-
-MIN_WARM_ITERATIONS = 1_000
-"""The fewest simplex iterations a warm re-solve may take before it starts again."""
-
 LEG, HOLD, INJECT, HOME = 0, 1, 2, 3
 """Column kinds."""
 
@@ -428,20 +415,11 @@ class LoadModel:
         """Solve; False when not everything can be delivered by the horizon."""
         if self.built.kind.shape[0] == 0:
             return self.built.supplied <= self.tolerance
-        warm = self.solver.method == Method.SIMPLEX  # from the last basis
-        if warm:  # see ROWS_PER_WARM_ITERATION
-            limit = max(MIN_WARM_ITERATIONS, self.solver.n_rows // ROWS_PER_WARM_ITERATION)
-            self.solver.set_simplex_iterations(limit)
-        try:
-            self.last = solution = self.solver.solve()
-        finally:
-            if warm:
-                self.solver.set_simplex_iterations(None)
+        self.last = solution = self.solver.solve()
         self.solver.set_method(Method.SIMPLEX)
         if solution.status not in _SETTLED:
-            # a warm re-solve past its iterations, or one that ended without an answer
-            # (HiGHS 1.16 said 'Unknown' on a 1,000-unit cargo LP with one limit
-            # lifted): once more from scratch
+            # a warm re-solve can end without an answer (HiGHS 1.16 said 'Unknown' on a
+            # 1,000-unit cargo LP with one limit lifted): once more from scratch
             self.solver.forget_basis()
             self.solver.set_method(Method.IPM)
             self.last = solution = self.solver.solve()
