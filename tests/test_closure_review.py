@@ -119,3 +119,37 @@ def test_irreducible_set_by_divide_and_conquer_in_few_tests() -> None:
 
     assert sorted(_irreducible(names, two)) == ["c150", "c40"]
     assert calls <= 40, calls
+
+
+def test_a_load_that_closed_earlier_is_not_planned_again_when_it_cannot_matter() -> None:
+    # a-m limits both loads (100 persons, 50 short tons a day), m-b only the personnel
+    # (120 a day): without a-m's limit the personnel still closes after the cargo's own
+    # day, so the cargo is not planned again (planning again cannot make it later)
+    import forcegen.engine.deployment.critical_path as critical_path
+
+    net = network(
+        [node("a", "origin"), node("m"), node("b", "destination")],
+        [leg("a", "m", 1, 100, 50), leg("m", "b", 1, 120, 1000)],
+    )
+    movements = [unit(1000, tons=100)]
+    planned: list[int] = []
+    real = critical_path.earliest_plan
+
+    def counted(*args: object, **kwargs: object) -> object:
+        planned.append(1)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    critical_path.earliest_plan = counted  # type: ignore[assignment]
+    try:
+        plan, path = explain(net, movements)
+    finally:
+        critical_path.earliest_plan = real
+    personnel, cargo = plan.closure_by_load["personnel"], plan.closure_by_load["cargo"]
+    [capacity] = path.binding
+    assert capacity.resource == "a-m-road" and capacity.loads == ("personnel", "cargo")
+    assert cargo is not None and cargo < capacity.closure_without < plan.closure_day == personnel
+    assert (
+        capacity.closure_without
+        == plan_deployment(lifted(net, ["a-m-road"]), movements).closure_day
+    )
+    assert len(planned) == 1  # the personnel only
