@@ -10,6 +10,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import pytest
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from forcegen.engine.deployment.planner import plan_deployment
@@ -153,3 +155,50 @@ def test_a_load_that_closed_earlier_is_not_planned_again_when_it_cannot_matter()
         == plan_deployment(lifted(net, ["a-m-road"]), movements).closure_day
     )
     assert len(planned) == 1  # the personnel only
+
+
+def test_a_warm_resolve_without_an_answer_is_solved_again_from_scratch() -> None:
+    # the path the 1,000-unit case above takes, on small LPs: a warm re-solve that
+    # ends without an answer ('Unknown') is solved once more from scratch, and gives
+    # the answer of an undisturbed run
+    from forcegen.engine.deployment.time_expanded import LoadModel
+    from forcegen.solvers import HighsSolver, Sense, Solution, Status
+    from helpers.homes import random_case
+
+    real_solve, real_forget = HighsSolver.solve, HighsSolver.forget_basis
+    for seed in range(30):
+        graph, groups = random_case(seed)
+        undisturbed = LoadModel(graph, groups, 30)
+        expected = [undisturbed.run()]
+        undisturbed.finish_by(12)
+        expected.append(undisturbed.run())
+        disturbed = LoadModel(graph, groups, 30)
+        assert disturbed.run() == expected[0]
+        disturbed.finish_by(12)
+        restarted: list[int] = []
+        calls: list[int] = []
+
+        def unknown_once(self: HighsSolver, calls: list[int] = calls) -> Solution:
+            calls.append(1)
+            if len(calls) == 1:
+                return Solution(Status.FAILED, Sense.MINIMISE, detail="Unknown")
+            return real_solve(self)
+
+        def forget(self: HighsSolver, restarted: list[int] = restarted) -> None:
+            restarted.append(1)
+            real_forget(self)
+
+        HighsSolver.solve, HighsSolver.forget_basis = unknown_once, forget  # type: ignore[method-assign]
+        try:
+            answer = disturbed.run()
+        finally:
+            HighsSolver.solve, HighsSolver.forget_basis = real_solve, real_forget  # type: ignore[method-assign]
+        if disturbed.built.kind.shape[0] == 0:
+            continue
+        assert restarted == [1] and len(calls) == 2, seed
+        assert answer == expected[1], seed
+        if answer:
+            assert disturbed.last is not None and undisturbed.last is not None
+            assert disturbed.last.objective == pytest.approx(
+                undisturbed.last.objective, rel=1e-9, abs=1e-6
+            ), seed
