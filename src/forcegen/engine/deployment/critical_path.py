@@ -15,7 +15,10 @@ plan's closure day C is never earlier.
   lifted (:class:`~forcegen.engine.deployment.probe.ArrivalProbe`); most capacities are
   cleared first without solving, by the duals of the LP that delivers the most by day
   C - 1 (:class:`~forcegen.engine.deployment.probe.DeliveryBound`: a capacity whose
-  rows have no price cannot let more arrive, however far its limit is lifted). For a
+  rows have no price cannot let more arrive, however far its limit is lifted), and a
+  "yes" is often proven without solving too, by the congestion-aware greedy plan
+  (:mod:`~forcegen.engine.deployment.residual_routes`) over the lifted capacities
+  delivering everything by C - 1 (a feasible point of that LP). For a
   binding capacity the closure day without its limit is found by the same LP. A
   congested capacity whose removal does not move the closure is "congested, not
   binding". When no single one moves it, every limited capacity of the loads closing on
@@ -45,6 +48,7 @@ from forcegen.engine.deployment.graphs import LOADS, build_graphs, build_groups,
 from forcegen.engine.deployment.movement import Movement
 from forcegen.engine.deployment.planner import DeploymentPlan, earliest_plan
 from forcegen.engine.deployment.probe import ArrivalProbe
+from forcegen.engine.deployment.residual_routes import greedy_last_arrival
 from forcegen.engine.deployment.time_expanded import Graph
 from forcegen.engine.tolerances import CAPACITY_SLACK, FRACTION, LOAD_RELATIVE
 from forcegen.model.network import Network
@@ -405,12 +409,23 @@ def _relax(
         margin = LOAD_RELATIVE * max(1.0, bound.supplied)
         return bound.most_with(leg_lift, node_lift) < bound.supplied - margin
 
-    def test(resources: Sequence[str]) -> str:
-        """'moves', or why not: 'dual bound' (proven without solving) or 'relaxed'."""
+    def witnessed(load: str, lifted: tuple[np.ndarray, ...]) -> bool:
+        """Proven without an LP: the congestion-aware greedy plan over the lifted
+        capacities delivers the whole load by closure - 1 (a feasible point of the
+        probe's LP, so the LP would answer yes too)."""
+        graph = dataclasses.replace(graphs[load], leg_capacity=lifted[0], handling=lifted[1])
+        return greedy_last_arrival(graph, grouped[load], closure - 1, routes[load]) is not None
+
+    def test(resources: Sequence[str], *, solve: bool = False) -> str:
+        """'moves', or why not: 'dual bound' (proven without solving) or 'relaxed'.
+        ``solve``: ask each load's LP even when the greedy plan already answers (its
+        solution is then the probe's last)."""
         for load in critical:
             lifted = _lifted(network, graphs[load], resources, plenty[load])
             if cannot(load, resources, lifted):
                 return "dual bound"
+            if not solve and witnessed(load, lifted):
+                continue
             if probes[load].arrives_by(*lifted) is not True:
                 return "relaxed"
         return "moves"
@@ -467,7 +482,7 @@ def _relax(
         # solver returned
         limited = _limited(network, graphs, critical)  # in the order the loads list them
         candidates = list(congested) + [r for r in limited if r not in congested]
-        if moves(candidates):
+        if test(candidates, solve=True) == "moves":
             needed = _beyond_limits(network, graphs, probes, critical, candidates)
             if needed and moves(needed):
                 needed = _irreducible(needed, moves)
