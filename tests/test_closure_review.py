@@ -240,3 +240,49 @@ def test_the_greedy_plan_answers_for_the_lp_where_it_delivers_in_time() -> None:
         saved += lps_alone - lps
         witnessed += lps < lps_alone
     assert witnessed >= 30 and saved >= 40, (witnessed, saved)  # 46 and 66 when written
+
+
+def test_the_greedy_answers_yes_only_where_the_probe_lp_does() -> None:
+    # review of ead59a3: the greedy stops a parcel with up to ROOM (1e-7) of it left, the
+    # probe's LP asks for all but DELIVERY_ROW_SLACK (1e-10). One leg a-b (9.5 persons a
+    # day, 1 day) into b (handling 10 a day), 100.000004 persons: closes on day 11. With
+    # the leg's limit lifted, by day 10 the greedy delivers 100 (4e-8 left) and says yes,
+    # the probe's LP says no; the critical path then differs from the LPs' alone (the leg
+    # is called binding, its day without the limit None; the LPs alone: binding together
+    # with b, day 1).
+    import dataclasses
+
+    import forcegen.engine.deployment.critical_path as critical_path
+    from forcegen.engine.deployment.graphs import build_graphs, build_groups
+    from forcegen.engine.deployment.probe import ArrivalProbe
+    from forcegen.engine.deployment.residual_routes import greedy_last_arrival
+
+    net = network(
+        [node("a", "origin"), node("b", "destination", handling={"pax_per_day": 10.0})],
+        [leg("a", "b", 1, 9.5)],
+    )
+    movements = [unit(100.000004)]
+    graph = build_graphs(net, 10)["personnel"]
+    groups = build_groups(net, movements, "personnel")[0]
+    lifted_caps = critical_path._lifted(net, graph, ["a-b-road"], 1e3)
+    greedy = greedy_last_arrival(
+        dataclasses.replace(graph, leg_capacity=lifted_caps[0], handling=lifted_caps[1]),
+        groups,
+        10,
+    )
+    lp = ArrivalProbe(graph, groups, 10).arrives_by(*lifted_caps)
+    assert (greedy is not None) == lp, (greedy, lp)  # greedy: day 10, LP: False
+
+    real = critical_path.greedy_last_arrival
+
+    def verdicts(witness: bool) -> object:
+        critical_path.greedy_last_arrival = real if witness else lambda *a, **k: None  # type: ignore[assignment]
+        try:
+            plan, path = explain(net, movements)
+        finally:
+            critical_path.greedy_last_arrival = real
+        return plan.closure_day, [
+            (c.resource, c.binding, c.closure_without, c.proof) for c in path.capacities
+        ]
+
+    assert verdicts(True) == verdicts(False)
