@@ -67,6 +67,31 @@ def test_greedy_on_a_line_by_hand() -> None:
     assert greedy_closure(net, [unit("u", 250)], horizon=6) is None
 
 
+def test_a_parcel_ready_after_the_horizon_at_a_limited_origin_is_not_delivered() -> None:
+    # found in review: with a handling limit at the origin, a parcel ready more than a
+    # day after the horizon raised IndexError (the origin's room has horizon + 1 days)
+    from forcegen.engine.deployment.graphs import build_graphs, build_groups
+    from forcegen.engine.deployment.residual_routes import greedy_last_arrival
+
+    net = Network.model_validate(
+        {
+            "nodes": [
+                node("a", "origin", handling={"pax_per_day": 50.0}),
+                node("b", "destination"),
+            ],
+            "legs": [leg("a", "b", 1, 100, 0)],
+            "origins": {"GBR": ["a"]},
+            "zones": {"w": "b"},
+            "horizon_days": 30,
+        }
+    )
+    graph = build_graphs(net, 10)["personnel"]
+    late = build_groups(net, [unit("u", 40, ready=15)], "personnel")[0]
+    assert greedy_last_arrival(graph, late, 10) is None
+    in_time = build_groups(net, [unit("u", 40, ready=5)], "personnel")[0]
+    assert greedy_last_arrival(graph, in_time, 10) == 6
+
+
 def test_greedy_takes_the_slower_route_when_the_fast_one_is_full() -> None:
     # a -> b direct: 1 day, 10 a day; a -> m -> b: 2 + 1 days, 100 a day. 200 persons.
     # FCFS keeps all on the fastest (direct) leg: 20 days of departures from day 1 (it

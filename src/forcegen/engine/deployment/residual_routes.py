@@ -106,6 +106,8 @@ def greedy_last_arrival(
     def search(group: Group, ready: int) -> tuple[int, list[tuple[str, int, int]]] | None:
         """Earliest delivery day and its steps: ("inject", origin, day) then
         ("leg", leg, departure day)."""
+        if ready >= n_days:
+            return None  # ready after the horizon: it cannot arrive by it
         dest = group.destination
         remaining = routes[dest]
         best: dict[int, int] = {}
