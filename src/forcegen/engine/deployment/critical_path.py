@@ -37,20 +37,19 @@ Disruptions are a third cause, in the draws only: see
 from __future__ import annotations
 
 import dataclasses
-import math
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from forcegen.engine.deployment.bottlenecks import SATURATED, leg_name, usage_by_day
-from forcegen.engine.deployment.closure_bounds import Routes, fastest_routes
+from forcegen.engine.deployment.closure_bounds import fastest_routes
 from forcegen.engine.deployment.graphs import LOADS, build_graphs, build_groups, load_amount
 from forcegen.engine.deployment.movement import Movement
 from forcegen.engine.deployment.planner import DeploymentPlan, earliest_plan
 from forcegen.engine.deployment.probe import ArrivalProbe
-from forcegen.engine.deployment.residual_routes import greedy_last_arrival
-from forcegen.engine.deployment.time_expanded import DELIVERY_ROW_SLACK, Graph, Group
+from forcegen.engine.deployment.residual_routes import greedy_delivers
+from forcegen.engine.deployment.time_expanded import Graph
 from forcegen.engine.tolerances import CAPACITY_SLACK, FRACTION, LOAD_RELATIVE
 from forcegen.model.network import Network
 
@@ -499,22 +498,6 @@ def _relax(
                     if r not in congested
                 ]
     return tuple(tests)
-
-
-def greedy_delivers(graph: Graph, groups: Sequence[Group], horizon: int, routes: Routes) -> bool:
-    """True when the congestion-aware greedy plan
-    (:func:`~forcegen.engine.deployment.residual_routes.greedy_last_arrival`) delivers
-    all of ``groups`` by ``horizon`` [day], to within the share of the load the probe's
-    LP may leave (:data:`~forcegen.engine.deployment.time_expanded.DELIVERY_ROW_SLACK`,
-    tighter than the greedy's own ROOM): that plan is then a feasible point of the LP of
-    :class:`~forcegen.engine.deployment.probe.ArrivalProbe` at ``horizon``, which would
-    answer yes too."""
-    parcels: list[tuple[int, int, float, list[tuple[str, int, int]]]] = []
-    if greedy_last_arrival(graph, groups, horizon, routes, parcels) is None:
-        return False
-    supplied = math.fsum(float(amount) for g in groups for amount in g.supply.values())
-    delivered = math.fsum(parcel[2] for parcel in parcels)
-    return delivered >= supplied * (1 - DELIVERY_ROW_SLACK)
 
 
 def _irreducible(found: list[str], moves: Callable[[list[str]], bool]) -> list[str]:

@@ -11,9 +11,11 @@ The conventions are those of the time-expanded LP
 against its capacity of day d, arrivals on day a against the handling of the node on
 day a, an item may leave a node ``dwell`` days after it arrives (entering its origin
 counts as an arrival there), and arriving at the destination is delivery. So the greedy
-plan is a feasible point of the LP at any horizon at or after its last arrival: the exact
-horizon search (:func:`forcegen.engine.deployment.planner.earliest_plan`) starts there.
-It is also the quality baseline of the deployment benchmark.
+plan is a feasible point of the LP at any horizon at or after its last arrival (it may
+leave ROOM of each parcel behind; :func:`greedy_delivers` holds it to the LP's own
+tolerance): the exact horizon search
+(:func:`forcegen.engine.deployment.planner.earliest_plan`) starts there. It is also the
+quality baseline of the deployment benchmark.
 
 Cost: one earliest-arrival search (Dijkstra over nodes, waiting allowed) per route
 taken; the next day with room on a leg or at a node is found through "next free day"
@@ -32,7 +34,7 @@ import numpy as np
 from forcegen.engine.deployment.closure_bounds import Routes, fastest_routes
 from forcegen.engine.deployment.graphs import LOADS, build_graphs, build_groups
 from forcegen.engine.deployment.movement import Movement
-from forcegen.engine.deployment.time_expanded import Graph, Group
+from forcegen.engine.deployment.time_expanded import DELIVERY_ROW_SLACK, Graph, Group
 
 if TYPE_CHECKING:
     from forcegen.model.network import Network
@@ -214,6 +216,22 @@ def greedy_last_arrival(
             if parcels is not None:
                 parcels.append((g, ready, send, steps))
     return last
+
+
+def greedy_delivers(graph: Graph, groups: Sequence[Group], horizon: int, routes: Routes) -> bool:
+    """True when the congestion-aware greedy plan
+    (:func:`greedy_last_arrival`) delivers
+    all of ``groups`` by ``horizon`` [day], to within the share of the load the probe's
+    LP may leave (:data:`~forcegen.engine.deployment.time_expanded.DELIVERY_ROW_SLACK`,
+    tighter than the greedy's own ROOM): that plan is then a feasible point of the LP of
+    :class:`~forcegen.engine.deployment.probe.ArrivalProbe` at ``horizon``, which would
+    answer yes too."""
+    parcels: list[tuple[int, int, float, list[tuple[str, int, int]]]] = []
+    if greedy_last_arrival(graph, groups, horizon, routes, parcels) is None:
+        return False
+    supplied = math.fsum(float(amount) for g in groups for amount in g.supply.values())
+    delivered = math.fsum(parcel[2] for parcel in parcels)
+    return delivered >= supplied * (1 - DELIVERY_ROW_SLACK)
 
 
 def _fastest(graph: Graph, group: Group, routes: Routes) -> float:
