@@ -219,8 +219,14 @@ def test_a_real_scheduler_passes_the_probe_and_runs_the_sweep(small: forcegen.Wo
 
     axes = [SweepAxis("consent", (0.0, 1.0))]
     serial = run_sweep(small, axes, draws=2_000, seed=3)
+    # no dashboard: LocalCluster's default (port 8787) fails to start when another
+    # cluster on this machine holds that port (seen in CI beside a second run)
     with LocalCluster(
-        n_workers=1, processes=False, protocol="tcp", dashboard_address=None
+        n_workers=1,
+        processes=False,
+        protocol="tcp",
+        dashboard_address="127.0.0.1:0",
+        scheduler_kwargs={"dashboard": False},
     ) as cluster:
         address = cluster.scheduler_address
         assert address.startswith("tcp://")
