@@ -243,3 +243,24 @@ def test_a_real_scheduler_passes_the_probe_and_runs_the_sweep(small: forcegen.Wo
     assert distributed.rows == serial.rows
     assert (code, err) == (0, "")
     assert json.loads(out)["rows"] == [dict(r) for r in serial.rows]
+
+
+def test_a_scheduler_without_workers_is_a_user_error_not_a_traceback(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # review: `montecarlo`/`sweep --scheduler` on a scheduler no worker had joined died
+    # after 10 s with distributed's "TimeoutError: No valid workers found" traceback, exit 1
+    from dask.distributed import LocalCluster
+
+    from forcegen.engine.odds import cluster as cluster_module
+
+    monkeypatch.setattr(cluster_module, "SCHEDULER_TIMEOUT_SECONDS", 1.0)
+    with LocalCluster(
+        n_workers=0, processes=False, protocol="tcp", dashboard_address=None
+    ) as cluster:
+        address = cluster.scheduler_address
+        start = time.monotonic()
+        with pytest.raises(SchedulerUnreachable, match="has no workers") as caught:
+            dask_client(address)
+        assert time.monotonic() - start < 5
+        assert f"dask worker {address}" in str(caught.value)

@@ -61,7 +61,9 @@ def dask_client(scheduler: str | None = None, workers: int = 2, quiet: bool = Tr
     A ``scheduler`` address (``tcp://HOST:PORT``) is probed first: the connection and
     the Dask handshake must come within :data:`~forcegen.limits.SCHEDULER_TIMEOUT_SECONDS`
     (:func:`~forcegen.engine.odds.scheduler.probe_scheduler`), else
-    :class:`~forcegen.engine.odds.scheduler.SchedulerUnreachable`.
+    :class:`~forcegen.engine.odds.scheduler.SchedulerUnreachable`; a scheduler that no
+    worker joins within that timeout,
+    :class:`~forcegen.engine.odds.scheduler.SchedulerWithoutWorkers`.
 
     Close it (``client.close()``, and ``client.cluster.close()`` for a local cluster).
     """
@@ -70,15 +72,26 @@ def dask_client(scheduler: str | None = None, workers: int = 2, quiet: bool = Tr
     except ImportError:  # pragma: no cover - depends on the installation
         raise ForcegenError("sweeps on Dask need: pip install 'forcegen[dask]'") from None
     if scheduler:
-        from forcegen.engine.odds.scheduler import SchedulerUnreachable, probe_scheduler
+        from forcegen.engine.odds.scheduler import (
+            SchedulerUnreachable,
+            SchedulerWithoutWorkers,
+            probe_scheduler,
+        )
 
         probe_scheduler(scheduler)
         try:
-            return Client(scheduler, timeout=SCHEDULER_TIMEOUT_SECONDS)
+            client = Client(scheduler, timeout=SCHEDULER_TIMEOUT_SECONDS)
         except Exception as exc:  # whatever distributed raises, say so
             raise SchedulerUnreachable(
                 scheduler, SCHEDULER_TIMEOUT_SECONDS, f"{type(exc).__name__}: {exc}"
             ) from None
+        try:  # a scheduler no worker has joined would fail the first task with a traceback
+            client.wait_for_workers(1, timeout=SCHEDULER_TIMEOUT_SECONDS)
+        except Exception:
+            with contextlib.suppress(Exception):
+                client.close()
+            raise SchedulerWithoutWorkers(scheduler, SCHEDULER_TIMEOUT_SECONDS) from None
+        return client
     workers = check_workers(workers)
     cluster = LocalCluster(
         n_workers=workers,

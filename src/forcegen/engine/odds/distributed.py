@@ -7,7 +7,9 @@ that pattern alone. :func:`distributed_outcomes` splits the distinct patterns in
 scattered to every worker once), puts the chunks back in order and works out everything
 else in this process, so the result is the serial one, bit for bit, however the patterns
 are chunked and whichever worker fills them. Each worker keeps its own sourcing cache
-for the length of a task.
+for the length of a task; the calling process keeps the fills already done
+(:class:`KnownFills`), so that a pattern met again in a later pass of the same run (a
+forced case of sensitivity) is not filled again.
 """
 
 from __future__ import annotations
@@ -41,18 +43,12 @@ def chunk_fills(workspace: Workspace, model: ConditionModel, codes: NDArray[np.u
     return requirement_fills(workspace, pattern_active(workspace, model, codes), {})
 
 
-def distributed_outcomes(
-    client: Any,
-    workspace: Workspace,
-    model: ConditionModel,
-    codes: NDArray[np.uint64],
-    personnel: Mapping[str, int],
-    breakdown: bool = True,
-) -> PatternOutcomes:
-    """:func:`~forcegen.engine.odds.outcomes.pattern_outcomes` of ``codes`` with the
-    requirement fills computed in chunks on the Dask ``client``'s workers."""
-    if not workspace.requirements or codes.shape[0] == 0:
-        return pattern_outcomes(workspace, model, codes, None, personnel, breakdown)
+def distributed_fills(
+    client: Any, workspace: Workspace, model: ConditionModel, codes: NDArray[np.uint64]
+) -> Fills:
+    """:func:`~forcegen.engine.odds.outcomes.requirement_fills` of the patterns ``codes``
+    (at least one, the workspace with requirements), in chunks on the Dask ``client``'s
+    workers, rows in the order of ``codes``."""
     workers = max(1, len(client.scheduler_info().get("workers", {})))
     tasks = max(1, min(workers * TASKS_PER_WORKER, codes.shape[0] // MIN_PATTERNS_PER_TASK))
     bounds = np.linspace(0, codes.shape[0], tasks + 1).astype(int)
@@ -68,9 +64,72 @@ def distributed_outcomes(
         parts = client.gather(futures)
     finally:
         client.cancel(shared)
-    fills: Fills = (
+    return (
         np.concatenate([p[0] for p in parts]),
         np.concatenate([p[1] for p in parts]),
         np.concatenate([p[2] for p in parts]),
     )
+
+
+class KnownFills:
+    """The fills of the patterns already filled on the cluster in one run, by pattern
+    code, so that a later pass (a forced case of sensitivity, drawn again or
+    enumerated) sends only the patterns not filled yet: the serial run's sourcing
+    cache, kept in the calling process. A pattern's fill depends on that pattern
+    alone, so the figures are those of filling every pass in full."""
+
+    def __init__(self) -> None:
+        self.codes = np.zeros(0, dtype=np.uint64)
+        self.fills: Fills | None = None
+
+    def _where(self, codes: NDArray[np.uint64]) -> tuple[NDArray[np.intp], NDArray[np.bool_]]:
+        found = np.searchsorted(self.codes, codes)
+        inside = found < self.codes.shape[0]
+        known = np.zeros(codes.shape[0], dtype=bool)
+        known[inside] = self.codes[found[inside]] == codes[inside]
+        return found, known
+
+    def fills_of(
+        self,
+        client: Any,
+        workspace: Workspace,
+        model: ConditionModel,
+        codes: NDArray[np.uint64],
+    ) -> Fills:
+        """The fills of ``codes`` [codes x requirements], those not known yet filled on
+        the ``client`` first."""
+        _, known = self._where(codes)
+        missing = np.unique(codes[~known])
+        if missing.shape[0]:
+            new = distributed_fills(client, workspace, model, missing)
+            merged = np.concatenate([self.codes, missing])
+            order = np.argsort(merged, kind="stable")
+            old: Fills = self.fills or (new[0][:0], new[1][:0], new[2][:0])
+            self.codes = merged[order]
+            self.fills = (
+                np.concatenate([old[0], new[0]])[order],
+                np.concatenate([old[1], new[1]])[order],
+                np.concatenate([old[2], new[2]])[order],
+            )
+        found, _ = self._where(codes)
+        assert self.fills is not None
+        return self.fills[0][found], self.fills[1][found], self.fills[2][found]
+
+
+def distributed_outcomes(
+    client: Any,
+    workspace: Workspace,
+    model: ConditionModel,
+    codes: NDArray[np.uint64],
+    personnel: Mapping[str, int],
+    breakdown: bool = True,
+    known: KnownFills | None = None,
+) -> PatternOutcomes:
+    """:func:`~forcegen.engine.odds.outcomes.pattern_outcomes` of ``codes`` with the
+    requirement fills computed in chunks on the Dask ``client``'s workers (only those of
+    patterns not in ``known``, which then holds them too)."""
+    if not workspace.requirements or codes.shape[0] == 0:
+        return pattern_outcomes(workspace, model, codes, None, personnel, breakdown)
+    known = known if known is not None else KnownFills()
+    fills = known.fills_of(client, workspace, model, codes)
     return pattern_outcomes(workspace, model, codes, None, personnel, breakdown, fills)

@@ -16,7 +16,7 @@ from numpy.typing import NDArray
 
 from forcegen.engine.activation import resolve_scenario, scenario_view
 from forcegen.engine.odds.condition_model import ConditionModel, condition_model
-from forcegen.engine.odds.distributed import distributed_outcomes
+from forcegen.engine.odds.distributed import KnownFills, distributed_outcomes
 from forcegen.engine.odds.forcing import forced_sides, redrawn, table_ok_for
 from forcegen.engine.odds.outcomes import PatternOutcomes, pattern_outcomes
 from forcegen.engine.odds.sampling import (
@@ -314,6 +314,7 @@ class _Evaluator:
         self.cache: dict[Any, Any] = {}  # sourcing results, shared by every pass
         self.personnel = checked_personnel(workspace)
         self.client = client
+        self.known = KnownFills()  # fills done on the cluster, shared by every pass
 
     def __call__(self, table: PatternTable, breakdown: bool = True) -> PatternOutcomes:
         return self.codes(table.codes, breakdown)
@@ -322,7 +323,13 @@ class _Evaluator:
         """Outcomes of the patterns ``codes``."""
         if self.client is not None:
             return distributed_outcomes(
-                self.client, self.workspace, self.model, codes, self.personnel, breakdown
+                self.client,
+                self.workspace,
+                self.model,
+                codes,
+                self.personnel,
+                breakdown,
+                self.known,
             )
         return pattern_outcomes(
             self.workspace, self.model, codes, self.cache, self.personnel, breakdown

@@ -42,6 +42,21 @@ class SchedulerUnreachable(ForcegenError):
         super().__init__(f"no Dask scheduler answered at {address} within {timeout:g} s: {reason}")
 
 
+class SchedulerWithoutWorkers(SchedulerUnreachable):
+    """A Dask scheduler answered at ``address`` but no worker joined it within
+    ``timeout`` seconds: every task would wait for one, then fail."""
+
+    def __init__(self, address: str, timeout: float) -> None:
+        self.address = address
+        self.timeout = timeout
+        self.reason = "no worker has joined it"
+        ForcegenError.__init__(
+            self,
+            f"the Dask scheduler at {address} has no workers (none joined within "
+            f"{timeout:g} s); start some with: dask worker {address}",
+        )
+
+
 class SchedulerAddressError(ForcegenError):
     """A scheduler address that is not ``tcp://HOST:PORT``: the ``text`` given and the
     ``problem``."""
