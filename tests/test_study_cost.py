@@ -8,10 +8,12 @@ import math
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import forcegen
 from forcegen.engine import study_cost as sc
+from forcegen.engine.odds.condition_model import ConditionModel, Rule
 from helpers.cli import invoke
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
@@ -41,12 +43,67 @@ def test_a_curve_needs_two_points_of_increasing_size() -> None:
     assert "bad" not in sc.CURVES
 
 
-def test_expected_patterns_by_hand() -> None:
-    assert sc.expected_patterns(1, 10) == pytest.approx(1.0)
-    assert sc.expected_patterns(10**7, 4) == pytest.approx(16.0)
-    # 2 draws of 1 free condition: both the same with probability 1/2 -> 1.5 expected
-    assert sc.expected_patterns(2, 1) == pytest.approx(1.5)
-    assert sc.expected_patterns(0, 5) == 0.0
+def _model(*probabilities: float) -> ConditionModel:
+    rules = tuple(Rule(f"k{i}", p, p) for i, p in enumerate(probabilities))
+    return ConditionModel(tuple(r.condition for r in rules), rules, {})
+
+
+def test_distinct_patterns_by_hand() -> None:
+    half = _model(0.5)
+    # 2 draws of 1 condition: both the same with probability 1/2 -> 1.5 expected
+    assert sc.distinct_patterns(half, 2) == pytest.approx(1.5)
+    # with its flips: each draw and its flip are both patterns
+    assert sc.distinct_patterns(half, 2, ["k0"]) == pytest.approx(2.0)
+    assert sc.distinct_patterns(half, 0) == 0.0
+    assert sc.distinct_patterns(_model(), 10) == 1.0  # nothing free: one pattern
+    certain = _model(1.0, 1.0, 1.0)
+    assert sc.distinct_patterns(certain, 10**6) == pytest.approx(1.0)
+    assert sc.distinct_patterns(certain, 5, ["k0", "k2"]) == pytest.approx(3.0)
+    assert sc.distinct_patterns(_model(*[0.5] * 4), 10**7) == pytest.approx(16.0)
+
+
+def test_distinct_patterns_are_those_a_run_meets() -> None:
+    from forcegen.engine.odds.sampling import sample_patterns
+
+    model = _model(*[0.35, 0.9, 0.6, 0.75, 0.5, 0.85, 0.4, 0.7, 0.55, 0.8, 0.65, 0.95] * 2)
+    draws = 50_000
+    codes = sample_patterns(model, draws, seed=7).codes  # not the estimate's seed 0
+    flips = ["k0", "k3", "k7", "k20"]
+    bits = [np.uint64(1) << np.uint64(model.column(c)) for c in flips]
+    union = np.unique(np.concatenate([codes] + [codes ^ b for b in bits]))
+    assert sc.distinct_patterns(model, draws) == pytest.approx(codes.shape[0], rel=0.05)
+    assert sc.distinct_patterns(model, draws, flips) == pytest.approx(union.shape[0], rel=0.05)
+
+
+def test_montecarlo_is_sized_with_its_forced_cases_and_a_sweep_by_its_points() -> None:
+    from benchmarks.synthetic_odds import synthetic_odds
+
+    ws = forcegen.build_workspace(synthetic_odds(conditions=16, substitutes=0.0))
+    lines = sum(len(r.lines) for r in ws.requirements.values())
+    plain = forcegen.study_cost(ws, "montecarlo", draws=20_000, sensitivity=False)
+    full = forcegen.study_cost(ws, "montecarlo", draws=20_000)
+    assert plain is not None and full is not None
+    # every drawn pattern with one of 16 conditions flipped: more patterns, more time
+    assert full.size > 1.5 * plain.size and full.seconds > plain.seconds
+    assert full.what.startswith(f"montecarlo of {full.size / lines:,.0f} distinct patterns")
+    exact = forcegen.study_cost(ws, "montecarlo", exact=True)
+    assert exact is not None and exact.size == 2**16 * lines
+    assert "and 1,048,576 evaluated again in sensitivity's passes" in exact.what  # 16 x 2**16
+    sweep = forcegen.study_cost(ws, "sweep", draws=20_000, points=5, parallel=2)
+    assert sweep is not None and sweep.seconds == pytest.approx(3 * plain.seconds)
+    assert sweep.what.startswith("sweep of 5 points (3 after another), each a montecarlo of")
+
+
+def test_beyond_the_measured_range_a_monte_carlo_grows_linearly() -> None:
+    for command in ("montecarlo", "montecarlo-substitutes"):
+        curve = sc.CURVES[command]
+        size, seconds = curve.points[-1]
+        assert curve.seconds(10 * size) == pytest.approx(10 * seconds)
+    # docs/benchmarks.md: with substitutes, about 0.32 s a pattern at 16 conditions,
+    # about 4 hours for 1M draws (44,752 patterns, 100 lines)
+    assert sc.estimate("montecarlo-substitutes", 4_475_200).seconds / 3600 == pytest.approx(
+        4.0, rel=0.05
+    )
 
 
 def test_the_docs_table_is_the_code_table() -> None:
@@ -137,3 +194,14 @@ def test_montecarlo_warns_and_the_substitutes_curve_applies_to_substitutes(
         estimate = forcegen.study_cost(small, "montecarlo", draws=1000)
         assert estimate is not None and estimate.curve.command == curve
         assert estimate.size == pytest.approx(2.0)  # 2 patterns of 1 condition x 1 line
+
+
+def test_sweep_warns_on_stderr_and_still_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    args = ("sweep", "--vary", "russian_consent=0.2,0.8", "-n", "2000", "--serial", "--json")
+    quiet = invoke(*args)
+    assert quiet.exit_code == 0 and "warning" not in quiet.stderr
+    _steep(monkeypatch, "montecarlo", 1.0)  # 1 s per pattern and line: hours a point
+    slow = invoke(*args)
+    assert slow.exit_code == 0
+    assert "warning: sweep of 2 points (2 after another), each a montecarlo of" in slow.stderr
+    assert json.loads(slow.stdout) == json.loads(quiet.stdout)  # stdout: results only

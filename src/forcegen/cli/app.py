@@ -567,6 +567,17 @@ def sweep(
             output_dir(plot)
         if csv is not None:
             output_file(csv)
+        _warn_cost(
+            forcegen.study_cost(
+                ws,
+                "sweep",
+                scenario,
+                draws=draws,
+                exact=exact,
+                points=points,
+                parallel=1 if serial else workers,
+            )
+        )
         bar, update = progress_bar("sweep", points if vary else 0, "points")
         with bar:
             result = forcegen.sweep(

@@ -4,14 +4,15 @@ against its size.
 Each :class:`CostCurve` is a benchmark measured on the project's 2-core machine
 (``python benchmarks/run.py ...``, the command and date in ``measured``), as points
 (size, seconds). Between two points the cost is interpolated on a log-log scale (a
-power law through both); beyond the largest point it grows with the larger of the last
-segment's exponent and 1, below the smallest with the first segment's. The same table
+power law through both); beyond the largest point it grows with the curve's ``beyond``
+exponent, else the larger of the last segment's and 1, below the smallest with the
+first segment's. The same table
 is in docs/benchmarks.md ("Cost against size"; a test keeps the two in step).
 
 An estimate is a warning, never a refusal: the command runs whatever the estimate says.
 The size of a study is what its benchmark varies: requirement lines for ``source``,
 units moving for ``deploy``, distinct condition patterns times requirement lines for
-``montecarlo``.
+``montecarlo`` (and each point of a ``sweep``).
 """
 
 from __future__ import annotations
@@ -21,6 +22,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from forcegen.engine.odds.condition_model import ConditionModel
     from forcegen.model.scenarios import Scenario
     from forcegen.model.workspace import Workspace
 
@@ -41,6 +45,9 @@ class CostCurve:
     """(size, seconds), sizes increasing."""
     measured: str
     """The benchmark command and the date it was run."""
+    beyond: float | None = None
+    """The exponent beyond the largest point (None: the larger of the last segment's
+    and 1)."""
 
     def exponent(self) -> float:
         """k in seconds ~ size**k over the whole measured range."""
@@ -67,7 +74,11 @@ class CostCurve:
             if size <= s1:
                 return float(t0 * (size / s0) ** k)
         s_last, t_last = pts[-1]
-        return float(t_last * (size / s_last) ** max(ks[-1], 1.0))
+        return float(t_last * (size / s_last) ** self.beyond_exponent())
+
+    def beyond_exponent(self) -> float:
+        """k in seconds ~ size**k beyond the largest measured point."""
+        return self.beyond if self.beyond is not None else max(self.segment_exponents()[-1], 1.0)
 
 
 @dataclass(frozen=True)
@@ -79,6 +90,9 @@ class CostEstimate:
     """The study's size, in the curve's unit."""
     seconds: float
     """Estimated wall time [seconds] on the machine the curve was measured on."""
+    what: str = ""
+    """What is being sized, in words (e.g. "montecarlo of 4,096 distinct patterns x 12
+    requirement lines"); empty: the curve's command and size."""
 
     @property
     def slow(self) -> bool:
@@ -87,11 +101,18 @@ class CostEstimate:
 
     def warning(self) -> str:
         """One line for the user: the size, the estimate and where it comes from."""
+        what = self.what or f"{self.curve.command} of {_count(self.size)} {self.curve.size}"
+        largest = self.curve.points[-1][0]
+        growth = (
+            f"exponent {self.curve.beyond_exponent():.1f} beyond the largest measured size, "
+            f"{_count(largest)}"
+            if self.size > largest
+            else f"exponent {self.curve.exponent():.1f}"
+        )
         return (
-            f"{self.curve.command} of {_count(self.size)} {self.curve.size} will take about "
-            f"{_duration(self.seconds)} by the measured cost (docs/benchmarks.md: "
-            f"{self.curve.held}; exponent {self.curve.exponent():.1f}; {self.curve.measured}); "
-            "running it anyway"
+            f"{what} will take about {_duration(self.seconds)} by the measured cost "
+            f"(docs/benchmarks.md, curve {self.curve.command!r}: {self.curve.held}; {growth}; "
+            f"{self.curve.measured}); running it anyway"
         )
 
 
@@ -150,6 +171,7 @@ _curve(
         "conditions (256, 44,752, 637,089 patterns)",
         ((25_600, 0.14), (4_475_200, 3.78), (63_708_900, 49.1)),
         "python benchmarks/run.py montecarlo --conditions 8,16,24 --requirements 5x20, 2026-12-01",
+        beyond=1.0,
     )
 )
 _curve(
@@ -161,6 +183,7 @@ _curve(
         ((25_600, 23.0), (129_400, 416.0)),
         "python benchmarks/run.py montecarlo --conditions 8,16 --requirements 5x20 "
         "--substitutes 0.33, 2026-12-01",
+        beyond=1.0,
     )
 )
 
@@ -180,21 +203,100 @@ def cost_markdown() -> str:
     for curve in CURVES.values():
         points = ", ".join(f"{_count(s)}: {t:.3g}" for s, t in curve.points)
         segments = ", ".join(f"{k:.2f}" for k in curve.segment_exponents())
+        beyond = "" if curve.beyond is None else f"; beyond the largest: {curve.beyond:g}"
         lines.append(
             f"| `{curve.command}` | {curve.size} | {curve.held} | {points} | "
-            f"{curve.exponent():.2f}; {segments} |"
+            f"{curve.exponent():.2f}; {segments}{beyond} |"
         )
     return "\n".join(lines) + "\n"
 
 
-def expected_patterns(draws: int, free_conditions: int) -> float:
-    """Expected distinct condition patterns in ``draws`` draws of ``free_conditions``
-    conditions, were every pattern equally likely (an upper bound: skewed
-    probabilities repeat patterns more): N (1 - (1 - 1/N)**draws), N = 2**free."""
+ESTIMATE_DRAWS = 4_096
+"""Draws of the condition model from which a study's distinct patterns are estimated
+[draws] (seed 0: the same estimate every time)."""
+
+
+def distinct_patterns(model: ConditionModel, draws: int, flips: Sequence[str] = ()) -> float:
+    """Expected distinct condition patterns a run of ``draws`` draws evaluates
+    [patterns]: those drawn and, with ``flips`` (free conditions), each drawn pattern
+    with one of those conditions flipped (sensitivity's forced cases worked out from the
+    base table).
+
+    That is the sum over patterns z of 1 - (1 - P'(z))**draws, P'(z) the chance that
+    one draw is z or one flip from it (P(z) plus P of each flip of z, the condition
+    model's own probabilities, dependent rules included). It is estimated by importance
+    sampling from :data:`ESTIMATE_DRAWS` draws x of the model: the mean over x of the
+    sum, over z in {x and its flips}, of (1 - (1 - P'(z))**draws) / P'(z), which is
+    unbiased (z is one of those of x with probability P'(z)); capped at every pattern.
+    """
+    import numpy as np
+
+    from forcegen.engine.odds.sampling import pattern_probability, sample_patterns
+
     if draws <= 0:
         return 0.0
-    n = 2.0**free_conditions
-    return n * -math.expm1(draws * math.log1p(-1.0 / n)) if n > 1 else 1.0
+    if not model.rules:
+        return 1.0
+    table = sample_patterns(model, ESTIMATE_DRAWS, 0)
+    bits = [np.uint64(1) << np.uint64(model.column(c)) for c in flips]
+    children = np.concatenate([table.codes] + [table.codes ^ bit for bit in bits])
+    share = np.tile(table.weights / table.total, 1 + len(bits))
+    reach = pattern_probability(model, children)
+    for bit in bits:
+        reach += pattern_probability(model, children ^ bit)
+    reach = np.clip(reach, np.finfo(float).tiny, 1.0)  # > 0: a neighbour x was drawn
+    met = -np.expm1(draws * np.log1p(-np.minimum(reach, 1.0 - 1e-16)))
+    met = np.where(reach >= 1.0 - 1e-16, 1.0, met)
+    return float(min(2.0 ** len(model.rules), np.sum(share * met / reach)))
+
+
+REPEATED_PATTERN_LINE_SECONDS = 1.6e-7
+"""Seconds to evaluate one pattern against one requirement line again in a later pass of
+the same run (its fills then come from the run's cache) [seconds per pattern x line].
+Measured on 2026-12-02 on the project's 2-core machine: ``forcegen.monte_carlo(...,
+exact=True)`` on the workspace of ``benchmarks/synthetic_odds.py`` at 16 conditions
+(5 force options of 20 lines, its default substitutes): 2.65 s without sensitivity and
+19.0 s with it, whose 32 forced passes evaluate 32,768 patterns each against 100 lines."""
+
+
+@dataclass(frozen=True)
+class PatternWork:
+    """What a Monte Carlo run evaluates [patterns]: ``fresh`` distinct patterns, each
+    filled once, and ``repeated`` evaluations of patterns in passes after the first."""
+
+    fresh: float
+    repeated: float
+
+
+def pattern_work(
+    workspace: Workspace,
+    model: ConditionModel,
+    draws: int,
+    exact: bool = False,
+    sensitivity: bool = True,
+) -> PatternWork:
+    """The patterns a Monte Carlo run evaluates, as
+    :func:`~forcegen.engine.odds.montecarlo.monte_carlo` runs it: the base table and,
+    with ``sensitivity``, each free condition forced true and false. A forced case is
+    worked out from the base table where that is exact: its patterns are the drawn ones
+    with the condition flipped, the new ones filled once. Otherwise (``exact``, a
+    condition that changes how others are drawn, counts too large for exact products)
+    it is a pass of its own, drawn again or enumerated: its patterns are counted as
+    repeated (a forced pattern is a drawn one flipped, so its fill is mostly in the
+    cache), and, for a drawn pass, those flips as fresh too."""
+    from forcegen.engine.odds.forcing import redrawn, table_ok_for
+    from forcegen.engine.totals import checked_personnel
+
+    free = len(model.rules)
+    if exact:
+        every = 2.0**free
+        return PatternWork(every, free * every if sensitivity else 0.0)
+    base = distinct_patterns(model, draws)
+    if not sensitivity or free == 0:
+        return PatternWork(base, 0.0)
+    from_table = table_ok_for(draws, checked_personnel(workspace))
+    again = [c for c in model.free if not from_table or c in redrawn(model)]
+    return PatternWork(distinct_patterns(model, draws, model.free), 2 * len(again) * base)
 
 
 def study_cost(
@@ -205,19 +307,28 @@ def study_cost(
     requirement: str | None = None,
     draws: int = 100_000,
     exact: bool = False,
+    sensitivity: bool = True,
+    points: int = 1,
+    parallel: int = 1,
 ) -> CostEstimate | None:
-    """The estimated cost of ``command`` ("source", "deploy" or "montecarlo") on
-    ``workspace``, read before any work from the sizes its benchmark varies; None when
-    the table has no curve for it (``montecarlo`` without a requirement, whose cost is
-    draws and stays under a minute within the limits).
+    """The estimated cost of ``command`` ("source", "deploy", "montecarlo" or "sweep")
+    on ``workspace``, read before any work from the sizes its benchmark varies; None
+    when the table has no curve for it (``montecarlo`` and ``sweep`` without a
+    requirement, whose cost is draws and stays under a minute within the limits).
 
     - ``source``: the requirement's lines (``requirement`` must name one).
     - ``deploy``: the pledges active in ``scenario``, one movement each (with
       ``requirement`` the sourced assignments move instead: about as many).
-    - ``montecarlo``: expected distinct condition patterns (:func:`expected_patterns`;
-      ``exact``: every pattern) times the lines of every requirement; the curve
+    - ``montecarlo``: the distinct condition patterns it fills (:func:`pattern_work`:
+      with ``sensitivity``, its forced cases too; ``exact``: every pattern) times the
+      lines of every requirement, by the curve ``montecarlo``, or
       ``montecarlo-substitutes`` when a line's capability has substitutes (short levels
-      of mixed personnel per unit then need the tie-break solves).
+      of mixed personnel per unit then need the tie-break solves); plus the patterns
+      evaluated again in sensitivity's own passes, at
+      :data:`REPEATED_PATTERN_LINE_SECONDS` each line.
+    - ``sweep``: ``points`` Monte Carlo runs without sensitivity, each sized as
+      ``montecarlo`` on ``workspace`` (the grid's own probabilities are not read), run
+      ``parallel`` at a time.
     """
     from forcegen.engine.activation import resolve_scenario, scenario_pledges
 
@@ -228,20 +339,37 @@ def study_cost(
         return estimate("source", len(workspace.requirements[requirement].lines))
     if command == "deploy":
         return estimate("deploy", len(scenario_pledges(workspace, resolved)))
-    if command == "montecarlo":
+    if command in ("montecarlo", "sweep"):
         from forcegen.engine.odds.condition_model import condition_model
 
         lines = sum(len(r.lines) for r in workspace.requirements.values())
         if lines == 0:
             return None
         assume = {} if resolved is None else dict(resolved.assume)
-        free = len(condition_model(workspace, assume).rules)
-        patterns = 2.0**free if exact else expected_patterns(draws, free)
+        model = condition_model(workspace, assume)
+        if command == "sweep":
+            sensitivity = False
+        work = pattern_work(workspace, model, draws, exact, sensitivity)
         substitutes = any(
             workspace.capabilities[line.capability].substitutes
             for r in workspace.requirements.values()
             for line in r.lines
             if line.capability in workspace.capabilities
         )
-        return estimate("montecarlo-substitutes" if substitutes else "montecarlo", patterns * lines)
-    raise ValueError(f"no cost curve for {command!r}: one of source, deploy, montecarlo")
+        curve = "montecarlo-substitutes" if substitutes else "montecarlo"
+        fresh = estimate(curve, work.fresh * lines)
+        seconds = fresh.seconds + REPEATED_PATTERN_LINE_SECONDS * work.repeated * lines
+        what = f"montecarlo of {_count(work.fresh)} distinct patterns x {lines:,} requirement lines"
+        if work.repeated:
+            what += f" (and {_count(work.repeated)} evaluated again in sensitivity's passes)"
+        one = CostEstimate(fresh.curve, fresh.size, seconds, what)
+        if command == "montecarlo":
+            return one
+        rounds = math.ceil(max(1, points) / max(1, min(parallel, points)))
+        return CostEstimate(
+            one.curve,
+            one.size,
+            one.seconds * rounds,
+            f"sweep of {max(1, points):,} points ({rounds:,} after another), each a {one.what}",
+        )
+    raise ValueError(f"no cost curve for {command!r}: one of source, deploy, montecarlo, sweep")

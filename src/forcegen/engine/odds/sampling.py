@@ -243,8 +243,20 @@ def enumerate_patterns(
             f"exact enumeration takes at most {MAX_EXACT_CONDITIONS} free conditions; "
             f"this scenario leaves {bits} free (use Monte Carlo or fix some)"
         )
-    forced = dict(forced or {})
     codes = np.arange(1 << bits, dtype=np.uint64)
+    weights = pattern_probability(model, codes, forced)
+    keep = weights > 0
+    return PatternTable(codes[keep], weights[keep], 1.0)
+
+
+def pattern_probability(
+    model: ConditionModel,
+    codes: NDArray[np.uint64],
+    forced: Mapping[str, bool] | None = None,
+) -> NDArray[np.float64]:
+    """The probability of each pattern in ``codes`` [probability], with the conditions
+    in ``forced`` held to their values (a pattern that disagrees has probability 0)."""
+    forced = dict(forced or {})
     values = pattern_values(model, codes)
     weights = np.ones(codes.shape[0])
     for rule in model.rules:
@@ -259,5 +271,4 @@ def enumerate_patterns(
                 holds = np.logical_and(holds, np.equal(values[other], wanted))
             p = np.where(holds, rule.p, rule.otherwise)
         weights = weights * np.where(bit, p, 1.0 - np.asarray(p))
-    keep = weights > 0
-    return PatternTable(codes[keep], weights[keep], 1.0)
+    return weights
