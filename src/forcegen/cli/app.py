@@ -659,6 +659,10 @@ def source(
         for path in (csv, export_model):
             if path is not None:
                 output_file(path)
+        if export_model is not None:
+            from forcegen.io.mps import check_model_path
+
+            check_model_path(export_model)
         _warn_cost(forcegen.study_cost(ws, "source", scenario, requirement=requirement), time_limit)
         result = forcegen.source_requirement(
             ws, requirement, scenario, dependence_on, time_limit=time_limit

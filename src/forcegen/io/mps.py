@@ -141,6 +141,19 @@ def manifest_path(path: str | Path) -> Path:
     return path.with_name(f"{path.stem}.manifest.json")
 
 
+def check_model_path(path: str | Path) -> Path:
+    """``path`` as the name of an export (:func:`export_mps`): it must end in ``.mps``;
+    raises :class:`ForcegenError` naming it otherwise. Checked before solving, so that a
+    wrong name does not cost a whole solve."""
+    path = Path(path)
+    if path.suffix.lower() != ".mps":
+        raise ForcegenError(
+            f"cannot export the model to {path}: the name must end in .mps (one MPS file "
+            "is written per stage beside it, e.g. model.stage1-fill-p1.mps)"
+        )
+    return path
+
+
 def export_mps(
     problem: SourcingProblem,
     path: str | Path,
@@ -163,12 +176,7 @@ def export_mps(
     values forcegen reached (see :mod:`forcegen.engine.sourcing.stages`); the manifest
     lists each stage's file, sense and the objective forcegen reached.
     """
-    path = Path(path)
-    if path.suffix.lower() != ".mps":
-        raise ForcegenError(
-            f"cannot export the model to {path}: the name must end in .mps (one MPS file "
-            "is written per stage beside it, e.g. model.stage1-fill-p1.mps)"
-        )
+    path = check_model_path(path)
     if assignments is None:
         solution = solve(problem, full=True)
         assignments, stage_values = solution.assignments, solution.stage_values
