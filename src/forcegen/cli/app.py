@@ -688,6 +688,7 @@ def source(
                     out,
                     result.assignments + result.organic_assignments,
                     result.stage_values,
+                    result.stages,
                 )
         from forcegen.cli.source_report import print_source_report
 
