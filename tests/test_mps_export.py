@@ -206,3 +206,35 @@ def test_export_refuses_a_name_without_mps(small_ws, tmp_path: Path) -> None:  #
     with pytest.raises(forcegen.ForcegenError, match=r"must end in \.mps"):
         export_mps(result.problem, tmp_path / "model.lp")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_manifest_says_which_stages_forcegen_proved(builtin_ws, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Each stage's status and proven bound are in the manifest, and a stage forcegen did
+    not prove has no file_optimum (review: the manifest gave forcegen's stopped value as
+    the file's optimum, 60.5 stated units where HiGHS proves 42 from the file, with nothing
+    in the manifest to tell the stage was stopped)."""
+    import dataclasses
+
+    from forcegen.engine.sourcing.stage_report import StageStatus
+
+    result = source_requirement(builtin_ws, "force-25k", None, None)
+    stopped = tuple(
+        dataclasses.replace(s, status=StageStatus.TIME_LIMIT, bound=s.objective - 3)
+        if s.name == "nations"
+        else s
+        for s in result.stages
+    )
+    paths = export_mps(
+        result.problem,
+        tmp_path / "m.mps",
+        assignments=result.assignments + result.organic_assignments,
+        stage_values=result.stage_values,
+        reports=stopped,
+    )
+    stages = {s["name"]: s for s in json.loads(paths[-1].read_text(encoding="utf-8"))["stages"]}
+    nations = stages["nations"]
+    assert nations["forcegen_status"] == "time_limit"
+    assert nations["forcegen_bound"] == nations["forcegen_value"] - 3
+    assert nations["file_optimum"] is None
+    assert stages["fill-p1"]["forcegen_status"] == "optimal"
+    assert stages["fill-p1"]["file_optimum"] == -stages["fill-p1"]["forcegen_value"]

@@ -350,3 +350,24 @@ def test_dependence_is_measured_only_when_asked(builtin: forcegen.Workspace) -> 
     assert "lost_without_USA" not in plain.lines_frame().columns
     with pytest.raises(forcegen.UnknownIdError, match="unknown nation 'XXX'"):
         source_requirement(builtin, "force-25k", dependence_on="XXX")
+
+
+def test_source_refuses_an_export_name_before_solving(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--export-model without .mps exits 2 naming the path before the solve (review: the
+    name was checked after the whole solve, 5.6 s at 500 synthetic lines with
+    --time-limit 5), and writes nothing."""
+    import forcegen
+
+    def no_solve(*args: object, **kwargs: object) -> None:
+        raise AssertionError("solved before refusing the export name")
+
+    monkeypatch.setattr(forcegen, "source_requirement", no_solve)
+    csv = tmp_path / "f.csv"
+    result = cli(
+        "source", "-r", "force-10k", "--export-model", str(tmp_path / "m.txt"), "--csv", str(csv)
+    )
+    assert result.code == 2, result.stderr
+    assert "m.txt: the name must end in .mps" in result.stderr
+    assert result.stdout == "" and list(tmp_path.iterdir()) == []

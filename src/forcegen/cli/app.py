@@ -670,6 +670,10 @@ def source(
         for path in (csv, export_model):
             if path is not None:
                 output_file(path)
+        if export_model is not None:
+            from forcegen.io.mps import check_model_path
+
+            check_model_path(export_model)
         _warn_cost(forcegen.study_cost(ws, "source", scenario, requirement=requirement), time_limit)
         result = forcegen.source_requirement(
             ws, requirement, scenario, dependence_on, time_limit=time_limit
@@ -695,6 +699,7 @@ def source(
                     out,
                     result.assignments + result.organic_assignments,
                     result.stage_values,
+                    result.stages,
                 )
         from forcegen.cli.source_report import print_source_report
 

@@ -47,6 +47,9 @@ STAGE_WORDS = {
 }
 """How each tie-break stage reads in the stage table; a fill stage reads 'fill, priority k'."""
 
+STAGE_STATUS_WORDS = {"optimal": "optimal", "time_limit": "time limit", "not_proven": "not proven"}
+"""How each stage status reads in the stage table."""
+
 STATUS_LINES = {
     "optimal": "every stage proven optimal",
     "fill_optimal": "fill proven optimal; a tie-break stage was stopped by the time limit "
@@ -55,6 +58,21 @@ STATUS_LINES = {
     "found, not proven; raise --time-limit for a proven fill",
 }
 """The verdict line under the stage table, by ``status``."""
+
+NOT_PROVEN_LINE = (
+    "fill proven optimal; a tie-break stage is not proven (the solver found the values held "
+    "by the stages before too tight within its tolerances and kept the point in hand: a "
+    "longer --time-limit does not change it) with the bound below"
+)
+"""The verdict line when a tie-break stage is not proven and none was stopped by the clock."""
+
+
+def _verdict(result: SourcingResult) -> str:
+    """The verdict line under the stage table."""
+    statuses = {stage.status.value for stage in result.stages}
+    if result.status.value == "fill_optimal" and "time_limit" not in statuses:
+        return NOT_PROVEN_LINE
+    return STATUS_LINES.get(result.status.value, result.status.value)
 
 
 def _figure(value: float) -> str:
@@ -76,8 +94,7 @@ def print_stages(console: Console, result: SourcingResult) -> None:
         ],
         title="Lexicographic stages (each keeps the optimum of those before; s = seconds)",
         caption="bound: proven, given the stages before; "
-        "gap = |bound - value| / max(1, value, bound), 0 when proven. Status: "
-        + STATUS_LINES.get(result.status.value, result.status.value),
+        "gap = |bound - value| / max(1, value, bound), 0 when proven. Status: " + _verdict(result),
     )
     for stage in result.stages:
         name = (
@@ -91,7 +108,10 @@ def print_stages(console: Console, result: SourcingResult) -> None:
             _figure(stage.objective),
             _figure(stage.bound),
             percent(stage.gap, 1),
-            Text("optimal" if proven else "time limit", style="" if proven else "yellow"),
+            Text(
+                STAGE_STATUS_WORDS.get(stage.status.value, stage.status.value),
+                style="" if proven else "yellow",
+            ),
             f"{stage.seconds:.2f}",
         )
     console.print(table)

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from forcegen.engine.sourcing.problem import SourcingProblem
 from forcegen.engine.sourcing.solve import TIE_BREAK_SECONDS, Assignment, solve
+from forcegen.engine.sourcing.stage_report import StageReport
 from forcegen.engine.sourcing.stages import SourcingStage, sourcing_stages
 from forcegen.engine.tolerances import SOLVER_GAP, UNITS
 from forcegen.errors import ForcegenError
@@ -141,12 +142,26 @@ def manifest_path(path: str | Path) -> Path:
     return path.with_name(f"{path.stem}.manifest.json")
 
 
+def check_model_path(path: str | Path) -> Path:
+    """``path`` as the name of an export (:func:`export_mps`): it must end in ``.mps``;
+    raises :class:`ForcegenError` naming it otherwise. Checked before solving, so that a
+    wrong name does not cost a whole solve."""
+    path = Path(path)
+    if path.suffix.lower() != ".mps":
+        raise ForcegenError(
+            f"cannot export the model to {path}: the name must end in .mps (one MPS file "
+            "is written per stage beside it, e.g. model.stage1-fill-p1.mps)"
+        )
+    return path
+
+
 def export_mps(
     problem: SourcingProblem,
     path: str | Path,
     out: OutputTransaction | None = None,
     assignments: Sequence[Assignment] | None = None,
     stage_values: Mapping[str, float] | None = None,
+    reports: Sequence[StageReport] | None = None,
 ) -> list[Path]:
     """Write each lexicographic stage of ``problem`` as a free-format MPS file, and a JSON
     manifest beside them, staged in the output transaction ``out`` (without it: written at
@@ -158,25 +173,32 @@ def export_mps(
     written). ``assignments`` and ``stage_values`` are forcegen's solution (a
     :class:`SourcingResult`'s ``assignments`` and ``organic_assignments``, and its
     ``stage_values``: what the solver reached in each stage, which the files hold); without
-    assignments the problem is solved here.
+    assignments the problem is solved here. ``reports`` (a result's ``stages``) say what
+    forcegen proved of each stage: the manifest gives each stage's ``forcegen_status`` and
+    ``forcegen_bound``, and ``file_optimum`` only for a stage proven optimal (null for a
+    stage the time budget stopped: its optimum lies between the bound and the value).
     Each stage minimises (a maximised fill is negated) with the earlier stages held at the
     values forcegen reached (see :mod:`forcegen.engine.sourcing.stages`); the manifest
     lists each stage's file, sense and the objective forcegen reached.
     """
-    path = Path(path)
-    if path.suffix.lower() != ".mps":
-        raise ForcegenError(
-            f"cannot export the model to {path}: the name must end in .mps (one MPS file "
-            "is written per stage beside it, e.g. model.stage1-fill-p1.mps)"
-        )
+    path = check_model_path(path)
     if assignments is None:
         solution = solve(problem, full=True)
         assignments, stage_values = solution.assignments, solution.stage_values
+        reports = solution.stages
     stages = sourcing_stages(problem, assignments, stage_values)
+    proof = {report.name: report for report in reports or ()}
     files = stage_paths(path, stages)
     options = path.with_name(f"{path.stem}.highs.opt")
     entries = []
     for k, (stage, file) in enumerate(zip(stages, files, strict=True), start=1):
+        report = proof.get(stage.name)
+        status: str | None = None  # unknown: no reports given
+        bound: float | None = None
+        if report is not None:
+            status, bound = report.status.value, round(float(report.bound), 6)
+        elif reports is not None:  # a stage no part has (no line can be filled): 0, proven
+            status, bound = "optimal", stage.value
         entries.append(
             {
                 "stage": k,
@@ -185,8 +207,10 @@ def export_mps(
                 "objective": stage.description,
                 "forcegen_sense": "maximise" if stage.maximise else "minimise",
                 "forcegen_value": stage.value,
+                "forcegen_status": status,
+                "forcegen_bound": bound,
                 "file_sense": "minimise",
-                "file_optimum": stage.optimum,
+                "file_optimum": stage.optimum if status in (None, "optimal") else None,
                 "columns": stage.model.n_cols,
                 "integer_columns": int(stage.model.integral.sum()),
                 "holds": [row for row in stage.rows if row.startswith("hold_")],
@@ -214,12 +238,13 @@ def export_mps(
         ),
         "proven": (
             "forcegen proves the fill stages optimal within its time budget (source "
-            "--time-limit; without one, as here when it solves the problem itself, the "
-            f"fill stages have no limit and the tie-breaks share {TIE_BREAK_SECONDS:g} s); "
-            "a stage the budget stops (source status fill_optimal or time_limit) keeps "
-            "the best point forcegen found, which another solver may beat, and the later "
-            "stages hold it as forcegen does; SourcingResult.stages gives each stage's "
-            "proven bound"
+            "--time-limit; export_mps given no solution solves with no limit on the fill "
+            f"stages and {TIE_BREAK_SECONDS:g} s for the tie-breaks); each stage's "
+            "forcegen_status says what was proven (optimal, time_limit, not_proven; null: "
+            "not known) and forcegen_bound is its proven bound in forcegen's sense; a stage "
+            "not proven keeps the best point forcegen found, which another solver may "
+            "beat (its file_optimum is null: the optimum lies between forcegen_bound and "
+            "forcegen_value), and the later stages hold it as forcegen does"
         ),
         "stages": entries,
     }

@@ -266,6 +266,51 @@ def _check(solution: Solution) -> None:
         raise ForcegenError(f"the sourcing solver failed: {solution.detail}")
 
 
+class PartFill:
+    """The fill stages of one part, run one priority level at a time, so that a solve of
+    several parts can run every part's priority-1 stage before any part's priority-2 stage
+    (a budget spent on one part's lower levels then never leaves another part's higher
+    level unfilled). Holds are widened (:data:`HOLD_FEASIBILITY`) once, when a stage finds
+    nothing under the exact ones: the part's levels so far are then run again."""
+
+    def __init__(
+        self, problem: SourcingProblem, part: PartArrays, budget: Budget, loose: bool = False
+    ) -> None:
+        self.problem, self.part, self.budget, self.loose = problem, part, budget, loose
+        self.levels: list[int] = sorted(set(part.line_priority.tolist()))
+        self._start()
+
+    def _start(self) -> None:
+        self.stages = _Stages(self.problem, self.part, self.budget, self.loose)
+        self.optimum: dict[int, float] = {}
+        self.reports: list[StageReport] = []
+        self.point: np.ndarray | None = None
+
+    def _run(self, priority: int) -> None:
+        self.optimum[priority], self.point, report = self.stages.stage(priority, self.point)
+        self.reports.append(report)
+
+    def run(self, priority: int) -> None:
+        """Run the stage of ``priority`` (one of :attr:`levels`, after those before it).
+        Raises :class:`HeldTooTight` when even the widened holds leave nothing."""
+        try:
+            self._run(priority)
+        except HeldTooTight:
+            if self.loose:
+                raise
+            self.loose = True
+            self._start()
+            for level in self.levels:
+                if level > priority:
+                    break
+                self._run(level)
+
+    def outcome(self) -> FillOutcome:
+        """The part's fill once every level has run."""
+        assert self.point is not None  # a part has at least one line
+        return FillOutcome(self.optimum, self.point, self.reports, self.stages.layout)
+
+
 def fill_stages(
     problem: SourcingProblem, part: PartArrays, budget: Budget, loose: bool = False
 ) -> FillOutcome:
@@ -287,6 +332,7 @@ __all__ = [
     "HOLD_FEASIBILITY",
     "FillOutcome",
     "HeldTooTight",
+    "PartFill",
     "fill_stages",
     "hold_row",
     "line_fills",

@@ -45,6 +45,7 @@ from forcegen.engine.sourcing.fill_stages import (
     HOLD_FEASIBILITY,
     FillOutcome,
     HeldTooTight,
+    PartFill,
     fill_stages,
 )
 from forcegen.engine.sourcing.formulation import Layout, build_model, part_arrays
@@ -188,7 +189,8 @@ def solve(
     With ``full`` False only the fill stages run (enough for met and fill ratio) and the
     assignments are not returned. ``cache`` (a dict) memoises parts across calls (parts
     whose every stage is proven only). ``time_limit`` [seconds] is the budget of the whole
-    solve, fill stages first (every part's), then the tie-breaks, shared by the parts in
+    solve, fill stages first (every part's, level by level across the parts), then the
+    tie-breaks, shared by the parts in
     proportion to their edges; without it the fill stages have no limit and the
     tie-breaks share :data:`TIE_BREAK_SECONDS`. A stage the budget stops keeps its best
     point; ``stages`` reports each stage's value, proven bound and gap.
@@ -205,7 +207,7 @@ def solve(
         if len(part.lines) == 1 and not full:
             part.done = _one_line(problem, part)
             continue
-        part.fill = _fill(problem, part, budget)
+    _fill_by_level(problem, [p for p in parts if p.done is None], budget)
     if full:
         ties = budget if budget.limited else Budget(TIE_BREAK_SECONDS)
         todo = sorted((p for p in parts if p.done is None), key=lambda p: len(p.edges))
@@ -295,6 +297,25 @@ def _one_line(
     value = round(min(problem.lines[n].quantity, capacity), DIGITS)
     name = f"fill-p{problem.lines[n].priority}"
     return {n: value}, [], [StageReport(name, True, value, value, StageStatus.OPTIMAL, 0.0)]
+
+
+def _fill_by_level(problem: SourcingProblem, parts: list[_Part], budget: Budget) -> None:
+    """The fill stages of ``parts``, level by level across the parts (every part's
+    priority-1 stage, the smallest part first, then every part's priority 2, ...), so
+    that a budget spent on one part's lower levels never leaves another part's higher
+    level unfilled; sets each part's ``fill`` (and ``loose`` when its holds had to be
+    widened)."""
+    parts = sorted(parts, key=lambda p: len(p.edges))
+    fills = [
+        PartFill(problem, part_arrays(problem, p.lines, p.offers, p.edges), budget, p.loose)
+        for p in parts
+    ]
+    for level in sorted({level for f in fills for level in f.levels}):
+        for fill in fills:
+            if level in fill.levels:
+                fill.run(level)
+    for part, fill in zip(parts, fills, strict=True):
+        part.fill, part.loose = fill.outcome(), fill.loose
 
 
 def _fill(problem: SourcingProblem, part: _Part, budget: Budget) -> FillOutcome:

@@ -41,7 +41,8 @@ docs/sourcing.md were measured on."""
 DEPENDENCE_SHARE = 0.25
 """Share of the time budget kept for the solve without the dependence nation when one is
 asked [fraction]: the first solve gets the rest; the second gets whatever is left of the
-budget when the first is done (at least this share), never more."""
+budget when the first is done (this share unless the first overran its own), never
+more."""
 
 
 @dataclass(frozen=True)
@@ -189,7 +190,8 @@ def source_requirement(
 
     ``time_limit`` [seconds, above 0] is the budget of the whole call: the fill stages
     first, then the tie-breaks, then (when asked) the fill without the dependence nation,
-    which gets what is left (at least a tenth of the budget). A stage the budget stops
+    which gets what the first solve leaves (the first is given three quarters of the
+    budget: :data:`DEPENDENCE_SHARE`; an overrun of it leaves less). A stage the budget stops
     keeps its best point and says so (``status``, ``stages``).
     """
     time_limit = check_time_limit(time_limit)
