@@ -371,3 +371,24 @@ def test_source_refuses_an_export_name_before_solving(
     assert result.code == 2, result.stderr
     assert "m.txt: the name must end in .mps" in result.stderr
     assert result.stdout == "" and list(tmp_path.iterdir()) == []
+
+
+def test_source_without_the_us_in_the_workspace_skips_the_dependence_test() -> None:
+    # review of issue 17: --dependence-on defaulted to USA, so `source` on any coalition
+    # without the US (tests/data/small.yaml, the synthetic benchmark) exited 2
+    small = forcegen.load_workspace(SMALL)
+    assert "USA" not in small.nations
+    assert forcegen.dependence_nation(small) is None
+    assert forcegen.dependence_nation(forcegen.load_builtin("mnf-ukraine")) == "USA"
+    assert forcegen.dependence_nation(small, "None") is None
+    code, out, err = cli("source", str(SMALL), "-r", "opt-a", "--json")
+    assert (code, err) == (0, "")
+    doc = json.loads(out)
+    assert doc["dependence_on"] is None and doc["dependence_status"] is None
+    nation = next(iter(small.nations))
+    code, out, _ = cli("source", str(SMALL), "-r", "opt-a", "--dependence-on", nation, "--json")
+    assert code == 0 and json.loads(out)["dependence_on"] == nation
+    code, out, _ = cli("source", "-r", "force-25k", "--dependence-on", "none", "--json")
+    assert code == 0 and json.loads(out)["dependence_on"] is None
+    code, out, err = cli("source", str(SMALL), "-r", "opt-a", "--dependence-on", "USA")
+    assert (code, out) == (2, "") and "unknown nation 'USA'" in err

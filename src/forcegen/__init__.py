@@ -61,6 +61,7 @@ if TYPE_CHECKING:
     from forcegen.engine.sourcing import LineFill as LineFill
     from forcegen.engine.sourcing import RequirementFill as RequirementFill
     from forcegen.engine.sourcing import SourcingResult as SourcingResult
+    from forcegen.engine.sourcing import dependence_nation as dependence_nation
     from forcegen.engine.sourcing import fill_requirement as fill_requirement
     from forcegen.engine.sourcing import source_requirement as source_requirement
     from forcegen.engine.sourcing.budget import check_time_limit as check_time_limit
@@ -100,6 +101,7 @@ if TYPE_CHECKING:
     from forcegen.io.ledger import open_ledger as open_ledger
     from forcegen.io.ledger import parse_known_at as parse_known_at
     from forcegen.io.loader import load_workspace as load_workspace
+    from forcegen.io.mps import check_model_path as check_model_path
     from forcegen.io.mps import export_mps as export_mps
     from forcegen.io.overrides import Override as Override
     from forcegen.io.overrides import OverrideSyntaxError as OverrideSyntaxError

@@ -634,8 +634,14 @@ def source(
     ] = "",
     scenario: ActiveScenarioOpt = None,
     dependence_on: Annotated[
-        str, typer.Option("--dependence-on", help="Nation whose pledges are tested.")
-    ] = "USA",
+        str | None,
+        typer.Option(
+            "--dependence-on",
+            metavar="ISO3",
+            help="Nation whose pledges are tested by a second solve without them, or "
+            "'none'. Default: USA when the workspace has it, else none.",
+        ),
+    ] = None,
     as_json: JsonOpt = False,
     csv: Annotated[Path | None, typer.Option("--csv", help="Write the fill table as CSV.")] = None,
     xlsx: XlsxOpt = None,
@@ -671,12 +677,11 @@ def source(
             if path is not None:
                 output_file(path)
         if export_model is not None:
-            from forcegen.io.mps import check_model_path
-
-            check_model_path(export_model)
+            forcegen.check_model_path(export_model)
+        nation = forcegen.dependence_nation(ws, dependence_on)
         _warn_cost(forcegen.study_cost(ws, "source", scenario, requirement=requirement), time_limit)
         result = forcegen.source_requirement(
-            ws, requirement, scenario, dependence_on, time_limit=time_limit
+            ws, requirement, scenario, nation, time_limit=time_limit
         )
         with forcegen.OutputTransaction() as out:
             if csv is not None:
@@ -689,7 +694,7 @@ def source(
                 None,
                 xlsx,
                 scenario=scenario,
-                settings=exports.source_settings(ws, requirement, dependence_on),
+                settings=exports.source_settings(ws, requirement, nation),
                 no_scenario="every pledge that is not withdrawn (no scenario)",
             )
             if export_model is not None:

@@ -578,11 +578,15 @@ def deploy_tables(workspace: Workspace, result: DeploymentResult) -> Tables:
     }
 
 
-def source_settings(workspace: Workspace, requirement: str, nation: str) -> dict[str, object]:
+def source_settings(
+    workspace: Workspace, requirement: str, nation: str | None
+) -> dict[str, object]:
     """The requirement and the nation whose dependence is measured, for About."""
     return {
         "requirement": f"{names.requirement(workspace, requirement)} ({requirement})",
-        "dependence on": f"{names.nation(workspace, nation)} ({nation})",
+        "dependence on": "none measured"
+        if nation is None
+        else f"{names.nation(workspace, nation)} ({nation})",
     }
 
 

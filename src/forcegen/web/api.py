@@ -311,14 +311,19 @@ def source(
     requirement: Annotated[str, Query(description="Requirement (force option) id.")],
     scenario: ScenarioQuery = None,
     dependence_on: Annotated[
-        str, Query(description="Nation (ISO3) whose pledges are tested.")
-    ] = "USA",
+        str | None,
+        Query(
+            description="Nation (ISO3) whose pledges are tested, or 'none'. Default: USA "
+            "when the workspace has it, else none."
+        ),
+    ] = None,
     set_: SetQuery = [],  # noqa: B006
 ) -> Response:
     """As ``forcegen source -r REQUIREMENT [-s SCENARIO] --dependence-on ISO3 --json``."""
 
     def compute(ws: forcegen.Workspace) -> Any:
-        result = forcegen.source_requirement(ws, requirement, scenario, dependence_on)
+        nation = forcegen.dependence_nation(ws, dependence_on)
+        result = forcegen.source_requirement(ws, requirement, scenario, nation)
         return _doc(result.to_json(), ws)
 
     return _answer(request, ("source", requirement, scenario, dependence_on), set_, compute)

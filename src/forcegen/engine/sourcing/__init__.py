@@ -6,12 +6,13 @@ Entry points: :func:`source_requirement` (result :class:`SourcingResult`) and
 """
 
 from forcegen.engine.sourcing.fill import LineFill, RequirementFill, fill_requirement
-from forcegen.engine.sourcing.source import SourcingResult, source_requirement
+from forcegen.engine.sourcing.source import SourcingResult, dependence_nation, source_requirement
 
 __all__ = [
     "LineFill",
     "RequirementFill",
     "SourcingResult",
+    "dependence_nation",
     "fill_requirement",
     "source_requirement",
 ]

@@ -31,6 +31,24 @@ if TYPE_CHECKING:
 
 UNITED_STATES = "USA"
 
+NO_NATION = "none"
+"""What asks :func:`dependence_nation` for no dependence test."""
+
+
+def dependence_nation(workspace: Workspace, given: str | None = None) -> str | None:
+    """The nation whose dependence a sourcing measures: ``given`` (an ISO 3166-1 alpha-3
+    code, checked against the workspace; ``"none"`` in any case for none) or, when None,
+    the United States if the workspace has it and else none (a coalition without the US
+    is sourced without the second solve)."""
+    if given is None:
+        return UNITED_STATES if UNITED_STATES in workspace.nations else None
+    if given.strip().lower() == NO_NATION:
+        return None
+    if given not in workspace.nations:
+        raise UnknownIdError("nation", given, workspace.nations)
+    return given
+
+
 FINISH_SECONDS_PER_EDGE = 1.5e-5
 """Time kept back from a solve's stages for the work after them, per edge of the problem
 [seconds]: consolidating the fill point before the tie-breaks, reading the points and

@@ -39,7 +39,7 @@ def sourcing(
 ) -> HTMLResponse:
     """The optimal fill of a force option from a scenario's pledges: the fill table, the
     shortfalls, the lines only the US can fill (``forcegen.source_requirement`` with
-    ``dependence_on="USA"``)."""
+    the default :func:`forcegen.dependence_nation`: the US when the workspace has it)."""
     held = workspace_state(request)
     ws = held.workspace
     sid = scenario_param(ws, scenario, "ceasefire-us-backstop")
@@ -48,7 +48,7 @@ def sourcing(
     rid = requirement or (
         "force-25k" if "force-25k" in ws.requirements else next(iter(ws.requirements))
     )
-    us = "USA" if "USA" in ws.nations else None
+    us = forcegen.dependence_nation(ws)
     result = page_cached(
         held,
         ("sourcing", rid, sid, us),
