@@ -146,8 +146,8 @@ _curve(
         "requirement lines",
         "40 nations, 5,000 pledge units; the proven fill, problem built (tie-breaks stop at "
         "--time-limit)",
-        ((500, 0.66), (1_000, 3.60), (2_000, 2.31)),
-        "python benchmarks/run.py sourcing --lines 500,1000,2000, 2026-12-01",
+        ((500, 0.75), (1_000, 3.15), (2_000, 2.02)),
+        "python benchmarks/run.py sourcing --lines 500,1000,2000, 2026-12-02",
     )
 )
 _curve(
