@@ -15,8 +15,11 @@ solved in one of these ways, on one thread, in a process of its own:
   ``feas_ipm_then``: then the item-days objective by primal simplex from that basis;
 - ``pdlp_TOL``: PDLP to the optimality tolerance TOL, IPX crossover from its primal and
   dual point, then primal simplex;
-- prefixes ``bs10_`` (``user_bound_scale`` -10) and ``nosink_`` (no item may stay at home
-  or at a node past its last useful day, and no delivery row).
+- prefixes ``bs10_`` (``user_bound_scale`` -10), ``nosink_`` (no item may stay at home
+  or at a node past its last useful day, and no delivery row) and ``local_`` (the same
+  item-days charged where they are spent: each holdover, home holdover, leg and origin
+  dwell costs its days, so that a plan's cost is its item-days less the fixed sum of
+  ready days; prefixes combine in this order, e.g. ``nosink_local_ipm``).
 
 Usage: ``python benchmarks/deploy_lp_variants.py VARIANT [--day D] [--units N]``; prints
 one JSON line per step (seconds, status, objective [item-days], last arrival [day]).
@@ -36,7 +39,14 @@ from benchmarks.synthetic import synthetic_deployment
 from forcegen.engine.deployment.graphs import build_groups
 from forcegen.engine.deployment.planner import load_graphs
 from forcegen.engine.deployment.residual_routes import greedy_last_arrival
-from forcegen.engine.deployment.time_expanded import HOLD, HOME, INJECT, LEG, LoadModel
+from forcegen.engine.deployment.time_expanded import (
+    DETOUR_COST,
+    HOLD,
+    HOME,
+    INJECT,
+    LEG,
+    LoadModel,
+)
 
 PRIMAL, DUAL = 4, 1  # HiGHS simplex_strategy
 
@@ -97,6 +107,23 @@ def greedy_point(model: LoadModel, parcels: list[Any]) -> np.ndarray:
     return x
 
 
+def local_costs(model: LoadModel) -> tuple[np.ndarray, np.ndarray]:
+    """Columns and their days spent [days per item] (leg columns plus DETOUR_COST): the
+    item-days objective, less the fixed sum of ready days, charged column by column."""
+    built, graph = model.built, model.graph
+    destination = np.array([g.destination for g in model.groups])
+    cost = np.zeros(built.kind.shape[0])
+    cost[(built.kind == HOLD) | (built.kind == HOME)] = 1.0
+    legs = built.kind == LEG
+    to = graph.leg_to[built.place[legs]]
+    stay = np.where(to == built.owner[legs], 0, graph.dwell[to])
+    cost[legs] = graph.transit[built.place[legs]] + stay + DETOUR_COST
+    enter = built.kind == INJECT
+    at = built.place[enter]
+    cost[enter] = np.where(at == destination[built.owner[enter]], 0, graph.dwell[at])
+    return np.arange(cost.shape[0], dtype=np.int32), cost
+
+
 def main() -> None:
     import highspy
 
@@ -127,6 +154,9 @@ def main() -> None:
             "seconds": round(time.perf_counter() - start, 2),
             "status": h.modelStatusToString(h.getModelStatus()),
             "objective": info.objective_function_value,
+            "item_days": None
+            if x is None
+            else float((x[model.arrival >= 0] * model.arrival[model.arrival >= 0]).sum()),
             "simplex_iterations": info.simplex_iteration_count,
             "last_arrival": None
             if arrived is None or not arrived.any()
@@ -154,6 +184,9 @@ def main() -> None:
         h.changeColsBounds(len(fixed), fixed, np.zeros(len(fixed)), np.zeros(len(fixed)))
         h.changeRowBounds(model.delivery_row, -highspy.kHighsInf, highspy.kHighsInf)
         variant = variant.removeprefix("nosink_")
+    if variant.startswith("local_"):
+        h.changeColsCost(model.built.kind.shape[0], *local_costs(model))
+        variant = variant.removeprefix("local_")
     start = time.perf_counter()
     if variant == "ipm":
         h.setOptionValue("solver", "ipm")
