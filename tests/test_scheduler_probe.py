@@ -264,3 +264,26 @@ def test_a_scheduler_without_workers_is_a_user_error_not_a_traceback(
             dask_client(address)
         assert time.monotonic() - start < 5
         assert f"dask worker {address}" in str(caught.value)
+
+
+def test_work_a_cluster_lost_is_a_plain_error_and_the_works_own_errors_pass() -> None:
+    # review of issue 17: a montecarlo --dask whose only worker was killed (kill -9) ended
+    # in distributed's FutureCancelledError traceback, exit 1; now exit 2 with this message
+    from distributed import KilledWorker
+    from distributed.client import FutureCancelledError
+
+    from forcegen.engine.odds.cluster import ClusterWorkLost, work_on_cluster
+
+    lost = (
+        FutureCancelledError("chunk_fills-1", "already forgotten"),
+        KilledWorker("chunk_fills-2", "tcp://127.0.0.1:1", 3),  # type: ignore[arg-type]
+        KilledWorker("chunk_fills-3", "tcp://127.0.0.1:1", ()),  # type: ignore[arg-type]
+    )
+    for exc in lost:
+        expected = r"lost work in flight \(\w+: .+--serial"
+        with pytest.raises(ClusterWorkLost, match=expected), work_on_cluster():
+            raise exc
+    for own in (ValueError("bad"), forcegen.ForcegenError("the work's own")):
+        with pytest.raises(type(own)) as caught, work_on_cluster():
+            raise own
+        assert caught.value is own

@@ -44,6 +44,44 @@ def quiet_dask(quiet: bool) -> Iterator[None]:
             logger.setLevel(level)
 
 
+class ClusterWorkLost(ForcegenError):
+    """The Dask cluster lost work in flight (a worker died or left with tasks or the
+    workspace they need, or the scheduler went away): ``detail`` is what Dask said."""
+
+    def __init__(self, detail: str) -> None:
+        self.detail = detail
+        super().__init__(
+            f"the Dask cluster lost work in flight ({detail}): a worker died or left, or "
+            "the scheduler went away; nothing was written. Run again (with more "
+            "--dask-workers, or --serial to work in this process)"
+        )
+
+
+@contextlib.contextmanager
+def work_on_cluster() -> Iterator[None]:
+    """Around the gathering of a cluster's results: Dask's own errors for work it lost
+    (a worker killed, cancelled futures, a closed connection) become
+    :class:`ClusterWorkLost`; an error raised by the work itself passes unchanged."""
+    try:
+        yield
+    except ForcegenError:
+        raise
+    except Exception as exc:
+        from concurrent.futures import CancelledError
+
+        from distributed import KilledWorker
+        from distributed.comm.core import CommClosedError
+
+        if isinstance(exc, KilledWorker | CancelledError | CommClosedError):
+            try:
+                said = str(exc).strip()
+            except Exception:  # an exception whose str() fails (seen with KilledWorker)
+                said = ""
+            first = said.splitlines()[0] if said else "no detail"
+            raise ClusterWorkLost(f"{type(exc).__name__}: {first}"[:300]) from None
+        raise
+
+
 def dask_installed() -> bool:
     """Whether Dask's distributed scheduler can be imported (``pip install
     'forcegen[dask]'``), without importing it."""

@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from forcegen.engine.odds.cluster import work_on_cluster
 from forcegen.engine.odds.condition_model import ConditionModel
 from forcegen.engine.odds.outcomes import (
     Fills,
@@ -61,7 +62,8 @@ def distributed_fills(
             client.submit(chunk_fills, shared, model, codes[lo:hi], pure=False)
             for lo, hi in itertools.pairwise(bounds)
         ]
-        parts = client.gather(futures)
+        with work_on_cluster():
+            parts = client.gather(futures)
     finally:
         client.cancel(shared)
     return (

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from forcegen.engine.activation import resolve_scenario, scenario_view
+from forcegen.engine.odds.cluster import work_on_cluster
 from forcegen.engine.odds.condition_model import condition_model
 from forcegen.engine.odds.montecarlo import monte_carlo
 from forcegen.engine.odds.sampling import check_draws, check_workers
@@ -524,10 +525,11 @@ def run_sweep(
             for i, point in enumerate(points)
         ]
         index = {future.key: i for i, future in enumerate(futures)}
-        for done, future in enumerate(as_completed(futures), start=1):
-            rows[index[future.key]] = future.result()
-            if progress is not None:
-                progress(done, len(points))
+        with work_on_cluster():
+            for done, future in enumerate(as_completed(futures), start=1):
+                rows[index[future.key]] = future.result()
+                if progress is not None:
+                    progress(done, len(points))
     return SweepResult(
         tuple(axes),
         0 if exact else draws,
