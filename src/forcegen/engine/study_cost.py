@@ -250,53 +250,20 @@ def distinct_patterns(model: ConditionModel, draws: int, flips: Sequence[str] = 
     return float(min(2.0 ** len(model.rules), np.sum(share * met / reach)))
 
 
-REPEATED_PATTERN_LINE_SECONDS = 1.6e-7
-"""Seconds to evaluate one pattern against one requirement line again in a later pass of
-the same run (its fills then come from the run's cache) [seconds per pattern x line].
-Measured on 2026-12-02 on the project's 2-core machine: ``forcegen.monte_carlo(...,
-exact=True)`` on the workspace of ``benchmarks/synthetic_odds.py`` at 16 conditions
-(5 force options of 20 lines, its default substitutes): 2.65 s without sensitivity and
-19.0 s with it, whose 32 forced passes evaluate 32,768 patterns each against 100 lines."""
-
-
-@dataclass(frozen=True)
-class PatternWork:
-    """What a Monte Carlo run evaluates [patterns]: ``fresh`` distinct patterns, each
-    filled once, and ``repeated`` evaluations of patterns in passes after the first."""
-
-    fresh: float
-    repeated: float
-
-
-def pattern_work(
-    workspace: Workspace,
-    model: ConditionModel,
-    draws: int,
-    exact: bool = False,
-    sensitivity: bool = True,
-) -> PatternWork:
-    """The patterns a Monte Carlo run evaluates, as
-    :func:`~forcegen.engine.odds.montecarlo.monte_carlo` runs it: the base table and,
-    with ``sensitivity``, each free condition forced true and false. A forced case is
-    worked out from the base table where that is exact: its patterns are the drawn ones
-    with the condition flipped, the new ones filled once. Otherwise (``exact``, a
-    condition that changes how others are drawn, counts too large for exact products)
-    it is a pass of its own, drawn again or enumerated: its patterns are counted as
-    repeated (a forced pattern is a drawn one flipped, so its fill is mostly in the
-    cache), and, for a drawn pass, those flips as fresh too."""
-    from forcegen.engine.odds.forcing import redrawn, table_ok_for
-    from forcegen.engine.totals import checked_personnel
-
-    free = len(model.rules)
+def filled_patterns(
+    model: ConditionModel, draws: int, exact: bool = False, sensitivity: bool = True
+) -> float:
+    """The distinct patterns a Monte Carlo run fills [patterns], as
+    :func:`~forcegen.engine.odds.montecarlo.monte_carlo` runs it: those of its base table
+    (``exact``: every pattern) and, with ``sensitivity``, those of the free conditions
+    forced true and false that the base table lacks, its own patterns being read from
+    it. A forced pattern is a drawn one with that condition flipped (drawn again for a
+    condition that changes how others are drawn, but mostly the same patterns), so
+    under Monte Carlo they are the flips of :func:`distinct_patterns`; an enumeration
+    already has every pattern."""
     if exact:
-        every = 2.0**free
-        return PatternWork(every, free * every if sensitivity else 0.0)
-    base = distinct_patterns(model, draws)
-    if not sensitivity or free == 0:
-        return PatternWork(base, 0.0)
-    from_table = table_ok_for(draws, checked_personnel(workspace))
-    again = [c for c in model.free if not from_table or c in redrawn(model)]
-    return PatternWork(distinct_patterns(model, draws, model.free), 2 * len(again) * base)
+        return 2.0 ** len(model.rules)
+    return distinct_patterns(model, draws, model.free if sensitivity else ())
 
 
 def study_cost(
@@ -319,13 +286,11 @@ def study_cost(
     - ``source``: the requirement's lines (``requirement`` must name one).
     - ``deploy``: the pledges active in ``scenario``, one movement each (with
       ``requirement`` the sourced assignments move instead: about as many).
-    - ``montecarlo``: the distinct condition patterns it fills (:func:`pattern_work`:
+    - ``montecarlo``: the distinct condition patterns it fills (:func:`filled_patterns`:
       with ``sensitivity``, its forced cases too; ``exact``: every pattern) times the
       lines of every requirement, by the curve ``montecarlo``, or
       ``montecarlo-substitutes`` when a line's capability has substitutes (short levels
-      of mixed personnel per unit then need the tie-break solves); plus the patterns
-      evaluated again in sensitivity's own passes, at
-      :data:`REPEATED_PATTERN_LINE_SECONDS` each line.
+      of mixed personnel per unit then need the tie-break solves).
     - ``sweep``: ``points`` Monte Carlo runs without sensitivity, each sized as
       ``montecarlo`` on ``workspace`` (the grid's own probabilities are not read), run
       ``parallel`` at a time.
@@ -349,7 +314,7 @@ def study_cost(
         model = condition_model(workspace, assume)
         if command == "sweep":
             sensitivity = False
-        work = pattern_work(workspace, model, draws, exact, sensitivity)
+        patterns = filled_patterns(model, draws, exact, sensitivity)
         substitutes = any(
             workspace.capabilities[line.capability].substitutes
             for r in workspace.requirements.values()
@@ -357,12 +322,13 @@ def study_cost(
             if line.capability in workspace.capabilities
         )
         curve = "montecarlo-substitutes" if substitutes else "montecarlo"
-        fresh = estimate(curve, work.fresh * lines)
-        seconds = fresh.seconds + REPEATED_PATTERN_LINE_SECONDS * work.repeated * lines
-        what = f"montecarlo of {_count(work.fresh)} distinct patterns x {lines:,} requirement lines"
-        if work.repeated:
-            what += f" (and {_count(work.repeated)} evaluated again in sensitivity's passes)"
-        one = CostEstimate(fresh.curve, fresh.size, seconds, what)
+        forced = " (sensitivity's forced cases included)" if sensitivity and not exact else ""
+        what = (
+            f"montecarlo of {_count(patterns)} distinct patterns{forced} x {lines:,} "
+            "requirement lines"
+        )
+        sized = estimate(curve, patterns * lines)
+        one = CostEstimate(sized.curve, sized.size, sized.seconds, what)
         if command == "montecarlo":
             return one
         rounds = math.ceil(max(1, points) / max(1, min(parallel, points)))

@@ -7,7 +7,7 @@ sensitivity of each free condition.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -336,6 +336,32 @@ class _Evaluator:
         )
 
 
+def _outcomes_of(
+    codes: NDArray[np.uint64],
+    base_codes: NDArray[np.uint64],
+    base: PatternOutcomes,
+    evaluate: Callable[[NDArray[np.uint64]], PatternOutcomes],
+) -> tuple[NDArray[np.int64], NDArray[np.bool_]]:
+    """Personnel [persons] and met [codes x requirements] of the patterns ``codes`` (a
+    forced pass): a pattern's outcome depends on that pattern alone, so those the base
+    table has (``base_codes`` ascending, ``base`` their outcomes) are read from it and
+    only the others are evaluated. The same figures, bit for bit, as evaluating every
+    code; an exact enumeration's forced passes then evaluate nothing again."""
+    found = np.searchsorted(base_codes, codes)
+    inside = found < base_codes.shape[0]
+    known = np.zeros(codes.shape[0], dtype=bool)
+    known[inside] = base_codes[found[inside]] == codes[inside]
+    personnel = np.zeros(codes.shape[0], dtype=base.personnel.dtype)
+    met = np.zeros((codes.shape[0], base.met.shape[1]), dtype=bool)
+    personnel[known] = base.personnel[found[known]]
+    met[known] = base.met[found[known]]
+    if not known.all():
+        extra = evaluate(codes[~known])
+        personnel[~known] = extra.personnel
+        met[~known] = extra.met
+    return personnel, met
+
+
 def _summaries(
     outcomes: PatternOutcomes, table: PatternTable, draws: int | None, upper: float
 ) -> tuple[
@@ -506,11 +532,16 @@ def monte_carlo(
                     sides[forced_value] = (side.personnel, dict(side.p_met))
                     continue
                 table = table_for({rule.condition: forced_value})
-                forced_out = evaluate(table, breakdown=False)
-                mean = float(fdot(table.weights, forced_out.personnel) / table.total)
+                forced_personnel, forced_met = _outcomes_of(
+                    table.codes,
+                    base.codes,
+                    outcomes,
+                    lambda codes: evaluate.codes(codes, breakdown=False),
+                )
+                mean = float(fdot(table.weights, forced_personnel) / table.total)
                 p_met = {
-                    rid: float(fdot(table.weights, forced_out.met[:, r]) / table.total)
-                    for r, rid in enumerate(forced_out.requirements)
+                    rid: float(fdot(table.weights, forced_met[:, r]) / table.total)
+                    for r, rid in enumerate(outcomes.requirements)
                 }
                 sides[forced_value] = (mean, p_met)
             indicator = np.asarray(values[rule.condition], dtype=bool)
