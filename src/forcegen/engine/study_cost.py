@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -215,6 +215,10 @@ ESTIMATE_DRAWS = 4_096
 """Draws of the condition model from which a study's distinct patterns are estimated
 [draws] (seed 0: the same estimate every time)."""
 
+ESTIMATE_ROWS = 1 << 15
+"""Patterns whose probability the estimate works out at once [patterns] (memory: about
+16 bytes a pattern and free condition)."""
+
 
 def distinct_patterns(model: ConditionModel, draws: int, flips: Sequence[str] = ()) -> float:
     """Expected distinct condition patterns a run of ``draws`` draws evaluates
@@ -228,26 +232,98 @@ def distinct_patterns(model: ConditionModel, draws: int, flips: Sequence[str] = 
     sampling from :data:`ESTIMATE_DRAWS` draws x of the model: the mean over x of the
     sum, over z in {x and its flips}, of (1 - (1 - P'(z))**draws) / P'(z), which is
     unbiased (z is one of those of x with probability P'(z)); capped at every pattern.
+    P of a flip is P(z) with the factors of the flipped condition and of the rules that
+    read it replaced (:class:`_Factors`), so the estimate stays linear in the flips for
+    independent conditions (62 free conditions with every flip: about 0.5 s, was 3.9 s).
     """
     import numpy as np
 
-    from forcegen.engine.odds.sampling import pattern_probability, sample_patterns
+    from forcegen.engine.odds.sampling import sample_patterns
 
     if draws <= 0:
         return 0.0
     if not model.rules:
         return 1.0
     table = sample_patterns(model, ESTIMATE_DRAWS, 0)
-    bits = [np.uint64(1) << np.uint64(model.column(c)) for c in flips]
-    children = np.concatenate([table.codes] + [table.codes ^ bit for bit in bits])
-    share = np.tile(table.weights / table.total, 1 + len(bits))
-    reach = pattern_probability(model, children)
-    for bit in bits:
-        reach += pattern_probability(model, children ^ bit)
-    reach = np.clip(reach, np.finfo(float).tiny, 1.0)  # > 0: a neighbour x was drawn
-    met = -np.expm1(draws * np.log1p(-np.minimum(reach, 1.0 - 1e-16)))
-    met = np.where(reach >= 1.0 - 1e-16, 1.0, met)
-    return float(min(2.0 ** len(model.rules), np.sum(share * met / reach)))
+    columns = [model.column(c) for c in flips]
+    bits = [np.uint64(1) << np.uint64(j) for j in columns]
+    share = table.weights / table.total
+    factors = _Factors(model)
+    children = [np.uint64(0), *bits]  # z = x, then x with each condition flipped
+    group = max(1, ESTIMATE_ROWS // table.codes.shape[0])
+    total = 0.0
+    for start in range(0, len(children), group):
+        some = children[start : start + group]
+        codes = np.concatenate([table.codes ^ child for child in some])
+        reach = factors.reach(codes, columns)
+        reach = np.clip(reach, np.finfo(float).tiny, 1.0)  # > 0: a neighbour x was drawn
+        met = -np.expm1(draws * np.log1p(-np.minimum(reach, 1.0 - 1e-16)))
+        met = np.where(reach >= 1.0 - 1e-16, 1.0, met)
+        total += float(np.sum(np.tile(share, len(some)) * met / reach))
+    return float(min(2.0 ** len(model.rules), total))
+
+
+class _Factors:
+    """P(z) of patterns z and of z with one condition flipped, from each rule's factor
+    (P of that condition's value given the conditions its rule reads): a flip changes
+    only the factors of the flipped condition and of the rules that read it."""
+
+    def __init__(self, model: ConditionModel) -> None:
+        self.model = model
+        free = {rule.condition: j for j, rule in enumerate(model.rules)}
+        self.readers = [
+            [j for j, rule in enumerate(model.rules) if any(c == name for c, _ in rule.given)]
+            for name in model.free
+        ]
+        self.given = [
+            [(free.get(c), c, wanted) for c, wanted in rule.given] for rule in model.rules
+        ]
+        self.free = free
+
+    def factor(self, j: int, codes: Any) -> Any:
+        """P of condition ``j``'s value in each of ``codes`` given what its rule reads."""
+        import numpy as np
+
+        rule = self.model.rules[j]
+        bit = ((codes >> np.uint64(j)) & np.uint64(1)).astype(bool)
+        p: Any = rule.p
+        if rule.given:
+            holds: Any = True
+            for column, name, wanted in self.given[j]:
+                value = (
+                    self.model.fixed[name]
+                    if column is None
+                    else ((codes >> np.uint64(column)) & np.uint64(1)).astype(bool)
+                )
+                holds = np.logical_and(holds, np.equal(value, wanted))
+            p = np.where(holds, rule.p, rule.otherwise)
+        return np.where(bit, p, 1.0 - np.asarray(p))
+
+    def reach(self, codes: Any, flips: Sequence[int]) -> Any:
+        """P(z) plus P(z with each of the columns ``flips`` flipped), for z in ``codes``:
+        a product of factors as logs, its zero factors counted apart."""
+        import numpy as np
+
+        k = len(self.model.rules)
+        logs = np.zeros((k, codes.shape[0]))
+        zeros = np.zeros((k, codes.shape[0]), dtype=np.int64)
+        for j in range(k):
+            f = self.factor(j, codes)
+            zeros[j] = f <= 0.0
+            logs[j] = np.log(np.where(f > 0.0, f, 1.0))
+        log_sum, zero_sum = logs.sum(axis=0), zeros.sum(axis=0)
+        reach = np.where(zero_sum == 0, np.exp(log_sum), 0.0)
+        for b in flips:
+            flipped = codes ^ (np.uint64(1) << np.uint64(b))
+            changed = [b, *self.readers[b]]
+            log_b = log_sum - logs[changed].sum(axis=0)
+            zero_b = zero_sum - zeros[changed].sum(axis=0)
+            for j in changed:
+                f = self.factor(j, flipped)
+                zero_b = zero_b + (f <= 0.0)
+                log_b = log_b + np.log(np.where(f > 0.0, f, 1.0))
+            reach = reach + np.where(zero_b == 0, np.exp(log_b), 0.0)
+        return reach
 
 
 def filled_patterns(
