@@ -249,3 +249,27 @@ def test_sweep_warns_on_stderr_and_still_runs(monkeypatch: pytest.MonkeyPatch) -
     assert slow.exit_code == 0
     assert "warning: sweep of 2 points (2 after another), each a montecarlo of" in slow.stderr
     assert json.loads(slow.stdout) == json.loads(quiet.stdout)  # stdout: results only
+
+
+def test_an_enumeration_the_run_refuses_is_not_sized_first(tmp_path: Path) -> None:
+    """24 free conditions with --exact: the run refuses (MAX_EXACT_CONDITIONS 20); it
+    said first that 16,777,216 patterns would take minutes and would fill them on Dask,
+    'running it anyway'."""
+    import yaml
+    from benchmarks.synthetic_odds import synthetic_odds
+
+    data = synthetic_odds(conditions=24, options=2, lines=6, pledges=40, substitutes=0.0)
+    path = tmp_path / "ws.yaml"
+    path.write_text(yaml.safe_dump(data))
+    ws = forcegen.load_workspace(path)
+    assert forcegen.study_cost(ws, "montecarlo", exact=True) is None
+    assert forcegen.study_cost(ws, "sweep", exact=True, points=2) is None
+    assert forcegen.study_cost(ws, "montecarlo") is not None  # sampling is sized
+    for args in (
+        ("montecarlo", str(path), "--exact"),
+        ("sweep", str(path), "--exact", "--serial", "--vary", "k0=0.2,0.5"),
+    ):
+        result = invoke(*args)
+        assert result.exit_code == 2
+        assert "exact enumeration takes at most 20 free conditions" in result.stderr
+        assert "warning" not in result.stderr and "note" not in result.stderr

@@ -278,7 +278,6 @@ class _Factors:
         self.given = [
             [(free.get(c), c, wanted) for c, wanted in rule.given] for rule in model.rules
         ]
-        self.free = free
 
     def factor(self, j: int, codes: Any) -> Any:
         """P of condition ``j``'s value in each of ``codes`` given what its rule reads."""
@@ -357,7 +356,9 @@ def study_cost(
     """The estimated cost of ``command`` ("source", "deploy", "montecarlo" or "sweep")
     on ``workspace``, read before any work from the sizes its benchmark varies; None
     when the table has no curve for it (``montecarlo`` and ``sweep`` without a
-    requirement, whose cost is draws and stays under a minute within the limits).
+    requirement, whose cost is draws and stays under a minute within the limits) or the
+    command refuses the study before any work (``exact`` with more free conditions than
+    :data:`~forcegen.limits.MAX_EXACT_CONDITIONS`).
 
     - ``source``: the requirement's lines (``requirement`` must name one).
     - ``deploy``: the pledges active in ``scenario``, one movement each (with
@@ -382,12 +383,15 @@ def study_cost(
         return estimate("deploy", len(scenario_pledges(workspace, resolved)))
     if command in ("montecarlo", "sweep"):
         from forcegen.engine.odds.condition_model import condition_model
+        from forcegen.limits import MAX_EXACT_CONDITIONS
 
         lines = sum(len(r.lines) for r in workspace.requirements.values())
         if lines == 0:
             return None
         assume = {} if resolved is None else dict(resolved.assume)
         model = condition_model(workspace, assume)
+        if exact and len(model.rules) > MAX_EXACT_CONDITIONS:
+            return None  # the run refuses the enumeration before any work
         if command == "sweep":
             sensitivity = False
         patterns = filled_patterns(model, draws, exact, sensitivity)
