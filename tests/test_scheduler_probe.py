@@ -287,3 +287,5 @@ def test_work_a_cluster_lost_is_a_plain_error_and_the_works_own_errors_pass() ->
         with pytest.raises(type(own)) as caught, work_on_cluster():
             raise own
         assert caught.value is own
+    # sweep has no --dask-workers (its local cluster's size is --workers): name each
+    assert "--dask-workers of montecarlo, --workers of sweep" in str(ClusterWorkLost("x"))

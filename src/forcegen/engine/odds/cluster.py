@@ -52,8 +52,9 @@ class ClusterWorkLost(ForcegenError):
         self.detail = detail
         super().__init__(
             f"the Dask cluster lost work in flight ({detail}): a worker died or left, or "
-            "the scheduler went away; nothing was written. Run again (with more "
-            "--dask-workers, or --serial to work in this process)"
+            "the scheduler went away; nothing was written. Run again (with more workers: "
+            "--dask-workers of montecarlo, --workers of sweep; or --serial to work in this "
+            "process)"
         )
 
 
