@@ -304,8 +304,14 @@ def _fill_by_level(problem: SourcingProblem, parts: list[_Part], budget: Budget)
     priority-1 stage, the smallest part first, then every part's priority 2, ...), so
     that a budget spent on one part's lower levels never leaves another part's higher
     level unfilled; sets each part's ``fill`` (and ``loose`` when its holds had to be
-    widened)."""
+    widened). Without a time limit no part waits for another: each runs all its levels
+    and lets its solvers go before the next part's are built (level by level they all
+    lived at once: 3,652 parts of 16,000 lines, peak 116 -> 402 MB)."""
     parts = sorted(parts, key=lambda p: len(p.edges))
+    if not budget.limited:
+        for part in parts:
+            part.fill, part.loose = _fill_part(problem, part, budget)
+        return
     fills = [
         PartFill(problem, part_arrays(problem, p.lines, p.offers, p.edges), budget, p.loose)
         for p in parts
@@ -316,6 +322,16 @@ def _fill_by_level(problem: SourcingProblem, parts: list[_Part], budget: Budget)
                 fill.run(level)
     for part, fill in zip(parts, fills, strict=True):
         part.fill, part.loose = fill.outcome(), fill.loose
+
+
+def _fill_part(problem: SourcingProblem, part: _Part, budget: Budget) -> tuple[FillOutcome, bool]:
+    """Every fill stage of one part, and whether its holds had to be widened."""
+    fill = PartFill(
+        problem, part_arrays(problem, part.lines, part.offers, part.edges), budget, part.loose
+    )
+    for level in fill.levels:
+        fill.run(level)
+    return fill.outcome(), fill.loose
 
 
 def _fill(problem: SourcingProblem, part: _Part, budget: Budget) -> FillOutcome:
