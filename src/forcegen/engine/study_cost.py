@@ -270,33 +270,16 @@ class _Factors:
 
     def __init__(self, model: ConditionModel) -> None:
         self.model = model
-        free = {rule.condition: j for j, rule in enumerate(model.rules)}
         self.readers = [
             [j for j, rule in enumerate(model.rules) if any(c == name for c, _ in rule.given)]
             for name in model.free
         ]
-        self.given = [
-            [(free.get(c), c, wanted) for c, wanted in rule.given] for rule in model.rules
-        ]
 
     def factor(self, j: int, codes: Any) -> Any:
         """P of condition ``j``'s value in each of ``codes`` given what its rule reads."""
-        import numpy as np
+        from forcegen.engine.odds.sampling import rule_factor
 
-        rule = self.model.rules[j]
-        bit = ((codes >> np.uint64(j)) & np.uint64(1)).astype(bool)
-        p: Any = rule.p
-        if rule.given:
-            holds: Any = True
-            for column, name, wanted in self.given[j]:
-                value = (
-                    self.model.fixed[name]
-                    if column is None
-                    else ((codes >> np.uint64(column)) & np.uint64(1)).astype(bool)
-                )
-                holds = np.logical_and(holds, np.equal(value, wanted))
-            p = np.where(holds, rule.p, rule.otherwise)
-        return np.where(bit, p, 1.0 - np.asarray(p))
+        return rule_factor(self.model, j, codes)
 
     def reach(self, codes: Any, flips: Sequence[int]) -> Any:
         """P(z) plus P(z with each of the columns ``flips`` flipped), for z in ``codes``:

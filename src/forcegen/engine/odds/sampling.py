@@ -257,18 +257,29 @@ def pattern_probability(
     """The probability of each pattern in ``codes`` [probability], with the conditions
     in ``forced`` held to their values (a pattern that disagrees has probability 0)."""
     forced = dict(forced or {})
-    values = pattern_values(model, codes)
     weights = np.ones(codes.shape[0])
-    for rule in model.rules:
-        bit = values[rule.condition]
+    for j, rule in enumerate(model.rules):
         if rule.condition in forced:
-            weights = weights * np.equal(bit, forced[rule.condition])
+            weights = weights * np.equal(_bit(codes, j), forced[rule.condition])
             continue
-        p: NDArray[np.float64] | float = rule.p
-        if rule.given:
-            holds: NDArray[np.bool_] | bool = True
-            for other, wanted in rule.given:
-                holds = np.logical_and(holds, np.equal(values[other], wanted))
-            p = np.where(holds, rule.p, rule.otherwise)
-        weights = weights * np.where(bit, p, 1.0 - np.asarray(p))
+        weights = weights * rule_factor(model, j, codes)
     return weights
+
+
+def rule_factor(model: ConditionModel, j: int, codes: NDArray[np.uint64]) -> NDArray[np.float64]:
+    """P of free condition ``j``'s value in each pattern of ``codes``, given the
+    conditions its rule reads [probability]: one factor of :func:`pattern_probability`."""
+    rule = model.rules[j]
+    p: NDArray[np.float64] | float = rule.p
+    if rule.given:
+        holds: NDArray[np.bool_] | bool = True
+        for other, wanted in rule.given:
+            value = model.fixed[other] if other in model.fixed else _bit(codes, model.column(other))
+            holds = np.logical_and(holds, np.equal(value, wanted))
+        p = np.where(holds, rule.p, rule.otherwise)
+    return np.where(_bit(codes, j), p, 1.0 - np.asarray(p))
+
+
+def _bit(codes: NDArray[np.uint64], j: int) -> NDArray[np.bool_]:
+    """Free condition ``j`` (sampling column) of each pattern code."""
+    return ((codes >> np.uint64(j)) & np.uint64(1)).astype(bool)
