@@ -392,3 +392,4 @@ def test_source_without_the_us_in_the_workspace_skips_the_dependence_test() -> N
     assert code == 0 and json.loads(out)["dependence_on"] is None
     code, out, err = cli("source", str(SMALL), "-r", "opt-a", "--dependence-on", "USA")
     assert (code, out) == (2, "") and "unknown nation 'USA'" in err
+    assert ", none" in err  # the way to skip it is among the choices listed

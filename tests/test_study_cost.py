@@ -13,7 +13,7 @@ import pytest
 
 import forcegen
 from forcegen.engine import study_cost as sc
-from forcegen.engine.odds.condition_model import ConditionModel, Rule
+from forcegen.engine.odds.condition_model import ConditionModel, Rule, condition_model
 from helpers.cli import invoke
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
@@ -135,7 +135,7 @@ def test_montecarlo_is_sized_with_its_forced_cases_and_a_sweep_by_its_points() -
     assert exact is not None and exact.size == 2**16 * lines  # forced passes: read, not filled
     sweep = forcegen.study_cost(ws, "sweep", draws=20_000, points=5, parallel=2)
     assert sweep is not None and sweep.seconds == pytest.approx(3 * plain.seconds)
-    assert sweep.what.startswith("sweep of 5 points (3 after another), each a montecarlo of")
+    assert sweep.what.startswith("sweep of 5 points, 2 at a time, each a montecarlo of")
 
 
 def test_beyond_the_measured_range_a_monte_carlo_grows_linearly() -> None:
@@ -247,7 +247,7 @@ def test_sweep_warns_on_stderr_and_still_runs(monkeypatch: pytest.MonkeyPatch) -
     _steep(monkeypatch, "montecarlo", 1.0)  # 1 s per pattern and line: hours a point
     slow = invoke(*args)
     assert slow.exit_code == 0
-    assert "warning: sweep of 2 points (2 after another), each a montecarlo of" in slow.stderr
+    assert "warning: sweep of 2 points, 1 at a time, each a montecarlo of" in slow.stderr
     assert json.loads(slow.stdout) == json.loads(quiet.stdout)  # stdout: results only
 
 
@@ -273,3 +273,14 @@ def test_an_enumeration_the_run_refuses_is_not_sized_first(tmp_path: Path) -> No
         assert result.exit_code == 2
         assert "exact enumeration takes at most 20 free conditions" in result.stderr
         assert "warning" not in result.stderr and "note" not in result.stderr
+
+
+def test_an_exact_run_is_sized_by_its_possible_patterns() -> None:
+    # review: --exact was sized at 2**free, also where dependent or certain conditions
+    # leave far fewer patterns possible (built-in: 8 of 16)
+    ws = forcegen.load_builtin("mnf-ukraine")
+    model = condition_model(ws, {})
+    assert sc.possible_patterns(model) == 8.0
+    certain = _model(1.0, 0.0, 0.5)
+    assert sc.possible_patterns(certain) == 2.0
+    assert sc.filled_patterns(certain, 10, exact=True) == 2.0

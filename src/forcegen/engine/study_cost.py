@@ -320,8 +320,24 @@ def filled_patterns(
     under Monte Carlo they are the flips of :func:`distinct_patterns`; an enumeration
     already has every pattern."""
     if exact:
-        return 2.0 ** len(model.rules)
+        return possible_patterns(model)
     return distinct_patterns(model, draws, model.free if sensitivity else ())
+
+
+def possible_patterns(model: ConditionModel) -> float:
+    """The patterns of non-zero probability [patterns], those an exact enumeration
+    fills: every one of the 2**free, each worked out (at most
+    :data:`~forcegen.limits.MAX_EXACT_CONDITIONS` free conditions, about 0.3 s at 20)."""
+    import numpy as np
+
+    from forcegen.engine.odds.sampling import pattern_probability
+    from forcegen.limits import MAX_EXACT_CONDITIONS
+
+    free = len(model.rules)
+    if free > MAX_EXACT_CONDITIONS:
+        return 2.0**free
+    codes = np.arange(1 << free, dtype=np.uint64)
+    return float(np.count_nonzero(pattern_probability(model, codes) > 0))
 
 
 def study_cost(
@@ -394,11 +410,12 @@ def study_cost(
         one = CostEstimate(sized.curve, sized.size, sized.seconds, what)
         if command == "montecarlo":
             return one
-        rounds = math.ceil(max(1, points) / max(1, min(parallel, points)))
+        points = max(1, points)
+        at_once = max(1, min(parallel, points))
         return CostEstimate(
             one.curve,
             one.size,
-            one.seconds * rounds,
-            f"sweep of {max(1, points):,} points ({rounds:,} after another), each a {one.what}",
+            one.seconds * math.ceil(points / at_once),
+            f"sweep of {points:,} points, {at_once:,} at a time, each a {one.what}",
         )
     raise ValueError(f"no cost curve for {command!r}: one of source, deploy, montecarlo, sweep")

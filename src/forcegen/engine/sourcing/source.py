@@ -45,7 +45,7 @@ def dependence_nation(workspace: Workspace, given: str | None = None) -> str | N
     if given.strip().lower() == NO_NATION:
         return None
     if given not in workspace.nations:
-        raise UnknownIdError("nation", given, workspace.nations)
+        raise UnknownIdError("nation", given, (*workspace.nations, NO_NATION))
     return given
 
 
