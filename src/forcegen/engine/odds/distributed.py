@@ -30,6 +30,7 @@ from forcegen.engine.odds.outcomes import (
     pattern_outcomes,
     requirement_fills,
 )
+from forcegen.engine.odds.sampling import find_codes
 from forcegen.model.workspace import Workspace
 
 TASKS_PER_WORKER = 4
@@ -84,13 +85,6 @@ class KnownFills:
         self.codes = np.zeros(0, dtype=np.uint64)
         self.fills: Fills | None = None
 
-    def _where(self, codes: NDArray[np.uint64]) -> tuple[NDArray[np.intp], NDArray[np.bool_]]:
-        found = np.searchsorted(self.codes, codes)
-        inside = found < self.codes.shape[0]
-        known = np.zeros(codes.shape[0], dtype=bool)
-        known[inside] = self.codes[found[inside]] == codes[inside]
-        return found, known
-
     def fills_of(
         self,
         client: Any,
@@ -100,7 +94,7 @@ class KnownFills:
     ) -> Fills:
         """The fills of ``codes`` [codes x requirements], those not known yet filled on
         the ``client`` first."""
-        _, known = self._where(codes)
+        _, known = find_codes(self.codes, codes)
         missing = np.unique(codes[~known])
         if missing.shape[0]:
             new = distributed_fills(client, workspace, model, missing)
@@ -113,7 +107,7 @@ class KnownFills:
                 np.concatenate([old[1], new[1]])[order],
                 np.concatenate([old[2], new[2]])[order],
             )
-        found, _ = self._where(codes)
+        found, _ = find_codes(self.codes, codes)
         assert self.fills is not None
         return self.fills[0][found], self.fills[1][found], self.fills[2][found]
 

@@ -32,7 +32,7 @@ from numpy.typing import NDArray
 
 from forcegen.engine.odds.condition_model import ConditionModel
 from forcegen.engine.odds.outcomes import PatternOutcomes
-from forcegen.engine.odds.sampling import PatternTable
+from forcegen.engine.odds.sampling import PatternTable, find_codes
 from forcegen.model.pledges import PledgeStatus
 from forcegen.model.workspace import Workspace
 
@@ -146,10 +146,7 @@ def _unseen_outcomes(
     evaluated at once; None when there are none."""
     missing = []
     for _, flipped in flips.values():
-        found = np.searchsorted(codes, flipped)
-        inside = found < codes.shape[0]
-        known = np.zeros(flipped.shape[0], dtype=bool)
-        known[inside] = codes[found[inside]] == flipped[inside]
+        _, known = find_codes(codes, flipped)
         missing.append(flipped[~known])
     extra = np.unique(np.concatenate(missing)) if missing else np.zeros(0, np.uint64)
     if extra.shape[0] == 0:
@@ -165,10 +162,7 @@ def _flipped_met(
 ) -> NDArray[np.bool_]:
     """Met [flipped patterns x requirements] of each flipped pattern."""
     met = np.zeros((flipped.shape[0], len(outcomes.requirements)), dtype=bool)
-    found = np.searchsorted(codes, flipped)
-    inside = found < codes.shape[0]
-    known = np.zeros(flipped.shape[0], dtype=bool)
-    known[inside] = codes[found[inside]] == flipped[inside]
+    found, known = find_codes(codes, flipped)
     met[known] = outcomes.met[found[known]]
     if unseen is not None and not known.all():
         extra, extra_out = unseen

@@ -26,6 +26,7 @@ from forcegen.engine.odds.sampling import (
     check_draws,
     check_workers,
     enumerate_patterns,
+    find_codes,
     pattern_values,
     sample_patterns,
 )
@@ -347,10 +348,7 @@ def _outcomes_of(
     table has (``base_codes`` ascending, ``base`` their outcomes) are read from it and
     only the others are evaluated. The same figures, bit for bit, as evaluating every
     code; an exact enumeration's forced passes then evaluate nothing again."""
-    found = np.searchsorted(base_codes, codes)
-    inside = found < base_codes.shape[0]
-    known = np.zeros(codes.shape[0], dtype=bool)
-    known[inside] = base_codes[found[inside]] == codes[inside]
+    found, known = find_codes(base_codes, codes)
     personnel = np.zeros(codes.shape[0], dtype=base.personnel.dtype)
     met = np.zeros((codes.shape[0], base.met.shape[1]), dtype=bool)
     personnel[known] = base.personnel[found[known]]

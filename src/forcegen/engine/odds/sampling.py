@@ -283,3 +283,15 @@ def rule_factor(model: ConditionModel, j: int, codes: NDArray[np.uint64]) -> NDA
 def _bit(codes: NDArray[np.uint64], j: int) -> NDArray[np.bool_]:
     """Free condition ``j`` (sampling column) of each pattern code."""
     return ((codes >> np.uint64(j)) & np.uint64(1)).astype(bool)
+
+
+def find_codes(
+    table: NDArray[np.uint64], codes: NDArray[np.uint64]
+) -> tuple[NDArray[np.intp], NDArray[np.bool_]]:
+    """Where each of ``codes`` is in the ascending pattern codes ``table`` [index], and
+    whether it is there at all (the index is meaningless where it is not)."""
+    found = np.searchsorted(table, codes)
+    inside = found < table.shape[0]
+    known = np.zeros(codes.shape[0], dtype=bool)
+    known[inside] = table[found[inside]] == codes[inside]
+    return found, known

@@ -310,22 +310,22 @@ class PartFill:
         assert self.point is not None  # a part has at least one line
         return FillOutcome(self.optimum, self.point, self.reports, self.stages.layout)
 
+    def run_all(self) -> FillOutcome:
+        """Run every level in turn: the part's fill (:attr:`loose` says whether its holds
+        had to be widened)."""
+        for level in self.levels:
+            self.run(level)
+        return self.outcome()
+
 
 def fill_stages(
     problem: SourcingProblem, part: PartArrays, budget: Budget, loose: bool = False
 ) -> FillOutcome:
     """Exact lexicographic fill by priority of the part ``part`` (see the module
     docstring), within ``budget``; holds widened by :data:`HOLD_FEASIBILITY` when
-    ``loose``. Raises :class:`HeldTooTight` when a stage finds nothing under the holds."""
-    stages = _Stages(problem, part, budget, loose)
-    optimum: dict[int, float] = {}
-    reports: list[StageReport] = []
-    point: np.ndarray | None = None
-    for priority in sorted(set(part.line_priority.tolist())):
-        optimum[priority], point, report = stages.stage(priority, point)
-        reports.append(report)
-    assert point is not None  # a part has at least one line
-    return FillOutcome(optimum, point, reports, stages.layout)
+    ``loose``, or once a stage finds nothing under the exact ones (:class:`PartFill`).
+    Raises :class:`HeldTooTight` when even the widened holds leave nothing."""
+    return PartFill(problem, part, budget, loose).run_all()
 
 
 __all__ = [

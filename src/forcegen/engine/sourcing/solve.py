@@ -46,7 +46,6 @@ from forcegen.engine.sourcing.fill_stages import (
     FillOutcome,
     HeldTooTight,
     PartFill,
-    fill_stages,
 )
 from forcegen.engine.sourcing.formulation import Layout, build_model, part_arrays
 from forcegen.engine.sourcing.problem import SourcingProblem
@@ -218,7 +217,7 @@ def solve(
                 part.tie_breaks = _tie_breaks(problem, part, seconds)
             except HeldTooTight:  # once more with the holds widened; then keep what is found
                 part.loose = True
-                part.fill = _fill(problem, part, budget)
+                part.fill, part.loose = _fill_part(problem, part, budget)
                 seconds = ties.share(weights, k, least=PART_SECONDS)
                 part.tie_breaks = _tie_breaks(problem, part, seconds, strict=False)
     filled = [0.0] * len(problem.lines)
@@ -329,19 +328,7 @@ def _fill_part(problem: SourcingProblem, part: _Part, budget: Budget) -> tuple[F
     fill = PartFill(
         problem, part_arrays(problem, part.lines, part.offers, part.edges), budget, part.loose
     )
-    for level in fill.levels:
-        fill.run(level)
-    return fill.outcome(), fill.loose
-
-
-def _fill(problem: SourcingProblem, part: _Part, budget: Budget) -> FillOutcome:
-    arrays = part_arrays(problem, part.lines, part.offers, part.edges)
-    if not part.loose:
-        try:
-            return fill_stages(problem, arrays, budget)
-        except HeldTooTight:
-            part.loose = True
-    return fill_stages(problem, arrays, budget, loose=True)
+    return fill.run_all(), fill.loose
 
 
 def _tie_breaks(
