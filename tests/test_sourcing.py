@@ -393,3 +393,4 @@ def test_source_without_the_us_in_the_workspace_skips_the_dependence_test() -> N
     code, out, err = cli("source", str(SMALL), "-r", "opt-a", "--dependence-on", "USA")
     assert (code, out) == (2, "") and "unknown nation 'USA'" in err
     assert ", none" in err  # the way to skip it is among the choices listed
+    assert err.startswith("error: --dependence-on: unknown nation 'USA'")  # names the option

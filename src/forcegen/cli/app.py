@@ -678,7 +678,10 @@ def source(
                 output_file(path)
         if export_model is not None:
             forcegen.check_model_path(export_model)
-        nation = forcegen.dependence_nation(ws, dependence_on)
+        try:
+            nation = forcegen.dependence_nation(ws, dependence_on)
+        except forcegen.UnknownIdError as exc:
+            _fail(f"error: --dependence-on: {exc}")
         _warn_cost(forcegen.study_cost(ws, "source", scenario, requirement=requirement), time_limit)
         result = forcegen.source_requirement(
             ws, requirement, scenario, nation, time_limit=time_limit
