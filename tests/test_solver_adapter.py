@@ -3,6 +3,10 @@ solutions out, MPS written by the adapter; the engines never import a solver pac
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -184,3 +188,80 @@ def test_the_exported_sourcing_model_is_the_weighted_mip(builtin: forcegen.Works
     f = solution.x[layout.n_x : layout.n_x + layout.n_f]
     ours = source_requirement(builtin, "force-10k").fill
     assert float(f.sum()) == pytest.approx(ours.filled_units, abs=1e-6)
+
+
+def _knapsack() -> LinearModel:
+    """A 60-item, 6-constraint 0-1 knapsack that HiGHS proves in some 0.4 s (1,536)."""
+    rng = np.random.default_rng(3)
+    n, m = 60, 6
+    w = rng.integers(20, 100, size=(m, n)).astype(float)
+    v = rng.integers(10, 100, size=n).astype(float)
+    rows = [(-np.inf, float(w[i].sum() / 3), list(range(n)), w[i].tolist()) for i in range(m)]
+    return LinearModel.from_rows(
+        v, np.zeros(n), np.ones(n), rows, np.ones(n, dtype=bool), Sense.MAXIMISE
+    )
+
+
+def test_a_step_limit_stops_a_mip_at_the_same_point_every_time() -> None:
+    """The count of HiGHS's steps (nodes and checks of its limits) is a work limit: the
+    solve stops at the same step with the same point and bound whatever the clock, and
+    says so."""
+    model = _knapsack()
+    proven = HighsSolver(model, mip_rel_gap=0.0, mip_abs_gap=0.0).solve()
+    assert proven.status == Status.OPTIMAL and proven.objective == pytest.approx(1536.0)
+    stops = []
+    for _ in range(3):
+        solver = HighsSolver(model, mip_rel_gap=0.0, mip_abs_gap=0.0)
+        solver.set_step_limit(5)
+        solution = solver.solve()
+        assert solution.status == Status.WORK_LIMIT and solution.feasible
+        assert solver.steps >= 5
+        assert solver.nonzeros == 360
+        stops.append((solution.x.tolist(), solution.objective, solution.bound, solver.steps))
+    assert stops[0] == stops[1] == stops[2]
+    assert stops[0][1] < 1536.0 < stops[0][2]  # stopped before the proof
+    solver.set_step_limit(None)  # lifted: the same solver goes on to the optimum (HiGHS
+    again = solver.solve()  # keeps an interrupt's flag unless it is cleared at each check)
+    assert again.status == Status.OPTIMAL and again.objective == pytest.approx(1536.0)
+    assert solver.steps > 5
+
+
+_STOPS = """
+import json, os, sys
+if sys.argv[1] == "one-core":
+    os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+import numpy as np
+from forcegen.solvers import HighsSolver, LinearModel, Sense
+stops = []
+for seed in (0, 1, 3, 5):
+    rng = np.random.default_rng(seed)
+    w = rng.integers(20, 100, size=(6, 60)).astype(float)
+    v = rng.integers(10, 100, size=60).astype(float)
+    rows = [(-np.inf, float(w[i].sum() / 3), list(range(60)), w[i].tolist()) for i in range(6)]
+    model = LinearModel.from_rows(
+        v, np.zeros(60), np.ones(60), rows, np.ones(60, dtype=bool), Sense.MAXIMISE
+    )
+    solver = HighsSolver(model, mip_rel_gap=0.0, mip_abs_gap=0.0)
+    solver.set_step_limit(150)
+    found = solver.solve()
+    stops.append([found.objective, found.bound, solver.steps, found.x.round(6).tolist()])
+print(json.dumps(stops))
+"""
+
+
+@pytest.mark.skipif(
+    not hasattr(os, "sched_setaffinity") or len(os.sched_getaffinity(0)) < 2,
+    reason="needs a machine with two cores and os.sched_setaffinity (Linux)",
+)
+def test_a_mip_takes_the_same_path_on_one_core_as_on_two() -> None:
+    """HiGHS 1.16 runs one MIP search worker per available core unless told how many: on
+    one core these four knapsacks stopped after 150 steps at other points (1,655 against
+    1,662; a bound of 1,528 against a proven 1,518). Every solver is given the same
+    threads (highs.THREADS), so a process held to one core takes the same path."""
+    runs = {
+        where: subprocess.run(
+            [sys.executable, "-c", _STOPS, where], capture_output=True, text=True, check=True
+        ).stdout
+        for where in ("every-core", "one-core")
+    }
+    assert json.loads(runs["one-core"]) == json.loads(runs["every-core"])

@@ -356,3 +356,90 @@ def test_without_a_time_limit_one_parts_fill_solvers_live_at_a_time(
     assert most == 1
     assert unlimited.filled == limited.filled
     assert unlimited.stage_values == limited.stage_values
+
+
+# -- the tie-breaks' budget of work, given no time limit ------------------------------------
+
+
+class _SlowClock:
+    """``time`` for the budget and the nations search as on a machine ``factor`` times
+    slower: its monotonic clock runs that much faster than the real one."""
+
+    def __init__(self, factor: float) -> None:
+        self.factor = factor
+        self.start = time.monotonic()
+
+    def monotonic(self) -> float:
+        return self.start + (time.monotonic() - self.start) * self.factor
+
+
+def _stopped_by_work(monkeypatch: pytest.MonkeyPatch, clock: _SlowClock | None) -> str:
+    """The JSON-like digest of a solve with no time limit whose tie-breaks the work
+    budget stops (20 synthetic lines, 0.3 of the budget: under a second)."""
+    import forcegen.engine.sourcing.budget as budget_module
+    import forcegen.engine.sourcing.neighbourhood as neighbourhood
+    import forcegen.engine.sourcing.solve as solve_module
+
+    monkeypatch.setattr(solve_module, "TIE_BREAK_WORK", 300_000, raising=False)
+    if clock is not None:
+        monkeypatch.setattr(budget_module, "time", clock)
+        monkeypatch.setattr(neighbourhood, "time", clock)
+    solution = solve(problem_of(coalition(20)), full=True)
+    monkeypatch.undo()
+    assert solution.status == SolverStatus.FILL_OPTIMAL
+    statuses = {s.name: s.status for s in solution.stages}
+    assert StageStatus.WORK_LIMIT in statuses.values(), statuses
+    assert StageStatus.TIME_LIMIT not in statuses.values(), statuses
+    return json.dumps(
+        [
+            [[a.line, a.pledge, a.units] for a in solution.assignments],
+            [s.to_json() for s in solution.stages],
+        ]
+    )
+
+
+def test_without_a_time_limit_the_tie_breaks_end_at_the_same_point_on_a_slower_machine(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`run`, `montecarlo` and `sweep` solve with no time limit: their tie-breaks are
+    bounded by a count of the solver's steps, so the assignments are the same on a machine
+    ten times slower (the clock ten times faster) and with the other core busy. Under the
+    6 s clock they used before, a 1,000-pledge `run` gave other nations on 9 lines with
+    the other core busy."""
+    import threading
+
+    quiet = _stopped_by_work(monkeypatch, None)
+    assert _stopped_by_work(monkeypatch, _SlowClock(10.0)) == quiet
+    stop = threading.Event()
+
+    def busy() -> None:
+        while not stop.is_set():
+            sum(i * i for i in range(10_000))
+
+    thread = threading.Thread(target=busy, daemon=True)
+    thread.start()
+    try:
+        loaded = _stopped_by_work(monkeypatch, None)
+    finally:
+        stop.set()
+        thread.join()
+    assert loaded == quiet
+
+
+def test_the_work_budget_is_shared_and_spent_in_nonzero_steps() -> None:
+    from forcegen.engine.sourcing.budget import STEP_NONZEROS, WorkBudget
+
+    work = WorkBudget(10_000)
+    assert work.share([3.0, 1.0], 0) == 7_500 and work.share([3.0, 1.0], 1) == 10_000
+    assert work.share([1.0, 99.0], 0, least=1_000) == 1_000
+    assert STEP_NONZEROS == 1_000
+    assert WorkBudget.steps(10_000, 1_500) == 4 and WorkBudget.steps(10, 300) == 1
+    work.spend(2, 1_500)  # 2 steps on 1,500 non-zeros
+    assert work.left() == 5_000
+    work.spend(0, 500)  # a solve that ended before its first step still counts once
+    assert work.left() == 3_500
+    piece = work.part(10_000)
+    assert piece.left() == 3_500
+    piece.spend(1, 2_500)
+    work.take(piece)
+    assert work.left() == 0 and work.share([1.0], 0, least=5) == 0

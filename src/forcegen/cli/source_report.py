@@ -47,7 +47,12 @@ STAGE_WORDS = {
 }
 """How each tie-break stage reads in the stage table; a fill stage reads 'fill, priority k'."""
 
-STAGE_STATUS_WORDS = {"optimal": "optimal", "time_limit": "time limit", "not_proven": "not proven"}
+STAGE_STATUS_WORDS = {
+    "optimal": "optimal",
+    "time_limit": "time limit",
+    "work_limit": "work limit",
+    "not_proven": "not proven",
+}
 """How each stage status reads in the stage table."""
 
 STATUS_LINES = {

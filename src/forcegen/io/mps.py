@@ -23,7 +23,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from forcegen.engine.sourcing.problem import SourcingProblem
-from forcegen.engine.sourcing.solve import TIE_BREAK_SECONDS, Assignment, solve
+from forcegen.engine.sourcing.solve import TIE_BREAK_WORK, Assignment, solve
 from forcegen.engine.sourcing.stage_report import StageReport
 from forcegen.engine.sourcing.stages import SourcingStage, sourcing_stages
 from forcegen.engine.tolerances import SOLVER_GAP, UNITS
@@ -239,9 +239,10 @@ def export_mps(
         "proven": (
             "forcegen proves the fill stages optimal within its time budget (source "
             "--time-limit; export_mps given no solution solves with no limit on the fill "
-            f"stages and {TIE_BREAK_SECONDS:g} s for the tie-breaks); each stage's "
-            "forcegen_status says what was proven (optimal, time_limit, not_proven; null: "
-            "not known) and forcegen_bound is its proven bound in forcegen's sense; a stage "
+            f"stages and {TIE_BREAK_WORK:,} nonzero-steps of work for the tie-breaks); "
+            "each stage's forcegen_status says what was proven (optimal, time_limit, "
+            "work_limit, not_proven; null: not known) and forcegen_bound is its proven "
+            "bound in forcegen's sense; a stage "
             "not proven keeps the best point forcegen found, which another solver may "
             "beat (its file_optimum is null: the optimum lies between forcegen_bound and "
             "forcegen_value), and the later stages hold it as forcegen does"

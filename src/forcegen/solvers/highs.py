@@ -15,6 +15,11 @@ construct solvers at once (the deployment planner solves two LPs in threads).
 
 Solver logs are off unless :func:`set_solver_log` was given a stream (``forcegen
 --verbose``); then they go to that stream (stderr), never to stdout.
+
+The same answer on every machine: HiGHS 1.16's MIP search runs one worker per available
+core by default, and a search with one worker takes another path than with two (a
+1,000-pledge ``forcegen run`` named other nations on 8 lines pinned to one core). Every
+``Highs`` is given :data:`THREADS` instead, whatever the machine has.
 """
 
 from __future__ import annotations
@@ -35,6 +40,12 @@ from forcegen.solvers.model import LinearModel, Method, Sense, Solution, SolverE
 
 _CONSTRUCT = threading.Lock()
 _log_stream: TextIO | None = None
+
+THREADS = 2
+"""Threads, and so MIP search workers, of every HiGHS solve, on any machine [threads]:
+the count the project's results were made with (its machine has 2 cores). A machine with
+one core runs both workers on it (same answer, slower); one with more leaves the rest
+to forcegen's own parallel work (``--workers``, Dask)."""
 
 
 def set_solver_log(stream: TextIO | None) -> TextIO | None:
@@ -90,6 +101,7 @@ def new_highs() -> Any:
 
     with _CONSTRUCT, _quiet_file_descriptors():
         h = highspy.Highs()  # type: ignore[no-untyped-call]
+    h.setOptionValue("threads", THREADS)
     stream = _log_stream
     if stream is None:
         h.setOptionValue("output_flag", False)
@@ -112,6 +124,7 @@ _STATUS = {
     "kTimeLimit": Status.TIME_LIMIT,
     "kSolutionLimit": Status.WORK_LIMIT,  # HiGHS's word for mip_max_nodes reached
     "kIterationLimit": Status.WORK_LIMIT,
+    "kInterrupt": Status.WORK_LIMIT,  # only our step limit interrupts (set_step_limit)
 }
 _PRIMAL_SIMPLEX = 4
 """HiGHS's ``simplex_strategy`` for the primal simplex."""
@@ -122,6 +135,27 @@ _FEASIBLE_POINT = 2
 AGREEMENT = 1e-6
 """Relative difference [fraction of max(1, |objective|)] beyond which the objective
 HiGHS reports and ``cost @ x`` of the point it returns disagree."""
+
+
+class _Steps:
+    """The steps of one MIP solve so far (HiGHS's checks of its limits plus its
+    branch-and-bound nodes), and the count at which to interrupt it (the callback holds
+    this, not the solver: no reference cycle)."""
+
+    def __init__(self) -> None:
+        self.checks = 0
+        self.nodes = 0
+        self.limit: int | None = None
+
+    @property
+    def count(self) -> int:
+        return self.checks + self.nodes
+
+    def on_check(self, event: Any) -> None:
+        self.checks += 1
+        self.nodes = max(self.nodes, int(event.data_out.mip_node_count))
+        # set either way: HiGHS keeps the flag from the last interrupt into the next solve
+        event.interrupt(self.limit is not None and self.count >= self.limit)
 
 
 class HighsSolver:
@@ -151,6 +185,7 @@ class HighsSolver:
         self._mip = model.is_mip
         self._sense = model.sense
         self._cost = np.asarray(model.cost, dtype=np.float64).copy()
+        self._steps: _Steps | None = None
         if mip_rel_gap is not None:
             self._set("mip_rel_gap", float(mip_rel_gap))
         if mip_abs_gap is not None:
@@ -222,6 +257,30 @@ class HighsSolver:
         if iterations is not None:
             self._set("simplex_iteration_limit", int(iterations))
 
+    def set_step_limit(self, steps: int | None) -> None:
+        """Stop each later MIP solve once it has taken ``steps`` steps (None: no such
+        limit); status WORK_LIMIT. A step is a branch-and-bound node or one of HiGHS's
+        checks of its limits, which it makes between the steps of its search (cut rounds,
+        heuristics, dives); the count is taken at those checks, always at the same points
+        of the search: unlike the clock, it is the same on every machine, and so is the
+        point where the solve stops (a step already started is finished: a root LP or a
+        dive is not interrupted). :attr:`steps` tells how many the last solve took."""
+        if self._steps is None:
+            self._steps = _Steps()
+            self._h.cbMipInterrupt.subscribe(self._steps.on_check)
+        self._steps.limit = None if steps is None else max(1, int(steps))
+
+    @property
+    def steps(self) -> int:
+        """Steps (checks plus nodes) of the last MIP solve, as counted at its last check
+        (0 unless :meth:`set_step_limit` was called) [steps]."""
+        return 0 if self._steps is None else self._steps.count
+
+    @property
+    def nonzeros(self) -> int:
+        """Non-zero coefficients of the model's matrix as it is now [entries]."""
+        return int(self._h.getNumNz())
+
     def set_objective(self, cost: np.ndarray, sense: Sense) -> None:
         """Replace the cost of every column, and the direction."""
         n = cost.shape[0]
@@ -269,6 +328,8 @@ class HighsSolver:
         with presolve off; if the point still disagrees, the solution is not optimal
         (status TIME_LIMIT, ``solver_objective`` keeps HiGHS's value, ``detail`` says so).
         """
+        if self._steps is not None:
+            self._steps.checks = self._steps.nodes = 0
         solution = self._run()
         if not self._disagrees(solution):
             return solution

@@ -69,7 +69,8 @@ class Status(StrEnum):
     TIME_LIMIT = "time_limit"
     """Stopped by the time limit; :attr:`Solution.feasible` says whether a point is known."""
     WORK_LIMIT = "work_limit"
-    """Stopped by a work limit (branch-and-bound nodes, simplex iterations): the same
+    """Stopped by a work limit (branch-and-bound nodes, simplex iterations, the solver's
+    checks of its limits): the same
     model and options stop at the same point on any machine; :attr:`Solution.feasible`
     says whether a point is known."""
     FAILED = "failed"

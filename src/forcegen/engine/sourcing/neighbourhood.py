@@ -23,7 +23,7 @@ import time
 
 import numpy as np
 
-from forcegen.engine.sourcing.budget import MIN_STAGE_SECONDS
+from forcegen.engine.sourcing.budget import MIN_STAGE_SECONDS, WorkBudget
 from forcegen.engine.sourcing.consolidation import consolidate
 from forcegen.engine.sourcing.fill_stages import line_fills
 from forcegen.engine.sourcing.formulation import WHOLE, PartArrays, part_model
@@ -110,10 +110,11 @@ def _resource(
     members: np.ndarray,
     nodes: int,
     seconds: float,
+    work: WorkBudget | None = None,
 ) -> tuple[np.ndarray | None, bool]:
     """The group's units with the fewest nations found in ``nodes`` branch-and-bound
-    nodes (None when no better point was found), and whether the clock (``seconds``)
-    stopped the programme first."""
+    nodes and what is left of ``work`` (None when no better point was found), and whether
+    the clock (``seconds``) stopped the programme first."""
     sub, edges = _group_part(part, units, members)
     model, layout = part_model(problem, sub, full=True)
     n_x, n_f = layout.n_x, layout.n_f
@@ -137,7 +138,11 @@ def _resource(
     np.maximum.at(served, layout.pair_of_edge, (units[edges] > WHOLE).astype(np.float64))
     start[n_x + n_f :] = served
     solver.set_start(start)
+    if work is not None:
+        solver.set_step_limit(work.steps(work.left(), solver.nonzeros))
     found = solver.solve()
+    if work is not None:
+        work.spend(solver.steps, solver.nonzeros)
     clock = found.status == Status.TIME_LIMIT
     if not found.feasible or found.objective > served.sum() - 0.5:
         return None, clock
@@ -151,13 +156,16 @@ def improve_nations(
     fills: np.ndarray,
     seconds: float,
     least: float = 0.0,
+    work: WorkBudget | None = None,
 ) -> tuple[np.ndarray, bool]:
     """``units`` (one per edge of the part [offer units]) with groups of lines re-sourced
     from fewer nations; ``fills`` is each line's fill [line units]: each priority level
     keeps its total (see the module docstring). The search is bounded by work (nodes per
     group, sweeps) and ends early once the (nation, line) pairs reach ``least`` (a proven
-    bound); ``seconds`` [s] is a hard stop. Returns the units and whether the clock
-    stopped the search (then the point depends on the machine's speed)."""
+    bound); ``seconds`` [s] is a hard stop. With ``work`` (spent as it goes) the search
+    also ends when that is spent, at the same point on every machine. Returns the units
+    and whether the clock stopped the search (then the point depends on the machine's
+    speed)."""
     deadline = time.monotonic() + seconds
     x = units.copy()
     capabilities = np.array([problem.lines[int(n)].capability for n in part.line_ids])
@@ -179,8 +187,10 @@ def improve_nations(
                 continue
             if left < MIN_STAGE_SECONDS:
                 return x, True
+            if work is not None and work.left() <= 0:
+                return x, False
             now = line_fills(part, x)
-            new, clock = _resource(problem, part, x, now, groups[k], int(nodes), left)
+            new, clock = _resource(problem, part, x, now, groups[k], int(nodes), left, work)
             if clock:
                 return x, True  # a group's point found in part of its work: not kept
             if new is None:

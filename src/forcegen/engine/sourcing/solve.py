@@ -40,7 +40,7 @@ from typing import Any
 
 import numpy as np
 
-from forcegen.engine.sourcing.budget import Budget
+from forcegen.engine.sourcing.budget import Budget, WorkBudget
 from forcegen.engine.sourcing.fill_stages import (
     HOLD_FEASIBILITY,
     FillOutcome,
@@ -150,15 +150,30 @@ def digest(*parts: object) -> bytes:
     return hashlib.blake2b(repr(parts).encode(), digest_size=20).digest()
 
 
-TIE_BREAK_SECONDS = 6.0
-"""Time budget of the tie-break stages (nations, stated, units) of a solve given no time
-limit, over all its parts [seconds]; the fill stages then have none (they are always
-proven). A stage stopped by it keeps the best point found, and the result says so
-(``status``, ``tie_break_gap`` and each stage's bound)."""
+TIE_BREAK_WORK = 1_000_000
+"""Work budget of the tie-break stages (nations, stated, units) of a solve given no time
+limit, over all its parts [nonzero-steps]: the solver's steps (branch-and-bound nodes and
+its checks of its limits), each weighed by its model's non-zeros plus
+:data:`~forcegen.engine.sourcing.budget.STEP_NONZEROS`
+(:class:`~forcegen.engine.sourcing.budget.WorkBudget`), a measure that, unlike the clock,
+is the same on every machine, so that the same input gives the same assignments
+anywhere. It took 2 to 6 s on the project's machine (docs/sourcing.md). The fill stages
+then have no limit (they are always proven). A stage stopped by it keeps the best point
+found, and the result says so (``status``, ``tie_break_gap``, each stage's bound and its
+``work_limit`` status)."""
 
+PART_WORK = 100_000
+"""Least work for the tie-breaks of one part while the budget has it [nonzero-steps],
+about half a second: a small part is proven within a few steps, and a share in
+proportion to its size could be too small to get past the root."""
+
+TIE_BREAK_SECONDS = 60.0
+"""Backstop of the tie-breaks given :data:`TIE_BREAK_WORK` [seconds]: a clock that only a
+pathological part reaches (ten times the work's 2 to 6 s); a stage it stops reports
+``time_limit``, as under a time limit, and the result may then differ by machine."""
 
 PART_SECONDS = 0.5
-"""Least time for the tie-breaks of one part while the budget has it [seconds]: a small
+"""Least time for the tie-breaks of one part while a time limit has it [seconds]: a small
 part is proven in milliseconds, and a share in proportion to its size could be too short
 to start a solver."""
 
@@ -191,7 +206,8 @@ def solve(
     solve, fill stages first (every part's, level by level across the parts), then the
     tie-breaks, shared by the parts in
     proportion to their edges; without it the fill stages have no limit and the
-    tie-breaks share :data:`TIE_BREAK_SECONDS`. A stage the budget stops keeps its best
+    tie-breaks share :data:`TIE_BREAK_WORK` (the same result on every machine),
+    with :data:`TIE_BREAK_SECONDS` as a backstop. A stage the budget stops keeps its best
     point; ``stages`` reports each stage's value, proven bound and gap.
     """
     budget = Budget(time_limit)
@@ -209,17 +225,16 @@ def solve(
     _fill_by_level(problem, [p for p in parts if p.done is None], budget)
     if full:
         ties = budget if budget.limited else Budget(TIE_BREAK_SECONDS)
+        work = None if budget.limited else WorkBudget(TIE_BREAK_WORK)
         todo = sorted((p for p in parts if p.done is None), key=lambda p: len(p.edges))
         weights = [float(len(part.edges)) for part in todo]
         for k, part in enumerate(todo):
-            seconds = ties.share(weights, k, least=PART_SECONDS)
             try:
-                part.tie_breaks = _tie_breaks(problem, part, seconds)
+                part.tie_breaks = _tie_breaks(problem, part, ties, work, weights, k)
             except HeldTooTight:  # once more with the holds widened; then keep what is found
                 part.loose = True
                 part.fill, part.loose = _fill_part(problem, part, budget)
-                seconds = ties.share(weights, k, least=PART_SECONDS)
-                part.tie_breaks = _tie_breaks(problem, part, seconds, strict=False)
+                part.tie_breaks = _tie_breaks(problem, part, ties, work, weights, k, strict=False)
     filled = [0.0] * len(problem.lines)
     assignments: list[Assignment] = []
     reports: dict[str, list[StageReport]] = {}
@@ -332,11 +347,24 @@ def _fill_part(problem: SourcingProblem, part: _Part, budget: Budget) -> tuple[F
 
 
 def _tie_breaks(
-    problem: SourcingProblem, part: _Part, seconds: float, strict: bool = True
+    problem: SourcingProblem,
+    part: _Part,
+    ties: Budget,
+    work: WorkBudget | None,
+    weights: list[float],
+    k: int,
+    strict: bool = True,
 ) -> TieBreakOutcome:
+    """The tie-break stages of part ``k`` of ``weights``: its share of the time limit
+    ``ties``, or with ``work`` its share of the work (what it uses is spent) and the
+    whole backstop ``ties`` has left."""
     assert part.fill is not None
     arrays = part_arrays(problem, part.lines, part.offers, part.edges)
-    return tie_break_stages(
+    if work is None:
+        seconds, units = ties.share(weights, k, least=PART_SECONDS), None
+    else:
+        seconds, units = ties.left(), work.share(weights, k, least=PART_WORK)
+    outcome = tie_break_stages(
         problem,
         arrays,
         part.fill.optimum,
@@ -344,7 +372,11 @@ def _tie_breaks(
         seconds,
         loose=part.loose,
         strict=strict,
+        work_units=units,
     )
+    if work is not None:
+        work.spent += outcome.work
+    return outcome
 
 
 def units_given(problem: SourcingProblem, edges: list[int], point: Any) -> list[float]:
@@ -468,6 +500,7 @@ __all__ = [
     "DIGITS",
     "HOLD_FEASIBILITY",
     "TIE_BREAK_SECONDS",
+    "TIE_BREAK_WORK",
     "Assignment",
     "Layout",
     "SolverStatus",

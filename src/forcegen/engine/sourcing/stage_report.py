@@ -31,6 +31,10 @@ class StageStatus(StrEnum):
     TIME_LIMIT = "time_limit"
     """Stopped by the time budget with the best point found (or, given no time, the point
     of the stage before); the bound is what was proven by then."""
+    WORK_LIMIT = "work_limit"
+    """Stopped by the work budget of the tie-breaks of a solve given no time limit (a
+    count of the solver's steps) with the best point found; the bound is what was proven
+    by then. The same input gives the same result on every machine."""
     NOT_PROVEN = "not_proven"
     """Not proven for a reason other than the clock: the solver found the values held by
     the stages before too tight to keep (within its tolerances), so the stage kept the
@@ -100,13 +104,15 @@ class StageReport:
 def combine(name: str, maximise: bool, parts: Iterable[StageReport]) -> StageReport:
     """One stage summed over parts: objectives and bounds added (the parts share no
     variable), optimal when every part's is, else time_limit when a part's is, else
-    not_proven; seconds added."""
+    work_limit when a part's is, else not_proven; seconds added."""
     parts = list(parts)
     statuses = {p.status for p in parts}
     if statuses <= {StageStatus.OPTIMAL}:
         status = StageStatus.OPTIMAL
     elif StageStatus.TIME_LIMIT in statuses:
         status = StageStatus.TIME_LIMIT
+    elif StageStatus.WORK_LIMIT in statuses:
+        status = StageStatus.WORK_LIMIT
     else:
         status = StageStatus.NOT_PROVEN
     return StageReport(

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from forcegen.engine.sourcing.budget import MIN_STAGE_SECONDS, Budget
+from forcegen.engine.sourcing.budget import MIN_STAGE_SECONDS, Budget, WorkBudget
 from forcegen.engine.sourcing.consolidation import consolidate
 from forcegen.engine.sourcing.fill_stages import HeldTooTight, hold_row, line_fills
 from forcegen.engine.sourcing.formulation import Layout, PartArrays, granularity, part_model
@@ -81,6 +81,8 @@ class TieBreakOutcome:
     layout: Layout
     reports: list[StageReport]
     values: dict[str, float]
+    work: int = 0
+    """The work the stages used, given a budget of it [nonzero-steps] (:class:`WorkBudget`)."""
 
 
 def _line_of_pair(layout: Layout, part: PartArrays) -> np.ndarray:
@@ -193,12 +195,19 @@ def tie_break_stages(
     seconds: float,
     loose: bool = False,
     strict: bool = True,
+    work_units: int | None = None,
 ) -> TieBreakOutcome:
     """Nations, then stated units, then units used, keeping every fill optimum
     ``optimum`` (per priority [line units]), from the fill stages' point ``fill_point``
     (x then f), within ``seconds`` [s] (inf: no limit). When the solver finds the holds
     leave nothing feasible: raises :class:`HeldTooTight` when ``strict``, else keeps the
     point in hand for that stage and the ones after, reported ``not_proven``.
+
+    With ``work_units`` [nonzero-steps] the stages share that budget of work instead of
+    the clock (:data:`SHARES`; :class:`WorkBudget`), so that the point reached is the
+    same on every machine; a stage it stops reports ``work_limit``. ``seconds`` is then
+    only a backstop that every stage may run to (a stage the clock stops reports
+    ``time_limit``, as without ``work_units``).
 
     Each stage's value is ``costs @ x`` of the point kept, and it is proven only when that
     value meets a proven bound (the data's or the solver's), never on the solver's status
@@ -233,6 +242,7 @@ def tie_break_stages(
     ]
     stages = [s for s in stages if s[1].any()]
     budget = Budget(None if math.isinf(seconds) else seconds, reserve=False)
+    work = None if work_units is None else WorkBudget(work_units)
     weights = [SHARES[name] for name, _, _ in stages]
     reports: list[StageReport] = []
     values: dict[str, float] = {}
@@ -240,36 +250,50 @@ def tie_break_stages(
     stopped = False  # the clock stopped a search: the point depends on the machine's speed
     for k, (name, costs, known) in enumerate(stages):
         start = time.perf_counter()
-        share = budget.share(weights, k)
+        share = budget.share(weights, k) if work is None else budget.left()
         whole = _whole_objective(costs, model.integral)
         value = float(costs @ current)
         bound = known
         done = proven(value, bound, maximise=False)
         large = model.n_cols > SEARCH_COLUMNS
+        allowed = 0 if work is None else work.share(weights, k, least=1)
         if name == "nations" and not done and large and not failed:
             search = share if share < 2 * BRANCH_MIN_SECONDS else share * SEARCH_SHARE
+            piece = None
+            if work is not None:  # its share of the work; the clock only a backstop
+                search, piece = share, work.part(math.floor(allowed * SEARCH_SHARE))
             units, clock = improve_nations(
-                problem, part, current[:n_x], current[n_x : n_x + n_f], search, bound
+                problem, part, current[:n_x], current[n_x : n_x + n_f], search, bound, piece
             )
+            if work is not None and piece is not None:
+                work.take(piece)
+                allowed = work.share(weights, k, least=1)
             stopped = stopped or clock
             fills = line_fills(part, units)  # a level's fill may have moved between its lines
             current = np.concatenate([units, fills, _served(layout, units)])
             value = float(costs @ current)
             done = proven(value, bound, maximise=False)
-            share = budget.share(weights, k)
+            share = budget.share(weights, k) if work is None else budget.left()
         least = BRANCH_MIN_SECONDS if large else MIN_STAGE_SECONDS
+        if work is not None:  # the work decides; the backstop only needs to be running
+            least = MIN_STAGE_SECONDS if allowed else math.inf
         if not done and share >= least and not failed:
             gap = WHOLE_GAP if whole else SOLVER_GAP
             solver.set_mip_gaps(0.0, gap)
             solver.set_objective(costs, Sense.MINIMISE)
             solver.set_start(current)
             solver.set_time_limit(share)
+            if work is not None:
+                solver.set_step_limit(work.steps(allowed, solver.nonzeros))
             solution = solver.solve()
+            if work is not None:
+                work.spend(solver.steps, solver.nonzeros)
+                stopped = stopped or solution.status == Status.TIME_LIMIT
             if solution.status in (Status.INFEASIBLE, Status.INFEASIBLE_OR_UNBOUNDED):
                 if strict:
                     raise HeldTooTight(f"the sourcing solver failed: {solution.detail}")
                 failed = True  # this stage and the ones after keep the point in hand
-            elif solution.status not in (Status.OPTIMAL, Status.TIME_LIMIT):
+            elif solution.status not in (Status.OPTIMAL, Status.TIME_LIMIT, Status.WORK_LIMIT):
                 raise ForcegenError(f"the sourcing solver failed: {solution.detail}")
             elif solution.feasible:
                 reached = float(costs @ solution.x)  # the point's own value, never the status's
@@ -287,6 +311,8 @@ def tie_break_stages(
         if done:
             bound = value
         status = StageStatus.OPTIMAL if done and not stopped else StageStatus.TIME_LIMIT
+        if work is not None and not done and not stopped:
+            status = StageStatus.WORK_LIMIT
         if failed and not done:
             status = StageStatus.NOT_PROVEN
         reports.append(
@@ -295,7 +321,8 @@ def tie_break_stages(
         values[name] = value
         row = hold_row(costs, value, maximise=False)
         solver.add_row(row.lower, row.upper, row.index, row.value)
-    return TieBreakOutcome(current, layout, reports, values)
+    used = 0 if work is None else work.spent
+    return TieBreakOutcome(current, layout, reports, values, used)
 
 
 __all__ = ["SHARES", "TieBreakOutcome", "nations_bound", "tie_break_stages", "units_bound"]
