@@ -3,9 +3,12 @@ gap, the fill granularity and the exact bounds the fill stages are proven with."
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
+import threading
 import time
+from collections.abc import Iterator
 
 import numpy as np
 import pytest
@@ -273,13 +276,9 @@ def test_the_nation_searches_keep_fills_and_quantities_and_never_add_nations() -
 # -- determinism ----------------------------------------------------------------------------
 
 
-def test_the_same_input_gives_the_same_result_whatever_the_limit_and_the_load() -> None:
-    """Every search is bounded by work, not by the clock: with no stage stopped by the time
-    limit, the JSON is the same under a different limit and with the other core busy."""
-    import threading
-
-    ws = coalition(20)
-    first = forcegen.source_requirement(ws, "synthetic", time_limit=60.0)
+@contextlib.contextmanager
+def _other_core_busy() -> Iterator[None]:
+    """The other core kept busy by a thread of Python arithmetic while the block runs."""
     stop = threading.Event()
 
     def busy() -> None:
@@ -289,10 +288,19 @@ def test_the_same_input_gives_the_same_result_whatever_the_limit_and_the_load() 
     thread = threading.Thread(target=busy, daemon=True)
     thread.start()
     try:
-        second = forcegen.source_requirement(ws, "synthetic", time_limit=120.0)
+        yield
     finally:
         stop.set()
         thread.join()
+
+
+def test_the_same_input_gives_the_same_result_whatever_the_limit_and_the_load() -> None:
+    """Every search is bounded by work, not by the clock: with no stage stopped by the time
+    limit, the JSON is the same under a different limit and with the other core busy."""
+    ws = coalition(20)
+    first = forcegen.source_requirement(ws, "synthetic", time_limit=60.0)
+    with _other_core_busy():
+        second = forcegen.source_requirement(ws, "synthetic", time_limit=120.0)
     # proven in about a second: no stage stopped by the clock, so the contract applies
     assert first.status == SolverStatus.OPTIMAL and second.status == SolverStatus.OPTIMAL
     a, b = first.to_json(), second.to_json()
@@ -406,23 +414,10 @@ def test_without_a_time_limit_the_tie_breaks_end_at_the_same_point_on_a_slower_m
     ten times slower (the clock ten times faster) and with the other core busy. Under the
     6 s clock they used before, a 1,000-pledge `run` gave other nations on 9 lines with
     the other core busy."""
-    import threading
-
     quiet = _stopped_by_work(monkeypatch, None)
     assert _stopped_by_work(monkeypatch, _SlowClock(10.0)) == quiet
-    stop = threading.Event()
-
-    def busy() -> None:
-        while not stop.is_set():
-            sum(i * i for i in range(10_000))
-
-    thread = threading.Thread(target=busy, daemon=True)
-    thread.start()
-    try:
+    with _other_core_busy():
         loaded = _stopped_by_work(monkeypatch, None)
-    finally:
-        stop.set()
-        thread.join()
     assert loaded == quiet
 
 
