@@ -265,3 +265,33 @@ def test_a_mip_takes_the_same_path_on_one_core_as_on_two() -> None:
         for where in ("every-core", "one-core")
     }
     assert json.loads(runs["one-core"]) == json.loads(runs["every-core"])
+
+
+_EARLIER_HIGHS = """
+import highspy, sys
+h = highspy.Highs()
+h.setOptionValue("output_flag", False)
+h.setOptionValue("threads", int(sys.argv[1]))  # as HiGHS's default does on a 1- or 4-core machine
+h.addVar(0, 1)
+h.run()
+import forcegen
+ws = forcegen.load_builtin("mnf-ukraine")
+print(forcegen.source_requirement(ws, "force-10k").status.value)
+"""
+
+
+@pytest.mark.parametrize("threads", [1, 3])
+def test_forcegen_solves_after_another_highs_use_in_the_process(threads: int) -> None:
+    """highs.THREADS sets threads = 2 on every Highs; HiGHS keeps one thread scheduler per
+    process and refuses a run whose 'threads' differs from it ('Option threads is set to
+    2 but the scheduler has already been initialized to use 1 threads'). Every forcegen
+    solve failed so after any earlier highspy use with its default options on a machine
+    whose core count is not 2 (found in review); the adapter now sets the scheduler up
+    again and runs once more."""
+    done = subprocess.run(
+        [sys.executable, "-c", _EARLIER_HIGHS, str(threads)],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr[-800:]
+    assert done.stdout.strip().splitlines()[-1] == "optimal"

@@ -19,7 +19,11 @@ Solver logs are off unless :func:`set_solver_log` was given a stream (``forcegen
 The same answer on every machine: HiGHS 1.16's MIP search runs one worker per available
 core by default, and a search with one worker takes another path than with two (a
 1,000-pledge ``forcegen run`` named other nations on 8 lines pinned to one core). Every
-``Highs`` is given :data:`THREADS` instead, whatever the machine has.
+``Highs`` is given :data:`THREADS` instead, whatever the machine has. HiGHS keeps one
+thread scheduler per process and refuses to run with another count than it was set up
+with; when something else in the process used HiGHS first with its own count, the first
+solve that is refused this way sets the scheduler up again with :data:`THREADS`
+(``Highs.resetGlobalScheduler``) and runs once more.
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ import numpy as np
 from forcegen.solvers.model import LinearModel, Method, Sense, Solution, SolverError, Status
 
 _CONSTRUCT = threading.Lock()
+_SCHEDULER = threading.Lock()
 _log_stream: TextIO | None = None
 
 THREADS = 2
@@ -93,6 +98,15 @@ def wait_for_quiet_construction(timeout: float) -> None:
     /dev/null; held afterwards, so that what is written next is not lost (used only on
     the way out of the process, by the Ctrl-C handler)."""
     _CONSTRUCT.acquire(timeout=timeout)
+
+
+def _take_scheduler() -> None:
+    """Set HiGHS's thread scheduler of this process up again, for :data:`THREADS` threads
+    at the next run: it waits for the solves on the old one to end."""
+    import highspy
+
+    with _SCHEDULER:
+        highspy.Highs.resetGlobalScheduler(True)
 
 
 def new_highs() -> Any:
@@ -273,7 +287,8 @@ class HighsSolver:
     @property
     def steps(self) -> int:
         """Steps (checks plus nodes) of the last MIP solve, as counted at its last check
-        (0 unless :meth:`set_step_limit` was called) [steps]."""
+        (0 unless :meth:`set_step_limit` was called; of its last run when it had to be
+        run again, each run limited alike) [steps]."""
         return 0 if self._steps is None else self._steps.count
 
     @property
@@ -328,8 +343,6 @@ class HighsSolver:
         with presolve off; if the point still disagrees, the solution is not optimal
         (status TIME_LIMIT, ``solver_objective`` keeps HiGHS's value, ``detail`` says so).
         """
-        if self._steps is not None:
-            self._steps.checks = self._steps.nodes = 0
         solution = self._run()
         if not self._disagrees(solution):
             return solution
@@ -360,8 +373,16 @@ class HighsSolver:
         return bool(abs(reported - reached) > AGREEMENT * max(1.0, abs(reported)))
 
     def _run(self) -> Solution:
+        import highspy
+
         h = self._h
-        h.run()
+        if self._steps is not None:
+            self._steps.checks = self._steps.nodes = 0
+        if h.run() == highspy.HighsStatus.kError and h.getModelStatus().name == "kNotset":
+            _take_scheduler()  # another user of HiGHS set up its threads differently
+            if self._steps is not None:
+                self._steps.checks = self._steps.nodes = 0
+            h.run()
         status = h.getModelStatus()
         ours = _STATUS.get(status.name, Status.FAILED)
         detail = str(h.modelStatusToString(status))

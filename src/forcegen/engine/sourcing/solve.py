@@ -40,7 +40,7 @@ from typing import Any
 
 import numpy as np
 
-from forcegen.engine.sourcing.budget import Budget, WorkBudget
+from forcegen.engine.sourcing.budget import Budget
 from forcegen.engine.sourcing.fill_stages import (
     HOLD_FEASIBILITY,
     FillOutcome,
@@ -150,27 +150,26 @@ def digest(*parts: object) -> bytes:
     return hashlib.blake2b(repr(parts).encode(), digest_size=20).digest()
 
 
-TIE_BREAK_WORK = 1_000_000
-"""Work budget of the tie-break stages (nations, stated, units) of a solve given no time
-limit, over all its parts [nonzero-steps]: the solver's steps (branch-and-bound nodes and
-its checks of its limits), each weighed by its model's non-zeros plus
+TIE_BREAK_WORK = 500_000
+"""Work budget of the tie-break stages (nations, stated, units) of each part of a solve
+given no time limit [nonzero-steps]: the solver's steps (branch-and-bound nodes and its
+checks of its limits), each weighed by its model's non-zeros plus
 :data:`~forcegen.engine.sourcing.budget.STEP_NONZEROS`
 (:class:`~forcegen.engine.sourcing.budget.WorkBudget`), a measure that, unlike the clock,
 is the same on every machine, so that the same input gives the same assignments
-anywhere. It took 2 to 6 s on the project's machine (docs/sourcing.md). The fill stages
-then have no limit (they are always proven). A stage stopped by it keeps the best point
-found, and the result says so (``status``, ``tie_break_gap``, each stage's bound and its
-``work_limit`` status)."""
-
-PART_WORK = 100_000
-"""Least work for the tie-breaks of one part while the budget has it [nonzero-steps],
-about half a second: a small part is proven within a few steps, and a share in
-proportion to its size could be too small to get past the root."""
+anywhere. Each part has its own, whatever the other parts of the problem and whether
+they were cached: a part's result depends on the part alone, so a Monte Carlo pattern's
+does not depend on the patterns solved before it, nor on how they are split among
+workers. Most parts are proven within a fraction of it; a part it stops took 2 to 6 s
+on the project's machine (docs/sourcing.md). The fill stages then have no limit (they are
+always proven). A stage stopped by it keeps the best point found, and the result says so
+(``status``, ``tie_break_gap``, each stage's bound and its ``work_limit`` status)."""
 
 TIE_BREAK_SECONDS = 60.0
-"""Backstop of the tie-breaks given :data:`TIE_BREAK_WORK` [seconds]: a clock that only a
-pathological part reaches (ten times the work's 2 to 6 s); a stage it stops reports
-``time_limit``, as under a time limit, and the result may then differ by machine."""
+"""Backstop of the tie-breaks given :data:`TIE_BREAK_WORK`, over all the parts of a solve
+[seconds]: a clock that only a problem with many hard parts, or a much slower or loaded
+machine, reaches; a stage it stops (or leaves unstarted) reports ``time_limit``, as
+under a time limit, and the result may then differ by machine."""
 
 PART_SECONDS = 0.5
 """Least time for the tie-breaks of one part while a time limit has it [seconds]: a small
@@ -206,9 +205,10 @@ def solve(
     solve, fill stages first (every part's, level by level across the parts), then the
     tie-breaks, shared by the parts in
     proportion to their edges; without it the fill stages have no limit and the
-    tie-breaks share :data:`TIE_BREAK_WORK` (the same result on every machine),
-    with :data:`TIE_BREAK_SECONDS` as a backstop. A stage the budget stops keeps its best
-    point; ``stages`` reports each stage's value, proven bound and gap.
+    tie-breaks of each part have :data:`TIE_BREAK_WORK` (the same result on every
+    machine), with :data:`TIE_BREAK_SECONDS` over all parts as a backstop. A stage the
+    budget stops keeps its best point; ``stages`` reports each stage's value, proven
+    bound and gap.
     """
     budget = Budget(time_limit)
     parts = [_Part(*component) for component in _components(problem)]
@@ -225,7 +225,7 @@ def solve(
     _fill_by_level(problem, [p for p in parts if p.done is None], budget)
     if full:
         ties = budget if budget.limited else Budget(TIE_BREAK_SECONDS)
-        work = None if budget.limited else WorkBudget(TIE_BREAK_WORK)
+        work = not budget.limited
         todo = sorted((p for p in parts if p.done is None), key=lambda p: len(p.edges))
         weights = [float(len(part.edges)) for part in todo]
         for k, part in enumerate(todo):
@@ -350,21 +350,21 @@ def _tie_breaks(
     problem: SourcingProblem,
     part: _Part,
     ties: Budget,
-    work: WorkBudget | None,
+    work: bool,
     weights: list[float],
     k: int,
     strict: bool = True,
 ) -> TieBreakOutcome:
     """The tie-break stages of part ``k`` of ``weights``: its share of the time limit
-    ``ties``, or with ``work`` its share of the work (what it uses is spent) and the
-    whole backstop ``ties`` has left."""
+    ``ties``, or with ``work`` the part's own :data:`TIE_BREAK_WORK` and what the backstop
+    ``ties`` has left."""
     assert part.fill is not None
     arrays = part_arrays(problem, part.lines, part.offers, part.edges)
-    if work is None:
-        seconds, units = ties.share(weights, k, least=PART_SECONDS), None
+    if work:
+        seconds, units = ties.left(), TIE_BREAK_WORK
     else:
-        seconds, units = ties.left(), work.share(weights, k, least=PART_WORK)
-    outcome = tie_break_stages(
+        seconds, units = ties.share(weights, k, least=PART_SECONDS), None
+    return tie_break_stages(
         problem,
         arrays,
         part.fill.optimum,
@@ -374,9 +374,6 @@ def _tie_breaks(
         strict=strict,
         work_units=units,
     )
-    if work is not None:
-        work.spent += outcome.work
-    return outcome
 
 
 def units_given(problem: SourcingProblem, edges: list[int], point: Any) -> list[float]:

@@ -277,6 +277,8 @@ def tie_break_stages(
         least = BRANCH_MIN_SECONDS if large else MIN_STAGE_SECONDS
         if work is not None:  # the work decides; the backstop only needs to be running
             least = MIN_STAGE_SECONDS if allowed else math.inf
+            if allowed and share < least and not done and not failed:
+                stopped = True  # the backstop clock, not the work, leaves it unstarted
         if not done and share >= least and not failed:
             gap = WHOLE_GAP if whole else SOLVER_GAP
             solver.set_mip_gaps(0.0, gap)
