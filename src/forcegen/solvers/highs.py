@@ -165,6 +165,10 @@ class _Steps:
     def count(self) -> int:
         return self.checks + self.nodes
 
+    def restart(self) -> None:
+        """Count from zero (a new run)."""
+        self.checks = self.nodes = 0
+
     def on_check(self, event: Any) -> None:
         self.checks += 1
         self.nodes = max(self.nodes, int(event.data_out.mip_node_count))
@@ -377,11 +381,11 @@ class HighsSolver:
 
         h = self._h
         if self._steps is not None:
-            self._steps.checks = self._steps.nodes = 0
+            self._steps.restart()
         if h.run() == highspy.HighsStatus.kError and h.getModelStatus().name == "kNotset":
             _take_scheduler()  # another user of HiGHS set up its threads differently
             if self._steps is not None:
-                self._steps.checks = self._steps.nodes = 0
+                self._steps.restart()
             h.run()
         status = h.getModelStatus()
         ours = _STATUS.get(status.name, Status.FAILED)

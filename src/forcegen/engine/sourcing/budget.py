@@ -6,8 +6,12 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from forcegen.errors import ForcegenError
+
+if TYPE_CHECKING:
+    from forcegen.solvers import HighsSolver, Solution
 
 DEFAULT_TIME_LIMIT = 20.0
 """Time budget of ``forcegen source`` and :func:`forcegen.source_requirement` when none is
@@ -108,6 +112,14 @@ class WorkBudget:
         """Take a solve's work off what is left: ``steps`` [steps] (at least one) on a
         model of ``nonzeros`` non-zeros."""
         self.spent += max(1, steps) * (max(0, nonzeros) + STEP_NONZEROS)
+
+    def solve(self, solver: HighsSolver, units: int) -> Solution:
+        """``solver.solve()`` stopped after the steps ``units`` [nonzero-steps] of this
+        budget buy on its model; what the solve took is spent."""
+        solver.set_step_limit(self.steps(units, solver.nonzeros))
+        solution = solver.solve()
+        self.spend(solver.steps, solver.nonzeros)
+        return solution
 
     def part(self, units: int) -> WorkBudget:
         """A budget of at most ``units`` [nonzero-steps] of what is left, for one piece of

@@ -138,11 +138,7 @@ def _resource(
     np.maximum.at(served, layout.pair_of_edge, (units[edges] > WHOLE).astype(np.float64))
     start[n_x + n_f :] = served
     solver.set_start(start)
-    if work is not None:
-        solver.set_step_limit(work.steps(work.left(), solver.nonzeros))
-    found = solver.solve()
-    if work is not None:
-        work.spend(solver.steps, solver.nonzeros)
+    found = solver.solve() if work is None else work.solve(solver, work.left())
     clock = found.status == Status.TIME_LIMIT
     if not found.feasible or found.objective > served.sum() - 0.5:
         return None, clock

@@ -81,8 +81,6 @@ class TieBreakOutcome:
     layout: Layout
     reports: list[StageReport]
     values: dict[str, float]
-    work: int = 0
-    """The work the stages used, given a budget of it [nonzero-steps] (:class:`WorkBudget`)."""
 
 
 def _line_of_pair(layout: Layout, part: PartArrays) -> np.ndarray:
@@ -285,11 +283,8 @@ def tie_break_stages(
             solver.set_objective(costs, Sense.MINIMISE)
             solver.set_start(current)
             solver.set_time_limit(share)
+            solution = solver.solve() if work is None else work.solve(solver, allowed)
             if work is not None:
-                solver.set_step_limit(work.steps(allowed, solver.nonzeros))
-            solution = solver.solve()
-            if work is not None:
-                work.spend(solver.steps, solver.nonzeros)
                 stopped = stopped or solution.status == Status.TIME_LIMIT
             if solution.status in (Status.INFEASIBLE, Status.INFEASIBLE_OR_UNBOUNDED):
                 if strict:
@@ -323,8 +318,7 @@ def tie_break_stages(
         values[name] = value
         row = hold_row(costs, value, maximise=False)
         solver.add_row(row.lower, row.upper, row.index, row.value)
-    used = 0 if work is None else work.spent
-    return TieBreakOutcome(current, layout, reports, values, used)
+    return TieBreakOutcome(current, layout, reports, values)
 
 
 __all__ = ["SHARES", "TieBreakOutcome", "nations_bound", "tie_break_stages", "units_bound"]
