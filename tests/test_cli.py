@@ -232,6 +232,29 @@ def test_progress_bar_renders_on_a_terminal() -> None:
     assert none is None
 
 
+def test_two_progress_bars_show_together_each_in_its_unit() -> None:
+    import io
+
+    from rich.console import Console
+
+    from forcegen.cli.progress import progress_bars
+
+    out = io.StringIO()
+    console = Console(file=out, force_terminal=True, width=100)
+    bar, (sampling, filling) = progress_bars(
+        [("sampling", 50, "draws"), ("filling", 0, "part fills")], console
+    )
+    assert sampling is not None and filling is not None
+    with bar:
+        sampling(50, 50)
+        filling(7, 157)
+        bar.refresh()  # type: ignore[attr-defined]
+    shown = out.getvalue()
+    assert "50/50 draws" in shown and "7/157 part fills" in shown
+    _, nones = progress_bars([("a", 1, "x"), ("b", 1, "y")], Console(file=io.StringIO()))
+    assert nones == [None, None]
+
+
 def test_montecarlo_and_sweep_refuse_bad_options(tmp_path: Path) -> None:
     afile = tmp_path / "afile"
     afile.write_text("x", encoding="utf-8")

@@ -69,6 +69,7 @@ if TYPE_CHECKING:
     from forcegen.engine.sourcing.stage_report import StageReport as StageReport
     from forcegen.engine.sourcing.stage_report import StageStatus as StageStatus
     from forcegen.engine.study_cost import CostEstimate as CostEstimate
+    from forcegen.engine.study_cost import StudyPace as StudyPace
     from forcegen.engine.study_cost import study_cost as study_cost
     from forcegen.engine.supply import SupplyCut as SupplyCut
     from forcegen.engine.supply import SupplyResult as SupplyResult

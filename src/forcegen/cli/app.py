@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, contextmanager, nullcontext
 from pathlib import Path
@@ -399,7 +400,7 @@ def montecarlo(
                 forcegen.tcp_address(scheduler)
             except forcegen.SchedulerAddressError as exc:
                 _fail(f"error: --scheduler {exc.text!r}: {exc.problem}; expected {exc.expected}")
-        from forcegen.cli.progress import output_dir, progress_bar
+        from forcegen.cli.progress import output_dir, progress_bars
 
         exports.check_paths(csv, xlsx)
         ws = resolve_workspace(workspace, set_, as_of, ledger, known_at)
@@ -418,7 +419,20 @@ def montecarlo(
                 else "note: Dask is not installed (pip install 'forcegen[dask]'): filling the "
                 "distinct patterns in this process"
             )
-        bar, update = progress_bar("sampling", 0 if exact else draws, "draws")
+        fill_unit = "patterns" if on_dask else "part fills"
+        bar, (update, fill_update) = progress_bars(
+            [("sampling", 0 if exact else draws, "draws"), ("filling", 0, fill_unit)]
+        )
+        pace = forcegen.StudyPace(estimate, fill_unit)
+        hint = "" if on_dask else "; --dask fills them on several processes"
+
+        def on_fill(done: int, total: int) -> None:
+            if fill_update is not None:
+                fill_update(done, total)
+            said = pace.check(done, total, time.monotonic())
+            if said is not None:
+                _stderr(f"warning: {said}{hint}")
+
         with ExitStack() as stack:
             client = None
             if on_dask:
@@ -435,6 +449,7 @@ def montecarlo(
                     workers=workers,
                     progress=update,
                     client=client,
+                    fill_progress=on_fill,
                 )
         with forcegen.OutputTransaction() as out:
             exports.write(

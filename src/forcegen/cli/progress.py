@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any
 
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TimeRemainingColumn
+from rich.progress import BarColumn, Progress, TaskID, TimeRemainingColumn
 
 from forcegen import check_folder, check_target
 from forcegen.cli.console import make_console
@@ -24,23 +24,38 @@ def progress_bar(
     On anything but a terminal (pipes, CI logs) there is no bar and no update function.
     The update function takes (done, total) and may change the total.
     """
+    bar, (update,) = progress_bars([(description, total, unit)], console)
+    return bar, update
+
+
+def progress_bars(
+    tasks: Sequence[tuple[str, int, str]], console: Console | None = None
+) -> tuple[AbstractContextManager[Any], list[Update | None]]:
+    """Transient progress bars, one per (description, total, unit) of ``tasks``, shown
+    together, and an update function for each (as :func:`progress_bar`'s; on anything
+    but a terminal, no bars and None for each)."""
     console = console or make_console(stderr=True)
     if not console.is_terminal:
-        return nullcontext(), None
+        return nullcontext(), [None for _ in tasks]
     bar = Progress(
         "[progress.description]{task.description}",
         BarColumn(),
-        "{task.completed:,.0f}/{task.total:,.0f} " + unit,
+        "{task.completed:,.0f}/{task.total:,.0f} {task.fields[unit]}",
         TimeRemainingColumn(),
         console=console,
         transient=True,
     )
-    task = bar.add_task(description, total=max(total, 1))
 
-    def update(done: int, new_total: int) -> None:
-        bar.update(task, completed=done, total=max(new_total, 1))
+    def updater(task: TaskID) -> Update:
+        def update(done: int, new_total: int) -> None:
+            bar.update(task, completed=done, total=max(new_total, 1))
 
-    return bar, update
+        return update
+
+    return bar, [
+        updater(bar.add_task(description, total=max(total, 1), unit=unit))
+        for description, total, unit in tasks
+    ]
 
 
 def output_dir(path: Path) -> Path:

@@ -110,9 +110,67 @@ class CostEstimate:
             else f"exponent {self.curve.exponent():.1f}"
         )
         return (
-            f"{what} will take about {_duration(self.seconds)} by the measured cost "
+            f"{what} will take about {duration(self.seconds)} by the measured cost "
             f"(docs/benchmarks.md, curve {self.curve.command!r}: {self.curve.held}; {growth}; "
             f"{self.curve.measured}); running it anyway"
+        )
+
+
+PACE_SECONDS = 5.0
+"""Time into a batch of work [seconds] before :class:`StudyPace` reads its pace: long
+enough for a few part fills, short against the minute a warning is about."""
+
+
+@dataclass
+class StudyPace:
+    """The pace of a study's batches of work, read while they run: the estimate made
+    before any work (:func:`study_cost`) sizes a Monte Carlo run by distinct patterns x
+    requirement lines and cannot see how hard each part of a requirement is (a
+    1,000-pledge coalition whose patterns each need the tie-breaks on an 18-line part:
+    1.4 s a part fill, where the curve says about a second for the whole study). The
+    fills themselves can: each batch reports (done, total) before its first
+    (:func:`~forcegen.engine.odds.outcomes.requirement_fills`), so a few seconds in, the
+    time so far gives the batch's time to come.
+
+    ``estimate``: the estimate before the run (None: there was none); a study it already
+    called slow is not warned about again. ``unit``: what (done, total) counts.
+    """
+
+    estimate: CostEstimate | None
+    unit: str = "part fills"
+    started: float = 0.0
+    """When the current batch started [seconds, on the caller's clock]."""
+    warned: bool = False
+
+    def __post_init__(self) -> None:
+        self.warned = self.warned or (self.estimate is not None and self.estimate.slow)
+
+    def check(self, done: int, total: int, now: float) -> str | None:
+        """Read the pace at ``now`` [seconds, the caller's monotonic clock], ``done`` of
+        ``total`` of the current batch done (0 done: a new batch starts now). One
+        warning, once per study, when the batch is :data:`PACE_SECONDS` in and will take
+        more than :data:`SLOW_SECONDS` at its pace so far; else None."""
+        if done == 0:
+            self.started = now
+            return None
+        elapsed = now - self.started
+        if self.warned or elapsed < PACE_SECONDS or done >= total:
+            return None
+        projected = elapsed * total / done
+        if projected <= SLOW_SECONDS:
+            return None
+        self.warned = True
+        said = (
+            f"about {duration(self.estimate.seconds)}"
+            if self.estimate is not None
+            else "no estimate"
+        )
+        return (
+            f"the requirement fills are slower than the measured cost said ({said}): "
+            f"{done:,} of {total:,} {self.unit} took {duration(elapsed)}, so this batch "
+            f"will take about {duration(projected)} (the cost table counts distinct "
+            "patterns x requirement lines and cannot see how hard each part of a "
+            "requirement is; docs/benchmarks.md)"
         )
 
 
@@ -120,7 +178,8 @@ def _count(value: float) -> str:
     return f"{value:,.0f}"
 
 
-def _duration(seconds: float) -> str:
+def duration(seconds: float) -> str:
+    """``seconds`` in words a user reads at a glance: "45 s", "12 min", "3.5 h", "9 days"."""
     if seconds < 90:
         return f"{seconds:.0f} s"
     if seconds < 90 * 60:

@@ -30,7 +30,7 @@ from forcegen.engine.odds.outcomes import (
     pattern_outcomes,
     requirement_fills,
 )
-from forcegen.engine.odds.sampling import find_codes
+from forcegen.engine.odds.sampling import Progress, find_codes
 from forcegen.model.workspace import Workspace
 
 TASKS_PER_WORKER = 4
@@ -46,11 +46,17 @@ def chunk_fills(workspace: Workspace, model: ConditionModel, codes: NDArray[np.u
 
 
 def distributed_fills(
-    client: Any, workspace: Workspace, model: ConditionModel, codes: NDArray[np.uint64]
+    client: Any,
+    workspace: Workspace,
+    model: ConditionModel,
+    codes: NDArray[np.uint64],
+    progress: Progress | None = None,
 ) -> Fills:
     """:func:`~forcegen.engine.odds.outcomes.requirement_fills` of the patterns ``codes``
     (at least one, the workspace with requirements), in chunks on the Dask ``client``'s
-    workers, rows in the order of ``codes``."""
+    workers, rows in the order of ``codes``. ``progress(done, total)`` counts the
+    patterns [patterns]: once with 0 done when the chunks are sent, then as each chunk
+    comes back, whichever comes first."""
     workers = max(1, len(client.scheduler_info().get("workers", {})))
     tasks = max(1, min(workers * TASKS_PER_WORKER, codes.shape[0] // MIN_PATTERNS_PER_TASK))
     bounds = np.linspace(0, codes.shape[0], tasks + 1).astype(int)
@@ -64,6 +70,18 @@ def distributed_fills(
             for lo, hi in itertools.pairwise(bounds)
         ]
         with work_on_cluster():
+            if progress is not None:
+                from distributed import as_completed
+
+                size = {
+                    f.key: int(hi - lo)
+                    for f, (lo, hi) in zip(futures, itertools.pairwise(bounds), strict=True)
+                }
+                done = 0
+                progress(0, codes.shape[0])
+                for future in as_completed(futures):  # type: ignore[no-untyped-call]
+                    done += size[future.key]
+                    progress(done, codes.shape[0])
             parts = client.gather(futures)
     finally:
         client.cancel(shared)
@@ -91,13 +109,14 @@ class KnownFills:
         workspace: Workspace,
         model: ConditionModel,
         codes: NDArray[np.uint64],
+        progress: Progress | None = None,
     ) -> Fills:
         """The fills of ``codes`` [codes x requirements], those not known yet filled on
-        the ``client`` first."""
+        the ``client`` first (``progress``: :func:`distributed_fills`)."""
         _, known = find_codes(self.codes, codes)
         missing = np.unique(codes[~known])
         if missing.shape[0]:
-            new = distributed_fills(client, workspace, model, missing)
+            new = distributed_fills(client, workspace, model, missing, progress)
             merged = np.concatenate([self.codes, missing])
             order = np.argsort(merged, kind="stable")
             old: Fills = self.fills or (new[0][:0], new[1][:0], new[2][:0])
@@ -120,12 +139,14 @@ def distributed_outcomes(
     personnel: Mapping[str, int],
     breakdown: bool = True,
     known: KnownFills | None = None,
+    progress: Progress | None = None,
 ) -> PatternOutcomes:
     """:func:`~forcegen.engine.odds.outcomes.pattern_outcomes` of ``codes`` with the
     requirement fills computed in chunks on the Dask ``client``'s workers (only those of
-    patterns not in ``known``, which then holds them too)."""
+    patterns not in ``known``, which then holds them too; ``progress``:
+    :func:`distributed_fills`)."""
     if not workspace.requirements or codes.shape[0] == 0:
         return pattern_outcomes(workspace, model, codes, None, personnel, breakdown)
     known = known if known is not None else KnownFills()
-    fills = known.fills_of(client, workspace, model, codes)
+    fills = known.fills_of(client, workspace, model, codes, progress)
     return pattern_outcomes(workspace, model, codes, None, personnel, breakdown, fills)

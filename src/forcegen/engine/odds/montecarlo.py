@@ -309,9 +309,16 @@ class _Evaluator:
     """Pattern outcomes of a table's codes: in this process, or in chunks on the Dask
     ``client`` (:mod:`~forcegen.engine.odds.distributed`)."""
 
-    def __init__(self, workspace: Workspace, model: ConditionModel, client: Any = None) -> None:
+    def __init__(
+        self,
+        workspace: Workspace,
+        model: ConditionModel,
+        client: Any = None,
+        progress: Progress | None = None,
+    ) -> None:
         self.workspace = workspace
         self.model = model
+        self.progress = progress
         self.cache: dict[Any, Any] = {}  # sourcing results, shared by every pass
         self.personnel = checked_personnel(workspace)
         self.client = client
@@ -331,9 +338,16 @@ class _Evaluator:
                 self.personnel,
                 breakdown,
                 self.known,
+                self.progress,
             )
         return pattern_outcomes(
-            self.workspace, self.model, codes, self.cache, self.personnel, breakdown
+            self.workspace,
+            self.model,
+            codes,
+            self.cache,
+            self.personnel,
+            breakdown,
+            progress=self.progress,
         )
 
 
@@ -442,6 +456,7 @@ def monte_carlo(
     workers: int = 1,
     progress: Progress | None = None,
     client: Any = None,
+    fill_progress: Progress | None = None,
 ) -> MonteCarloResult:
     """Sample (or, with ``exact``, enumerate) the free conditions of ``scenario``.
 
@@ -453,6 +468,14 @@ def monte_carlo(
     from the base pattern table where that is exact (:mod:`~forcegen.engine.odds.forcing`),
     else drawn again. ``client`` (a Dask client) evaluates the distinct patterns in chunks
     on its workers (:mod:`~forcegen.engine.odds.distributed`); None evaluates them here.
+    ``progress(done, total)`` counts the draws of every pass [draws];
+    ``fill_progress(done, total)`` the requirement fills of each batch of distinct
+    patterns (the base table, then the forced cases): in this process the part fills
+    left to the optimiser [part fills], the total known before the first
+    (:func:`~forcegen.engine.odds.outcomes.requirement_fills`), on a cluster the
+    patterns [patterns] as their chunks come back
+    (:func:`~forcegen.engine.odds.distributed.distributed_fills`); each batch starts
+    again from 0.
     ``draws`` and ``workers`` are checked against :data:`~forcegen.limits.MAX_DRAWS` and
     :data:`~forcegen.limits.MAX_WORKERS` before any work.
     """
@@ -462,7 +485,7 @@ def monte_carlo(
     workers = check_workers(workers)
     scenario_id, assume = _assume(workspace, scenario)
     model = condition_model(workspace, assume, probabilities)
-    evaluate = _Evaluator(workspace, model, client)
+    evaluate = _Evaluator(workspace, model, client, fill_progress)
     # forced cases from the base table where exact (forcing.py); the others drawn again
     from_table = sensitivity and not exact and table_ok_for(draws, evaluate.personnel)
     redraw = [

@@ -1,7 +1,7 @@
 """What each condition pattern yields: active pledges, personnel, requirement fill.
 
 Condition expressions are evaluated as NumPy array operations over all patterns at
-once, and so is the requirement fill (:func:`~forcegen.engine.sourcing.fill.fill_batch`, the
+once, and so is the requirement fill (:class:`~forcegen.engine.sourcing.fill.BatchFill`, the
 same rule and arithmetic as ``forcegen run``'s ``fill_requirement``).
 """
 
@@ -15,8 +15,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from forcegen.engine.odds.condition_model import ConditionModel
-from forcegen.engine.odds.sampling import pattern_values
-from forcegen.engine.sourcing.fill import fill_batch
+from forcegen.engine.odds.sampling import Progress, pattern_values
+from forcegen.engine.sourcing.fill import BatchFill
 from forcegen.engine.totals import checked_personnel
 from forcegen.model.pledges import PledgeStatus
 from forcegen.model.workspace import Workspace
@@ -60,11 +60,13 @@ def pattern_outcomes(
     personnel: Mapping[str, int] | None = None,
     breakdown: bool = True,
     fills: Fills | None = None,
+    progress: Progress | None = None,
 ) -> PatternOutcomes:
     """Evaluate every pattern in ``codes`` (vectorised over patterns).
 
     ``fills``: the requirement fills of these patterns when already worked out (by
-    :func:`requirement_fills`, on Dask workers); else they are worked out here.
+    :func:`requirement_fills`, on Dask workers); else they are worked out here, with
+    ``progress`` as :func:`requirement_fills` calls it.
 
     Without ``breakdown`` (sensitivity passes need only personnel and P(met)),
     ``by_nation``, ``by_capability`` and ``by_capability_personnel`` have no columns.
@@ -101,7 +103,7 @@ def pattern_outcomes(
     )
     requirement_ids = tuple(workspace.requirements)
     met, ratio, personnel_fill = (
-        requirement_fills(workspace, active, cache) if fills is None else fills
+        requirement_fills(workspace, active, cache, progress) if fills is None else fills
     )
     return PatternOutcomes(
         codes=codes,
@@ -142,20 +144,44 @@ def pattern_active(
 
 
 def requirement_fills(
-    workspace: Workspace, active: NDArray[np.bool_], cache: dict[Any, Any] | None = None
+    workspace: Workspace,
+    active: NDArray[np.bool_],
+    cache: dict[Any, Any] | None = None,
+    progress: Progress | None = None,
 ) -> Fills:
     """Met, fill ratio and personnel fill [rows x requirements, 0-1] of each requirement for
-    each row of ``active`` (:func:`~forcegen.engine.sourcing.fill.fill_batch`): each row's
-    figures depend on that row alone, whatever rows come with it."""
+    each row of ``active`` (:class:`~forcegen.engine.sourcing.fill.BatchFill`): each row's
+    figures depend on that row alone, whatever rows come with it.
+
+    ``progress(done, total)`` counts the part fills left to the optimiser [part fills]
+    (:attr:`~forcegen.engine.sourcing.fill.BatchFill.solves`): once with 0 done when
+    every requirement's closed forms, minimum cuts and cache hits are worked out
+    (``total``, every one left, known before the first), then after each; not at all
+    when none is left. The closed forms and cuts are vectorised over the rows; these
+    fills are what takes long (a part that needs the tie-breaks: seconds each).
+    """
     n = active.shape[0]
     count = len(workspace.requirements)
     met = np.zeros((n, count), dtype=bool)
     ratio = np.zeros((n, count))
     personnel_fill = np.zeros((n, count))
-    for r, requirement in enumerate(workspace.requirements.values()):
-        met[:, r], ratio[:, r], personnel_fill[:, r] = fill_batch(
-            workspace, requirement, active, cache, personnel=True
-        )
+    batches = [
+        BatchFill(workspace, requirement, active, cache, personnel=True)
+        for requirement in workspace.requirements.values()
+    ]
+    total = sum(batch.solves for batch in batches)
+    done = 0
+
+    def solved() -> None:
+        nonlocal done
+        done += 1
+        if progress is not None:
+            progress(done, total)
+
+    if progress is not None and total:
+        progress(0, total)
+    for r, batch in enumerate(batches):
+        met[:, r], ratio[:, r], personnel_fill[:, r] = batch.finish(solved if total else None)
     return met, ratio, personnel_fill
 
 

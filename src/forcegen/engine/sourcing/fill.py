@@ -28,7 +28,7 @@ from __future__ import annotations
 import threading
 import weakref
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Literal, overload
@@ -362,84 +362,149 @@ def fill_batch(
     with ``personnel``, also the personnel fill [rows, 0-1]
     (:attr:`RequirementFill.personnel_fill`, in the same arithmetic).
 
-    ``active`` is [rows x pledges] in workspace order. The requirement's offer-line graph
-    with every relevant pledge active splits into independent parts (no pledge that
-    could fill a line of one part could fill a line of another). A line alone in its
-    part is filled in closed form, min(quantity, units of its active pledges / ratio),
-    for every row at once when those terms are whole numbers (then exact in any order).
-    Every other part is filled once per distinct set of *its own* active pledges (and,
-    through ``cache``, once per run): by minimum cuts (:mod:`~forcegen.engine.sourcing.cuts`)
-    where its fill stages are a whole-number maximum flow and the reported figures do not
-    depend on how a short priority level is spread over its lines; else by the optimiser
-    on the part's active offers alone, the same model the optimiser builds for that part
-    of the whole problem. The numbers are those of :func:`fill_requirement`.
+    ``active`` is [rows x pledges] in workspace order; how the rows are filled:
+    :class:`BatchFill`. The numbers are those of :func:`fill_requirement`.
     """
-    position = {pid: k for k, pid in enumerate(workspace.pledges)}
-    relevant = [position[pid] for pid in relevant_pledges(workspace, requirement)]
-    required = np.array([line.quantity for line in requirement.lines])
-    total = float(np.sum(required))
-    weights = np.array(
-        [workspace.capabilities[line.capability].personnel for line in requirement.lines],
-        dtype=np.float64,
-    )  # [persons/unit] per line
-    required_personnel = float(np.sum(required * weights))
-    n_rows = active.shape[0]
-    if not relevant:
-        met = np.full(n_rows, total == 0)
-        ratio = np.full(n_rows, 0.0 if total else 1.0)
-        if personnel:
-            return met, ratio, np.full(n_rows, 0.0 if required_personnel else 1.0)
-        return met, ratio
-    ids = list(workspace.pledges)
-    whole = build_problem(
-        workspace, requirement, {ids[k]: workspace.pledges[ids[k]].quantity for k in relevant}
-    )
-    column = {ids[k]: j for j, k in enumerate(relevant)}  # pledge -> column of relevant
-    full = False  # solve with the tie-breaks: the per-line fill is then fill_requirement's
-    closed: list[int] = []  # lines filled in closed form
-    terms: list[NDArray[np.float64]] = []  # their units per relevant pledge [line units]
-    parts: list[tuple[list[int], list[int], list[int]]] = []  # filled part by part
-    for lines, offers, edges in _components(whole):
-        units = np.zeros(len(relevant))
-        for e in edges:
-            edge = whole.edges[e]
-            units[column[whole.offers[edge.offer].pledge]] += (
-                whole.offers[edge.offer].quantity / edge.ratio
-            )
-        if len(lines) == 1 and np.all(units == np.rint(units)) and units.sum() < 2.0**52:
-            closed.append(lines[0])
-            terms.append(units)
-        else:
-            parts.append((lines, offers, edges))
-            full = full or (personnel and _weights_tie(requirement, lines, weights))
-    filled = np.zeros((n_rows, len(requirement.lines)))
-    on_relevant = active[:, relevant]
-    if closed:
-        capacity = _bool_times(on_relevant, np.stack(terms, axis=1))
-        values = np.minimum(capacity, required[closed])
-        distinct, where = np.unique(values, return_inverse=True)
-        filled[:, closed] = np.array([round(float(v), DIGITS) for v in distinct])[
-            where.reshape(values.shape)
-        ]
-    if parts:
-        cache = cache if cache is not None else {}
-        spread_free = _exact_sums(whole)
+    met, ratio, by_personnel = BatchFill(
+        workspace, requirement, active, cache, personnel=personnel
+    ).finish()
+    if personnel:
+        return met, ratio, by_personnel
+    return met, ratio
+
+
+class BatchFill:
+    """The fill of one requirement for many sets of active pledges (the rows of
+    ``active``, [rows x pledges] in workspace order), in two steps: everything but the
+    optimiser's solves when it is made, so that :attr:`solves` says before any solve
+    how many it will take; then those solves, one at a time, in :meth:`finish`.
+
+    The requirement's offer-line graph with every relevant pledge active splits into
+    independent parts (no pledge that could fill a line of one part could fill a line of
+    another). A line alone in its part is filled in closed form, min(quantity, units of
+    its active pledges / ratio), for every row at once when those terms are whole numbers
+    (then exact in any order). Every other part is filled once per distinct set of *its
+    own* active pledges (and, through ``cache``, once per run): by minimum cuts
+    (:mod:`~forcegen.engine.sourcing.cuts`) where its fill stages are a whole-number
+    maximum flow and the reported figures do not depend on how a short priority level is
+    spread over its lines; else by the optimiser on the part's active offers alone, the
+    same model the optimiser builds for that part of the whole problem. The numbers are
+    those of :func:`fill_requirement`.
+    """
+
+    def __init__(
+        self,
+        workspace: Workspace,
+        requirement: Requirement,
+        active: NDArray[np.bool_],
+        cache: dict[Any, Any] | None = None,
+        *,
+        personnel: bool = False,
+    ) -> None:
+        self.personnel = personnel
+        self.cache = cache if cache is not None else {}
+        position = {pid: k for k, pid in enumerate(workspace.pledges)}
+        relevant = [position[pid] for pid in relevant_pledges(workspace, requirement)]
+        self.required = np.array([line.quantity for line in requirement.lines])
+        self.weights = np.array(
+            [workspace.capabilities[line.capability].personnel for line in requirement.lines],
+            dtype=np.float64,
+        )  # [persons/unit] per line
+        n_rows = active.shape[0]
+        self.filled = np.zeros((n_rows, len(requirement.lines)))
+        self._parts: list[tuple[_PartFill, _PartRows]] = []
+        self.relevant = bool(relevant)
+        if not relevant:
+            return
+        ids = list(workspace.pledges)
+        whole = build_problem(
+            workspace, requirement, {ids[k]: workspace.pledges[ids[k]].quantity for k in relevant}
+        )
+        column = {ids[k]: j for j, k in enumerate(relevant)}  # pledge -> column of relevant
+        full = False  # solve with the tie-breaks: the per-line fill is then fill_requirement's
+        closed: list[int] = []  # lines filled in closed form
+        terms: list[NDArray[np.float64]] = []  # their units per relevant pledge [line units]
+        parts: list[tuple[list[int], list[int], list[int]]] = []  # filled part by part
+        for lines, offers, edges in _components(whole):
+            units = np.zeros(len(relevant))
+            for e in edges:
+                edge = whole.edges[e]
+                units[column[whole.offers[edge.offer].pledge]] += (
+                    whole.offers[edge.offer].quantity / edge.ratio
+                )
+            if len(lines) == 1 and np.all(units == np.rint(units)) and units.sum() < 2.0**52:
+                closed.append(lines[0])
+                terms.append(units)
+            else:
+                parts.append((lines, offers, edges))
+                full = full or (personnel and _weights_tie(requirement, lines, self.weights))
+        on_relevant = active[:, relevant]
+        if closed:
+            capacity = _bool_times(on_relevant, np.stack(terms, axis=1))
+            values = np.minimum(capacity, self.required[closed])
+            distinct, where = np.unique(values, return_inverse=True)
+            self.filled[:, closed] = np.array([round(float(v), DIGITS) for v in distinct])[
+                where.reshape(values.shape)
+            ]
+        spread_free = _exact_sums(whole) if parts else False
         for lines, offers, edges in parts:
             part = _PartFill(
                 workspace, requirement, whole, lines, offers, edges, full, spread_free, personnel
             )
             columns = [column[pid] for pid in part.pledges]
             keys, inverse = distinct_rows(on_relevant[:, columns])
-            filled[:, lines] = part.fill(keys, cache)[inverse]
-    # row by row, in the arithmetic of RequirementFill (a sum along the rows of a C-ordered
-    # matrix adds each row as np.sum adds it alone)
-    met = np.all(filled >= required - UNITS, axis=1)
-    ratio = filled.sum(axis=1) / total if total else np.ones(n_rows)
-    if personnel:
+            self._parts.append((part, part.plan(keys, inverse, self.cache)))
+
+    @property
+    def solves(self) -> int:
+        """The part fills :meth:`finish` leaves to the optimiser: the distinct sets of a
+        part's active pledges that neither the closed form, the minimum cuts nor the
+        cache settle [part fills] (one solve each, of which the optimiser's own cache of
+        parts may answer some at once)."""
+        return sum(len(rows.pending) for _, rows in self._parts)
+
+    def finish(
+        self, solved: Callable[[], None] | None = None
+    ) -> tuple[NDArray[np.bool_], NDArray[np.float64], NDArray[np.float64]]:
+        """Met [rows], fill ratio [rows, 0-1] and personnel fill [rows, 0-1] (ones when
+        the batch was made without ``personnel``): the pending solves are run first,
+        ``solved`` called after each."""
+        for part, rows in self._parts:
+            part.solve(rows, self.cache, solved)
+            self.filled[:, part.lines] = rows.values[rows.inverse]
+        filled, required, weights = self.filled, self.required, self.weights
+        total = float(np.sum(required))
+        required_personnel = float(np.sum(required * weights))
+        n_rows = filled.shape[0]
+        if not self.relevant:  # nothing can fill it
+            return (
+                np.full(n_rows, total == 0),
+                np.full(n_rows, 0.0 if total else 1.0),
+                np.full(n_rows, 0.0 if required_personnel else 1.0)
+                if self.personnel
+                else np.ones(n_rows),
+            )
+        # row by row, in the arithmetic of RequirementFill (a sum along the rows of a
+        # C-ordered matrix adds each row as np.sum adds it alone)
+        met = np.all(filled >= required - UNITS, axis=1)
+        ratio = filled.sum(axis=1) / total if total else np.ones(n_rows)
+        if not self.personnel:
+            return met, ratio, np.ones(n_rows)
         weighted = (filled * weights).sum(axis=1)
         by_personnel = weighted / required_personnel if required_personnel else np.ones(n_rows)
         return met, ratio, by_personnel
-    return met, ratio
+
+
+@dataclass
+class _PartRows:
+    """One part's fill over a batch: ``values`` [keys x the part's lines, line units] of
+    its distinct sets of active pledges, ``inverse`` the distinct set of each row, and
+    ``pending`` (index in ``values``, cache key) of those left to the optimiser."""
+
+    values: NDArray[np.float64]
+    inverse: NDArray[np.intp]
+    keys: NDArray[np.bool_]
+    pending: list[tuple[int, tuple[Any, ...]]]
 
 
 def distinct_rows(on: NDArray[np.bool_]) -> tuple[NDArray[np.bool_], NDArray[np.intp]]:
@@ -522,21 +587,40 @@ class _PartFill:
         personnel fill is asked for): how a shortfall is spread then matters."""
         return self.personnel and len({self.weights[n] for n in group}) > 1
 
-    def fill(self, keys: NDArray[np.bool_], cache: dict[Any, Any]) -> NDArray[np.float64]:
-        """The fill of the part's lines [keys x lines, line units] for each row of ``keys``
-        (distinct sets of active pledges, columns in the order of ``pledges``)."""
+    def plan(
+        self, keys: NDArray[np.bool_], inverse: NDArray[np.intp], cache: dict[Any, Any]
+    ) -> _PartRows:
+        """The fill of the part's lines for each row of ``keys`` (distinct sets of active
+        pledges, columns in the order of ``pledges``) that the minimum cuts or ``cache``
+        settle; the others are left pending for :meth:`solve`."""
         values = np.zeros((keys.shape[0], len(self.lines)))
         todo = np.ones(keys.shape[0], dtype=bool)
         if self.cuts is not None:
             todo = self._by_cuts(self.cuts, keys, values)
         prefix = ("part", self.requirement.id, self.full, tuple(self.lines))
+        pending = []
         for k in np.flatnonzero(todo):
             key = (*prefix, np.packbits(keys[k]).tobytes())
             hit = cache.get(key)
             if hit is None:
-                hit = cache[key] = self._by_solver(keys[k], cache)
-            values[k] = hit
-        return values
+                pending.append((int(k), key))
+            else:
+                values[k] = hit
+        return _PartRows(values, inverse, keys, pending)
+
+    def solve(
+        self, rows: _PartRows, cache: dict[Any, Any], solved: Callable[[], None] | None = None
+    ) -> None:
+        """Fill the rows :meth:`plan` left pending, by the optimiser (each result kept in
+        ``cache``), calling ``solved`` after each."""
+        for k, key in rows.pending:
+            hit = cache.get(key)
+            if hit is None:
+                hit = cache[key] = self._by_solver(rows.keys[k], cache)
+            rows.values[k] = hit
+            if solved is not None:
+                solved()
+        rows.pending = []
 
     def _by_cuts(
         self, cuts: CutPart, keys: NDArray[np.bool_], values: NDArray[np.float64]
