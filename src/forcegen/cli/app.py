@@ -431,7 +431,7 @@ def montecarlo(
                 fill_update(done, total)
             said = pace.check(done, total, time.monotonic())
             if said is not None:
-                _stderr(f"warning: {said}{hint}")
+                print(f"warning: {said}{hint}", file=sys.stderr)  # above the live bars
 
         with ExitStack() as stack:
             client = None
