@@ -174,7 +174,7 @@ def test_montecarlo_cli_warns_from_the_pace_and_prints_the_same_result(
             sort_keys=False,
         )
     )
-    args = ("montecarlo", str(path), "--draws", "300", "--seed", "2", "--json", "--serial")
+    args = ("montecarlo", str(path), "--draws", "300", "--seed", "2", "--json")
     plain = cli(*args)
     assert plain.code == 0 and "slower than the measured cost" not in plain.stderr
     monkeypatch.setattr(study_cost, "PACE_SECONDS", 0.0)
@@ -185,4 +185,30 @@ def test_montecarlo_cli_warns_from_the_pace_and_prints_the_same_result(
     assert loud.stdout == plain.stdout
     assert loud.stderr.count("warning: the requirement fills are slower") == 1
     assert "(no estimate)" in loud.stderr and "part fills took" in loud.stderr
-    assert "--dask fills them" in loud.stderr
+    assert "--dask fills them" in loud.stderr  # left in this process by the estimate
+    serial = cli(*args, "--serial")  # the user's choice: no advice against it
+    assert serial.code == 0 and serial.stdout == plain.stdout
+    assert "slower than the measured cost" in serial.stderr and "--dask" not in serial.stderr
+    monkeypatch.setattr(forcegen, "dask_installed", lambda: False)
+    bare = cli(*args)
+    assert bare.code == 0 and "--dask" not in bare.stderr
+
+
+def test_on_a_local_cluster_the_pace_waits_for_a_wave_of_chunks(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    made: list[Any] = []
+    real = forcegen.StudyPace
+
+    def recording(*a: Any, **k: Any) -> Any:
+        made.append(real(*a, **k))
+        return made[-1]
+
+    monkeypatch.setattr(forcegen, "StudyPace", recording)
+    from helpers.data import SMALL
+
+    done = cli(
+        "montecarlo", str(SMALL), "--draws", "500", "--json", "--dask", "--dask-workers", "2"
+    )
+    assert done.code == 0, done.stderr
+    assert made[0].parallel == 2 and made[0].unit == "patterns"

@@ -58,7 +58,7 @@ def test_a_dask_batch_under_a_minute_is_not_warned_about() -> None:
     # distributed_fills on 2 workers (the CLI's default): 8 chunks of 100 patterns,
     # 8.75 s each, two at a time: the batch takes 35 s. The first chunk back (8.75 s,
     # 100 of 800) projects 70 s.
-    pace = StudyPace(estimate("montecarlo", 1_000), "patterns")
+    pace = StudyPace(estimate("montecarlo", 1_000), "patterns", parallel=2)
     assert not pace.warned
     assert pace.check(0, 800, 0.0) is None
     said = []

@@ -424,7 +424,11 @@ def montecarlo(
             [("sampling", 0 if exact else draws, "draws"), ("filling", 0, fill_unit)]
         )
         pace = forcegen.StudyPace(estimate, fill_unit)
-        hint = "" if on_dask else "; --dask fills them on several processes"
+        hint = (
+            "; --dask fills them on several processes"
+            if dask is None and not on_dask and forcegen.dask_installed()
+            else ""
+        )
 
         def on_fill(done: int, total: int) -> None:
             if fill_update is not None:
@@ -439,6 +443,8 @@ def montecarlo(
                 client = stack.enter_context(
                     forcegen.dask_cluster(scheduler, dask_workers, quiet=not _verbose(ctx))
                 )
+                # chunks come back a wave at a time: one per worker
+                pace.parallel = max(1, len(client.scheduler_info().get("workers", {})))
             with bar:
                 result = forcegen.monte_carlo(
                     ws,

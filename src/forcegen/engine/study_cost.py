@@ -130,17 +130,31 @@ class StudyPace:
     1.4 s a part fill, where the curve says about a second for the whole study). The
     fills themselves can: each batch reports (done, total) before its first
     (:func:`~forcegen.engine.odds.outcomes.requirement_fills`), so a few seconds in, the
-    time so far gives the batch's time to come.
+    time so far gives the batch's time to come, and with the batches before it the
+    study's fill time so far (later batches are not known yet: the warning may come in a
+    later batch than the one that makes the study slow).
 
     ``estimate``: the estimate before the run (None: there was none); a study it already
     called slow is not warned about again. ``unit``: what (done, total) counts.
+    ``parallel``: how many pieces of a batch run side by side (the workers of a Dask
+    cluster, whose chunks come back in waves): the pace is read only once that many
+    reports of the batch have come, as the first piece back says nothing of those
+    running beside it.
     """
 
     estimate: CostEstimate | None
     unit: str = "part fills"
+    parallel: int = 1
     started: float = 0.0
     """When the current batch started [seconds, on the caller's clock]."""
+    last: float = 0.0
+    """The caller's clock at the last report [seconds]."""
+    spent: float = 0.0
+    """Time of the batches before the current one [seconds]."""
+    reports: int = 0
+    """Reports of the current batch with work done."""
     warned: bool = False
+    running: bool = False
 
     def __post_init__(self) -> None:
         self.warned = self.warned or (self.estimate is not None and self.estimate.slow)
@@ -148,16 +162,29 @@ class StudyPace:
     def check(self, done: int, total: int, now: float) -> str | None:
         """Read the pace at ``now`` [seconds, the caller's monotonic clock], ``done`` of
         ``total`` of the current batch done (0 done: a new batch starts now). One
-        warning, once per study, when the batch is :data:`PACE_SECONDS` in and will take
-        more than :data:`SLOW_SECONDS` at its pace so far; else None."""
+        warning, once per study, when the batch is :data:`PACE_SECONDS` in (and has
+        ``parallel`` reports) and the fills, those of the batches before it and this
+        batch's at its pace so far, will take more than :data:`SLOW_SECONDS`; else
+        None."""
         if done == 0:
-            self.started = now
+            if self.running:
+                self.spent += self.last - self.started
+            self.started = self.last = now
+            self.reports = 0
+            self.running = True
             return None
+        self.last = now
+        self.reports += 1
         elapsed = now - self.started
-        if self.warned or elapsed < PACE_SECONDS or done >= total:
+        if (
+            self.warned
+            or elapsed < PACE_SECONDS
+            or done >= total
+            or self.reports < max(1, self.parallel)
+        ):
             return None
-        projected = elapsed * total / done
-        if projected <= SLOW_SECONDS:
+        batch = elapsed * total / done
+        if self.spent + batch <= SLOW_SECONDS:
             return None
         self.warned = True
         said = (
@@ -165,10 +192,15 @@ class StudyPace:
             if self.estimate is not None
             else "no estimate"
         )
+        before = (
+            f", {duration(self.spent + batch)} with the batches before it"
+            if self.spent >= 1.0
+            else ""
+        )
         return (
             f"the requirement fills are slower than the measured cost said ({said}): "
             f"{done:,} of {total:,} {self.unit} took {duration(elapsed)}, so this batch "
-            f"will take about {duration(projected)} (the cost table counts distinct "
+            f"will take about {duration(batch)}{before} (the cost table counts distinct "
             "patterns x requirement lines and cannot see how hard each part of a "
             "requirement is; docs/benchmarks.md)"
         )

@@ -165,11 +165,14 @@ def requirement_fills(
     met = np.zeros((n, count), dtype=bool)
     ratio = np.zeros((n, count))
     personnel_fill = np.zeros((n, count))
-    batches = [
-        BatchFill(workspace, requirement, active, cache, personnel=True)
-        for requirement in workspace.requirements.values()
-    ]
-    total = sum(batch.solves for batch in batches)
+    batches: list[tuple[int, BatchFill]] = []  # those with solves left, finished below
+    for r, requirement in enumerate(workspace.requirements.values()):
+        batch = BatchFill(workspace, requirement, active, cache, personnel=True)
+        if batch.solves:
+            batches.append((r, batch))
+        else:  # settled without the optimiser: done now, its rows freed
+            met[:, r], ratio[:, r], personnel_fill[:, r] = batch.finish()
+    total = sum(batch.solves for _, batch in batches)
     done = 0
 
     def solved() -> None:
@@ -180,8 +183,8 @@ def requirement_fills(
 
     if progress is not None and total:
         progress(0, total)
-    for r, batch in enumerate(batches):
-        met[:, r], ratio[:, r], personnel_fill[:, r] = batch.finish(solved if total else None)
+    for r, batch in batches:
+        met[:, r], ratio[:, r], personnel_fill[:, r] = batch.finish(solved)
     return met, ratio, personnel_fill
 
 

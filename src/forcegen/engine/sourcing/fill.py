@@ -410,10 +410,11 @@ class BatchFill:
             [workspace.capabilities[line.capability].personnel for line in requirement.lines],
             dtype=np.float64,
         )  # [persons/unit] per line
-        n_rows = active.shape[0]
-        self.filled = np.zeros((n_rows, len(requirement.lines)))
+        self.active = active  # read again by finish(), not copied
+        self.relevant = relevant
+        self._closed: list[int] = []  # lines filled in closed form
+        self._terms: list[NDArray[np.float64]] = []  # their units per relevant pledge
         self._parts: list[tuple[_PartFill, _PartRows]] = []
-        self.relevant = bool(relevant)
         if not relevant:
             return
         ids = list(workspace.pledges)
@@ -422,8 +423,7 @@ class BatchFill:
         )
         column = {ids[k]: j for j, k in enumerate(relevant)}  # pledge -> column of relevant
         full = False  # solve with the tie-breaks: the per-line fill is then fill_requirement's
-        closed: list[int] = []  # lines filled in closed form
-        terms: list[NDArray[np.float64]] = []  # their units per relevant pledge [line units]
+        closed, terms = self._closed, self._terms
         parts: list[tuple[list[int], list[int], list[int]]] = []  # filled part by part
         for lines, offers, edges in _components(whole):
             units = np.zeros(len(relevant))
@@ -438,14 +438,7 @@ class BatchFill:
             else:
                 parts.append((lines, offers, edges))
                 full = full or (personnel and _weights_tie(requirement, lines, self.weights))
-        on_relevant = active[:, relevant]
-        if closed:
-            capacity = _bool_times(on_relevant, np.stack(terms, axis=1))
-            values = np.minimum(capacity, self.required[closed])
-            distinct, where = np.unique(values, return_inverse=True)
-            self.filled[:, closed] = np.array([round(float(v), DIGITS) for v in distinct])[
-                where.reshape(values.shape)
-            ]
+        on_relevant = active[:, relevant] if parts else active[:0, relevant]
         spread_free = _exact_sums(whole) if parts else False
         for lines, offers, edges in parts:
             part = _PartFill(
@@ -468,14 +461,25 @@ class BatchFill:
     ) -> tuple[NDArray[np.bool_], NDArray[np.float64], NDArray[np.float64]]:
         """Met [rows], fill ratio [rows, 0-1] and personnel fill [rows, 0-1] (ones when
         the batch was made without ``personnel``): the pending solves are run first,
-        ``solved`` called after each."""
-        for part, rows in self._parts:
-            part.solve(rows, self.cache, solved)
-            self.filled[:, part.lines] = rows.values[rows.inverse]
-        filled, required, weights = self.filled, self.required, self.weights
+        ``solved`` called after each. Until then a batch holds only its parts' distinct
+        sets of active pledges (and a reference to ``active``): the [rows x lines] fill
+        is made here, so that many batches made at once cost little memory."""
+        required, weights = self.required, self.weights
         total = float(np.sum(required))
         required_personnel = float(np.sum(required * weights))
-        n_rows = filled.shape[0]
+        n_rows = self.active.shape[0]
+        filled = np.zeros((n_rows, required.shape[0]))
+        if self._closed:
+            capacity = _bool_times(self.active[:, self.relevant], np.stack(self._terms, axis=1))
+            values = np.minimum(capacity, required[self._closed])
+            distinct, where = np.unique(values, return_inverse=True)
+            filled[:, self._closed] = np.array([round(float(v), DIGITS) for v in distinct])[
+                where.reshape(values.shape)
+            ]
+            del capacity, values, where
+        for part, rows in self._parts:
+            part.solve(rows, self.cache, solved)
+            filled[:, part.lines] = rows.values[rows.inverse]
         if not self.relevant:  # nothing can fill it
             return (
                 np.full(n_rows, total == 0),
