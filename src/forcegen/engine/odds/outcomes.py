@@ -7,6 +7,7 @@ same rule and arithmetic as ``forcegen run``'s ``fill_requirement``).
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -173,16 +174,11 @@ def requirement_fills(
         else:  # settled without the optimiser: done now, its rows freed
             met[:, r], ratio[:, r], personnel_fill[:, r] = batch.finish()
     total = sum(batch.solves for _, batch in batches)
-    done = 0
-
-    def solved() -> None:
-        nonlocal done
-        done += 1
-        if progress is not None:
-            progress(done, total)
-
+    solved = None
     if progress is not None and total:
         progress(0, total)
+        done = itertools.count(1)
+        solved = lambda: progress(next(done), total)  # noqa: E731
     for r, batch in batches:
         met[:, r], ratio[:, r], personnel_fill[:, r] = batch.finish(solved)
     return met, ratio, personnel_fill

@@ -438,8 +438,10 @@ class BatchFill:
             else:
                 parts.append((lines, offers, edges))
                 full = full or (personnel and _weights_tie(requirement, lines, self.weights))
-        on_relevant = active[:, relevant] if parts else active[:0, relevant]
-        spread_free = _exact_sums(whole) if parts else False
+        if not parts:
+            return
+        on_relevant = active[:, relevant]  # a copy, freed once planned
+        spread_free = _exact_sums(whole)
         for lines, offers, edges in parts:
             part = _PartFill(
                 workspace, requirement, whole, lines, offers, edges, full, spread_free, personnel
