@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import sys
-import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, contextmanager, nullcontext
 from pathlib import Path
@@ -400,7 +399,7 @@ def montecarlo(
                 forcegen.tcp_address(scheduler)
             except forcegen.SchedulerAddressError as exc:
                 _fail(f"error: --scheduler {exc.text!r}: {exc.problem}; expected {exc.expected}")
-        from forcegen.cli.progress import output_dir, progress_bars
+        from forcegen.cli.progress import output_dir, paced, progress_bars
 
         exports.check_paths(csv, xlsx)
         ws = resolve_workspace(workspace, set_, as_of, ledger, known_at)
@@ -429,13 +428,7 @@ def montecarlo(
             if dask is None and not on_dask and forcegen.dask_installed()
             else ""
         )
-
-        def on_fill(done: int, total: int) -> None:
-            if fill_update is not None:
-                fill_update(done, total)
-            said = pace.check(done, total, time.monotonic())
-            if said is not None:
-                print(f"warning: {said}{hint}", file=sys.stderr)  # above the live bars
+        on_fill = paced(fill_update, pace, hint)
 
         with ExitStack() as stack:
             client = None
@@ -578,7 +571,7 @@ def sweep(
             except forcegen.SweepAxisError as exc:
                 _fail(f"error: --vary {text!r}: {exc.problem}; expected {exc.expected}")
         from forcegen.cli import exports
-        from forcegen.cli.progress import output_dir, output_file, progress_bar
+        from forcegen.cli.progress import output_dir, output_file, paced, progress_bar
 
         exports.check_paths(None, xlsx)
         ws = resolve_workspace(workspace, set_, as_of, ledger, known_at)
@@ -588,18 +581,14 @@ def sweep(
             output_dir(plot)
         if csv is not None:
             output_file(csv)
-        _warn_cost(
-            forcegen.study_cost(
-                ws,
-                "sweep",
-                scenario,
-                draws=draws,
-                exact=exact,
-                points=points,
-                parallel=1 if serial else workers,
-            )
+        parallel = 1 if serial else workers
+        estimate = forcegen.study_cost(
+            ws, "sweep", scenario, draws=draws, exact=exact, points=points, parallel=parallel
         )
-        bar, update = progress_bar("sweep", points if vary else 0, "points")
+        _warn_cost(estimate)
+        bar, bar_update = progress_bar("sweep", points if vary else 0, "points")
+        update = paced(bar_update, forcegen.StudyPace.for_sweep(estimate, parallel))
+
         with bar:
             result = forcegen.sweep(
                 ws,

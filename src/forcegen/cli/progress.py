@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+import time
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
@@ -56,6 +58,21 @@ def progress_bars(
         updater(bar.add_task(description, total=max(total, 1), unit=unit))
         for description, total, unit in tasks
     ]
+
+
+def paced(update: Update | None, pace: Any, hint: str = "") -> Update:
+    """An update function that moves the bar ``update`` (None: no bar) and reads the
+    pace of the work (a :class:`forcegen.StudyPace`) at each report; its one warning,
+    with ``hint`` after it, goes to stderr, which Rich shows above live bars."""
+
+    def paced_update(done: int, total: int) -> None:
+        if update is not None:
+            update(done, total)
+        said = pace.check(done, total, time.monotonic())
+        if said is not None:
+            print(f"warning: {said}{hint}", file=sys.stderr)
+
+    return paced_update
 
 
 def output_dir(path: Path) -> Path:

@@ -134,17 +134,28 @@ class StudyPace:
     study's fill time so far (later batches are not known yet: the warning may come in a
     later batch than the one that makes the study slow).
 
+    A sweep reads its pace the same way, one batch of grid points (:meth:`for_sweep`):
+    its estimate sizes every point as the workspace's own probabilities draw it, and the
+    grid's probabilities can draw many more patterns.
+
     ``estimate``: the estimate before the run (None: there was none); a study it already
     called slow is not warned about again. ``unit``: what (done, total) counts.
     ``parallel``: how many pieces of a batch run side by side (the workers of a Dask
     cluster, whose chunks come back in waves): the pace is read only once that many
     reports of the batch have come, as the first piece back says nothing of those
-    running beside it.
+    running beside it. ``subject``: what the warning says is slower; ``batch``: what it
+    calls the batch running; ``blind``: why the estimate could not see it.
     """
 
     estimate: CostEstimate | None
     unit: str = "part fills"
     parallel: int = 1
+    subject: str = "the requirement fills"
+    batch: str = "this batch"
+    blind: str = (
+        "the cost table counts distinct patterns x requirement lines and cannot see how "
+        "hard each part of a requirement is"
+    )
     started: float = 0.0
     """When the current batch started [seconds, on the caller's clock]."""
     last: float = 0.0
@@ -158,6 +169,24 @@ class StudyPace:
 
     def __post_init__(self) -> None:
         self.warned = self.warned or (self.estimate is not None and self.estimate.slow)
+
+    @classmethod
+    def for_sweep(cls, estimate: CostEstimate | None, parallel: int = 1) -> StudyPace:
+        """The pace of a sweep's grid points, ``parallel`` of them at a time [points]."""
+        return cls(
+            estimate,
+            "points",
+            parallel,
+            subject="the sweep's points",
+            batch="the sweep",
+            blind=(
+                "the cost table sizes every point by the workspace's own probabilities, "
+                "counts distinct patterns x requirement lines and cannot see how hard each "
+                "part of a requirement is"
+                if estimate is not None
+                else "the cost table has no curve for a sweep without requirements"
+            ),
+        )
 
     def check(self, done: int, total: int, now: float) -> str | None:
         """Read the pace at ``now`` [seconds, the caller's monotonic clock], ``done`` of
@@ -198,11 +227,9 @@ class StudyPace:
             else ""
         )
         return (
-            f"the requirement fills are slower than the measured cost said ({said}): "
-            f"{done:,} of {total:,} {self.unit} took {duration(elapsed)}, so this batch "
-            f"will take about {duration(batch)}{before} (the cost table counts distinct "
-            "patterns x requirement lines and cannot see how hard each part of a "
-            "requirement is; docs/benchmarks.md)"
+            f"{self.subject} are slower than the measured cost said ({said}): "
+            f"{done:,} of {total:,} {self.unit} took {duration(elapsed)}, so {self.batch} "
+            f"will take about {duration(batch)}{before} ({self.blind}; docs/benchmarks.md)"
         )
 
 

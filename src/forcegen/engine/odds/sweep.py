@@ -488,7 +488,8 @@ def run_sweep(
     ``workspace`` is the workspace as loaded (a scenario's changes are applied at each
     point, after the point's field-path values, as ``--set`` and ``--scenario`` compose).
     Every point's workspace is built and checked before any task runs. Rows come back in
-    grid order whatever order the tasks finish in.
+    grid order whatever order the tasks finish in. ``progress`` gets (0, points) when
+    the first task starts, then (done, points) as each point finishes.
     """
     view, resolved = scenario_view(workspace, scenario)
     check_sweep(view, axes, resolved, draws=draws, exact=exact)
@@ -496,6 +497,8 @@ def run_sweep(
     spaces = _prepared(workspace, axes, scenario, points)
     months = DEFAULT_HORIZON if any(a.is_path for a in axes) else None
     rows: list[dict[str, float] | None] = [None] * len(points)
+    if progress is not None:
+        progress(0, len(points))  # the points are built and checked: the work starts now
     if client is None:
         for i, point in enumerate(points):
             ws, sc = spaces[i]
