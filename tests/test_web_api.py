@@ -49,6 +49,11 @@ CASES = [
         ["source", "-r", "force-25k", "-s", "ceasefire-only", "--dependence-on", "GBR"],
     ),
     (
+        "/api/source",
+        {"requirement": "force-25k", "scenario": "ceasefire-only", "reproducible": "true"},
+        ["source", "-r", "force-25k", "-s", "ceasefire-only", "--reproducible"],
+    ),
+    (
         "/api/sustain",
         {"scenario": "ceasefire-only", "months": 12},
         ["sustain", "-s", "ceasefire-only", "--months", "12"],

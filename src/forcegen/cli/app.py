@@ -663,14 +663,25 @@ def source(
         ),
     ] = None,
     time_limit: Annotated[
-        float,
+        float | None,
         typer.Option(
             "--time-limit",
             metavar="SECONDS",
             help="Time budget of the whole solve: fill stages first, then the tie-breaks; "
-            "a stage it stops keeps its best point and reports its proven bound.",
+            f"a stage it stops keeps its best point and reports its proven bound "
+            f"[default: {SOURCE_TIME_LIMIT:g}].",
+            show_default=False,
         ),
-    ] = SOURCE_TIME_LIMIT,
+    ] = None,
+    reproducible: Annotated[
+        bool,
+        typer.Option(
+            "--reproducible",
+            help="Bound the solve by work, not the clock, as run and montecarlo do: the fill "
+            "stages run to proof, the tie-breaks get a fixed count of solver work, and the "
+            "same input gives the same assignments on every machine (may take longer).",
+        ),
+    ] = False,
 ) -> None:
     """Source a requirement from the pledges: the optimal fill, shortfalls and US dependence."""
     with _user_errors():
@@ -678,7 +689,12 @@ def source(
         from forcegen.cli import exports
         from forcegen.cli.progress import output_file
 
-        forcegen.check_time_limit(time_limit, "--time-limit")
+        if reproducible and time_limit is not None:
+            _fail("error: --reproducible and --time-limit exclude each other; give one")
+        if not reproducible:
+            time_limit = forcegen.check_time_limit(
+                SOURCE_TIME_LIMIT if time_limit is None else time_limit, "--time-limit"
+            )
         exports.check_paths(None, xlsx)
         ws = resolve_workspace(workspace, set_, as_of, ledger, known_at)
         if not requirement:
@@ -707,7 +723,7 @@ def source(
                 None,
                 xlsx,
                 scenario=scenario,
-                settings=exports.source_settings(ws, requirement, nation),
+                settings=exports.source_settings(ws, requirement, nation, time_limit),
                 no_scenario="every pledge that is not withdrawn (no scenario)",
             )
             if export_model is not None:

@@ -579,14 +579,18 @@ def deploy_tables(workspace: Workspace, result: DeploymentResult) -> Tables:
 
 
 def source_settings(
-    workspace: Workspace, requirement: str, nation: str | None
+    workspace: Workspace, requirement: str, nation: str | None, time_limit: float | None = None
 ) -> dict[str, object]:
-    """The requirement and the nation whose dependence is measured, for About."""
+    """The requirement, the nation whose dependence is measured and the solve's budget
+    (``time_limit`` [seconds]; None: bounded by work), for About."""
     return {
         "requirement": f"{names.requirement(workspace, requirement)} ({requirement})",
         "dependence on": "none measured"
         if nation is None
         else f"{names.nation(workspace, nation)} ({nation})",
+        "budget": "solver work (--reproducible): the same result on every machine"
+        if time_limit is None
+        else f"{time_limit:g} s (--time-limit)",
     }
 
 

@@ -72,11 +72,27 @@ NOT_PROVEN_LINE = (
 """The verdict line when a tie-break stage is not proven and none was stopped by the clock."""
 
 
+WORK_LIMIT_LINE = (
+    "fill proven optimal; a tie-break stage was stopped by its budget of solver work "
+    "(--reproducible: the same point on every machine) with the bound below"
+)
+"""The verdict line when a tie-break stage was stopped by the work budget, none by a clock."""
+
+BACKSTOP_LINE = (
+    "fill proven optimal; a tie-break stage was stopped by the backstop clock of the "
+    "work-bounded solve (TIE_BREAK_SECONDS) with the bound below: the point may differ by "
+    "machine"
+)
+"""The verdict line when the backstop clock of a work-bounded solve stopped a tie-break."""
+
+
 def _verdict(result: SourcingResult) -> str:
     """The verdict line under the stage table."""
     statuses = {stage.status.value for stage in result.stages}
-    if result.status.value == "fill_optimal" and "time_limit" not in statuses:
-        return NOT_PROVEN_LINE
+    if result.status.value == "fill_optimal" and "time_limit" in statuses:
+        return BACKSTOP_LINE if result.time_limit is None else STATUS_LINES["fill_optimal"]
+    if result.status.value == "fill_optimal":
+        return WORK_LIMIT_LINE if "work_limit" in statuses else NOT_PROVEN_LINE
     return STATUS_LINES.get(result.status.value, result.status.value)
 
 

@@ -317,16 +317,28 @@ def source(
             "when the workspace has it, else none."
         ),
     ] = None,
+    reproducible: Annotated[
+        bool,
+        Query(
+            description="Bound the solve by solver work, not the 20 s clock: the same "
+            "assignments on every machine (as forcegen source --reproducible)."
+        ),
+    ] = False,
     set_: SetQuery = [],  # noqa: B006
 ) -> Response:
-    """As ``forcegen source -r REQUIREMENT [-s SCENARIO] --dependence-on ISO3 --json``."""
+    """As ``forcegen source -r REQUIREMENT [-s SCENARIO] --dependence-on ISO3
+    [--reproducible] --json``."""
 
     def compute(ws: forcegen.Workspace) -> Any:
         nation = forcegen.dependence_nation(ws, dependence_on)
-        result = forcegen.source_requirement(ws, requirement, scenario, nation)
+        if reproducible:
+            result = forcegen.source_requirement(ws, requirement, scenario, nation, time_limit=None)
+        else:
+            result = forcegen.source_requirement(ws, requirement, scenario, nation)
         return _doc(result.to_json(), ws)
 
-    return _answer(request, ("source", requirement, scenario, dependence_on), set_, compute)
+    key = ("source", requirement, scenario, dependence_on, reproducible)
+    return _answer(request, key, set_, compute)
 
 
 @router.get(

@@ -118,7 +118,8 @@ class SourcingResult:
     (:class:`~forcegen.engine.sourcing.stage_report.StageReport`); ``stages_frame`` is the
     table."""
     time_limit: float | None = None
-    """The time budget the solve was given [seconds]."""
+    """The time budget the solve was given [seconds]; None: bounded by work, the same
+    result on every machine (``source_requirement(..., time_limit=None)``)."""
     dependence_status: SolverStatus | None = None
     """How the solve without the dependence nation ended (None when not measured): its
     fill stages share what the first solve left of the budget."""
@@ -199,7 +200,7 @@ def source_requirement(
     requirement: str,
     scenario: str | Scenario | None = None,
     dependence_on: str | None = None,
-    time_limit: float = DEFAULT_TIME_LIMIT,
+    time_limit: float | None = DEFAULT_TIME_LIMIT,
 ) -> SourcingResult:
     """Source ``requirement`` from the pledges active in ``scenario`` (every pledge that
     is not withdrawn when None), and measure the dependence on the nation
@@ -211,8 +212,17 @@ def source_requirement(
     which gets what the first solve leaves (the first is given three quarters of the
     budget: :data:`DEPENDENCE_SHARE`; an overrun of it leaves less). A stage the budget stops
     keeps its best point and says so (``status``, ``stages``).
+
+    ``time_limit=None`` bounds the solve by work instead, as ``run`` and ``monte_carlo``
+    do: the fill stages (and the fill without the dependence nation) run to proof and
+    the tie-breaks of each part get :data:`~forcegen.engine.sourcing.solve.TIE_BREAK_WORK`,
+    so the same input gives the same assignments on every machine and under any load (a
+    stage the work stops reports ``work_limit``); only the backstop clock of
+    :data:`~forcegen.engine.sourcing.solve.TIE_BREAK_SECONDS` can make it differ, and a
+    stage it stops reports ``time_limit``.
     """
-    time_limit = check_time_limit(time_limit)
+    if time_limit is not None:
+        time_limit = check_time_limit(time_limit)
     budget = Budget(time_limit)
     workspace, scenario = scenario_view(workspace, scenario)
     req = workspace.requirement(requirement)
@@ -224,8 +234,10 @@ def source_requirement(
     active = scenario_pledges(workspace, resolved)
     available = {pid: workspace.pledges[pid].quantity for pid in active}
     problem = build_problem(workspace, req, available)
-    first = time_limit if dependence_on is None else (1 - DEPENDENCE_SHARE) * time_limit
-    stages = max(0.0, min(first, budget.left()) - finishing_seconds(problem))
+    stages: float | None = None
+    if time_limit is not None:
+        first = time_limit if dependence_on is None else (1 - DEPENDENCE_SHARE) * time_limit
+        stages = max(0.0, min(first, budget.left()) - finishing_seconds(problem))
     solution = solve(problem, full=True, time_limit=stages)
     fill = requirement_fill(workspace, req, solution)
     own = tuple(a for a in solution.assignments if a.organic is None)
@@ -249,7 +261,9 @@ def source_requirement(
     dependence: list[LineDependence] = []
     dependence_status = None
     if dependence_on is not None:
-        seconds = max(0.0, budget.left() - finishing_seconds(problem))  # never more
+        seconds = None  # by work: the fill stages run to proof
+        if time_limit is not None:
+            seconds = max(0.0, budget.left() - finishing_seconds(problem))  # never more
         dependence, dependence_status = _dependence(
             workspace, req, available, problem, solution, dependence_on, seconds
         )
@@ -314,10 +328,11 @@ def _dependence(
     problem: SourcingProblem,
     solution: SourcingSolution,
     nation: str,
-    seconds: float,
+    seconds: float | None,
 ) -> tuple[list[LineDependence], SolverStatus]:
     """Per line: the fill with and without ``nation``'s pledges (solved within
-    ``seconds``), and whether only that nation may fill it; also how that solve ended."""
+    ``seconds``; None: to proof), and whether only that nation may fill it; also how that
+    solve ended."""
     without = solve(
         build_problem(workspace, req, available, exclude_nations=frozenset({nation})),
         full=False,
