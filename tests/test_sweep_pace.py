@@ -77,3 +77,35 @@ def test_sweep_cli_reads_the_pace_a_wave_of_workers_at_a_time(
     assert made[0].running  # the sweep reported its start
     serial = cli("sweep", str(SMALL), *VARY, "--draws", "2000", "--json", "--serial")
     assert serial.code == 0 and made[1].parallel == 1
+
+
+def test_sweep_on_a_scheduler_reads_the_pace_a_wave_of_its_cluster_at_a_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # review: with --scheduler the pace waited for --workers (default 2) reports, not for
+    # the cluster's: 16 side by side, 64 points of 10 s, it read 2 points in 10 s as
+    # 320 s for the sweep (4 waves: 40 s) and warned
+    from dask.distributed import LocalCluster
+
+    made: list[Any] = []
+    real = forcegen.StudyPace.for_sweep
+
+    def recording(*a: Any, **k: Any) -> Any:
+        made.append(real(*a, **k))
+        return made[-1]
+
+    monkeypatch.setattr(forcegen.StudyPace, "for_sweep", recording)
+    with LocalCluster(
+        n_workers=1,
+        threads_per_worker=3,
+        processes=False,
+        protocol="tcp",
+        dashboard_address="127.0.0.1:0",
+        scheduler_kwargs={"dashboard": False},
+    ) as cluster:
+        done = cli(
+            "sweep", str(SMALL), *VARY, "--draws", "2000", "--json",
+            "--scheduler", cluster.scheduler_address,
+        )  # fmt: skip
+    assert done.code == 0, done.stderr
+    assert made[0].parallel == 3  # the cluster's threads, not --workers
