@@ -571,7 +571,13 @@ def sweep(
             except forcegen.SweepAxisError as exc:
                 _fail(f"error: --vary {text!r}: {exc.problem}; expected {exc.expected}")
         from forcegen.cli import exports
-        from forcegen.cli.progress import output_dir, output_file, paced, progress_bar
+        from forcegen.cli.progress import (
+            cluster_threads,
+            output_dir,
+            output_file,
+            paced,
+            progress_bar,
+        )
 
         exports.check_paths(None, xlsx)
         ws = resolve_workspace(workspace, set_, as_of, ledger, known_at)
@@ -587,7 +593,13 @@ def sweep(
         )
         _warn_cost(estimate)
         bar, bar_update = progress_bar("sweep", points if vary else 0, "points")
-        update = paced(bar_update, forcegen.StudyPace.for_sweep(estimate, parallel))
+        pace = forcegen.StudyPace.for_sweep(estimate, parallel)
+        on_point = paced(bar_update, pace)
+
+        def update(done: int, total: int) -> None:
+            if done == 0 and scheduler is not None:  # its workers, not --workers
+                pace.parallel = cluster_threads() or pace.parallel
+            on_point(done, total)
 
         with bar:
             result = forcegen.sweep(
@@ -668,9 +680,8 @@ def source(
             "--time-limit",
             metavar="SECONDS",
             help="Time budget of the whole solve: fill stages first, then the tie-breaks; "
-            f"a stage it stops keeps its best point and reports its proven bound "
-            f"[default: {SOURCE_TIME_LIMIT:g}].",
-            show_default=False,
+            "a stage it stops keeps its best point and reports its proven bound.",
+            show_default=f"{SOURCE_TIME_LIMIT:g}",  # the default is None: --reproducible
         ),
     ] = None,
     reproducible: Annotated[

@@ -8,6 +8,7 @@ from rich.text import Text
 from forcegen import SolverStatus, SourcingResult, Workspace, names
 from forcegen.cli.console import make_console
 from forcegen.cli.tables import Column, FittedTable, count, percent, units
+from forcegen.engine.sourcing.solve import TIE_BREAK_SECONDS
 from forcegen.errors import in_sentence
 
 STATUS_WORDS = {"met": "met", "short": "short", "not_offered": "no one offers"}
@@ -80,8 +81,8 @@ WORK_LIMIT_LINE = (
 
 BACKSTOP_LINE = (
     "fill proven optimal; a tie-break stage was stopped by the backstop clock of the "
-    "work-bounded solve (TIE_BREAK_SECONDS) with the bound below: the point may differ by "
-    "machine"
+    f"work-bounded solve ({TIE_BREAK_SECONDS:g} s over all its parts) with the bound below: "
+    "the point may differ by machine"
 )
 """The verdict line when the backstop clock of a work-bounded solve stopped a tie-break."""
 
