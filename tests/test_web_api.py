@@ -294,3 +294,13 @@ def test_a_revision_needs_a_ledger() -> None:
         r = c.post("/api/ledger/revisions", json=REVISION, headers=BEARER)
     assert r.status_code == 409
     assert "--ledger" in r.json()["detail"]
+
+
+def test_source_is_cached_apart_with_and_without_reproducible(client: TestClient) -> None:
+    # review: the case above has no twin without `reproducible`, so a cache key without it
+    # went unseen; the second answer here would be the first's
+    params = {"requirement": "force-10k", "dependence_on": "none"}
+    clocked = client.get("/api/source", params=params).json()
+    worked = client.get("/api/source", params={**params, "reproducible": "true"}).json()
+    assert clocked["time_limit"] == 20.0
+    assert worked["time_limit"] is None
