@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from forcegen.engine.odds import SweepAxis as SweepAxis
     from forcegen.engine.odds import SweepAxisError as SweepAxisError
     from forcegen.engine.odds import SweepResult as SweepResult
+    from forcegen.engine.odds import cluster_threads as cluster_threads
     from forcegen.engine.odds import dask_cluster as dask_cluster
     from forcegen.engine.odds import dask_installed as dask_installed
     from forcegen.engine.odds import monte_carlo as monte_carlo
@@ -65,6 +66,7 @@ if TYPE_CHECKING:
     from forcegen.engine.sourcing import fill_requirement as fill_requirement
     from forcegen.engine.sourcing import source_requirement as source_requirement
     from forcegen.engine.sourcing.budget import check_time_limit as check_time_limit
+    from forcegen.engine.sourcing.solve import TIE_BREAK_SECONDS as TIE_BREAK_SECONDS
     from forcegen.engine.sourcing.solve import SolverStatus as SolverStatus
     from forcegen.engine.sourcing.stage_report import StageReport as StageReport
     from forcegen.engine.sourcing.stage_report import StageStatus as StageStatus

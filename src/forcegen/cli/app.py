@@ -437,7 +437,7 @@ def montecarlo(
                     forcegen.dask_cluster(scheduler, dask_workers, quiet=not _verbose(ctx))
                 )
                 # chunks come back a wave at a time: one per worker
-                pace.parallel = max(1, len(client.scheduler_info().get("workers", {})))
+                pace.parallel = forcegen.cluster_threads(client) or 1
             with bar:
                 result = forcegen.monte_carlo(
                     ws,
@@ -571,13 +571,7 @@ def sweep(
             except forcegen.SweepAxisError as exc:
                 _fail(f"error: --vary {text!r}: {exc.problem}; expected {exc.expected}")
         from forcegen.cli import exports
-        from forcegen.cli.progress import (
-            cluster_threads,
-            output_dir,
-            output_file,
-            paced,
-            progress_bar,
-        )
+        from forcegen.cli.progress import output_dir, output_file, paced, progress_bar
 
         exports.check_paths(None, xlsx)
         ws = resolve_workspace(workspace, set_, as_of, ledger, known_at)
@@ -598,7 +592,7 @@ def sweep(
 
         def update(done: int, total: int) -> None:
             if done == 0 and scheduler is not None:  # its workers, not --workers
-                pace.parallel = cluster_threads() or pace.parallel
+                pace.parallel = forcegen.cluster_threads() or pace.parallel
             on_point(done, total)
 
         with bar:

@@ -75,18 +75,6 @@ def paced(update: Update | None, pace: Any, hint: str = "") -> Update:
     return paced_update
 
 
-def cluster_threads() -> int | None:
-    """How many tasks the Dask cluster of this process's default client runs side by side
-    (its workers' threads), None when there is no client or it cannot say."""
-    try:
-        from distributed import default_client
-
-        threads = sum(default_client().nthreads().values())  # type: ignore[no-untyped-call]
-    except Exception:  # no client, no Dask, a scheduler gone: the caller keeps its guess
-        return None
-    return threads if threads > 0 else None
-
-
 def output_dir(path: Path) -> Path:
     """Check, before any work is done, that charts can be written to the folder ``path``.
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 from rich.console import Console
 from rich.text import Text
 
-from forcegen import SolverStatus, SourcingResult, Workspace, names
+from forcegen import TIE_BREAK_SECONDS, SolverStatus, SourcingResult, Workspace, names
 from forcegen.cli.console import make_console
 from forcegen.cli.tables import Column, FittedTable, count, percent, units
-from forcegen.engine.sourcing.solve import TIE_BREAK_SECONDS
 from forcegen.errors import in_sentence
 
 STATUS_WORDS = {"met": "met", "short": "short", "not_offered": "no one offers"}

@@ -4,7 +4,7 @@ Entry points: :func:`monte_carlo` (result :class:`MonteCarloResult`) and :func:`
 (result :class:`SweepResult`, on the Dask cluster of :func:`dask_cluster`).
 """
 
-from forcegen.engine.odds.cluster import dask_cluster, dask_installed
+from forcegen.engine.odds.cluster import cluster_threads, dask_cluster, dask_installed
 from forcegen.engine.odds.montecarlo import MonteCarloResult, monte_carlo
 from forcegen.engine.odds.scheduler import SchedulerAddressError, SchedulerUnreachable
 from forcegen.engine.odds.sweep import SweepAxis, SweepAxisError, SweepResult, sweep
@@ -16,6 +16,7 @@ __all__ = [
     "SweepAxis",
     "SweepAxisError",
     "SweepResult",
+    "cluster_threads",
     "dask_cluster",
     "dask_installed",
     "monte_carlo",

@@ -91,6 +91,21 @@ def dask_installed() -> bool:
     return find_spec("distributed") is not None and find_spec("dask") is not None
 
 
+def cluster_threads(client: Any = None) -> int | None:
+    """How many tasks the Dask cluster of ``client`` (None: this process's default
+    client, the one a running :func:`dask_cluster` block opened) runs side by side [tasks]:
+    its workers' threads; None when there is no client or it cannot say."""
+    try:
+        if client is None:
+            from distributed import default_client
+
+            client = default_client()
+        threads = sum(client.nthreads().values())
+    except Exception:  # no client, no Dask, a scheduler gone: the caller keeps its guess
+        return None
+    return threads if threads > 0 else None
+
+
 def dask_client(scheduler: str | None = None, workers: int = 2, quiet: bool = True) -> Any:
     """A Dask client: connected to ``scheduler``, or on a new LocalCluster of ``workers``.
 
