@@ -143,10 +143,10 @@ def test_beyond_the_measured_range_a_monte_carlo_grows_linearly() -> None:
         curve = sc.CURVES[command]
         size, seconds = curve.points[-1]
         assert curve.seconds(10 * size) == pytest.approx(10 * seconds)
-    # docs/benchmarks.md: with substitutes, about 0.32 s a pattern at 16 conditions,
-    # about 4 hours for 1M draws (44,752 patterns, 100 lines)
+    # docs/benchmarks.md: with substitutes, about 0.14 s a pattern at 16 conditions,
+    # about 1.7 hours for 1M draws (44,752 patterns, 100 lines)
     assert sc.estimate("montecarlo-substitutes", 4_475_200).seconds / 3600 == pytest.approx(
-        4.0, rel=0.05
+        1.7, rel=0.05
     )
 
 

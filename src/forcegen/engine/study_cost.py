@@ -237,6 +237,12 @@ def _count(value: float) -> str:
     return f"{value:,.0f}"
 
 
+def _figure(seconds: float) -> str:
+    """Seconds of a measured point as the table prints them: three significant figures,
+    whole seconds from 100 s on."""
+    return f"{seconds:,.0f}" if seconds >= 100 else f"{seconds:.3g}"
+
+
 def duration(seconds: float) -> str:
     """``seconds`` in words a user reads at a glance: "45 s", "12 min", "3.5 h", "9 days"."""
     if seconds < 90:
@@ -297,10 +303,11 @@ _curve(
         "montecarlo-substitutes",
         "distinct patterns x requirement lines",
         "as montecarlo, a third of the capabilities with a substitute: short levels of mixed "
-        "personnel need the tie-break solves; 8 and 16 conditions (256 and 1,294 patterns)",
-        ((25_600, 23.0), (129_400, 416.0)),
-        "python benchmarks/run.py montecarlo --conditions 8,16 --requirements 5x20 "
-        "--substitutes 0.33, 2026-12-01",
+        "personnel need the tie-break solves; 8 conditions and 1,000,000 draws, 16 and "
+        "2,000 and 20,000 draws (256, 1,662 and 9,099 patterns)",
+        ((25_600, 4.0), (166_200, 214.0), (909_900, 1263.0)),
+        "python benchmarks/run.py montecarlo --conditions 8 (16) --requirements 5x20 "
+        "--substitutes 0.33 --mc-draws 1000000 (2000, 20000), 2026-12-02",
         beyond=1.0,
     )
 )
@@ -319,7 +326,7 @@ def cost_markdown() -> str:
         "|---|---|---|---|---|",
     ]
     for curve in CURVES.values():
-        points = ", ".join(f"{_count(s)}: {t:.3g}" for s, t in curve.points)
+        points = ", ".join(f"{_count(s)}: {_figure(t)}" for s, t in curve.points)
         segments = ", ".join(f"{k:.2f}" for k in curve.segment_exponents())
         beyond = "" if curve.beyond is None else f"; beyond the largest: {curve.beyond:g}"
         lines.append(
