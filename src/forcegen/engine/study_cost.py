@@ -216,11 +216,12 @@ class StudyPace:
         if self.spent + batch <= SLOW_SECONDS:
             return None
         self.warned = True
-        said = (
-            f"about {duration(self.estimate.seconds)}"
-            if self.estimate is not None
-            else "no estimate"
-        )
+        if self.estimate is None:
+            said = "no estimate"
+        elif self.estimate.seconds < 0.5:
+            said = "under a second"
+        else:
+            said = f"about {duration(self.estimate.seconds)}"
         before = (
             f", {duration(self.spent + batch)} with the batches before it"
             if self.spent >= 1.0
