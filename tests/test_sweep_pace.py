@@ -60,9 +60,8 @@ def test_sweep_cli_warns_from_the_pace_and_prints_the_same_result(
     assert "1 of 6 points took" in loud.stderr
 
 
-def test_sweep_cli_reads_the_pace_a_wave_of_workers_at_a_time(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def _recorded_paces(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """The paces the sweep command makes, in order, as it makes them."""
     made: list[Any] = []
     real = forcegen.StudyPace.for_sweep
 
@@ -71,6 +70,13 @@ def test_sweep_cli_reads_the_pace_a_wave_of_workers_at_a_time(
         return made[-1]
 
     monkeypatch.setattr(forcegen.StudyPace, "for_sweep", recording)
+    return made
+
+
+def test_sweep_cli_reads_the_pace_a_wave_of_workers_at_a_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    made = _recorded_paces(monkeypatch)
     done = cli("sweep", str(SMALL), *VARY, "--draws", "2000", "--json", "--workers", "2")
     assert done.code == 0, done.stderr
     assert made[0].parallel == 2 and made[0].unit == "points"
@@ -87,14 +93,7 @@ def test_sweep_on_a_scheduler_reads_the_pace_a_wave_of_its_cluster_at_a_time(
     # 320 s for the sweep (4 waves: 40 s) and warned
     from dask.distributed import LocalCluster
 
-    made: list[Any] = []
-    real = forcegen.StudyPace.for_sweep
-
-    def recording(*a: Any, **k: Any) -> Any:
-        made.append(real(*a, **k))
-        return made[-1]
-
-    monkeypatch.setattr(forcegen.StudyPace, "for_sweep", recording)
+    made = _recorded_paces(monkeypatch)
     with LocalCluster(
         n_workers=1,
         threads_per_worker=3,
